@@ -1,0 +1,3 @@
+#include "keystore/crypto/algorithm.h"
+namespace zonekeep {
+}  // namespace zonekeep

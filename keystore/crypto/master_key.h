@@ -1,0 +1,42 @@
+// MasterKey: the AES-256-GCM key that seals private keys at rest.
+//
+// The key lives in its own file (32 random bytes, mode 0400), created on first
+// start with temp file + fsync + rename. A sealed blob is
+//   version(1)=1 | nonce(12) | ciphertext | tag(16)
+// and authenticates its associated data: a blob opened with other associated
+// data (another zone, tag, algorithm or role), or with one flipped bit, fails
+// with DataLoss and a message that carries no key bytes. Thread-safety: const
+// methods are safe from many threads at once.
+#ifndef ZONEKEEP_KEYSTORE_CRYPTO_MASTER_KEY_H_
+#define ZONEKEEP_KEYSTORE_CRYPTO_MASTER_KEY_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "keystore/crypto/secret_bytes.h"
+
+namespace zonekeep {
+
+class MasterKey {
+ public:
+  // Reads `path`, or creates it (0400) if it does not exist. Fails if the file
+  // has the wrong size or is readable by group/others.
+  static absl::StatusOr<MasterKey> LoadOrCreate(const std::string& path);
+
+  absl::StatusOr<std::vector<uint8_t>> Seal(const SecretBytes& plaintext,
+                                            absl::string_view aad) const;
+  absl::StatusOr<SecretBytes> Open(absl::Span<const uint8_t> sealed,
+                                   absl::string_view aad) const;
+
+ private:
+  explicit MasterKey(SecretBytes key) : key_(std::move(key)) {}
+  SecretBytes key_;
+};
+
+}  // namespace zonekeep
+
+#endif  // ZONEKEEP_KEYSTORE_CRYPTO_MASTER_KEY_H_

@@ -1,0 +1,133 @@
+// KeyManager: the key store's core. Every zone's keys, their states and the
+// two-stage rollovers of DESIGN.md, over the SQLite store and sealed keys.
+//
+// Contract:
+// - Files: <state_dir>/keystore.db (0600) and <state_dir>/master.key (0400),
+//   both created on first Open; state_dir is created 0700 if missing.
+// - Every mutating call is one transaction that re-reads the state it changes,
+//   and writes one audit row (time, identity, command, zone, key tags, result),
+//   also when it fails. A failed call changes nothing else.
+// - Zone names are normalised ("Example.COM" -> "example.com.").
+// - Errors: InvalidArgument (bad input), NotFound (no such key/zone),
+//   FailedPrecondition (state does not allow it; for a stage 2 whose wait has
+//   not passed, the message says how long is left), AlreadyExists. Messages are
+//   one line and never carry key bytes.
+// - No method returns private key material. LoadZoneKeys hands out opaque
+//   SigningHandles for the active keys.
+// Thread-safety: all methods are safe from many threads at once (calls are
+// serialised internally where they touch the database).
+#ifndef ZONEKEEP_KEYSTORE_KEY_MANAGER_H_
+#define ZONEKEEP_KEYSTORE_KEY_MANAGER_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "keystore/clock.h"
+#include "keystore/crypto/algorithm.h"
+#include "keystore/signing_handle.h"
+
+namespace zonekeep {
+
+// Safe-to-show metadata of one key (no secrets).
+struct KeyView {
+  std::string zone;
+  Algorithm algorithm = Algorithm::kEcdsaP256Sha256;
+  uint16_t key_tag = 0;
+  KeyRole role = KeyRole::kZsk;
+  int bits = 0;
+  KeyState state = KeyState::kPublished;
+  bool rollover = false;
+  bool deleted = false;  // in the expired-keys bin
+  absl::Time created;
+  absl::Time state_changed;
+  std::vector<uint8_t> dnskey_rdata;
+};
+
+struct AuditEntry {
+  absl::Time time;
+  std::string identity;
+  std::string command;
+  std::string zone;
+  std::string key_tags;  // e.g. "12345,23456"
+  std::string result;    // "ok" or the error message
+};
+
+enum class CreateWhat { kBoth, kKsk, kZsk };
+enum class RolloverStage { kZskStage1, kZskStage2, kKskStage1, kKskStage2 };
+
+struct KeyManagerOptions {
+  std::string state_dir;
+  // Added to the zone's max TTL to give the wait before a stage 2.
+  absl::Duration propagation_delay = absl::Hours(1);
+  const Clock* clock = nullptr;  // nullptr: a RealClock owned by the manager
+};
+
+class KeyManager {
+ public:
+  static absl::StatusOr<std::unique_ptr<KeyManager>> Open(
+      const KeyManagerOptions& options);
+  virtual ~KeyManager() = default;
+
+  // create both: 1 active KSK + 1 active ZSK + 1 published ZSK.
+  virtual absl::StatusOr<std::vector<KeyView>> CreateKeys(
+      const std::string& identity, CreateWhat what, Algorithm algorithm,
+      std::optional<int> bits, const std::string& zone) = 0;
+  // Moves one key / all of a zone's keys to the expired-keys bin.
+  virtual absl::StatusOr<std::vector<KeyView>> DeleteKey(
+      const std::string& identity, const std::string& zone, Algorithm algorithm,
+      uint16_t key_tag) = 0;
+  virtual absl::StatusOr<std::vector<KeyView>> DeleteZone(
+      const std::string& identity, const std::string& zone) = 0;
+  // Brings a key back from the bin, in the state it had.
+  virtual absl::StatusOr<KeyView> UndeleteKey(const std::string& identity,
+                                              const std::string& zone,
+                                              Algorithm algorithm,
+                                              uint16_t key_tag) = 0;
+  // Live keys of one zone (or all zones when empty), ordered by zone, role
+  // (KSK first), state, tag; with `include_deleted` the bin too.
+  virtual absl::StatusOr<std::vector<KeyView>> ListKeys(
+      const std::string& zone, bool include_deleted) const = 0;
+  // Runs one rollover stage for `algorithm` in `zone`; returns the zone's keys
+  // afterwards. Stage 2 before its wait: FailedPrecondition naming the time
+  // left, unless `force` (which is audited as forced).
+  virtual absl::StatusOr<std::vector<KeyView>> Rollover(
+      const std::string& identity, RolloverStage stage, Algorithm algorithm,
+      const std::string& zone, bool force) = 0;
+  // Imports a BIND key pair (K<zone>+<alg>+<tag>.key/.private); its flags give
+  // the role. The tag must not collide with a key of the zone (bin included).
+  virtual absl::StatusOr<KeyView> ImportBindKey(const std::string& identity,
+                                                const std::string& zone,
+                                                const std::string& key_base,
+                                                KeyState state) = 0;
+  // Newest first, at most `limit` rows.
+  virtual absl::StatusOr<std::vector<AuditEntry>> Audit(const std::string& zone,
+                                                        int limit) const = 0;
+  // Appends one audit row (for callers such as the signing service).
+  virtual absl::Status RecordAudit(const std::string& identity,
+                                   const std::string& command,
+                                   const std::string& zone,
+                                   const std::string& key_tags,
+                                   const absl::Status& result) = 0;
+
+  // The zone's DNSKEY set (published + active, rollover included) with signers
+  // for the active keys. NotFound when the zone has no keys.
+  virtual absl::StatusOr<std::vector<ZoneKey>> LoadZoneKeys(
+      const std::string& zone) const = 0;
+  // Records that `zone` was signed with exactly `keys` (by tag) at the clock's
+  // now, with the zone's largest TTL; starts the stage-2 wait clock when the
+  // key set differs from the one last recorded.
+  virtual absl::Status RecordZoneSigned(const std::string& identity,
+                                        const std::string& zone,
+                                        const std::vector<uint16_t>& key_tags,
+                                        uint32_t max_ttl) = 0;
+};
+
+}  // namespace zonekeep
+
+#endif  // ZONEKEEP_KEYSTORE_KEY_MANAGER_H_
