@@ -61,11 +61,32 @@ struct AuditEntry {
 enum class CreateWhat { kBoth, kKsk, kZsk };
 enum class RolloverStage { kZskStage1, kZskStage2, kKskStage1, kKskStage2 };
 
+// Whether the parent zone serves the DS records of a zone's new KSKs, asked
+// before ksk-stage2 retires the old KSK. The DNS implementation comes later;
+// until then the manager uses one that answers kNotChecked.
+// Thread-safety: Check may be called from many threads at once.
+struct ParentDsResult {
+  enum class Kind { kNotChecked, kServed, kNotServed };
+  Kind kind = Kind::kNotChecked;
+  std::string detail;  // one line, for the refusal message and the audit
+};
+
+class ParentDsChecker {
+ public:
+  virtual ~ParentDsChecker() = default;
+  // `new_ksks`: the zone's active KSKs of the algorithm that stay after the
+  // stage 2. kNotServed refuses the stage 2 unless forced.
+  virtual ParentDsResult Check(const std::string& zone,
+                               const std::vector<KeyView>& new_ksks) const = 0;
+};
+
 struct KeyManagerOptions {
   std::string state_dir;
   // Added to the zone's max TTL to give the wait before a stage 2.
   absl::Duration propagation_delay = absl::Hours(1);
   const Clock* clock = nullptr;  // nullptr: a RealClock owned by the manager
+  // nullptr: the parent DS is not checked (the audit row says so).
+  std::shared_ptr<const ParentDsChecker> parent_ds_checker;
 };
 
 class KeyManager {

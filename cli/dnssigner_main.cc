@@ -1,0 +1,131 @@
+// dnssigner: signs a zone file through keystored, with dnssec-signzone's flags
+// but no key arguments: which keys sign is the key store's business.
+//
+//   dnssigner [-o origin] [-f outfile|-] [-s start] [-e end] [-N mode]
+//             [-3 salt] [-H iterations] [-A] [-T ttl] [--cds]
+//             [--socket PATH] zonefile
+//
+// The output file appears whole or not at all (temp file + rename).
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "cli/atomic_file.h"
+#include "cli/daemon_client.h"
+#include "cli/sign_flags.h"
+#include "grpcpp/client_context.h"
+#include "proto/keystore.grpc.pb.h"
+
+namespace zonekeep {
+namespace {
+
+constexpr size_t kChunkBytes = size_t{1} << 20;
+
+int Fail(const std::string& message) {
+  std::cerr << "dnssigner: " << message << "\n";
+  return 1;
+}
+
+absl::StatusOr<std::string> ReadZoneFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot read"));
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+int Run(const std::vector<std::string>& args) {
+  absl::StatusOr<SignCommand> command = ParseSignFlags(args, absl::Now());
+  if (!command.ok()) {
+    std::cerr << "dnssigner: " << command.status().message()
+              << "\nusage: dnssigner [-o origin] [-f outfile|-] [-s start] "
+                 "[-e end] [-N mode] [-3 salt] [-H iter] [-A] [-T ttl] "
+                 "[--cds] [--socket PATH] zonefile\n";
+    return 2;
+  }
+  if (!command->server.empty()) {
+    return Fail(
+        "--server: the TLS signing service is not available in this version; "
+        "use --socket");
+  }
+  absl::StatusOr<std::string> zone = ReadZoneFile(command->zone_file);
+  if (!zone.ok()) return Fail(std::string(zone.status().message()));
+
+  const std::string socket = ResolveSocketPath(command->socket);
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
+      ConnectToDaemon(socket);
+  if (!channel.ok()) return Fail(std::string(channel.status().message()));
+  std::unique_ptr<v1::ZoneSigner::Stub> stub =
+      v1::ZoneSigner::NewStub(*channel);
+
+  grpc::ClientContext context;
+  auto stream = stub->SignZone(&context);
+  v1::SignZoneRequest request;
+  *request.mutable_options() = command->options;
+  bool sent = stream->Write(request);
+  for (size_t at = 0; sent && at < zone->size(); at += kChunkBytes) {
+    request.set_zone_chunk(zone->substr(at, kChunkBytes));
+    sent = stream->Write(request);
+  }
+  stream->WritesDone();
+
+  const bool to_stdout = command->out_file == "-";
+  std::optional<AtomicFile> out_file;
+  if (!to_stdout) {
+    absl::StatusOr<AtomicFile> file = AtomicFile::Create(command->out_file);
+    if (!file.ok()) {
+      context.TryCancel();
+      stream->Finish();
+      return Fail(std::string(file.status().message()));
+    }
+    out_file.emplace(std::move(*file));
+  }
+  // Buffer stdout output until the server says OK: no partial zone is shown.
+  std::string stdout_buffer;
+  v1::SignZoneResponse response;
+  v1::SignSummary summary;
+  absl::Status write_status;
+  while (stream->Read(&response)) {
+    if (response.has_summary()) {
+      summary = response.summary();
+    } else if (to_stdout) {
+      stdout_buffer += response.signed_chunk();
+    } else if (write_status.ok()) {
+      write_status = out_file->Write(response.signed_chunk());
+    }
+  }
+  grpc::Status status = stream->Finish();
+  if (!status.ok()) return Fail(DescribeRpcError(status, socket));
+  if (!write_status.ok()) return Fail(std::string(write_status.message()));
+  if (to_stdout) {
+    std::cout << stdout_buffer << std::flush;
+  } else if (absl::Status s = out_file->Commit(); !s.ok()) {
+    return Fail(std::string(s.message()));
+  }
+  std::cerr << "dnssigner: " << command->options.origin()
+            << " signed: " << summary.records_in() << " records in, "
+            << summary.records_out() << " out, " << summary.signatures()
+            << " signatures; "
+            << (summary.self_verified() ? "self-verified" : "NOT self-verified")
+            << "; earliest RRSIG expiration "
+            << absl::FormatTime(
+                   "%Y-%m-%dT%H:%M:%SZ",
+                   absl::FromUnixSeconds(summary.earliest_expiration_unix()),
+                   absl::UTCTimeZone())
+            << (to_stdout ? ""
+                          : absl::StrCat("; written to ", command->out_file))
+            << "\n";
+  return 0;
+}
+
+}  // namespace
+}  // namespace zonekeep
+
+int main(int argc, char** argv) {
+  return zonekeep::Run(std::vector<std::string>(argv + 1, argv + argc));
+}

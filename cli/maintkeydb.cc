@@ -1,0 +1,464 @@
+#include "cli/maintkeydb.h"
+
+#include <unistd.h>
+
+#include <climits>
+#include <cstdlib>
+#include <iostream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "cli/command_words.h"
+#include "cli/daemon_client.h"
+#include "cli/key_listing.h"
+#include "cli/maintkeydb_usage.h"
+#include "keystore/crypto/algorithm.h"
+#include "keystore/crypto/dnskey.h"
+
+namespace zonekeep {
+namespace {
+
+using Args = std::vector<std::string>;
+
+bool ParseKeyId(const std::string& text, uint32_t* key_id) {
+  return absl::SimpleAtoi(text, key_id) && *key_id <= 0xffff;
+}
+
+std::string AbsolutePath(const std::string& path) {
+  if (!path.empty() && path[0] == '/') return path;
+  char cwd[PATH_MAX];
+  if (getcwd(cwd, sizeof(cwd)) == nullptr) return path;
+  return absl::StrCat(cwd, "/", path);
+}
+
+}  // namespace
+
+int MaintKeyDb::Fail(const std::string& what) {
+  err_ << "maintkeydb: " << what << "\n";
+  return 1;
+}
+
+int MaintKeyDb::UsageError(const std::string& command,
+                           const std::string& what) {
+  err_ << "maintkeydb: " << what << "\n" << CommandUsage(command);
+  return 2;
+}
+
+int MaintKeyDb::RpcFailed(const grpc::Status& status) {
+  return Fail(DescribeRpcError(status, socket_path_));
+}
+
+v1::KeyAdmin::Stub* MaintKeyDb::Stub() {
+  if (stub_ == nullptr) {
+    absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
+        ConnectToDaemon(socket_path_);
+    if (!channel.ok()) {
+      Fail(std::string(channel.status().message()));
+      return nullptr;
+    }
+    stub_ = v1::KeyAdmin::NewStub(*channel);
+  }
+  return stub_.get();
+}
+
+int MaintKeyDb::Run(const Args& words) {
+  if (words.empty()) return 0;
+  const std::string& command = words[0];
+  const Args args(words.begin() + 1, words.end());
+  if (command == "help") return Help(args);
+  if (CommandUsage(command).empty()) {
+    err_ << "maintkeydb: unknown command \"" << command << "\"\n" << AllUsage();
+    return 2;
+  }
+  if (args.size() == 1 && args[0] == "help") {
+    out_ << CommandUsage(command);
+    return 0;
+  }
+  if (command == "create") return Create(args);
+  if (command == "delete_id") return DeleteId(args);
+  if (command == "delete_name") return DeleteName(args);
+  if (command == "undelete") return Undelete(args);
+  if (command == "list") return List(args);
+  if (command == "rollover") return Rollover(args);
+  if (command == "parentdata") return ParentData(args);
+  if (command == "showkeys") return ShowKeys(args);
+  if (command == "import") return Import(args);
+  return Audit(args);
+}
+
+int MaintKeyDb::Help(const Args& args) {
+  if (args.empty()) {
+    out_ << AllUsage();
+    return 0;
+  }
+  const std::string usage = CommandUsage(args[0]);
+  if (usage.empty()) {
+    err_ << "maintkeydb: unknown command \"" << args[0] << "\"\n" << AllUsage();
+    return 2;
+  }
+  out_ << usage;
+  return 0;
+}
+
+int MaintKeyDb::Create(const Args& args) {
+  if (args.size() != 4) return UsageError("create", "create takes 4 arguments");
+  v1::CreateKeysRequest request;
+  const std::string what = absl::AsciiStrToLower(args[0]);
+  if (what == "both") {
+    request.set_what(v1::CreateKeysRequest::BOTH);
+  } else if (what == "ksk") {
+    request.set_what(v1::CreateKeysRequest::KSK);
+  } else if (what == "zsk") {
+    request.set_what(v1::CreateKeysRequest::ZSK);
+  } else {
+    return UsageError("create", absl::StrCat("create: \"", args[0],
+                                             "\" is not both, ksk or zsk"));
+  }
+  absl::StatusOr<Algorithm> algorithm = ParseAlgorithm(args[1]);
+  if (!algorithm.ok()) {
+    return UsageError("create", std::string(algorithm.status().message()));
+  }
+  std::optional<int> bits;
+  if (args[2] != "-") {
+    int value = 0;
+    if (!absl::SimpleAtoi(args[2], &value) || value <= 0) {
+      return UsageError("create", absl::StrCat("create: BITS \"", args[2],
+                                               "\" is not a number or -"));
+    }
+    bits = value;
+  }
+  absl::StatusOr<int> resolved = ResolveKeyBits(*algorithm, bits);
+  if (!resolved.ok()) return Fail(std::string(resolved.status().message()));
+  if (!IsAllowedForNewKeys(*algorithm)) {
+    return Fail(absl::StrCat(AlgorithmName(*algorithm),
+                             " is accepted for imported keys only"));
+  }
+  absl::StatusOr<std::string> zone = NormalizeZoneName(args[3]);
+  if (!zone.ok())
+    return UsageError("create", std::string(zone.status().message()));
+  request.set_algorithm(static_cast<uint32_t>(*algorithm));
+  request.set_bits(IsRsa(*algorithm) ? *resolved : 0);
+  request.set_zone(*zone);
+  v1::KeyAdmin::Stub* stub = Stub();
+  if (stub == nullptr) return 1;
+  grpc::ClientContext context;
+  v1::KeyList response;
+  grpc::Status status = stub->CreateKeys(&context, request, &response);
+  if (!status.ok()) return RpcFailed(status);
+  out_ << FormatKeyTable(response);
+  return 0;
+}
+
+int MaintKeyDb::DeleteId(const Args& args) {
+  if (args.size() != 3) {
+    return UsageError("delete_id", "delete_id takes 3 arguments");
+  }
+  absl::StatusOr<std::string> zone = NormalizeZoneName(args[0]);
+  if (!zone.ok()) {
+    return UsageError("delete_id", std::string(zone.status().message()));
+  }
+  absl::StatusOr<Algorithm> algorithm = ParseAlgorithm(args[1]);
+  if (!algorithm.ok()) {
+    return UsageError("delete_id", std::string(algorithm.status().message()));
+  }
+  uint32_t key_id = 0;
+  if (!ParseKeyId(args[2], &key_id)) {
+    return UsageError(
+        "delete_id",
+        absl::StrCat("KEYID \"", args[2], "\" is not a key tag (0-65535)"));
+  }
+  v1::KeyRef request;
+  request.set_zone(*zone);
+  request.set_algorithm(static_cast<uint32_t>(*algorithm));
+  request.set_key_tag(key_id);
+  v1::KeyAdmin::Stub* stub = Stub();
+  if (stub == nullptr) return 1;
+  grpc::ClientContext context;
+  v1::KeyList response;
+  grpc::Status status = stub->DeleteKey(&context, request, &response);
+  if (!status.ok()) return RpcFailed(status);
+  out_ << "moved to the expired-keys bin:\n" << FormatKeyTable(response);
+  return 0;
+}
+
+int MaintKeyDb::DeleteName(const Args& args) {
+  if (args.size() != 1) {
+    return UsageError("delete_name", "delete_name takes 1 argument");
+  }
+  absl::StatusOr<std::string> zone = NormalizeZoneName(args[0]);
+  if (!zone.ok()) {
+    return UsageError("delete_name", std::string(zone.status().message()));
+  }
+  v1::ZoneRef request;
+  request.set_zone(*zone);
+  v1::KeyAdmin::Stub* stub = Stub();
+  if (stub == nullptr) return 1;
+  grpc::ClientContext context;
+  v1::KeyList response;
+  grpc::Status status = stub->DeleteZone(&context, request, &response);
+  if (!status.ok()) return RpcFailed(status);
+  out_ << "moved to the expired-keys bin:\n" << FormatKeyTable(response);
+  return 0;
+}
+
+int MaintKeyDb::Undelete(const Args& args) {
+  if (args.size() != 3) {
+    return UsageError("undelete", "undelete takes 3 arguments");
+  }
+  absl::StatusOr<std::string> zone = NormalizeZoneName(args[0]);
+  if (!zone.ok()) {
+    return UsageError("undelete", std::string(zone.status().message()));
+  }
+  absl::StatusOr<Algorithm> algorithm = ParseAlgorithm(args[1]);
+  if (!algorithm.ok()) {
+    return UsageError("undelete", std::string(algorithm.status().message()));
+  }
+  uint32_t key_id = 0;
+  if (!ParseKeyId(args[2], &key_id)) {
+    return UsageError(
+        "undelete",
+        absl::StrCat("KEYID \"", args[2], "\" is not a key tag (0-65535)"));
+  }
+  v1::KeyRef request;
+  request.set_zone(*zone);
+  request.set_algorithm(static_cast<uint32_t>(*algorithm));
+  request.set_key_tag(key_id);
+  v1::KeyAdmin::Stub* stub = Stub();
+  if (stub == nullptr) return 1;
+  grpc::ClientContext context;
+  v1::KeyList response;
+  grpc::Status status = stub->UndeleteKey(&context, request, &response);
+  if (!status.ok()) return RpcFailed(status);
+  out_ << "restored:\n" << FormatKeyTable(response);
+  return 0;
+}
+
+int MaintKeyDb::List(const Args& args) {
+  v1::ListKeysRequest request;
+  for (const std::string& arg : args) {
+    if (arg == "--all" || arg == "-a") {
+      request.set_include_deleted(true);
+    } else if (request.zone().empty() && arg[0] != '-') {
+      absl::StatusOr<std::string> zone = NormalizeZoneName(arg);
+      if (!zone.ok()) {
+        return UsageError("list", std::string(zone.status().message()));
+      }
+      request.set_zone(*zone);
+    } else {
+      return UsageError("list", absl::StrCat("list: unexpected \"", arg, "\""));
+    }
+  }
+  v1::KeyAdmin::Stub* stub = Stub();
+  if (stub == nullptr) return 1;
+  grpc::ClientContext context;
+  v1::KeyList response;
+  grpc::Status status = stub->ListKeys(&context, request, &response);
+  if (!status.ok()) return RpcFailed(status);
+  out_ << FormatKeyTable(response);
+  return 0;
+}
+
+int MaintKeyDb::Rollover(const Args& in_args) {
+  Args args;
+  bool force = false;
+  for (const std::string& arg : in_args) {
+    if (arg == "--force") {
+      force = true;
+    } else {
+      args.push_back(arg);
+    }
+  }
+  if (args.size() != 3) {
+    return UsageError("rollover", "rollover takes a stage, ALG and ZONE");
+  }
+  v1::RolloverRequest request;
+  const std::string stage = absl::AsciiStrToLower(args[0]);
+  if (stage == "zsk-stage1") {
+    request.set_stage(v1::RolloverRequest::ZSK_STAGE1);
+  } else if (stage == "zsk-stage2") {
+    request.set_stage(v1::RolloverRequest::ZSK_STAGE2);
+  } else if (stage == "ksk-stage1") {
+    request.set_stage(v1::RolloverRequest::KSK_STAGE1);
+  } else if (stage == "ksk-stage2") {
+    request.set_stage(v1::RolloverRequest::KSK_STAGE2);
+  } else {
+    return UsageError(
+        "rollover", absl::StrCat("rollover: unknown stage \"", args[0], "\""));
+  }
+  absl::StatusOr<Algorithm> algorithm = ParseAlgorithm(args[1]);
+  if (!algorithm.ok()) {
+    return UsageError("rollover", std::string(algorithm.status().message()));
+  }
+  absl::StatusOr<std::string> zone = NormalizeZoneName(args[2]);
+  if (!zone.ok()) {
+    return UsageError("rollover", std::string(zone.status().message()));
+  }
+  request.set_algorithm(static_cast<uint32_t>(*algorithm));
+  request.set_zone(*zone);
+  request.set_force(force);
+  v1::KeyAdmin::Stub* stub = Stub();
+  if (stub == nullptr) return 1;
+  grpc::ClientContext context;
+  v1::KeyList response;
+  grpc::Status status = stub->Rollover(&context, request, &response);
+  if (!status.ok()) {
+    return Fail(absl::StrCat("rollover ", stage, " refused: ",
+                             DescribeRpcError(status, socket_path_)));
+  }
+  out_ << FormatKeyTable(response);
+  return 0;
+}
+
+int MaintKeyDb::ParentData(const Args& args) {
+  if (args.size() != 2) {
+    return UsageError("parentdata", "parentdata takes 2 arguments");
+  }
+  v1::ParentDataRequest request;
+  const std::string kind = absl::AsciiStrToLower(args[0]);
+  if (kind == "key") {
+    request.set_kind(v1::ParentDataRequest::KEY);
+  } else if (kind == "ds") {
+    request.set_kind(v1::ParentDataRequest::DS);
+  } else {
+    return UsageError("parentdata", absl::StrCat("parentdata: \"", args[0],
+                                                 "\" is not key or ds"));
+  }
+  absl::StatusOr<std::string> zone = NormalizeZoneName(args[1]);
+  if (!zone.ok()) {
+    return UsageError("parentdata", std::string(zone.status().message()));
+  }
+  request.set_zone(*zone);
+  v1::KeyAdmin::Stub* stub = Stub();
+  if (stub == nullptr) return 1;
+  grpc::ClientContext context;
+  v1::RecordText response;
+  grpc::Status status = stub->ParentData(&context, request, &response);
+  if (!status.ok()) return RpcFailed(status);
+  out_ << response.text();
+  return 0;
+}
+
+int MaintKeyDb::ShowKeys(const Args& args) {
+  v1::ShowKeysRequest request;
+  Args rest = args;
+  if (!rest.empty() && absl::AsciiStrToLower(rest[0]) == "ds") {
+    request.set_ds(true);
+    rest.erase(rest.begin());
+  }
+  if (rest.size() != 1) {
+    return UsageError("showkeys", "showkeys takes [ds] and a ZONE");
+  }
+  absl::StatusOr<std::string> zone = NormalizeZoneName(rest[0]);
+  if (!zone.ok()) {
+    return UsageError("showkeys", std::string(zone.status().message()));
+  }
+  request.set_zone(*zone);
+  v1::KeyAdmin::Stub* stub = Stub();
+  if (stub == nullptr) return 1;
+  grpc::ClientContext context;
+  v1::RecordText response;
+  grpc::Status status = stub->ShowKeys(&context, request, &response);
+  if (!status.ok()) return RpcFailed(status);
+  out_ << response.text();
+  return 0;
+}
+
+int MaintKeyDb::Import(const Args& args) {
+  if (args.size() != 2 && args.size() != 3) {
+    return UsageError("import", "import takes ZONE, KEYFILE-BASE and a state");
+  }
+  absl::StatusOr<std::string> zone = NormalizeZoneName(args[0]);
+  if (!zone.ok()) {
+    return UsageError("import", std::string(zone.status().message()));
+  }
+  v1::ImportKeyRequest request;
+  request.set_zone(*zone);
+  request.set_key_file_base(AbsolutePath(args[1]));
+  request.set_state(v1::PUBLISHED);
+  if (args.size() == 3) {
+    const std::string state = absl::AsciiStrToLower(args[2]);
+    if (state == "active") {
+      request.set_state(v1::ACTIVE);
+    } else if (state != "published") {
+      return UsageError("import",
+                        absl::StrCat("import: state \"", args[2],
+                                     "\" is not active or published"));
+    }
+  }
+  v1::KeyAdmin::Stub* stub = Stub();
+  if (stub == nullptr) return 1;
+  grpc::ClientContext context;
+  v1::KeyList response;
+  grpc::Status status = stub->ImportKey(&context, request, &response);
+  if (!status.ok()) return RpcFailed(status);
+  out_ << "imported:\n" << FormatKeyTable(response);
+  return 0;
+}
+
+int MaintKeyDb::Audit(const Args& args) {
+  if (args.size() > 1) return UsageError("audit", "audit takes at most a ZONE");
+  v1::AuditRequest request;
+  if (args.size() == 1) {
+    absl::StatusOr<std::string> zone = NormalizeZoneName(args[0]);
+    if (!zone.ok()) {
+      return UsageError("audit", std::string(zone.status().message()));
+    }
+    request.set_zone(*zone);
+  }
+  v1::KeyAdmin::Stub* stub = Stub();
+  if (stub == nullptr) return 1;
+  grpc::ClientContext context;
+  v1::AuditLog response;
+  grpc::Status status = stub->Audit(&context, request, &response);
+  if (!status.ok()) return RpcFailed(status);
+  for (const v1::AuditRecord& record : response.records()) {
+    out_ << absl::FormatTime("%Y-%m-%dT%H:%M:%SZ",
+                             absl::FromUnixSeconds(record.time_unix()),
+                             absl::UTCTimeZone())
+         << " " << record.identity() << " " << record.command() << " "
+         << (record.zone().empty() ? "-" : record.zone()) << " "
+         << (record.key_tags().empty() ? "-" : record.key_tags()) << " "
+         << record.result() << "\n";
+  }
+  return 0;
+}
+
+int MaintKeyDb::Interactive(std::istream& in, bool show_prompt) {
+  int last = 0;
+  std::string line;
+  while (true) {
+    if (show_prompt) out_ << "maintkeydb> " << std::flush;
+    if (!std::getline(in, line)) break;
+    std::string trimmed(absl::StripAsciiWhitespace(line));
+    if (trimmed.empty()) continue;
+    if (trimmed == "quit" || trimmed == "exit") break;
+    if (trimmed == "history") {
+      for (size_t i = 0; i < history_.size(); ++i) {
+        out_ << "  " << i + 1 << "  " << history_[i] << "\n";
+      }
+      continue;
+    }
+    if (trimmed[0] == '!') {
+      size_t n = 0;
+      if (!absl::SimpleAtoi(trimmed.substr(1), &n) || n == 0 ||
+          n > history_.size()) {
+        last = Fail(absl::StrCat("no history entry ", trimmed.substr(1)));
+        continue;
+      }
+      trimmed = history_[n - 1];
+      out_ << trimmed << "\n";
+    }
+    history_.push_back(trimmed);
+    absl::StatusOr<std::vector<std::string>> words = SplitCommandWords(trimmed);
+    if (!words.ok()) {
+      last = Fail(std::string(words.status().message()));
+      continue;
+    }
+    last = Run(*words);
+  }
+  if (show_prompt) out_ << "\n";
+  return last;
+}
+
+}  // namespace zonekeep

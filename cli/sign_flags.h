@@ -1,0 +1,44 @@
+// dnssigner's command line: dnssec-signzone's flags where they mean the same,
+// turned into the SignOptions of the ZoneSigner API.
+//
+// Contract: ParseSignFlags accepts
+//   -o origin  -f outfile (- = stdout)  -s start  -e end  -i interval
+//   -j jitter  -N keep|increment|unixtime|date  -3 salt (- = none)
+//   -H iterations  --allow-nsec3-iterations  -A  -T dnskey-ttl  --cds
+//   --no-self-verify
+//   --socket PATH  --server HOST:PORT --ca FILE --cert FILE --key FILE
+//   zonefile
+// Times: YYYYMMDDHHMMSS (UTC), a unix time, "now", "now+N" / "now-N", and for
+// -e "+N" (N seconds after the start). Errors are one line naming the flag.
+// Thread-safety: pure functions.
+#ifndef ZONEKEEP_CLI_SIGN_FLAGS_H_
+#define ZONEKEEP_CLI_SIGN_FLAGS_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "proto/keystore.pb.h"
+
+namespace zonekeep {
+
+struct SignCommand {
+  std::string zone_file;
+  std::string out_file;  // "-" for stdout
+  std::string socket;
+  std::string server, ca_file, cert_file, key_file;
+  v1::SignOptions options;
+};
+
+absl::StatusOr<SignCommand> ParseSignFlags(const std::vector<std::string>& args,
+                                           absl::Time now);
+
+// A dnssec-signzone time argument; `relative_base` anchors "+N".
+absl::StatusOr<absl::Time> ParseSignTime(const std::string& text,
+                                         absl::Time now,
+                                         absl::Time relative_base);
+
+}  // namespace zonekeep
+
+#endif  // ZONEKEEP_CLI_SIGN_FLAGS_H_

@@ -1,0 +1,65 @@
+#include "cli/sign_flags.h"
+
+#include "gtest/gtest.h"
+
+namespace zonekeep {
+namespace {
+
+const absl::Time kNow = absl::FromUnixSeconds(1800000000);
+
+TEST(ParseSignFlagsTest, DnssecSignzoneStyle) {
+  auto command =
+      ParseSignFlags({"-o",  "example.com.", "-f",     "-",    "-s", "now-7200",
+                      "-e",  "+86400",       "-j",     "3600", "-N", "unixtime",
+                      "-3",  "aabb",         "-H",     "0",    "-A", "-T",
+                      "600", "--cds",        "zone.db"},
+                     kNow);
+  ASSERT_TRUE(command.ok()) << command.status();
+  EXPECT_EQ(command->zone_file, "zone.db");
+  EXPECT_EQ(command->out_file, "-");
+  const v1::SignOptions& o = command->options;
+  EXPECT_EQ(o.origin(), "example.com.");
+  EXPECT_EQ(o.inception_unix(), 1800000000 - 7200);
+  EXPECT_EQ(o.expiration_unix(), 1800000000 - 7200 + 86400);
+  EXPECT_EQ(o.jitter_seconds(), 3600u);
+  EXPECT_EQ(o.serial_mode(), v1::SignOptions::SERIAL_UNIXTIME);
+  EXPECT_TRUE(o.nsec3());
+  EXPECT_TRUE(o.nsec3_opt_out());
+  EXPECT_EQ(o.nsec3_salt_hex(), "aabb");
+  EXPECT_EQ(o.dnskey_ttl(), 600u);
+  EXPECT_TRUE(o.add_cds());
+  EXPECT_EQ(o.display_name(), "zone.db");
+}
+
+TEST(ParseSignFlagsTest, DefaultsFromFileName) {
+  auto command = ParseSignFlags({"/zones/example.org"}, kNow);
+  ASSERT_TRUE(command.ok()) << command.status();
+  EXPECT_EQ(command->options.origin(), "example.org");
+  EXPECT_EQ(command->out_file, "/zones/example.org.signed");
+  EXPECT_EQ(command->options.inception_unix(), 0);  // engine default
+  EXPECT_FALSE(command->options.nsec3());
+}
+
+TEST(ParseSignFlagsTest, AbsoluteTimes) {
+  auto t = ParseSignTime("20270101000000", kNow, kNow);
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(absl::ToUnixSeconds(*t), 1798761600);
+}
+
+TEST(ParseSignFlagsTest, Errors) {
+  EXPECT_FALSE(ParseSignFlags({}, kNow).ok());
+  EXPECT_FALSE(ParseSignFlags({"-N", "sometimes", "z"}, kNow).ok());
+  EXPECT_FALSE(ParseSignFlags({"-3", "xyz", "z"}, kNow).ok());
+  EXPECT_FALSE(ParseSignFlags({"-H", "many", "z"}, kNow).ok());
+  EXPECT_FALSE(ParseSignFlags({"-s", "yesterday", "z"}, kNow).ok());
+  EXPECT_FALSE(ParseSignFlags({"-s", "now", "-e", "now-10", "z"}, kNow).ok());
+  EXPECT_FALSE(ParseSignFlags({"--bogus", "z"}, kNow).ok());
+  EXPECT_FALSE(ParseSignFlags({"a", "b"}, kNow).ok());
+  EXPECT_FALSE(ParseSignFlags({"-o"}, kNow).ok());
+  auto no_tls = ParseSignFlags({"--server", "h:1", "z"}, kNow);
+  ASSERT_FALSE(no_tls.ok());
+  EXPECT_NE(no_tls.status().message().find("--ca"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace zonekeep

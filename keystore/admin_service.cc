@@ -1,0 +1,240 @@
+#include "keystore/admin_service.h"
+
+#include "absl/strings/str_cat.h"
+#include "keystore/grpc_status.h"
+#include "keystore/parent_data.h"
+
+namespace zonekeep {
+namespace {
+
+absl::StatusOr<Algorithm> AlgorithmOf(uint32_t number) {
+  return ParseAlgorithm(absl::StrCat(number));
+}
+
+void FillKeyList(const std::vector<KeyView>& keys, v1::KeyList* response) {
+  for (const KeyView& key : keys) *response->add_keys() = ToProtoKey(key);
+  response->set_server_time_unix(absl::ToUnixSeconds(absl::Now()));
+}
+
+grpc::Status Respond(const absl::StatusOr<std::vector<KeyView>>& keys,
+                     v1::KeyList* response) {
+  if (!keys.ok()) return ToGrpcStatus(keys.status());
+  FillKeyList(*keys, response);
+  return grpc::Status::OK;
+}
+
+}  // namespace
+
+v1::Key ToProtoKey(const KeyView& key) {
+  v1::Key out;
+  out.set_zone(key.zone);
+  out.set_algorithm(static_cast<uint32_t>(key.algorithm));
+  out.set_algorithm_name(AlgorithmName(key.algorithm));
+  out.set_key_tag(key.key_tag);
+  out.set_role(key.role == KeyRole::kKsk ? v1::KSK : v1::ZSK);
+  out.set_bits(key.bits);
+  out.set_state(key.state == KeyState::kActive ? v1::ACTIVE : v1::PUBLISHED);
+  out.set_rollover(key.rollover);
+  out.set_deleted(key.deleted);
+  out.set_created_unix(absl::ToUnixSeconds(key.created));
+  out.set_state_changed_unix(absl::ToUnixSeconds(key.state_changed));
+  out.set_dnskey_rdata(
+      std::string(key.dnskey_rdata.begin(), key.dnskey_rdata.end()));
+  return out;
+}
+
+absl::StatusOr<std::string> AdminService::Admin(
+    grpc::ServerContext* context) const {
+  std::string identity = identity_(context);
+  absl::Status allowed = policy_->CheckAdmin(identity);
+  if (!allowed.ok()) return allowed;
+  return identity;
+}
+
+grpc::Status AdminService::CreateKeys(grpc::ServerContext* context,
+                                      const v1::CreateKeysRequest* request,
+                                      v1::KeyList* response) {
+  absl::StatusOr<std::string> identity = Admin(context);
+  if (!identity.ok()) return ToGrpcStatus(identity.status());
+  absl::StatusOr<Algorithm> algorithm = AlgorithmOf(request->algorithm());
+  if (!algorithm.ok()) return ToGrpcStatus(algorithm.status());
+  CreateWhat what;
+  switch (request->what()) {
+    case v1::CreateKeysRequest::BOTH:
+      what = CreateWhat::kBoth;
+      break;
+    case v1::CreateKeysRequest::KSK:
+      what = CreateWhat::kKsk;
+      break;
+    case v1::CreateKeysRequest::ZSK:
+      what = CreateWhat::kZsk;
+      break;
+    default:
+      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                          "create: say both, ksk or zsk");
+  }
+  std::optional<int> bits;
+  if (request->bits() != 0) bits = static_cast<int>(request->bits());
+  return Respond(
+      keys_->CreateKeys(*identity, what, *algorithm, bits, request->zone()),
+      response);
+}
+
+grpc::Status AdminService::DeleteKey(grpc::ServerContext* context,
+                                     const v1::KeyRef* request,
+                                     v1::KeyList* response) {
+  absl::StatusOr<std::string> identity = Admin(context);
+  if (!identity.ok()) return ToGrpcStatus(identity.status());
+  absl::StatusOr<Algorithm> algorithm = AlgorithmOf(request->algorithm());
+  if (!algorithm.ok()) return ToGrpcStatus(algorithm.status());
+  if (request->key_tag() > 0xffff) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        "key id must be 0-65535");
+  }
+  return Respond(keys_->DeleteKey(*identity, request->zone(), *algorithm,
+                                  static_cast<uint16_t>(request->key_tag())),
+                 response);
+}
+
+grpc::Status AdminService::DeleteZone(grpc::ServerContext* context,
+                                      const v1::ZoneRef* request,
+                                      v1::KeyList* response) {
+  absl::StatusOr<std::string> identity = Admin(context);
+  if (!identity.ok()) return ToGrpcStatus(identity.status());
+  return Respond(keys_->DeleteZone(*identity, request->zone()), response);
+}
+
+grpc::Status AdminService::UndeleteKey(grpc::ServerContext* context,
+                                       const v1::KeyRef* request,
+                                       v1::KeyList* response) {
+  absl::StatusOr<std::string> identity = Admin(context);
+  if (!identity.ok()) return ToGrpcStatus(identity.status());
+  absl::StatusOr<Algorithm> algorithm = AlgorithmOf(request->algorithm());
+  if (!algorithm.ok()) return ToGrpcStatus(algorithm.status());
+  if (request->key_tag() > 0xffff) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        "key id must be 0-65535");
+  }
+  absl::StatusOr<KeyView> key =
+      keys_->UndeleteKey(*identity, request->zone(), *algorithm,
+                         static_cast<uint16_t>(request->key_tag()));
+  if (!key.ok()) return ToGrpcStatus(key.status());
+  FillKeyList({*key}, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminService::ListKeys(grpc::ServerContext* context,
+                                    const v1::ListKeysRequest* request,
+                                    v1::KeyList* response) {
+  absl::StatusOr<std::string> identity = Admin(context);
+  if (!identity.ok()) return ToGrpcStatus(identity.status());
+  return Respond(keys_->ListKeys(request->zone(), request->include_deleted()),
+                 response);
+}
+
+grpc::Status AdminService::Rollover(grpc::ServerContext* context,
+                                    const v1::RolloverRequest* request,
+                                    v1::KeyList* response) {
+  absl::StatusOr<std::string> identity = Admin(context);
+  if (!identity.ok()) return ToGrpcStatus(identity.status());
+  absl::StatusOr<Algorithm> algorithm = AlgorithmOf(request->algorithm());
+  if (!algorithm.ok()) return ToGrpcStatus(algorithm.status());
+  RolloverStage stage;
+  switch (request->stage()) {
+    case v1::RolloverRequest::ZSK_STAGE1:
+      stage = RolloverStage::kZskStage1;
+      break;
+    case v1::RolloverRequest::ZSK_STAGE2:
+      stage = RolloverStage::kZskStage2;
+      break;
+    case v1::RolloverRequest::KSK_STAGE1:
+      stage = RolloverStage::kKskStage1;
+      break;
+    case v1::RolloverRequest::KSK_STAGE2:
+      stage = RolloverStage::kKskStage2;
+      break;
+    default:
+      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                          "rollover: unknown stage");
+  }
+  return Respond(keys_->Rollover(*identity, stage, *algorithm, request->zone(),
+                                 request->force()),
+                 response);
+}
+
+grpc::Status AdminService::ParentData(grpc::ServerContext* context,
+                                      const v1::ParentDataRequest* request,
+                                      v1::RecordText* response) {
+  absl::StatusOr<std::string> identity = Admin(context);
+  if (!identity.ok()) return ToGrpcStatus(identity.status());
+  absl::StatusOr<std::vector<KeyView>> keys =
+      keys_->ListKeys(request->zone(), false);
+  if (!keys.ok()) return ToGrpcStatus(keys.status());
+  if (keys->empty()) {
+    return grpc::Status(grpc::StatusCode::NOT_FOUND,
+                        absl::StrCat("no keys for ", request->zone()));
+  }
+  absl::StatusOr<std::string> text = FormatParentData(
+      keys->front().zone, *keys,
+      request->kind() == v1::ParentDataRequest::DS ? ParentDataKind::kDs
+                                                   : ParentDataKind::kDnskey);
+  if (!text.ok()) return ToGrpcStatus(text.status());
+  response->set_text(*text);
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminService::ShowKeys(grpc::ServerContext* context,
+                                    const v1::ShowKeysRequest* request,
+                                    v1::RecordText* response) {
+  absl::StatusOr<std::string> identity = Admin(context);
+  if (!identity.ok()) return ToGrpcStatus(identity.status());
+  absl::StatusOr<std::vector<KeyView>> keys =
+      keys_->ListKeys(request->zone(), false);
+  if (!keys.ok()) return ToGrpcStatus(keys.status());
+  if (keys->empty()) {
+    return grpc::Status(grpc::StatusCode::NOT_FOUND,
+                        absl::StrCat("no keys for ", request->zone()));
+  }
+  absl::StatusOr<std::string> text =
+      FormatShowKeys(keys->front().zone, *keys, request->ds());
+  if (!text.ok()) return ToGrpcStatus(text.status());
+  response->set_text(*text);
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminService::ImportKey(grpc::ServerContext* context,
+                                     const v1::ImportKeyRequest* request,
+                                     v1::KeyList* response) {
+  absl::StatusOr<std::string> identity = Admin(context);
+  if (!identity.ok()) return ToGrpcStatus(identity.status());
+  const KeyState state =
+      request->state() == v1::ACTIVE ? KeyState::kActive : KeyState::kPublished;
+  absl::StatusOr<KeyView> key = keys_->ImportBindKey(
+      *identity, request->zone(), request->key_file_base(), state);
+  if (!key.ok()) return ToGrpcStatus(key.status());
+  FillKeyList({*key}, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminService::Audit(grpc::ServerContext* context,
+                                 const v1::AuditRequest* request,
+                                 v1::AuditLog* response) {
+  absl::StatusOr<std::string> identity = Admin(context);
+  if (!identity.ok()) return ToGrpcStatus(identity.status());
+  const int limit = request->limit() == 0 ? 100 : request->limit();
+  absl::StatusOr<std::vector<AuditEntry>> entries =
+      keys_->Audit(request->zone(), limit);
+  if (!entries.ok()) return ToGrpcStatus(entries.status());
+  for (const AuditEntry& entry : *entries) {
+    v1::AuditRecord* record = response->add_records();
+    record->set_time_unix(absl::ToUnixSeconds(entry.time));
+    record->set_identity(entry.identity);
+    record->set_command(entry.command);
+    record->set_zone(entry.zone);
+    record->set_key_tags(entry.key_tags);
+    record->set_result(entry.result);
+  }
+  return grpc::Status::OK;
+}
+
+}  // namespace zonekeep

@@ -1,0 +1,74 @@
+// AdminService: the KeyAdmin gRPC service, a thin layer over KeyManager.
+//
+// Each method finds the caller's identity, checks the admin role, converts the
+// request, calls the core once and translates its status with ToGrpcStatus.
+// No key logic lives here. Nothing it returns carries private key material.
+// Thread-safety: safe for gRPC's concurrent calls (the core is thread-safe).
+#ifndef ZONEKEEP_KEYSTORE_ADMIN_SERVICE_H_
+#define ZONEKEEP_KEYSTORE_ADMIN_SERVICE_H_
+
+#include <functional>
+#include <string>
+
+#include "keystore/access_policy.h"
+#include "keystore/key_manager.h"
+#include "proto/keystore.grpc.pb.h"
+
+namespace zonekeep {
+
+// Maps a call to its caller's identity ("unix:USER", a certificate name).
+using IdentityFn = std::function<std::string(grpc::ServerContext*)>;
+
+// Converts a key's metadata to its API form.
+v1::Key ToProtoKey(const KeyView& key);
+
+class AdminService final : public v1::KeyAdmin::Service {
+ public:
+  // REQUIRES: `keys` and `policy` outlive the service.
+  AdminService(KeyManager* keys, const AccessPolicy* policy,
+               IdentityFn identity)
+      : keys_(keys), policy_(policy), identity_(std::move(identity)) {}
+
+  grpc::Status CreateKeys(grpc::ServerContext* context,
+                          const v1::CreateKeysRequest* request,
+                          v1::KeyList* response) override;
+  grpc::Status DeleteKey(grpc::ServerContext* context,
+                         const v1::KeyRef* request,
+                         v1::KeyList* response) override;
+  grpc::Status DeleteZone(grpc::ServerContext* context,
+                          const v1::ZoneRef* request,
+                          v1::KeyList* response) override;
+  grpc::Status UndeleteKey(grpc::ServerContext* context,
+                           const v1::KeyRef* request,
+                           v1::KeyList* response) override;
+  grpc::Status ListKeys(grpc::ServerContext* context,
+                        const v1::ListKeysRequest* request,
+                        v1::KeyList* response) override;
+  grpc::Status Rollover(grpc::ServerContext* context,
+                        const v1::RolloverRequest* request,
+                        v1::KeyList* response) override;
+  grpc::Status ParentData(grpc::ServerContext* context,
+                          const v1::ParentDataRequest* request,
+                          v1::RecordText* response) override;
+  grpc::Status ShowKeys(grpc::ServerContext* context,
+                        const v1::ShowKeysRequest* request,
+                        v1::RecordText* response) override;
+  grpc::Status ImportKey(grpc::ServerContext* context,
+                         const v1::ImportKeyRequest* request,
+                         v1::KeyList* response) override;
+  grpc::Status Audit(grpc::ServerContext* context,
+                     const v1::AuditRequest* request,
+                     v1::AuditLog* response) override;
+
+ private:
+  // The caller's identity when it is an admin, else a PermissionDenied status.
+  absl::StatusOr<std::string> Admin(grpc::ServerContext* context) const;
+
+  KeyManager* const keys_;
+  const AccessPolicy* const policy_;
+  const IdentityFn identity_;
+};
+
+}  // namespace zonekeep
+
+#endif  // ZONEKEEP_KEYSTORE_ADMIN_SERVICE_H_

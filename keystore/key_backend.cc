@@ -1,0 +1,93 @@
+#include "keystore/key_backend.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "keystore/store/rows.h"
+
+namespace zonekeep {
+namespace {
+
+class SealedPendingKey final : public PendingKey {
+ public:
+  explicit SealedPendingKey(PrivateKey key) : key_(std::move(key)) {}
+  Algorithm algorithm() const override { return key_.algorithm(); }
+  int bits() const override { return key_.bits(); }
+  std::vector<uint8_t> DnskeyPublicKey() const override {
+    return key_.DnskeyPublicKey();
+  }
+  const PrivateKey& key() const { return key_; }
+
+ private:
+  PrivateKey key_;
+};
+
+std::string BindingForMessages(const KeyBinding& binding) {
+  return absl::StrCat("key ", binding.key_tag, " (",
+                      AlgorithmName(binding.algorithm), ") of ", binding.zone);
+}
+
+}  // namespace
+
+std::string CanonicalKeyBinding(const KeyBinding& binding) {
+  return absl::StrCat("zonekeep-key-v1|", binding.zone, "|", binding.key_tag,
+                      "|", static_cast<int>(binding.algorithm), "|",
+                      binding.role == KeyRole::kKsk ? "KSK" : "ZSK");
+}
+
+std::string SealedKeyBackend::name() const {
+  return store::kSealedSqliteBackend;
+}
+
+absl::StatusOr<std::unique_ptr<PendingKey>> SealedKeyBackend::Generate(
+    Algorithm algorithm, int bits) {
+  absl::StatusOr<PrivateKey> key = PrivateKey::Generate(algorithm, bits);
+  if (!key.ok()) return key.status();
+  return std::unique_ptr<PendingKey>(
+      std::make_unique<SealedPendingKey>(*std::move(key)));
+}
+
+absl::StatusOr<std::unique_ptr<PendingKey>> SealedKeyBackend::Import(
+    PrivateKey key) {
+  return std::unique_ptr<PendingKey>(
+      std::make_unique<SealedPendingKey>(std::move(key)));
+}
+
+absl::StatusOr<std::vector<uint8_t>> SealedKeyBackend::Store(
+    const PendingKey& key, const KeyBinding& binding) {
+  const auto* sealed = dynamic_cast<const SealedPendingKey*>(&key);
+  if (sealed == nullptr) {
+    return absl::InvalidArgumentError(
+        "key was not made by the sealed-sqlite backend");
+  }
+  if (sealed->algorithm() != binding.algorithm) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("algorithm mismatch for ", BindingForMessages(binding)));
+  }
+  absl::StatusOr<SecretBytes> der = sealed->key().ExportPkcs8ForSealing();
+  if (!der.ok()) return der.status();
+  return master_key_.Seal(*der, CanonicalKeyBinding(binding));
+}
+
+absl::StatusOr<std::shared_ptr<const SigningHandle>> SealedKeyBackend::Load(
+    absl::Span<const uint8_t> blob, const KeyBinding& binding) const {
+  absl::StatusOr<SecretBytes> der =
+      master_key_.Open(blob, CanonicalKeyBinding(binding));
+  if (!der.ok()) {
+    return absl::DataLossError(
+        absl::StrCat("sealed ", BindingForMessages(binding),
+                     " does not open: tampered with or not this key's "
+                     "(",
+                     der.status().message(), ")"));
+  }
+  absl::StatusOr<PrivateKey> key =
+      PrivateKey::FromPkcs8(binding.algorithm, *der);
+  if (!key.ok()) {
+    return absl::DataLossError(
+        absl::StrCat("sealed ", BindingForMessages(binding),
+                     " holds no valid key: ", key.status().message()));
+  }
+  return PrivateKey::IntoSigningHandle(*std::move(key));
+}
+
+}  // namespace zonekeep

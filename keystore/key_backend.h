@@ -1,0 +1,91 @@
+// KeyBackend: where private keys are generated, kept and turned into signing
+// handles. The seam for a later PKCS#11/HSM backend; KeyManager sees only
+// PendingKey, opaque stored blobs and SigningHandles, never key bytes.
+//
+// Flow: Generate() or Import() gives a PendingKey whose public key the caller
+// turns into a DNSKEY and a key tag; Store() then binds it to its identity
+// (zone, tag, algorithm, role) and returns an opaque blob for the keys table;
+// Load() turns a blob + the same binding back into a SigningHandle. A blob
+// loaded with another binding (swapped rows, edited columns) or altered by one
+// bit fails with DataLoss.
+// Thread-safety: all methods are safe from many threads at once.
+#ifndef ZONEKEEP_KEYSTORE_KEY_BACKEND_H_
+#define ZONEKEEP_KEYSTORE_KEY_BACKEND_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "keystore/crypto/algorithm.h"
+#include "keystore/crypto/master_key.h"
+#include "keystore/crypto/private_key.h"
+#include "keystore/signing_handle.h"
+
+namespace zonekeep {
+
+// What a stored key is bound to.
+struct KeyBinding {
+  std::string zone;  // normalised
+  uint16_t key_tag = 0;
+  Algorithm algorithm = Algorithm::kEcdsaP256Sha256;
+  KeyRole role = KeyRole::kZsk;
+};
+
+// "zonekeep-key-v1|example.com.|12345|13|KSK": the associated data sealed keys
+// are bound to.
+std::string CanonicalKeyBinding(const KeyBinding& binding);
+
+// A key generated or imported but not yet stored. Destroying it without Store
+// discards the key.
+class PendingKey {
+ public:
+  virtual ~PendingKey() = default;
+  virtual Algorithm algorithm() const = 0;
+  virtual int bits() const = 0;
+  // The DNSKEY public key field (RFC 3110, RFC 6605, RFC 8080).
+  virtual std::vector<uint8_t> DnskeyPublicKey() const = 0;
+};
+
+class KeyBackend {
+ public:
+  virtual ~KeyBackend() = default;
+  // Stored in keys.backend, e.g. "sealed-sqlite".
+  virtual std::string name() const = 0;
+  // REQUIRES: bits from ResolveKeyBits(algorithm, ...).
+  virtual absl::StatusOr<std::unique_ptr<PendingKey>> Generate(
+      Algorithm algorithm, int bits) = 0;
+  virtual absl::StatusOr<std::unique_ptr<PendingKey>> Import(
+      PrivateKey key) = 0;
+  // REQUIRES: `key` came from this backend.
+  virtual absl::StatusOr<std::vector<uint8_t>> Store(
+      const PendingKey& key, const KeyBinding& binding) = 0;
+  virtual absl::StatusOr<std::shared_ptr<const SigningHandle>> Load(
+      absl::Span<const uint8_t> blob, const KeyBinding& binding) const = 0;
+};
+
+// Keys sealed with AES-256-GCM under the master key (PKCS#8 DER plaintext,
+// CanonicalKeyBinding as associated data); the blob lives in the database.
+class SealedKeyBackend final : public KeyBackend {
+ public:
+  explicit SealedKeyBackend(MasterKey master_key)
+      : master_key_(std::move(master_key)) {}
+
+  std::string name() const override;
+  absl::StatusOr<std::unique_ptr<PendingKey>> Generate(Algorithm algorithm,
+                                                       int bits) override;
+  absl::StatusOr<std::unique_ptr<PendingKey>> Import(PrivateKey key) override;
+  absl::StatusOr<std::vector<uint8_t>> Store(
+      const PendingKey& key, const KeyBinding& binding) override;
+  absl::StatusOr<std::shared_ptr<const SigningHandle>> Load(
+      absl::Span<const uint8_t> blob, const KeyBinding& binding) const override;
+
+ private:
+  const MasterKey master_key_;
+};
+
+}  // namespace zonekeep
+
+#endif  // ZONEKEEP_KEYSTORE_KEY_BACKEND_H_

@@ -1,0 +1,991 @@
+// KeyManager over KeyDb (keystore/store) and a KeyBackend (sealed keys).
+//
+// Every mutating method runs its checks and changes inside one write
+// transaction that re-reads the rows it changes (Mutate below), and writes its
+// audit row in that transaction; when the body fails, the transaction rolls
+// back and the audit row is written in a small transaction of its own.
+#include "keystore/key_manager.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <functional>
+#include <set>
+#include <system_error>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "keystore/crypto/bind_key_files.h"
+#include "keystore/crypto/dnskey.h"
+#include "keystore/crypto/master_key.h"
+#include "keystore/key_backend.h"
+#include "keystore/store/key_db.h"
+
+namespace zonekeep {
+namespace {
+
+using store::KeyDb;
+using store::KeyRow;
+using store::Transaction;
+using store::ZoneRow;
+
+constexpr int kMaxTagAttempts = 32;
+constexpr size_t kMaxAuditField = 256;
+
+const char* RoleName(KeyRole role) {
+  return role == KeyRole::kKsk ? "KSK" : "ZSK";
+}
+
+const char* StageName(RolloverStage stage) {
+  switch (stage) {
+    case RolloverStage::kZskStage1:
+      return "zsk-stage1";
+    case RolloverStage::kZskStage2:
+      return "zsk-stage2";
+    case RolloverStage::kKskStage1:
+      return "ksk-stage1";
+    case RolloverStage::kKskStage2:
+      return "ksk-stage2";
+  }
+  return "?";
+}
+
+const char* CreateName(CreateWhat what) {
+  switch (what) {
+    case CreateWhat::kBoth:
+      return "both";
+    case CreateWhat::kKsk:
+      return "ksk";
+    case CreateWhat::kZsk:
+      return "zsk";
+  }
+  return "?";
+}
+
+std::string FormatWhen(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%d %H:%M:%S UTC", t, absl::UTCTimeZone());
+}
+
+// One line, printable, bounded: audit fields may echo caller input.
+std::string AuditText(absl::string_view text) {
+  std::string out;
+  for (char c : text.substr(0, kMaxAuditField)) {
+    out.push_back(c >= 0x20 && c < 0x7f ? c : '?');
+  }
+  return out;
+}
+
+std::string TagList(const std::vector<uint16_t>& tags) {
+  return absl::StrJoin(tags, ",");
+}
+
+KeyView ToView(const KeyRow& row) {
+  KeyView view;
+  view.zone = row.zone;
+  view.algorithm = row.algorithm;
+  view.key_tag = row.key_tag;
+  view.role = row.role;
+  view.bits = row.bits;
+  view.state = row.state;
+  view.rollover = row.rollover;
+  view.deleted = row.deleted;
+  view.created = row.created_at;
+  view.state_changed = row.state_changed_at;
+  view.dnskey_rdata = row.dnskey_rdata;
+  return view;
+}
+
+std::vector<KeyView> ToViews(const std::vector<KeyRow>& rows) {
+  std::vector<KeyView> views;
+  views.reserve(rows.size());
+  for (const KeyRow& row : rows) views.push_back(ToView(row));
+  return views;
+}
+
+KeyBinding BindingOf(const KeyRow& row) {
+  return KeyBinding{row.zone, row.key_tag, row.algorithm, row.role};
+}
+
+std::string KeyName(const KeyRow& row) {
+  return absl::StrCat(RoleName(row.role), " ", row.key_tag, " (",
+                      AlgorithmName(row.algorithm), ")");
+}
+
+absl::Status NoZone(const std::string& zone) {
+  return absl::NotFoundError(
+      absl::StrCat("no zone ", zone, " in the key store"));
+}
+
+absl::Status NoKey(const std::string& zone, Algorithm algorithm,
+                   uint16_t key_tag) {
+  return absl::NotFoundError(absl::StrCat(
+      "no key ", key_tag, " (", AlgorithmName(algorithm), ") in ", zone));
+}
+
+// What one call writes to the audit table.
+struct AuditInfo {
+  std::string identity;
+  std::string command;
+  std::string zone;
+  std::vector<uint16_t> tags;
+};
+
+class ParentDsNotChecked final : public ParentDsChecker {
+ public:
+  ParentDsResult Check(const std::string&,
+                       const std::vector<KeyView>&) const override {
+    return {ParentDsResult::Kind::kNotChecked, "parent DS not checked"};
+  }
+};
+
+class KeyManagerImpl final : public KeyManager {
+ public:
+  KeyManagerImpl(const KeyManagerOptions& options,
+                 std::unique_ptr<Clock> owned_clock, std::unique_ptr<KeyDb> db,
+                 std::unique_ptr<KeyBackend> backend)
+      : propagation_delay_(options.propagation_delay),
+        owned_clock_(std::move(owned_clock)),
+        clock_(options.clock != nullptr ? options.clock : owned_clock_.get()),
+        db_(std::move(db)),
+        backend_(std::move(backend)),
+        parent_ds_(options.parent_ds_checker != nullptr
+                       ? options.parent_ds_checker
+                       : std::make_shared<ParentDsNotChecked>()) {}
+
+  absl::StatusOr<std::vector<KeyView>> CreateKeys(
+      const std::string& identity, CreateWhat what, Algorithm algorithm,
+      std::optional<int> bits, const std::string& zone) override;
+  absl::StatusOr<std::vector<KeyView>> DeleteKey(const std::string& identity,
+                                                 const std::string& zone,
+                                                 Algorithm algorithm,
+                                                 uint16_t key_tag) override;
+  absl::StatusOr<std::vector<KeyView>> DeleteZone(
+      const std::string& identity, const std::string& zone) override;
+  absl::StatusOr<KeyView> UndeleteKey(const std::string& identity,
+                                      const std::string& zone,
+                                      Algorithm algorithm,
+                                      uint16_t key_tag) override;
+  absl::StatusOr<std::vector<KeyView>> ListKeys(
+      const std::string& zone, bool include_deleted) const override;
+  absl::StatusOr<std::vector<KeyView>> Rollover(const std::string& identity,
+                                                RolloverStage stage,
+                                                Algorithm algorithm,
+                                                const std::string& zone,
+                                                bool force) override;
+  absl::StatusOr<KeyView> ImportBindKey(const std::string& identity,
+                                        const std::string& zone,
+                                        const std::string& key_base,
+                                        KeyState state) override;
+  absl::StatusOr<std::vector<AuditEntry>> Audit(const std::string& zone,
+                                                int limit) const override;
+  absl::Status RecordAudit(const std::string& identity,
+                           const std::string& command, const std::string& zone,
+                           const std::string& key_tags,
+                           const absl::Status& result) override;
+  absl::StatusOr<std::vector<ZoneKey>> LoadZoneKeys(
+      const std::string& zone) const override;
+  absl::Status RecordZoneSigned(const std::string& identity,
+                                const std::string& zone,
+                                const std::vector<uint16_t>& key_tags,
+                                uint32_t max_ttl) override;
+
+ private:
+  // Runs `body` in one write transaction plus its audit row (see top).
+  template <typename T>
+  absl::StatusOr<T> Mutate(
+      AuditInfo& audit,
+      const std::function<absl::StatusOr<T>(Transaction&, absl::Time)>& body);
+  // Writes the audit row of a call that failed before or in its transaction.
+  absl::Status AuditFailure(const AuditInfo& audit, const absl::Status& error);
+  // AuditFailure, then returns `error`.
+  absl::Status Refuse(const AuditInfo& audit, absl::Status error) {
+    AuditFailure(audit, error).IgnoreError();
+    return error;
+  }
+  absl::Status WriteAudit(Transaction& tx, const AuditInfo& audit,
+                          absl::Time now, const absl::Status& result);
+
+  // Reads the zone's row, creating it if `create`; NotFound otherwise.
+  absl::StatusOr<ZoneRow> LoadZone(Transaction& tx, const std::string& zone,
+                                   absl::Time now, bool create);
+  // Stores a new key of `zone` in the state given, regenerating while its
+  // tag is in `used_tags` (which it then joins). `pending` may be null: a key
+  // is generated.
+  absl::StatusOr<KeyRow> AddKey(Transaction& tx, const std::string& zone,
+                                std::unique_ptr<PendingKey> pending,
+                                Algorithm algorithm, int bits, KeyRole role,
+                                KeyState state, absl::Time now,
+                                std::set<uint16_t>& used_tags);
+  // FailedPrecondition while the stage-2 wait for `role` has not passed.
+  absl::Status CheckStage2Wait(const ZoneRow& zone, KeyRole role,
+                               absl::Time now) const;
+  absl::StatusOr<std::vector<KeyView>> RolloverInTx(
+      Transaction& tx, RolloverStage stage, Algorithm algorithm,
+      const std::string& zone, bool force,
+      const std::optional<ParentDsResult>& parent, absl::Time now,
+      AuditInfo& audit);
+
+  const absl::Duration propagation_delay_;
+  const std::unique_ptr<Clock> owned_clock_;
+  const Clock* const clock_;
+  const std::unique_ptr<KeyDb> db_;
+  const std::unique_ptr<KeyBackend> backend_;
+  const std::shared_ptr<const ParentDsChecker> parent_ds_;
+};
+
+template <typename T>
+absl::StatusOr<T> KeyManagerImpl::Mutate(
+    AuditInfo& audit,
+    const std::function<absl::StatusOr<T>(Transaction&, absl::Time)>& body) {
+  absl::StatusOr<T> result = absl::UnknownError("not run");
+  {
+    absl::StatusOr<std::unique_ptr<Transaction>> tx = db_->BeginWrite();
+    if (!tx.ok()) {
+      result = tx.status();
+    } else {
+      const absl::Time now = clock_->Now();
+      result = body(**tx, now);
+      if (result.ok()) {
+        absl::Status s = WriteAudit(**tx, audit, now, absl::OkStatus());
+        if (s.ok()) s = (*tx)->Commit();
+        if (s.ok()) return result;
+        result = s;
+      }
+    }
+  }  // the transaction rolls back here
+  AuditFailure(audit, result.status()).IgnoreError();
+  return result;
+}
+
+absl::Status KeyManagerImpl::AuditFailure(const AuditInfo& audit,
+                                          const absl::Status& error) {
+  absl::StatusOr<std::unique_ptr<Transaction>> tx = db_->BeginWrite();
+  if (!tx.ok()) return tx.status();
+  absl::Status s = WriteAudit(**tx, audit, clock_->Now(), error);
+  if (!s.ok()) return s;
+  return (*tx)->Commit();
+}
+
+absl::Status KeyManagerImpl::WriteAudit(Transaction& tx, const AuditInfo& audit,
+                                        absl::Time now,
+                                        const absl::Status& result) {
+  store::AuditRow row;
+  row.time = now;
+  row.identity = AuditText(audit.identity);
+  row.command = AuditText(audit.command);
+  row.zone = AuditText(audit.zone);
+  row.key_tags = TagList(audit.tags);
+  row.result = result.ok() ? "ok" : AuditText(result.message());
+  return tx.InsertAudit(row).status();
+}
+
+absl::StatusOr<ZoneRow> KeyManagerImpl::LoadZone(Transaction& tx,
+                                                 const std::string& zone,
+                                                 absl::Time now, bool create) {
+  absl::Status s = tx.LockZone(zone);
+  if (!s.ok()) return s;
+  absl::StatusOr<std::optional<ZoneRow>> row = tx.GetZone(zone);
+  if (!row.ok()) return row.status();
+  if (row->has_value()) return **row;
+  if (!create) return NoZone(zone);
+  ZoneRow fresh;
+  fresh.name = zone;
+  fresh.created_at = now;
+  s = tx.UpsertZone(fresh);
+  if (!s.ok()) return s;
+  return fresh;
+}
+
+absl::StatusOr<KeyRow> KeyManagerImpl::AddKey(
+    Transaction& tx, const std::string& zone,
+    std::unique_ptr<PendingKey> pending, Algorithm algorithm, int bits,
+    KeyRole role, KeyState state, absl::Time now,
+    std::set<uint16_t>& used_tags) {
+  const uint16_t flags = role == KeyRole::kKsk ? kKskFlags : kZskFlags;
+  for (int attempt = 0; attempt < kMaxTagAttempts; ++attempt) {
+    if (pending == nullptr) {
+      absl::StatusOr<std::unique_ptr<PendingKey>> fresh =
+          backend_->Generate(algorithm, bits);
+      if (!fresh.ok()) return fresh.status();
+      pending = *std::move(fresh);
+    }
+    KeyRow row;
+    row.dnskey_rdata =
+        BuildDnskeyRdata(flags, algorithm, pending->DnskeyPublicKey());
+    row.key_tag = ComputeKeyTag(row.dnskey_rdata);
+    if (used_tags.count(row.key_tag) != 0) {
+      pending.reset();  // tag collision: regenerate
+      continue;
+    }
+    row.zone = zone;
+    row.algorithm = algorithm;
+    row.role = role;
+    row.bits = pending->bits();
+    row.state = state;
+    row.created_at = now;
+    row.state_changed_at = now;
+    row.backend = backend_->name();
+    absl::StatusOr<std::vector<uint8_t>> blob =
+        backend_->Store(*pending, BindingOf(row));
+    if (!blob.ok()) return blob.status();
+    row.sealed_private = *std::move(blob);
+    absl::StatusOr<int64_t> id = tx.InsertKey(row);
+    if (!id.ok()) return id.status();
+    row.id = *id;
+    used_tags.insert(row.key_tag);
+    return row;
+  }
+  return absl::InternalError(
+      absl::StrCat("no free key tag for a new key in ", zone));
+}
+
+std::set<uint16_t> TagsOf(const std::vector<KeyRow>& rows) {
+  std::set<uint16_t> tags;
+  for (const KeyRow& row : rows) tags.insert(row.key_tag);
+  return tags;
+}
+
+// --- create, delete, undelete, import ---------------------------------------
+
+absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::CreateKeys(
+    const std::string& identity, CreateWhat what, Algorithm algorithm,
+    std::optional<int> bits, const std::string& zone_arg) {
+  AuditInfo audit{
+      identity,
+      absl::StrCat("create ", CreateName(what), " ", AlgorithmName(algorithm)),
+      zone_arg,
+      {}};
+  absl::StatusOr<std::string> zone = NormalizeZoneName(zone_arg);
+  if (!zone.ok()) return Refuse(audit, zone.status());
+  audit.zone = *zone;
+  if (!IsAllowedForNewKeys(algorithm)) {
+    const absl::Status s = absl::InvalidArgumentError(absl::StrCat(
+        AlgorithmName(algorithm), " is accepted for imported keys only"));
+    return Refuse(audit, s);
+  }
+  absl::StatusOr<int> resolved = ResolveKeyBits(algorithm, bits);
+  if (!resolved.ok()) {
+    return Refuse(audit, resolved.status());
+  }
+  std::vector<KeyRole> roles;
+  if (what != CreateWhat::kZsk) roles.push_back(KeyRole::kKsk);
+  if (what != CreateWhat::kKsk) roles.push_back(KeyRole::kZsk);
+  if (what == CreateWhat::kBoth) roles.push_back(KeyRole::kZsk);
+  // Generate before taking the database's write lock (RSA is slow).
+  std::vector<std::unique_ptr<PendingKey>> pending;
+  for (size_t i = 0; i < roles.size(); ++i) {
+    absl::StatusOr<std::unique_ptr<PendingKey>> key =
+        backend_->Generate(algorithm, *resolved);
+    if (!key.ok()) return Refuse(audit, key.status());
+    pending.push_back(*std::move(key));
+  }
+  return Mutate<std::vector<KeyView>>(
+      audit,
+      [&](Transaction& tx,
+          absl::Time now) -> absl::StatusOr<std::vector<KeyView>> {
+        absl::StatusOr<ZoneRow> zone_row = LoadZone(tx, *zone, now, true);
+        if (!zone_row.ok()) return zone_row.status();
+        absl::StatusOr<std::vector<KeyRow>> rows = tx.KeysOfZone(*zone, true);
+        if (!rows.ok()) return rows.status();
+        bool has_active[2] = {false, false};  // [KSK, ZSK]
+        bool has_live = false;
+        for (const KeyRow& row : *rows) {
+          if (row.deleted || row.algorithm != algorithm) continue;
+          has_live = true;
+          if (row.state == KeyState::kActive) {
+            has_active[row.role == KeyRole::kKsk ? 0 : 1] = true;
+          }
+        }
+        if (what == CreateWhat::kBoth && has_live) {
+          return absl::AlreadyExistsError(
+              absl::StrCat(*zone, " already has ", AlgorithmName(algorithm),
+                           " keys: use create ksk or create zsk"));
+        }
+        std::set<uint16_t> used = TagsOf(*rows);
+        std::vector<KeyView> created;
+        for (size_t i = 0; i < roles.size(); ++i) {
+          const int slot = roles[i] == KeyRole::kKsk ? 0 : 1;
+          const KeyState state =
+              has_active[slot] ? KeyState::kPublished : KeyState::kActive;
+          absl::StatusOr<KeyRow> row =
+              AddKey(tx, *zone, std::move(pending[i]), algorithm, *resolved,
+                     roles[i], state, now, used);
+          if (!row.ok()) return row.status();
+          has_active[slot] = true;
+          audit.tags.push_back(row->key_tag);
+          created.push_back(ToView(*row));
+        }
+        return created;
+      });
+}
+
+absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::DeleteKey(
+    const std::string& identity, const std::string& zone_arg,
+    Algorithm algorithm, uint16_t key_tag) {
+  AuditInfo audit{identity,
+                  absl::StrCat("delete_id ", AlgorithmName(algorithm)),
+                  zone_arg,
+                  {key_tag}};
+  absl::StatusOr<std::string> zone = NormalizeZoneName(zone_arg);
+  if (!zone.ok()) return Refuse(audit, zone.status());
+  audit.zone = *zone;
+  return Mutate<std::vector<KeyView>>(
+      audit,
+      [&](Transaction& tx,
+          absl::Time now) -> absl::StatusOr<std::vector<KeyView>> {
+        absl::StatusOr<ZoneRow> zone_row = LoadZone(tx, *zone, now, false);
+        if (!zone_row.ok()) return zone_row.status();
+        absl::StatusOr<std::optional<KeyRow>> row =
+            tx.FindKey(*zone, algorithm, key_tag);
+        if (!row.ok()) return row.status();
+        if (!row->has_value()) return NoKey(*zone, algorithm, key_tag);
+        KeyRow key = **row;
+        if (key.deleted) {
+          return absl::FailedPreconditionError(
+              absl::StrCat(KeyName(key), " of ", *zone,
+                           " is already in the expired-keys bin"));
+        }
+        absl::Status s = tx.SetKeyDeleted(key.id, true, now);
+        if (!s.ok()) return s;
+        key.deleted = true;
+        key.deleted_at = now;
+        return std::vector<KeyView>{ToView(key)};
+      });
+}
+
+absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::DeleteZone(
+    const std::string& identity, const std::string& zone_arg) {
+  AuditInfo audit{identity, "delete_name", zone_arg, {}};
+  absl::StatusOr<std::string> zone = NormalizeZoneName(zone_arg);
+  if (!zone.ok()) return Refuse(audit, zone.status());
+  audit.zone = *zone;
+  return Mutate<std::vector<KeyView>>(
+      audit,
+      [&](Transaction& tx,
+          absl::Time now) -> absl::StatusOr<std::vector<KeyView>> {
+        absl::StatusOr<ZoneRow> zone_row = LoadZone(tx, *zone, now, false);
+        if (!zone_row.ok()) return zone_row.status();
+        absl::StatusOr<std::vector<KeyRow>> rows = tx.KeysOfZone(*zone, false);
+        if (!rows.ok()) return rows.status();
+        if (rows->empty()) {
+          return absl::NotFoundError(absl::StrCat("no live keys in ", *zone));
+        }
+        std::vector<KeyView> deleted;
+        for (KeyRow& key : *rows) {
+          absl::Status s = tx.SetKeyDeleted(key.id, true, now);
+          if (!s.ok()) return s;
+          key.deleted = true;
+          key.deleted_at = now;
+          audit.tags.push_back(key.key_tag);
+          deleted.push_back(ToView(key));
+        }
+        return deleted;
+      });
+}
+
+absl::StatusOr<KeyView> KeyManagerImpl::UndeleteKey(const std::string& identity,
+                                                    const std::string& zone_arg,
+                                                    Algorithm algorithm,
+                                                    uint16_t key_tag) {
+  AuditInfo audit{identity,
+                  absl::StrCat("undelete ", AlgorithmName(algorithm)),
+                  zone_arg,
+                  {key_tag}};
+  absl::StatusOr<std::string> zone = NormalizeZoneName(zone_arg);
+  if (!zone.ok()) return Refuse(audit, zone.status());
+  audit.zone = *zone;
+  return Mutate<KeyView>(
+      audit, [&](Transaction& tx, absl::Time now) -> absl::StatusOr<KeyView> {
+        absl::StatusOr<ZoneRow> zone_row = LoadZone(tx, *zone, now, false);
+        if (!zone_row.ok()) return zone_row.status();
+        absl::StatusOr<std::optional<KeyRow>> row =
+            tx.FindKey(*zone, algorithm, key_tag);
+        if (!row.ok()) return row.status();
+        if (!row->has_value()) return NoKey(*zone, algorithm, key_tag);
+        KeyRow key = **row;
+        if (!key.deleted) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              KeyName(key), " of ", *zone, " is not in the expired-keys bin"));
+        }
+        absl::Status s = tx.SetKeyDeleted(key.id, false, now);
+        if (!s.ok()) return s;
+        key.deleted = false;
+        key.deleted_at.reset();
+        return ToView(key);
+      });
+}
+
+absl::StatusOr<KeyView> KeyManagerImpl::ImportBindKey(
+    const std::string& identity, const std::string& zone_arg,
+    const std::string& key_base, KeyState state) {
+  AuditInfo audit{
+      identity,
+      absl::StrCat("import ",
+                   state == KeyState::kActive ? "active" : "published"),
+      zone_arg,
+      {}};
+  absl::StatusOr<std::string> zone = NormalizeZoneName(zone_arg);
+  if (!zone.ok()) return Refuse(audit, zone.status());
+  audit.zone = *zone;
+  absl::StatusOr<BindKeyPair> pair = ReadBindKeyPair(key_base);
+  if (!pair.ok()) return Refuse(audit, pair.status());
+  audit.tags.push_back(pair->key_tag);
+  const Algorithm algorithm = pair->key.algorithm();
+  audit.command += absl::StrCat(" ", AlgorithmName(algorithm));
+  absl::Status bad;
+  KeyRole role = KeyRole::kZsk;
+  if (pair->zone != *zone) {
+    bad = absl::InvalidArgumentError(
+        absl::StrCat("the key file is for ", pair->zone, ", not ", *zone));
+  } else if (pair->flags == kKskFlags) {
+    role = KeyRole::kKsk;
+  } else if (pair->flags != kZskFlags) {
+    bad = absl::InvalidArgumentError(
+        absl::StrCat("the key file has DNSKEY flags ", pair->flags,
+                     "; only 256 (ZSK) and 257 (KSK) can be imported"));
+  }
+  if (!bad.ok()) return Refuse(audit, bad);
+  const uint16_t key_tag = pair->key_tag;
+  const std::vector<uint8_t> rdata = pair->dnskey_rdata;
+  absl::StatusOr<std::unique_ptr<PendingKey>> pending =
+      backend_->Import(std::move(pair->key));
+  if (!pending.ok()) {
+    return Refuse(audit, pending.status());
+  }
+  return Mutate<KeyView>(
+      audit, [&](Transaction& tx, absl::Time now) -> absl::StatusOr<KeyView> {
+        absl::StatusOr<ZoneRow> zone_row = LoadZone(tx, *zone, now, true);
+        if (!zone_row.ok()) return zone_row.status();
+        absl::StatusOr<std::vector<KeyRow>> rows = tx.KeysOfZone(*zone, true);
+        if (!rows.ok()) return rows.status();
+        if (TagsOf(*rows).count(key_tag) != 0) {
+          return absl::AlreadyExistsError(
+              absl::StrCat("key tag ", key_tag, " is already used in ", *zone,
+                           " (expired-keys bin included)"));
+        }
+        KeyRow row;
+        row.zone = *zone;
+        row.algorithm = algorithm;
+        row.key_tag = key_tag;
+        row.role = role;
+        row.bits = (*pending)->bits();
+        row.state = state;
+        row.created_at = now;
+        row.state_changed_at = now;
+        row.dnskey_rdata = rdata;
+        row.backend = backend_->name();
+        absl::StatusOr<std::vector<uint8_t>> blob =
+            backend_->Store(**pending, BindingOf(row));
+        if (!blob.ok()) return blob.status();
+        row.sealed_private = *std::move(blob);
+        absl::StatusOr<int64_t> id = tx.InsertKey(row);
+        if (!id.ok()) return id.status();
+        row.id = *id;
+        return ToView(row);
+      });
+}
+
+// --- rollovers ---------------------------------------------------------------
+
+absl::Status KeyManagerImpl::CheckStage2Wait(const ZoneRow& zone, KeyRole role,
+                                             absl::Time now) const {
+  const std::optional<absl::Time>& stage1 =
+      role == KeyRole::kKsk ? zone.ksk_stage1_at : zone.zsk_stage1_at;
+  const char* stage1_name = role == KeyRole::kKsk ? "ksk-stage1" : "zsk-stage1";
+  if (!zone.keyset_signed_at.has_value() ||
+      (stage1.has_value() && *zone.keyset_signed_at < *stage1)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        zone.name, " has not been signed since ", stage1_name,
+        ": sign it, then wait propagation-delay ",
+        absl::FormatDuration(propagation_delay_), " + its max TTL"));
+  }
+  const absl::Duration max_ttl = absl::Seconds(zone.max_ttl);
+  const absl::Time ready =
+      *zone.keyset_signed_at + propagation_delay_ + max_ttl;
+  if (now < ready) {
+    const absl::Duration left = absl::Ceil(ready - now, absl::Seconds(1));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "wait ", absl::FormatDuration(left), " more (propagation-delay ",
+        absl::FormatDuration(propagation_delay_), " + max TTL ", zone.max_ttl,
+        "s since ", zone.name, " was signed at ",
+        FormatWhen(*zone.keyset_signed_at), ")"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::Rollover(
+    const std::string& identity, RolloverStage stage, Algorithm algorithm,
+    const std::string& zone_arg, bool force) {
+  const bool stage2 =
+      stage == RolloverStage::kZskStage2 || stage == RolloverStage::kKskStage2;
+  AuditInfo audit{
+      identity,
+      absl::StrCat("rollover ", StageName(stage), " ", AlgorithmName(algorithm),
+                   stage2 && force ? " --force" : ""),
+      zone_arg,
+      {}};
+  absl::StatusOr<std::string> zone = NormalizeZoneName(zone_arg);
+  if (!zone.ok()) return Refuse(audit, zone.status());
+  audit.zone = *zone;
+  // The parent DS check is a network query: ask it before taking the write
+  // lock, about the KSKs that stay; the transaction re-checks the key states.
+  std::optional<ParentDsResult> parent;
+  if (stage == RolloverStage::kKskStage2 && !force) {
+    absl::StatusOr<std::vector<KeyView>> keys = ListKeys(*zone, false);
+    if (keys.ok()) {
+      std::vector<KeyView> staying;
+      for (const KeyView& key : *keys) {
+        if (key.role == KeyRole::kKsk && key.algorithm == algorithm &&
+            key.state == KeyState::kActive && !key.rollover) {
+          staying.push_back(key);
+        }
+      }
+      parent = parent_ds_->Check(*zone, staying);
+    }
+  }
+  return Mutate<std::vector<KeyView>>(
+      audit,
+      [&](Transaction& tx,
+          absl::Time now) -> absl::StatusOr<std::vector<KeyView>> {
+        return RolloverInTx(tx, stage, algorithm, *zone, force, parent, now,
+                            audit);
+      });
+}
+
+absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::RolloverInTx(
+    Transaction& tx, RolloverStage stage, Algorithm algorithm,
+    const std::string& zone, bool force,
+    const std::optional<ParentDsResult>& parent, absl::Time now,
+    AuditInfo& audit) {
+  absl::StatusOr<ZoneRow> zone_row = LoadZone(tx, zone, now, false);
+  if (!zone_row.ok()) return zone_row.status();
+  absl::StatusOr<std::vector<KeyRow>> all = tx.KeysOfZone(zone, true);
+  if (!all.ok()) return all.status();
+  const KeyRole role =
+      stage == RolloverStage::kKskStage1 || stage == RolloverStage::kKskStage2
+          ? KeyRole::kKsk
+          : KeyRole::kZsk;
+  const std::string alg_name = AlgorithmName(algorithm);
+  const char* role_name = RoleName(role);
+  std::vector<KeyRow> in_rollover, active, published;
+  for (const KeyRow& row : *all) {
+    if (row.deleted || row.role != role || row.algorithm != algorithm) {
+      continue;
+    }
+    if (row.rollover) {
+      in_rollover.push_back(row);
+    } else if (row.state == KeyState::kActive) {
+      active.push_back(row);
+    } else {
+      published.push_back(row);
+    }
+  }
+  std::set<uint16_t> used = TagsOf(*all);
+  ZoneRow updated = *zone_row;
+
+  switch (stage) {
+    case RolloverStage::kZskStage1: {
+      if (!in_rollover.empty()) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("a ZSK of ", alg_name, " in ", zone,
+                         " is already in rollover: run zsk-stage2 first"));
+      }
+      if (active.empty()) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "no active ZSK of ", alg_name, " in ", zone, " to roll over"));
+      }
+      if (published.empty()) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("no published ZSK of ", alg_name, " in ", zone,
+                         " to roll to: create zsk first"));
+      }
+      for (const KeyRow& key : active) {
+        absl::Status s =
+            tx.UpdateKeyState(key.id, KeyState::kPublished, true, now);
+        if (!s.ok()) return s;
+        audit.tags.push_back(key.key_tag);
+      }
+      const KeyRow& next = published.front();  // oldest id first
+      absl::Status s =
+          tx.UpdateKeyState(next.id, KeyState::kActive, false, now);
+      if (!s.ok()) return s;
+      audit.tags.push_back(next.key_tag);
+      updated.zsk_stage1_at = now;
+      break;
+    }
+    case RolloverStage::kKskStage1: {
+      if (!in_rollover.empty()) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("a KSK of ", alg_name, " in ", zone,
+                         " is already in rollover: run ksk-stage2 first"));
+      }
+      if (active.empty()) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "no active KSK of ", alg_name, " in ", zone, " to roll over"));
+      }
+      for (const KeyRow& key : active) {
+        absl::Status s =
+            tx.UpdateKeyState(key.id, KeyState::kActive, true, now);
+        if (!s.ok()) return s;
+        audit.tags.push_back(key.key_tag);
+      }
+      absl::StatusOr<KeyRow> fresh =
+          AddKey(tx, zone, nullptr, algorithm, active.front().bits,
+                 KeyRole::kKsk, KeyState::kActive, now, used);
+      if (!fresh.ok()) return fresh.status();
+      audit.tags.push_back(fresh->key_tag);
+      updated.ksk_stage1_at = now;
+      break;
+    }
+    case RolloverStage::kZskStage2:
+    case RolloverStage::kKskStage2: {
+      if (in_rollover.empty()) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "no ", role_name, " of ", alg_name, " in rollover for ", zone,
+            ": run ", role == KeyRole::kKsk ? "ksk" : "zsk", "-stage1 first"));
+      }
+      if (active.empty()) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("no other active ", role_name, " of ", alg_name,
+                         " would remain in ", zone));
+      }
+      if (!force) {
+        absl::Status wait = CheckStage2Wait(*zone_row, role, now);
+        if (!wait.ok()) return wait;
+      }
+      if (role == KeyRole::kKsk) {
+        const ParentDsResult result =
+            parent.value_or(ParentDsResult{ParentDsResult::Kind::kNotChecked,
+                                           "parent DS not checked (forced)"});
+        if (result.kind == ParentDsResult::Kind::kNotServed) {
+          return absl::FailedPreconditionError(
+              absl::StrCat("the parent of ", zone,
+                           " does not serve the new DS yet: ", result.detail));
+        }
+        if (result.kind == ParentDsResult::Kind::kNotChecked) {
+          audit.command += absl::StrCat(" (", result.detail, ")");
+        }
+      }
+      for (const KeyRow& key : in_rollover) {
+        absl::Status s = tx.SetKeyDeleted(key.id, true, now);
+        if (!s.ok()) return s;
+        audit.tags.push_back(key.key_tag);
+      }
+      if (role == KeyRole::kZsk) {
+        absl::StatusOr<KeyRow> fresh =
+            AddKey(tx, zone, nullptr, algorithm, in_rollover.front().bits,
+                   KeyRole::kZsk, KeyState::kPublished, now, used);
+        if (!fresh.ok()) return fresh.status();
+        audit.tags.push_back(fresh->key_tag);
+      }
+      break;
+    }
+  }
+  absl::Status s = tx.UpsertZone(updated);
+  if (!s.ok()) return s;
+  absl::StatusOr<std::vector<KeyRow>> after = tx.KeysOfZone(zone, false);
+  if (!after.ok()) return after.status();
+  return ToViews(*after);
+}
+
+// --- reads, signing, audit ---------------------------------------------------
+
+absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::ListKeys(
+    const std::string& zone_arg, bool include_deleted) const {
+  std::optional<std::string> zone;
+  if (!zone_arg.empty()) {
+    absl::StatusOr<std::string> normal = NormalizeZoneName(zone_arg);
+    if (!normal.ok()) return normal.status();
+    zone = *normal;
+  }
+  absl::StatusOr<std::unique_ptr<Transaction>> tx = db_->BeginRead();
+  if (!tx.ok()) return tx.status();
+  absl::StatusOr<std::vector<KeyRow>> rows;
+  if (zone.has_value()) {
+    absl::StatusOr<std::optional<ZoneRow>> row = (*tx)->GetZone(*zone);
+    if (!row.ok()) return row.status();
+    if (!row->has_value()) return NoZone(*zone);
+    rows = (*tx)->KeysOfZone(*zone, include_deleted);
+  } else {
+    rows = (*tx)->AllKeys(include_deleted);
+  }
+  if (!rows.ok()) return rows.status();
+  return ToViews(*rows);
+}
+
+absl::StatusOr<std::vector<ZoneKey>> KeyManagerImpl::LoadZoneKeys(
+    const std::string& zone_arg) const {
+  absl::StatusOr<std::string> zone = NormalizeZoneName(zone_arg);
+  if (!zone.ok()) return zone.status();
+  absl::StatusOr<std::vector<KeyRow>> rows;
+  {
+    absl::StatusOr<std::unique_ptr<Transaction>> tx = db_->BeginRead();
+    if (!tx.ok()) return tx.status();
+    rows = (*tx)->KeysOfZone(*zone, false);
+  }  // unseal outside the database lock
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) {
+    return absl::NotFoundError(absl::StrCat("no live keys for ", *zone));
+  }
+  std::vector<ZoneKey> keys;
+  for (const KeyRow& row : *rows) {
+    ZoneKey key;
+    key.algorithm = row.algorithm;
+    key.key_tag = row.key_tag;
+    key.flags = row.dnskey_rdata.size() >= 2
+                    ? static_cast<uint16_t>(row.dnskey_rdata[0] << 8 |
+                                            row.dnskey_rdata[1])
+                    : 0;
+    key.role = row.role;
+    key.state = row.state;
+    key.rollover = row.rollover;
+    key.dnskey_rdata = row.dnskey_rdata;
+    if (row.state == KeyState::kActive) {
+      if (row.backend != backend_->name()) {
+        return absl::FailedPreconditionError(
+            absl::StrCat(KeyName(row), " of ", *zone, " is kept by backend '",
+                         AuditText(row.backend), "', which is not configured"));
+      }
+      absl::StatusOr<std::shared_ptr<const SigningHandle>> signer =
+          backend_->Load(row.sealed_private, BindingOf(row));
+      if (!signer.ok()) return signer.status();
+      key.signer = *std::move(signer);
+    }
+    keys.push_back(std::move(key));
+  }
+  return keys;
+}
+
+absl::Status KeyManagerImpl::RecordZoneSigned(
+    const std::string& identity, const std::string& zone_arg,
+    const std::vector<uint16_t>& key_tags, uint32_t max_ttl) {
+  std::vector<uint16_t> sorted = key_tags;
+  std::sort(sorted.begin(), sorted.end());
+  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  AuditInfo audit{identity, absl::StrCat("zone-signed max-ttl ", max_ttl),
+                  zone_arg, sorted};
+  absl::StatusOr<std::string> zone = NormalizeZoneName(zone_arg);
+  if (!zone.ok()) return Refuse(audit, zone.status());
+  audit.zone = *zone;
+  return Mutate<bool>(
+             audit,
+             [&](Transaction& tx, absl::Time now) -> absl::StatusOr<bool> {
+               absl::StatusOr<ZoneRow> row = LoadZone(tx, *zone, now, false);
+               if (!row.ok()) return row.status();
+               const std::string tags = TagList(sorted);
+               // A stage 1 changes states without changing tags: any signing
+               // at or after it is the first with the new key set.
+               auto stage1_since = [&](const std::optional<absl::Time>& t) {
+                 return t.has_value() && *t >= *row->keyset_signed_at;
+               };
+               if (tags != row->keyset_tags ||
+                   !row->keyset_signed_at.has_value() ||
+                   stage1_since(row->zsk_stage1_at) ||
+                   stage1_since(row->ksk_stage1_at)) {
+                 row->keyset_signed_at = now;
+                 row->keyset_tags = tags;
+               }
+               row->max_ttl = max_ttl;
+               row->last_signed_at = now;
+               absl::Status s = tx.UpsertZone(*row);
+               if (!s.ok()) return s;
+               return true;
+             })
+      .status();
+}
+
+absl::StatusOr<std::vector<AuditEntry>> KeyManagerImpl::Audit(
+    const std::string& zone_arg, int limit) const {
+  std::string zone;
+  if (!zone_arg.empty()) {
+    absl::StatusOr<std::string> normal = NormalizeZoneName(zone_arg);
+    if (!normal.ok()) return normal.status();
+    zone = *normal;
+  }
+  absl::StatusOr<std::unique_ptr<Transaction>> tx = db_->BeginRead();
+  if (!tx.ok()) return tx.status();
+  absl::StatusOr<std::vector<store::AuditRow>> rows =
+      (*tx)->ReadAudit(zone, limit);
+  if (!rows.ok()) return rows.status();
+  std::vector<AuditEntry> entries;
+  entries.reserve(rows->size());
+  for (store::AuditRow& row : *rows) {
+    entries.push_back(AuditEntry{
+        row.time, std::move(row.identity), std::move(row.command),
+        std::move(row.zone), std::move(row.key_tags), std::move(row.result)});
+  }
+  return entries;
+}
+
+absl::Status KeyManagerImpl::RecordAudit(const std::string& identity,
+                                         const std::string& command,
+                                         const std::string& zone,
+                                         const std::string& key_tags,
+                                         const absl::Status& result) {
+  absl::StatusOr<std::unique_ptr<Transaction>> tx = db_->BeginWrite();
+  if (!tx.ok()) return tx.status();
+  absl::StatusOr<std::string> normal = NormalizeZoneName(zone);
+  store::AuditRow row;
+  row.time = clock_->Now();
+  row.identity = AuditText(identity);
+  row.command = AuditText(command);
+  row.zone = AuditText(normal.ok() ? *normal : zone);
+  row.key_tags = AuditText(key_tags);
+  row.result = result.ok() ? "ok" : AuditText(result.message());
+  absl::Status s = (*tx)->InsertAudit(row).status();
+  if (!s.ok()) return s;
+  return (*tx)->Commit();
+}
+
+// Creates `dir` (and missing parents) with mode 0700.
+absl::Status MakeStateDir(const std::string& dir) {
+  struct stat st;
+  if (::stat(dir.c_str(), &st) == 0) {
+    if (!S_ISDIR(st.st_mode)) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("state dir ", dir, " is not a directory"));
+    }
+    return absl::OkStatus();
+  }
+  const size_t slash = dir.find_last_of('/');
+  if (slash != std::string::npos && slash > 0) {
+    absl::Status s = MakeStateDir(dir.substr(0, slash));
+    if (!s.ok()) return s;
+  }
+  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "cannot create state dir ", dir, ": ", std::strerror(errno)));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<KeyManager>> KeyManager::Open(
+    const KeyManagerOptions& options) {
+  if (options.state_dir.empty()) {
+    return absl::InvalidArgumentError("no state dir given");
+  }
+  if (options.propagation_delay < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("propagation delay is negative");
+  }
+  std::string dir = options.state_dir;
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  absl::Status s = MakeStateDir(dir);
+  if (!s.ok()) return s;
+  absl::StatusOr<MasterKey> master =
+      MasterKey::LoadOrCreate(dir + "/master.key");
+  if (!master.ok()) return master.status();
+  absl::StatusOr<std::unique_ptr<KeyDb>> db = KeyDb::Open(dir + "/keystore.db");
+  if (!db.ok()) return db.status();
+  std::unique_ptr<Clock> owned_clock;
+  if (options.clock == nullptr) owned_clock = std::make_unique<RealClock>();
+  return std::unique_ptr<KeyManager>(new KeyManagerImpl(
+      options, std::move(owned_clock), *std::move(db),
+      std::make_unique<SealedKeyBackend>(*std::move(master))));
+}
+
+}  // namespace zonekeep

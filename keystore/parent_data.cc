@@ -1,0 +1,95 @@
+#include "keystore/parent_data.h"
+
+#include "absl/strings/str_cat.h"
+#include "keystore/crypto/dnskey.h"
+
+namespace zonekeep {
+namespace {
+
+absl::Status AppendKeyRecords(const std::string& zone, const KeyView& key,
+                              bool with_dnskey, bool with_ds, uint32_t ttl,
+                              std::string* out) {
+  absl::StrAppend(out, DescribeKey(key), "\n");
+  if (with_dnskey) {
+    absl::StatusOr<std::string> record =
+        FormatDnskeyRecord(zone, ttl, key.dnskey_rdata);
+    if (!record.ok()) return record.status();
+    absl::StrAppend(out, *record, "\n");
+  }
+  if (with_ds) {
+    absl::StatusOr<std::string> record =
+        FormatDsRecord(zone, ttl, key.dnskey_rdata, DigestType::kSha256);
+    if (!record.ok()) return record.status();
+    absl::StrAppend(out, *record, "\n");
+  }
+  return absl::OkStatus();
+}
+
+std::vector<const KeyView*> Ksks(const std::vector<KeyView>& keys) {
+  std::vector<const KeyView*> ksks;
+  for (const KeyView& key : keys) {
+    if (key.role == KeyRole::kKsk && !key.deleted) ksks.push_back(&key);
+  }
+  return ksks;
+}
+
+}  // namespace
+
+std::string DescribeKey(const KeyView& key) {
+  return absl::StrCat("; ", key.role == KeyRole::kKsk ? "KSK" : "ZSK", " ",
+                      key.key_tag, " ", AlgorithmName(key.algorithm), " ",
+                      key.state == KeyState::kActive ? "active" : "published",
+                      key.rollover ? " (R)" : "");
+}
+
+absl::StatusOr<std::string> FormatParentData(const std::string& zone,
+                                             const std::vector<KeyView>& keys,
+                                             ParentDataKind kind,
+                                             uint32_t ttl) {
+  const std::vector<const KeyView*> ksks = Ksks(keys);
+  if (ksks.empty()) {
+    return absl::NotFoundError(absl::StrCat("no KSK for ", zone));
+  }
+  std::string out = absl::StrCat("; ", zone, " ",
+                                 kind == ParentDataKind::kDs ? "DS" : "DNSKEY",
+                                 " data for the parent zone\n");
+  for (const KeyView* key : ksks) {
+    absl::Status s =
+        AppendKeyRecords(zone, *key, kind == ParentDataKind::kDnskey,
+                         kind == ParentDataKind::kDs, ttl, &out);
+    if (!s.ok()) return s;
+  }
+  return out;
+}
+
+absl::StatusOr<std::string> FormatShowKeys(const std::string& zone,
+                                           const std::vector<KeyView>& keys,
+                                           bool ds_only, uint32_t ttl) {
+  std::string out;
+  if (ds_only) {
+    const std::vector<const KeyView*> ksks = Ksks(keys);
+    if (ksks.empty()) {
+      return absl::NotFoundError(absl::StrCat("no KSK for ", zone));
+    }
+    out = absl::StrCat("; KSKs of ", zone,
+                       ": send these DS (or DNSKEY) records to the parent\n");
+    for (const KeyView* key : ksks) {
+      absl::Status s = AppendKeyRecords(zone, *key, true, true, ttl, &out);
+      if (!s.ok()) return s;
+    }
+    return out;
+  }
+  out = absl::StrCat("; DNSKEY RRset of ", zone, "\n");
+  int shown = 0;
+  for (const KeyView& key : keys) {
+    if (key.deleted) continue;
+    absl::Status s = AppendKeyRecords(zone, key, true, false, ttl, &out);
+    if (!s.ok()) return s;
+    ++shown;
+  }
+  if (shown == 0)
+    return absl::NotFoundError(absl::StrCat("no keys for ", zone));
+  return out;
+}
+
+}  // namespace zonekeep

@@ -1,0 +1,64 @@
+// Typed rows of the key store's tables (see schema.cc). Plain data: no SQL,
+// no secrets in clear (sealed_private is an opaque backend blob).
+#ifndef ZONEKEEP_KEYSTORE_STORE_ROWS_H_
+#define ZONEKEEP_KEYSTORE_STORE_ROWS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "keystore/crypto/algorithm.h"
+#include "keystore/signing_handle.h"
+
+namespace zonekeep {
+namespace store {
+
+inline constexpr char kSealedSqliteBackend[] = "sealed-sqlite";
+
+struct ZoneRow {
+  std::string name;  // normalised, "example.com."
+  uint32_t max_ttl = 0;
+  std::optional<absl::Time> last_signed_at;
+  // When the zone was first signed with the key set it has now (the start of
+  // the stage-2 wait), and that key set's sorted tags ("123,456").
+  std::optional<absl::Time> keyset_signed_at;
+  std::string keyset_tags;
+  std::optional<absl::Time> zsk_stage1_at;
+  std::optional<absl::Time> ksk_stage1_at;
+  absl::Time created_at;
+};
+
+struct KeyRow {
+  int64_t id = 0;  // assigned by InsertKey
+  std::string zone;
+  Algorithm algorithm = Algorithm::kEcdsaP256Sha256;
+  uint16_t key_tag = 0;
+  KeyRole role = KeyRole::kZsk;
+  int bits = 0;
+  KeyState state = KeyState::kPublished;
+  bool rollover = false;
+  bool deleted = false;
+  absl::Time created_at;
+  absl::Time state_changed_at;
+  std::optional<absl::Time> deleted_at;
+  std::vector<uint8_t> dnskey_rdata;
+  std::vector<uint8_t> sealed_private;  // opaque, owned by `backend`
+  std::string backend = kSealedSqliteBackend;
+};
+
+struct AuditRow {
+  int64_t id = 0;  // assigned by InsertAudit
+  absl::Time time;
+  std::string identity;
+  std::string command;
+  std::string zone;
+  std::string key_tags;
+  std::string result;
+};
+
+}  // namespace store
+}  // namespace zonekeep
+
+#endif  // ZONEKEEP_KEYSTORE_STORE_ROWS_H_

@@ -1,0 +1,55 @@
+// Transaction: the zones table.
+#include "keystore/store/key_db.h"
+
+namespace zonekeep {
+namespace store {
+
+absl::StatusOr<std::optional<ZoneRow>> Transaction::GetZone(
+    const std::string& name) {
+  absl::StatusOr<sqlite3_stmt*> stmt = Prepare(
+      "SELECT name, max_ttl, last_signed_at, keyset_signed_at, keyset_tags,"
+      " zsk_stage1_at, ksk_stage1_at, created_at FROM zones WHERE name = ?");
+  if (!stmt.ok()) return stmt.status();
+  Statement q(raw(), *stmt);
+  q.BindText(1, name);
+  absl::StatusOr<bool> row = q.Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::optional<ZoneRow>();
+  ZoneRow zone;
+  zone.name = q.Text(0);
+  zone.max_ttl = static_cast<uint32_t>(q.Int(1));
+  zone.last_signed_at = q.OptionalTime(2);
+  zone.keyset_signed_at = q.OptionalTime(3);
+  zone.keyset_tags = q.Text(4);
+  zone.zsk_stage1_at = q.OptionalTime(5);
+  zone.ksk_stage1_at = q.OptionalTime(6);
+  zone.created_at = q.Time(7);
+  return std::optional<ZoneRow>(std::move(zone));
+}
+
+absl::Status Transaction::UpsertZone(const ZoneRow& row) {
+  absl::StatusOr<sqlite3_stmt*> stmt = Prepare(
+      "INSERT INTO zones (name, max_ttl, last_signed_at, keyset_signed_at,"
+      " keyset_tags, zsk_stage1_at, ksk_stage1_at, created_at)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+      " ON CONFLICT (name) DO UPDATE SET max_ttl = excluded.max_ttl,"
+      " last_signed_at = excluded.last_signed_at,"
+      " keyset_signed_at = excluded.keyset_signed_at,"
+      " keyset_tags = excluded.keyset_tags,"
+      " zsk_stage1_at = excluded.zsk_stage1_at,"
+      " ksk_stage1_at = excluded.ksk_stage1_at");
+  if (!stmt.ok()) return stmt.status();
+  Statement q(raw(), *stmt);
+  q.BindText(1, row.name)
+      .BindInt(2, row.max_ttl)
+      .BindOptionalTime(3, row.last_signed_at)
+      .BindOptionalTime(4, row.keyset_signed_at)
+      .BindText(5, row.keyset_tags)
+      .BindOptionalTime(6, row.zsk_stage1_at)
+      .BindOptionalTime(7, row.ksk_stage1_at)
+      .BindTime(8, row.created_at);
+  return q.Run();
+}
+
+}  // namespace store
+}  // namespace zonekeep

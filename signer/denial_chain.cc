@@ -1,0 +1,139 @@
+#include "signer/denial_chain.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "signer/nsec3_hash.h"
+#include "signer/rrsig.h"
+#include "signer/type_bitmap.h"
+#include "signer/wire_name.h"
+
+namespace zonekeep {
+namespace signer {
+
+std::vector<uint16_t> ChainTypes(const Node& node, bool nsec3) {
+  std::vector<uint16_t> types;
+  bool signed_data = false;
+  for (const RRset& rrset : node.rrsets) {
+    if (rrset.type == kTypeNsec || rrset.type == kTypeNsec3) continue;
+    if (node.delegation && rrset.type != kTypeNs && rrset.type != kTypeDs) {
+      continue;  // glue at the delegation point
+    }
+    types.push_back(rrset.type);
+    if (IsSignedRRset(node, rrset)) signed_data = true;
+  }
+  if (!nsec3) {
+    types.push_back(kTypeNsec);
+    types.push_back(kTypeRrsig);
+  } else if (signed_data) {
+    types.push_back(kTypeRrsig);
+  }
+  std::sort(types.begin(), types.end());
+  return types;
+}
+
+bool NeedsNsec(const Node& node) {
+  return !node.occluded && !node.ent && !node.nsec3_only;
+}
+
+bool NeedsNsec3(const Node& node, bool opt_out) {
+  if (node.occluded || node.nsec3_only) return false;
+  return !(opt_out && node.IsInsecureDelegation());
+}
+
+void InsertRRset(Node* node, RRset rrset) {
+  auto it = std::lower_bound(
+      node->rrsets.begin(), node->rrsets.end(), rrset.type,
+      [](const RRset& r, uint16_t type) { return r.type < type; });
+  node->rrsets.insert(it, std::move(rrset));
+}
+
+absl::Status AddNsecChain(Zone* zone, uint32_t ttl) {
+  std::vector<size_t> names;
+  for (size_t i = 0; i < zone->nodes.size(); ++i) {
+    if (NeedsNsec(zone->nodes[i])) names.push_back(i);
+  }
+  for (size_t k = 0; k < names.size(); ++k) {
+    Node& node = zone->nodes[names[k]];
+    const Node& next = zone->nodes[names[(k + 1) % names.size()]];
+    RRset nsec;
+    nsec.type = kTypeNsec;
+    nsec.ttl = ttl;
+    std::string rdata = next.name;
+    AppendTypeBitmap(ChainTypes(node, false), &rdata);
+    nsec.rdatas.push_back(std::move(rdata));
+    InsertRRset(&node, std::move(nsec));
+  }
+  return absl::OkStatus();
+}
+
+std::string Nsec3ParamRdata(const Nsec3Params& params, uint8_t flags) {
+  std::string rdata;
+  rdata.push_back(1);  // SHA-1
+  rdata.push_back(static_cast<char>(flags));
+  AppendU16(params.iterations, &rdata);
+  rdata.push_back(static_cast<char>(params.salt.size()));
+  rdata.append(params.salt);
+  return rdata;
+}
+
+absl::Status AddNsec3Chain(Zone* zone, const Nsec3Params& params,
+                           uint32_t ttl) {
+  if (params.salt.size() > 255) {
+    return absl::InvalidArgumentError("NSEC3 salt longer than 255 octets");
+  }
+  {
+    RRset param;
+    param.type = kTypeNsec3Param;
+    param.ttl = ttl;
+    param.rdatas.push_back(Nsec3ParamRdata(params, 0));
+    InsertRRset(&zone->apex(), std::move(param));
+  }
+  std::vector<std::pair<std::string, size_t>> hashed;
+  for (size_t i = 0; i < zone->nodes.size(); ++i) {
+    if (!NeedsNsec3(zone->nodes[i], params.opt_out)) continue;
+    hashed.emplace_back(
+        Nsec3Hash(zone->nodes[i].name, params.salt, params.iterations), i);
+  }
+  std::sort(hashed.begin(), hashed.end());
+  const std::string prefix = Nsec3ParamRdata(params, params.opt_out ? 1 : 0);
+  std::vector<Node> added;
+  added.reserve(hashed.size());
+  for (size_t k = 0; k < hashed.size(); ++k) {
+    if (k > 0 && hashed[k].first == hashed[k - 1].first) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("NSEC3 hash collision between ",
+                       NameToText(zone->nodes[hashed[k].second].name), " and ",
+                       NameToText(zone->nodes[hashed[k - 1].second].name),
+                       "; choose another salt"));
+    }
+    const std::string& next = hashed[(k + 1) % hashed.size()].first;
+    std::string rdata = prefix;
+    rdata.push_back(static_cast<char>(next.size()));
+    rdata.append(next);
+    AppendTypeBitmap(ChainTypes(zone->nodes[hashed[k].second], true), &rdata);
+    Node node;
+    const std::string label = Base32HexEncode(hashed[k].first);
+    node.name.push_back(static_cast<char>(label.size()));
+    node.name.append(label);
+    node.name.append(zone->origin);
+    if (zone->FindNode(node.name) >= 0) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("NSEC3 owner ", NameToText(node.name),
+                       " collides with a name in the zone"));
+    }
+    RRset nsec3;
+    nsec3.type = kTypeNsec3;
+    nsec3.ttl = ttl;
+    nsec3.rdatas.push_back(std::move(rdata));
+    node.rrsets.push_back(std::move(nsec3));
+    added.push_back(std::move(node));
+  }
+  for (Node& node : added) zone->nodes.push_back(std::move(node));
+  SortAndMarkNodes(zone);
+  return absl::OkStatus();
+}
+
+}  // namespace signer
+}  // namespace zonekeep

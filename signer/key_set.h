@@ -1,0 +1,34 @@
+// Checks a zone's key list before signing and splits it by job: which keys go
+// into the DNSKEY RRset, which sign data (active ZSKs), which sign the key
+// RRsets (active KSKs). Enforces the KeyTrap limits (CVE-2023-50387): unique
+// (algorithm, key tag), at most 2 active ZSKs and 2 active KSKs, so no RRset
+// gets more than 2 RRSIGs; and every algorithm in the DNSKEY set has an active
+// KSK and ZSK (validators expect each algorithm to sign everything).
+// Thread-safety: pure function; the result points into `keys`.
+#ifndef ZONEKEEP_SIGNER_KEY_SET_H_
+#define ZONEKEEP_SIGNER_KEY_SET_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "keystore/signing_handle.h"
+
+namespace zonekeep {
+namespace signer {
+
+inline constexpr size_t kMaxSignaturesPerRRset = 2;
+
+struct KeySet {
+  std::vector<const ZoneKey*> all;          // DNSKEY RRset
+  std::vector<const ZoneKey*> active_zsks;  // sign authoritative RRsets
+  std::vector<const ZoneKey*> active_ksks;  // sign DNSKEY/CDS/CDNSKEY
+  std::vector<const ZoneKey*> cds_ksks;     // CDS/CDNSKEY published for
+};
+
+absl::StatusOr<KeySet> CheckKeySet(const std::vector<ZoneKey>& keys);
+
+}  // namespace signer
+}  // namespace zonekeep
+
+#endif  // ZONEKEEP_SIGNER_KEY_SET_H_

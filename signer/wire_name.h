@@ -1,0 +1,55 @@
+// Domain names in uncompressed wire form (RFC 1035 section 3.1), held as
+// std::string / absl::string_view, and the operations the signer needs on them:
+// canonical ordering (RFC 4034 section 6.1), label counts, ancestry and
+// master-file text.
+//
+// Contract: every function takes a well-formed wire name (length octets that
+// add up, ending in the root label). Names compared canonically must already be
+// lower-case (see LowercaseName).
+// Thread-safety: pure functions, safe from any thread.
+#ifndef ZONEKEEP_SIGNER_WIRE_NAME_H_
+#define ZONEKEEP_SIGNER_WIRE_NAME_H_
+
+#include <string>
+
+#include "absl/strings/string_view.h"
+
+namespace zonekeep {
+namespace signer {
+
+// <0, 0, >0 as `a` sorts before, equal to, after `b` in canonical DNS order.
+int CompareCanonical(absl::string_view a, absl::string_view b);
+
+// True when `a` sorts before `b` canonically; for std::sort.
+struct CanonicalLess {
+  bool operator()(absl::string_view a, absl::string_view b) const {
+    return CompareCanonical(a, b) < 0;
+  }
+};
+
+// Number of labels, not counting the root ("www.example." -> 2).
+int LabelCount(absl::string_view name);
+
+// True when the leftmost label is "*".
+bool IsWildcard(absl::string_view name);
+
+// True when `name` equals `ancestor` or lies below it.
+bool IsSubdomainOf(absl::string_view name, absl::string_view ancestor);
+
+// The name with its leftmost label removed. REQUIRES: name is not the root.
+absl::string_view ParentName(absl::string_view name);
+
+// Lower-cases ASCII letters in every label, in place.
+void LowercaseName(std::string* name);
+
+// Absolute master-file text ("www.example."), escaping per RFC 1035 5.1.
+void AppendNameText(absl::string_view name, std::string* out);
+std::string NameToText(absl::string_view name);
+
+// Checks that `name` is a well-formed wire name of at most 255 octets.
+bool IsValidWireName(absl::string_view name);
+
+}  // namespace signer
+}  // namespace zonekeep
+
+#endif  // ZONEKEEP_SIGNER_WIRE_NAME_H_

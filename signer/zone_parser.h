@@ -1,0 +1,44 @@
+// Zone ingest: RFC 1035 master-file text to Records, with ldns as the parser.
+//
+// Accepts relative names, $ORIGIN, $TTL, escapes, every type ldns knows and
+// RFC 3597 "\#" unknown types. Refuses $INCLUDE (input may come from the
+// network), classes other than IN, and owners outside the origin. The first
+// error stops parsing and is reported as "display_name:line: reason".
+// Thread-safety: pure function; ldns parsing holds no global state.
+#ifndef ZONEKEEP_SIGNER_ZONE_PARSER_H_
+#define ZONEKEEP_SIGNER_ZONE_PARSER_H_
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "signer/record.h"
+
+namespace zonekeep {
+namespace signer {
+
+struct ParseOptions {
+  // Keep RRSIG/NSEC/NSEC3/NSEC3PARAM/DNSKEY/CDS/CDNSKEY (the verifier wants
+  // them); by default they are dropped and counted.
+  bool keep_dnssec = false;
+};
+
+struct ParsedZone {
+  std::string origin;  // canonical wire name
+  std::vector<Record> records;
+  size_t dnssec_records_dropped = 0;
+};
+
+// `origin` is the zone name in text ("example.com" or "example.com."); when
+// empty, the owner of the first record (which must then be the SOA) is used.
+absl::StatusOr<ParsedZone> ParseZoneText(absl::string_view text,
+                                         absl::string_view display_name,
+                                         absl::string_view origin,
+                                         const ParseOptions& options = {});
+
+}  // namespace signer
+}  // namespace zonekeep
+
+#endif  // ZONEKEEP_SIGNER_ZONE_PARSER_H_

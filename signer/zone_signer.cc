@@ -1,0 +1,290 @@
+#include "signer/zone_signer.h"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <atomic>
+#include <ctime>
+#include <mutex>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "signer/denial_chain.h"
+#include "signer/key_set.h"
+#include "signer/nsec3_hash.h"
+#include "signer/parallel.h"
+#include "signer/rrsig.h"
+#include "signer/wire_name.h"
+#include "signer/zone_model.h"
+#include "signer/zone_parser.h"
+#include "signer/zone_verifier.h"
+
+namespace zonekeep {
+namespace signer {
+namespace {
+
+constexpr int64_t kDefaultValidity = 30 * 24 * 3600;
+
+absl::Status CheckOptions(const SignOptions& o, int64_t inception,
+                          int64_t expiration) {
+  if (expiration <= inception) {
+    return absl::InvalidArgumentError(
+        "signature expiration must be after inception");
+  }
+  if (o.jitter < 0 || o.jitter >= expiration - inception) {
+    return absl::InvalidArgumentError(
+        "jitter must be >= 0 and shorter than the validity period");
+  }
+  if (o.refresh < 0) {
+    return absl::InvalidArgumentError("refresh interval must be >= 0");
+  }
+  if (o.nsec3.enabled) {
+    if (o.nsec3.iterations > kMaxNsec3Iterations) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "NSEC3 iterations ", o.nsec3.iterations, " above ",
+          kMaxNsec3Iterations,
+          ": validators treat the zone as insecure (CVE-2023-50868)"));
+    }
+    if (o.nsec3.iterations > 0 && !o.nsec3.allow_iterations) {
+      return absl::InvalidArgumentError(
+          "NSEC3 iterations above 0 need an explicit override (RFC 9276 "
+          "recommends 0)");
+    }
+    if (o.nsec3.salt.size() > 255) {
+      return absl::InvalidArgumentError("NSEC3 salt longer than 255 octets");
+    }
+  }
+  return absl::OkStatus();
+}
+
+std::string Sha256(absl::string_view a, absl::string_view b) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(),
+                                                              &EVP_MD_CTX_free);
+  EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
+  EVP_DigestUpdate(ctx.get(), a.data(), a.size());
+  EVP_DigestUpdate(ctx.get(), b.data(), b.size());
+  EVP_DigestFinal_ex(ctx.get(), digest, &length);
+  return std::string(reinterpret_cast<const char*>(digest), length);
+}
+
+void SortUnique(std::vector<std::string>* v) {
+  std::sort(v->begin(), v->end());
+  v->erase(std::unique(v->begin(), v->end()), v->end());
+}
+
+// DNSKEY (all keys) and, if asked, CDS + CDNSKEY for the KSKs at the apex.
+void AddKeyRRsets(Zone* zone, const KeySet& keys, const SignOptions& options) {
+  const uint32_t ttl = options.dnskey_ttl.value_or(zone->soa_ttl);
+  RRset dnskey;
+  dnskey.type = kTypeDnskey;
+  dnskey.ttl = ttl;
+  for (const ZoneKey* key : keys.all) {
+    dnskey.rdatas.emplace_back(key->dnskey_rdata.begin(),
+                               key->dnskey_rdata.end());
+  }
+  SortUnique(&dnskey.rdatas);
+  InsertRRset(&zone->apex(), std::move(dnskey));
+  if (!options.add_cds) return;
+  RRset cds, cdnskey;
+  cds.type = kTypeCds;
+  cdnskey.type = kTypeCdnskey;
+  cds.ttl = cdnskey.ttl = ttl;
+  for (const ZoneKey* key : keys.cds_ksks) {
+    const std::string rdata(key->dnskey_rdata.begin(), key->dnskey_rdata.end());
+    std::string ds;
+    AppendU16(key->key_tag, &ds);
+    ds.push_back(static_cast<char>(key->algorithm));
+    ds.push_back(2);  // SHA-256
+    ds.append(Sha256(zone->origin, rdata));
+    cds.rdatas.push_back(std::move(ds));
+    cdnskey.rdatas.push_back(rdata);
+  }
+  SortUnique(&cds.rdatas);
+  SortUnique(&cdnskey.rdatas);
+  InsertRRset(&zone->apex(), std::move(cds));
+  InsertRRset(&zone->apex(), std::move(cdnskey));
+}
+
+bool IsKeyType(uint16_t type) {
+  return type == kTypeDnskey || type == kTypeCds || type == kTypeCdnskey;
+}
+
+// Per-RRset deterministic jitter in [0, jitter].
+uint32_t JitterFor(size_t index, int64_t jitter) {
+  if (jitter <= 0) return 0;
+  uint64_t z = index + 0x9e3779b97f4a7c15ULL;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  z ^= z >> 31;
+  return static_cast<uint32_t>(z % static_cast<uint64_t>(jitter + 1));
+}
+
+}  // namespace
+
+absl::StatusOr<SignReport> SignZone(absl::string_view zone_text,
+                                    absl::string_view display_name,
+                                    const std::vector<ZoneKey>& keys,
+                                    const SignOptions& options,
+                                    const ZoneSink& sink) {
+  const int64_t now = options.now.value_or(static_cast<int64_t>(time(nullptr)));
+  const int64_t inception = options.inception.value_or(now - 3600);
+  const int64_t expiration =
+      options.expiration.value_or(now + kDefaultValidity);
+  if (absl::Status s = CheckOptions(options, inception, expiration); !s.ok()) {
+    return s;
+  }
+  auto key_set = CheckKeySet(keys);
+  if (!key_set.ok()) return key_set.status();
+
+  SignReport report;
+  auto parsed = ParseZoneText(zone_text, display_name, options.origin);
+  if (!parsed.ok()) return parsed.status();
+  report.records_in = parsed->records.size() + parsed->dnssec_records_dropped;
+  report.dnssec_records_dropped = parsed->dnssec_records_dropped;
+  auto built = BuildZone(std::move(parsed->origin), std::move(parsed->records),
+                         display_name);
+  if (!built.ok()) return built.status();
+  Zone& zone = *built;
+
+  // SOA serial.
+  std::string& soa = zone.apex().Find(kTypeSoa)->rdatas.front();
+  auto serial = SoaSerial(soa);
+  if (!serial.ok()) return serial.status();
+  report.serial = NextSerial(*serial, options.serial_mode, now);
+  if (absl::Status s = SetSoaSerial(report.serial, &soa); !s.ok()) return s;
+
+  AddKeyRRsets(&zone, *key_set, options);
+  for (const Node& node : zone.nodes) {
+    if (!node.ent) ++report.names;
+  }
+  const uint32_t denial_ttl = std::min(zone.soa_minimum, zone.soa_ttl);
+  if (options.nsec3.enabled) {
+    Nsec3Params params;
+    params.salt = options.nsec3.salt;
+    params.iterations = options.nsec3.iterations;
+    params.opt_out = options.nsec3.opt_out;
+    if (absl::Status s = AddNsec3Chain(&zone, params, denial_ttl); !s.ok()) {
+      return s;
+    }
+  } else if (absl::Status s = AddNsecChain(&zone, denial_ttl); !s.ok()) {
+    return s;
+  }
+
+  // One job per RRset to sign.
+  std::vector<RRset*> jobs;
+  std::vector<const Node*> owners;
+  for (Node& node : zone.nodes) {
+    for (RRset& rrset : node.rrsets) {
+      if (rrset.type == kTypeNsec) ++report.nsec_records;
+      if (rrset.type == kTypeNsec3) ++report.nsec3_records;
+      report.records_out += rrset.rdatas.size();
+      if (!IsSignedRRset(node, rrset)) continue;
+      jobs.push_back(&rrset);
+      owners.push_back(&node);
+    }
+  }
+  std::atomic<bool> stop{false};
+  std::mutex error_mu;
+  absl::Status error;
+  std::atomic<size_t> signatures{0};
+  ParallelFor(jobs.size(), options.threads, 32, stop, [&](size_t i) {
+    thread_local std::string data;
+    RRset& rrset = *jobs[i];
+    const Node& node = *owners[i];
+    const std::vector<const ZoneKey*>& signers =
+        IsKeyType(rrset.type) ? key_set->active_ksks : key_set->active_zsks;
+    RrsigFields fields;
+    fields.type_covered = rrset.type;
+    fields.labels = static_cast<uint8_t>(LabelCount(node.name) -
+                                         (IsWildcard(node.name) ? 1 : 0));
+    fields.original_ttl = rrset.ttl;
+    fields.inception = static_cast<uint32_t>(inception);
+    fields.expiration =
+        static_cast<uint32_t>(expiration - JitterFor(i, options.jitter));
+    fields.signer_name = zone.origin;
+    rrset.sigs.reserve(signers.size());
+    for (const ZoneKey* key : signers) {
+      fields.algorithm = static_cast<uint8_t>(key->algorithm);
+      fields.key_tag = key->key_tag;
+      data.clear();
+      AppendRrsigPrefix(fields, &data);
+      const size_t prefix_size = data.size();
+      AppendSignedRRset(node.name, rrset.type, rrset.ttl, rrset.rdatas, &data);
+      auto sig = key->signer->Sign(absl::MakeConstSpan(
+          reinterpret_cast<const uint8_t*>(data.data()), data.size()));
+      if (!sig.ok()) {
+        std::lock_guard<std::mutex> lock(error_mu);
+        if (error.ok()) {
+          error = absl::Status(
+              sig.status().code(),
+              absl::StrCat("signing ", NameToText(node.name), " with key ",
+                           key->key_tag, ": ", sig.status().message()));
+        }
+        stop.store(true);
+        return;
+      }
+      std::string rdata = data.substr(0, prefix_size);
+      rdata.append(reinterpret_cast<const char*>(sig->data()), sig->size());
+      rrset.sigs.push_back(std::move(rdata));
+      signatures.fetch_add(1, std::memory_order_relaxed);
+    }
+  });
+  if (!error.ok()) return error;
+  report.rrsets_signed = jobs.size();
+  report.signatures = signatures.load();
+  report.records_out += report.signatures;
+  report.max_ttl = 0;
+  for (const Node& node : zone.nodes) {
+    for (const RRset& r : node.rrsets) {
+      report.max_ttl = std::max(report.max_ttl, r.ttl);
+    }
+  }
+  for (const ZoneKey* k : key_set->active_zsks) {
+    report.zsk_tags.push_back(k->key_tag);
+  }
+  for (const ZoneKey* k : key_set->active_ksks) {
+    report.ksk_tags.push_back(k->key_tag);
+  }
+  report.earliest_expiration = expiration - options.jitter;
+  if (options.self_verify) {
+    auto verified = VerifyZone(zone, now, options.threads);
+    if (!verified.ok()) {
+      return absl::InternalError(
+          absl::StrCat("self-verify failed, zone not returned: ",
+                       verified.status().message()));
+    }
+    report.earliest_expiration = verified->earliest_expiration;
+    report.verified = true;
+  } else {
+    uint32_t earliest = UINT32_MAX;
+    for (size_t i = 0; i < jobs.size(); ++i) {
+      earliest = std::min(
+          earliest,
+          static_cast<uint32_t>(expiration - JitterFor(i, options.jitter)));
+    }
+    report.earliest_expiration = earliest;
+  }
+  if (absl::Status s = WriteZoneText(zone, sink); !s.ok()) return s;
+  return report;
+}
+
+absl::StatusOr<SignReport> SignZone(absl::string_view zone_text,
+                                    absl::string_view display_name,
+                                    const std::vector<ZoneKey>& keys,
+                                    const SignOptions& options,
+                                    std::string* out) {
+  out->clear();
+  std::string result;
+  auto report = SignZone(zone_text, display_name, keys, options,
+                         [&result](absl::string_view chunk) {
+                           result.append(chunk.data(), chunk.size());
+                           return absl::OkStatus();
+                         });
+  if (report.ok()) *out = std::move(result);
+  return report;
+}
+
+}  // namespace signer
+}  // namespace zonekeep

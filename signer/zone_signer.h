@@ -1,0 +1,102 @@
+// The signer engine's public face: signs one zone given as master-file text
+// with the zone's keys from the key store, and hands back the signed zone as
+// master-file text in canonical order plus a SignReport.
+//
+// Contract:
+//  - The engine sees only ZoneKey metadata and opaque SigningHandles; it never
+//    touches the key store's database or private key bytes.
+//  - Old DNSSEC records in the input (RRSIG, NSEC, NSEC3, NSEC3PARAM, DNSKEY,
+//    CDS, CDNSKEY) are dropped; the DNSKEY RRset is built from `keys` (all
+//    published, active and rollover keys).
+//  - Active ZSKs sign authoritative RRsets; active KSKs (rollover ones too)
+//    sign DNSKEY, CDS and CDNSKEY. No RRSIG over delegation NS or glue.
+//  - KeyTrap limits (CVE-2023-50387): two keys with the same (algorithm, key
+//    tag) are refused; at most 2 active ZSKs and 2 active KSKs.
+//  - With self_verify (the default) the output is checked independently
+//    (VerifyZone) before any byte reaches the sink; a zone that fails is never
+//    written. Without it, output is still produced only after signing ends.
+//  - Errors: InvalidArgument for bad input or options ("name:line: reason"),
+//    FailedPrecondition for key-set problems (no keys, KeyTrap limits),
+//    Internal for a failed self-verify (nothing is written then), the sink's
+//    own status if it fails (output may then be partial: callers write to a
+//    temp file and rename).
+// Thread-safety: SignZone may run concurrently for different zones; it starts
+// up to options.threads worker threads and calls the keys' Sign from them.
+#ifndef ZONEKEEP_SIGNER_ZONE_SIGNER_H_
+#define ZONEKEEP_SIGNER_ZONE_SIGNER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "keystore/signing_handle.h"
+#include "signer/soa_serial.h"
+#include "signer/zone_text_writer.h"
+
+namespace zonekeep {
+namespace signer {
+
+struct Nsec3Options {
+  bool enabled = false;
+  std::string salt;  // raw bytes; empty (RFC 9276) by default
+  uint16_t iterations = 0;
+  bool opt_out = false;
+  // Iterations above 0 need this explicit override (RFC 9276); above 50 is
+  // always refused.
+  bool allow_iterations = false;
+};
+
+struct SignOptions {
+  std::string origin;  // zone name; empty: the SOA owner (first record)
+  // Absolute unix times; defaults now - 1h and now + 30 days.
+  std::optional<int64_t> inception;
+  std::optional<int64_t> expiration;
+  int64_t jitter = 0;   // seconds subtracted at random per RRset from expiry
+  int64_t refresh = 0;  // accepted; every run re-creates all signatures
+  SerialMode serial_mode = SerialMode::kKeep;
+  Nsec3Options nsec3;
+  std::optional<uint32_t> dnskey_ttl;  // default: the SOA TTL
+  bool add_cds = false;  // CDS (SHA-256) + CDNSKEY for the active KSKs
+  bool self_verify = true;
+  int threads = 0;             // 0: all cores
+  std::optional<int64_t> now;  // default: the clock
+};
+
+struct SignReport {
+  size_t records_in = 0;
+  size_t dnssec_records_dropped = 0;
+  size_t names = 0;  // owner names with data (ENTs not counted)
+  size_t rrsets_signed = 0;
+  size_t signatures = 0;
+  size_t nsec_records = 0;
+  size_t nsec3_records = 0;
+  size_t records_out = 0;
+  uint32_t serial = 0;
+  uint32_t max_ttl = 0;
+  int64_t earliest_expiration = 0;  // over all RRSIGs (self-verify or made)
+  bool verified = false;
+  std::vector<uint16_t> zsk_tags;  // active ZSKs that signed
+  std::vector<uint16_t> ksk_tags;  // active KSKs that signed the DNSKEY set
+};
+
+absl::StatusOr<SignReport> SignZone(absl::string_view zone_text,
+                                    absl::string_view display_name,
+                                    const std::vector<ZoneKey>& keys,
+                                    const SignOptions& options,
+                                    const ZoneSink& sink);
+
+// Convenience: appends the signed zone to `*out` (cleared first).
+absl::StatusOr<SignReport> SignZone(absl::string_view zone_text,
+                                    absl::string_view display_name,
+                                    const std::vector<ZoneKey>& keys,
+                                    const SignOptions& options,
+                                    std::string* out);
+
+}  // namespace signer
+}  // namespace zonekeep
+
+#endif  // ZONEKEEP_SIGNER_ZONE_SIGNER_H_

@@ -1,0 +1,224 @@
+// SignZone end to end with real keys, checked by our own verifier.
+#include "signer/zone_signer.h"
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "gtest/gtest.h"
+#include "signer/test_keys.h"
+#include "signer/zone_verifier.h"
+
+namespace zonekeep {
+namespace signer {
+namespace {
+
+constexpr int64_t kNow = 1700000000;
+
+constexpr char kZone[] =
+    "$ORIGIN example.\n"
+    "$TTL 3600\n"
+    "@ IN SOA ns1 hostmaster 2024010101 7200 3600 1209600 300\n"
+    "  IN NS ns1\n"
+    "  IN MX 10 Mail\n"
+    "ns1 IN A 192.0.2.1\n"
+    "mail IN AAAA 2001:db8::25\n"
+    "*.wild IN TXT \"wildcard\"\n"
+    "a.b.c IN A 192.0.2.7\n"
+    "sub IN NS ns.sub\n"
+    "ns.sub IN A 192.0.2.53\n"
+    "sec IN NS ns.sec\n"
+    "sec IN DS 12345 13 2 "
+    "AABBCCDDEEFF00112233445566778899AABBCCDDEEFF00112233445566778899\n"
+    "ns.sec IN A 192.0.2.54\n"
+    "old IN RRSIG A 13 2 3600 20250101000000 20240101000000 1 example. "
+    "AAAA\n";
+
+class ZoneSignerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto keys = MakeTestKeySet(Algorithm::kEcdsaP256Sha256);
+    ASSERT_TRUE(keys.ok()) << keys.status();
+    keys_ = new std::vector<ZoneKey>(*std::move(keys));
+  }
+  static void TearDownTestSuite() { delete keys_; }
+
+  SignOptions Options() {
+    SignOptions o;
+    o.origin = "example.";
+    o.now = kNow;
+    return o;
+  }
+  static std::vector<ZoneKey>* keys_;
+};
+std::vector<ZoneKey>* ZoneSignerTest::keys_ = nullptr;
+
+TEST_F(ZoneSignerTest, NsecZoneSignsAndVerifies) {
+  std::string out;
+  SignOptions o = Options();
+  o.add_cds = true;
+  o.serial_mode = SerialMode::kIncrement;
+  auto report = SignZone(kZone, "example.zone", *keys_, o, &out);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_TRUE(report->verified);
+  EXPECT_EQ(report->serial, 2024010102u);
+  EXPECT_EQ(report->dnssec_records_dropped, 1u);
+  EXPECT_EQ(report->zsk_tags.size(), 1u);
+  EXPECT_EQ(report->ksk_tags.size(), 1u);
+  EXPECT_EQ(report->earliest_expiration, kNow + 30 * 24 * 3600);
+  EXPECT_TRUE(absl::StartsWith(out, "example.\t3600\tIN\tSOA\t"));
+  EXPECT_NE(out.find("\tCDS\t"), std::string::npos);
+  EXPECT_NE(out.find("\tCDNSKEY\t"), std::string::npos);
+  // Wildcard RRSIG labels: *.wild.example. has 3 labels, RRSIG says 2.
+  EXPECT_NE(out.find("*.wild.example.\t3600\tIN\tRRSIG\tTXT 13 2 3600"),
+            std::string::npos)
+      << out;
+  // No RRSIG over delegation NS or glue.
+  EXPECT_EQ(out.find("sub.example.\t3600\tIN\tRRSIG\tNS"), std::string::npos);
+  EXPECT_EQ(out.find("ns.sub.example.\t3600\tIN\tRRSIG"), std::string::npos);
+  // NSEC TTL = min(SOA minimum, SOA TTL) = 300.
+  EXPECT_NE(out.find("example.\t300\tIN\tNSEC\t"), std::string::npos);
+  auto verified = VerifySignedZone(out, "example.", kNow);
+  EXPECT_TRUE(verified.ok()) << verified.status();
+}
+
+TEST_F(ZoneSignerTest, Nsec3OptOutSignsAndVerifies) {
+  for (bool opt_out : {false, true}) {
+    std::string out;
+    SignOptions o = Options();
+    o.nsec3.enabled = true;
+    o.nsec3.opt_out = opt_out;
+    auto report = SignZone(kZone, "example.zone", *keys_, o, &out);
+    ASSERT_TRUE(report.ok()) << report.status();
+    // Names: apex, b.c ENT, c ENT, a.b.c, mail, ns1, sec, sub(if !opt_out),
+    // wild ENT, *.wild.
+    EXPECT_EQ(report->nsec3_records, opt_out ? 9u : 10u);
+    EXPECT_NE(out.find("\tNSEC3PARAM\t1 0 0 -"), std::string::npos);
+    auto verified = VerifySignedZone(out, "example.", kNow);
+    EXPECT_TRUE(verified.ok()) << verified.status();
+    EXPECT_TRUE(verified->nsec3);
+  }
+}
+
+TEST_F(ZoneSignerTest, Nsec3IterationLimits) {
+  std::string out;
+  SignOptions o = Options();
+  o.nsec3.enabled = true;
+  o.nsec3.iterations = 5;
+  EXPECT_FALSE(SignZone(kZone, "z", *keys_, o, &out).ok());
+  o.nsec3.allow_iterations = true;
+  o.nsec3.salt = "\xaa\xbb";
+  auto ok = SignZone(kZone, "z", *keys_, o, &out);
+  EXPECT_TRUE(ok.ok()) << ok.status();
+  EXPECT_NE(out.find("\tNSEC3PARAM\t1 0 5 aabb"), std::string::npos);
+  o.nsec3.iterations = 51;
+  auto too_many = SignZone(kZone, "z", *keys_, o, &out);
+  ASSERT_FALSE(too_many.ok());
+  EXPECT_NE(too_many.status().message().find("above 50"), std::string::npos);
+}
+
+TEST_F(ZoneSignerTest, KeySetErrors) {
+  std::string out;
+  auto none = SignZone(kZone, "z", {}, Options(), &out);
+  ASSERT_FALSE(none.ok());
+  EXPECT_NE(none.status().message().find("no keys"), std::string::npos);
+
+  std::vector<ZoneKey> dup = *keys_;
+  dup.push_back(dup[1]);
+  auto d = SignZone(kZone, "z", dup, Options(), &out);
+  ASSERT_FALSE(d.ok());
+  EXPECT_NE(d.status().message().find("KeyTrap"), std::string::npos);
+
+  std::vector<ZoneKey> many = *keys_;
+  for (int i = 0; i < 2; ++i) {
+    auto k = MakeTestKey(Algorithm::kEcdsaP256Sha256, KeyRole::kZsk);
+    ASSERT_TRUE(k.ok());
+    many.push_back(*std::move(k));
+  }
+  auto m = SignZone(kZone, "z", many, Options(), &out);
+  ASSERT_FALSE(m.ok());
+  EXPECT_NE(m.status().message().find("KeyTrap"), std::string::npos);
+  EXPECT_TRUE(out.empty());
+}
+
+TEST_F(ZoneSignerTest, BadZoneReportsLine) {
+  std::string out;
+  auto r = SignZone(
+      "$ORIGIN example.\n@ 3600 IN SOA ns1 h 1 2 3 4 5\n"
+      "@ 3600 IN NS ns1\nx 3600 IN A not-an-address\n",
+      "in.zone", *keys_, Options(), &out);
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(absl::StartsWith(r.status().message(), "in.zone:4: "))
+      << r.status();
+}
+
+TEST_F(ZoneSignerTest, JitterAndExpiryReported) {
+  std::string out;
+  SignOptions o = Options();
+  o.inception = kNow - 100;
+  o.expiration = kNow + 10000;
+  o.jitter = 1000;
+  auto r = SignZone(kZone, "z", *keys_, o, &out);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_GE(r->earliest_expiration, kNow + 9000);
+  EXPECT_LT(r->earliest_expiration, kNow + 10000);
+  // At `expiration` the zone is no longer valid.
+  EXPECT_FALSE(VerifySignedZone(out, "example.", kNow + 10000).ok());
+}
+
+TEST_F(ZoneSignerTest, SelfVerifyCatchesTampering) {
+  std::string out;
+  ASSERT_TRUE(SignZone(kZone, "z", *keys_, Options(), &out).ok());
+  std::string bad = out;
+  const size_t pos = bad.find("192.0.2.7");
+  ASSERT_NE(pos, std::string::npos);
+  bad.replace(pos, 9, "192.0.2.8");
+  auto v = VerifySignedZone(bad, "example.", kNow);
+  ASSERT_FALSE(v.ok());
+  EXPECT_NE(v.status().message().find("bad RRSIG for a.b.c.example./A"),
+            std::string::npos)
+      << v.status();
+}
+
+}  // namespace
+}  // namespace signer
+}  // namespace zonekeep
+
+namespace zonekeep {
+namespace signer {
+namespace {
+
+// Manual timing (not run by default): a 100k-delegation TLD zone, ECDSA P-256,
+// NSEC. Run with --gtest_also_run_disabled_tests.
+TEST_F(ZoneSignerTest, DISABLED_Timing100kDelegations) {
+  std::string zone =
+      "$ORIGIN tld.\n$TTL 86400\n@ SOA a.nic h 1 1800 900 604800 3600\n"
+      "@ NS a.nic\na.nic A 192.0.2.1\n";
+  for (int i = 0; i < 100000; ++i) {
+    absl::StrAppend(&zone, "d", i, " NS ns1.d", i, "\nd", i,
+                    " NS ns.example.net.\nns1.d", i, " A 198.51.100.1\n");
+    if (i % 10 == 0) {
+      absl::StrAppend(&zone, "d", i,
+                      " DS 1 13 2 "
+                      "00112233445566778899AABBCCDDEEFF00112233445566778899AA"
+                      "BBCCDDEEFF\n");
+    }
+  }
+  for (bool verify : {false, true}) {
+    SignOptions o;
+    o.origin = "tld.";
+    o.self_verify = verify;
+    std::string out;
+    const auto start = absl::Now();
+    auto r = SignZone(zone, "tld", *keys_, o, &out);
+    ASSERT_TRUE(r.ok()) << r.status();
+    std::cerr << "self_verify=" << verify << ": " << absl::Now() - start << ", "
+              << r->signatures << " signatures, " << out.size() << " bytes\n";
+  }
+}
+
+}  // namespace
+}  // namespace signer
+}  // namespace zonekeep

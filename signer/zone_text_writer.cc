@@ -1,0 +1,299 @@
+#include "signer/zone_text_writer.h"
+
+#include <arpa/inet.h>
+#include <ldns/ldns.h>
+#include <time.h>
+
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "signer/nsec3_hash.h"
+#include "signer/rrsig.h"
+#include "signer/type_bitmap.h"
+#include "signer/wire_name.h"
+
+namespace zonekeep {
+namespace signer {
+namespace {
+
+constexpr size_t kFlushBytes = 1 << 20;
+
+void AppendHex(absl::string_view data, bool upper, std::string* out) {
+  const char* digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+  for (unsigned char c : data) {
+    out->push_back(digits[c >> 4]);
+    out->push_back(digits[c & 15]);
+  }
+}
+
+// Reads a wire name at `pos`; false when malformed.
+bool TakeName(absl::string_view rdata, size_t* pos, absl::string_view* name) {
+  size_t p = *pos;
+  while (p < rdata.size()) {
+    const uint8_t len = static_cast<uint8_t>(rdata[p]);
+    if (len == 0) {
+      *name = rdata.substr(*pos, p + 1 - *pos);
+      *pos = p + 1;
+      return true;
+    }
+    if (len > 63) return false;
+    p += 1 + len;
+  }
+  return false;
+}
+
+void AppendTypes(absl::string_view bitmap, std::string* out) {
+  auto types = DecodeTypeBitmap(bitmap);
+  if (!types.ok()) return;
+  for (uint16_t t : *types) {
+    out->push_back(' ');
+    out->append(TypeName(t));
+  }
+}
+
+// Formats RDATA for the common types; false to fall back to ldns.
+bool AppendRdataFast(uint16_t type, absl::string_view rd, std::string* out) {
+  size_t pos = 0;
+  absl::string_view name;
+  switch (type) {
+    case kTypeA: {
+      if (rd.size() != 4) return false;
+      char buf[INET_ADDRSTRLEN];
+      if (!inet_ntop(AF_INET, rd.data(), buf, sizeof(buf))) return false;
+      out->append(buf);
+      return true;
+    }
+    case kTypeAaaa: {
+      if (rd.size() != 16) return false;
+      char buf[INET6_ADDRSTRLEN];
+      if (!inet_ntop(AF_INET6, rd.data(), buf, sizeof(buf))) return false;
+      out->append(buf);
+      return true;
+    }
+    case kTypeNs:
+    case kTypeCname:
+    case kTypeDname:
+    case kTypePtr:
+      if (!TakeName(rd, &pos, &name) || pos != rd.size()) return false;
+      AppendNameText(name, out);
+      return true;
+    case kTypeMx:
+      if (rd.size() < 3) return false;
+      pos = 2;
+      if (!TakeName(rd, &pos, &name) || pos != rd.size()) return false;
+      absl::StrAppend(out, ReadU16(rd, 0), " ");
+      AppendNameText(name, out);
+      return true;
+    case kTypeSoa: {
+      absl::string_view rname;
+      if (!TakeName(rd, &pos, &name) || !TakeName(rd, &pos, &rname) ||
+          pos + 20 != rd.size()) {
+        return false;
+      }
+      AppendNameText(name, out);
+      out->push_back(' ');
+      AppendNameText(rname, out);
+      absl::StrAppend(out, " ", ReadU32(rd, pos), " ", ReadU32(rd, pos + 4),
+                      " ", ReadU32(rd, pos + 8), " ", ReadU32(rd, pos + 12),
+                      " ", ReadU32(rd, pos + 16));
+      return true;
+    }
+    case kTypeDs:
+    case kTypeCds:
+      if (rd.size() < 5) return false;
+      absl::StrAppend(out, ReadU16(rd, 0), " ", static_cast<uint8_t>(rd[2]),
+                      " ", static_cast<uint8_t>(rd[3]), " ");
+      AppendHex(rd.substr(4), true, out);
+      return true;
+    case kTypeDnskey:
+    case kTypeCdnskey:
+      if (rd.size() < 5) return false;
+      absl::StrAppend(out, ReadU16(rd, 0), " ", static_cast<uint8_t>(rd[2]),
+                      " ", static_cast<uint8_t>(rd[3]), " ");
+      AppendBase64(rd.substr(4), out);
+      return true;
+    case kTypeRrsig: {
+      auto f = ParseRrsig(rd);
+      if (!f.ok() || f->signature.empty()) return false;
+      absl::StrAppend(out, TypeName(f->type_covered), " ", f->algorithm, " ",
+                      f->labels, " ", f->original_ttl, " ",
+                      FormatDnssecTime(f->expiration), " ",
+                      FormatDnssecTime(f->inception), " ", f->key_tag, " ");
+      AppendNameText(f->signer_name, out);
+      out->push_back(' ');
+      AppendBase64(f->signature, out);
+      return true;
+    }
+    case kTypeNsec:
+      if (!TakeName(rd, &pos, &name)) return false;
+      AppendNameText(name, out);
+      AppendTypes(rd.substr(pos), out);
+      return true;
+    case kTypeNsec3:
+    case kTypeNsec3Param: {
+      if (rd.size() < 5) return false;
+      const size_t salt_len = static_cast<uint8_t>(rd[4]);
+      if (rd.size() < 5 + salt_len) return false;
+      absl::StrAppend(out, static_cast<uint8_t>(rd[0]), " ",
+                      static_cast<uint8_t>(rd[1]), " ", ReadU16(rd, 2), " ");
+      if (salt_len == 0) {
+        out->push_back('-');
+      } else {
+        AppendHex(rd.substr(5, salt_len), false, out);
+      }
+      pos = 5 + salt_len;
+      if (type == kTypeNsec3Param) return pos == rd.size();
+      if (pos >= rd.size()) return false;
+      const size_t hash_len = static_cast<uint8_t>(rd[pos]);
+      if (pos + 1 + hash_len > rd.size()) return false;
+      out->push_back(' ');
+      out->append(Base32HexEncode(rd.substr(pos + 1, hash_len)));
+      AppendTypes(rd.substr(pos + 1 + hash_len), out);
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+struct RrFree {
+  void operator()(ldns_rr* r) const { ldns_rr_free(r); }
+};
+
+absl::Status AppendRdataLdns(absl::string_view owner_wire, uint16_t type,
+                             uint32_t ttl, absl::string_view rdata,
+                             std::string* out) {
+  std::string wire(owner_wire);
+  AppendU16(type, &wire);
+  AppendU16(1, &wire);
+  AppendU32(ttl, &wire);
+  AppendU16(static_cast<uint16_t>(rdata.size()), &wire);
+  wire.append(rdata.data(), rdata.size());
+  ldns_rr* raw = nullptr;
+  size_t pos = 0;
+  if (ldns_wire2rr(&raw, reinterpret_cast<const uint8_t*>(wire.data()),
+                   wire.size(), &pos, LDNS_SECTION_ANSWER) != LDNS_STATUS_OK) {
+    return absl::InternalError(
+        absl::StrCat("cannot decode RDATA of type ", TypeName(type)));
+  }
+  std::unique_ptr<ldns_rr, RrFree> rr(raw);
+  for (size_t i = 0; i < ldns_rr_rd_count(rr.get()); ++i) {
+    char* text = ldns_rdf2str(ldns_rr_rdf(rr.get(), i));
+    if (text == nullptr) {
+      return absl::InternalError(
+          absl::StrCat("cannot print RDATA of type ", TypeName(type)));
+    }
+    if (i > 0) out->push_back(' ');
+    out->append(text);
+    free(text);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+void AppendBase64(absl::string_view data, std::string* out) {
+  static constexpr char kTable[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  const auto* p = reinterpret_cast<const unsigned char*>(data.data());
+  size_t i = 0;
+  for (; i + 3 <= data.size(); i += 3) {
+    const uint32_t v = p[i] << 16 | p[i + 1] << 8 | p[i + 2];
+    out->push_back(kTable[v >> 18]);
+    out->push_back(kTable[(v >> 12) & 63]);
+    out->push_back(kTable[(v >> 6) & 63]);
+    out->push_back(kTable[v & 63]);
+  }
+  if (i + 1 == data.size()) {
+    const uint32_t v = p[i] << 16;
+    out->push_back(kTable[v >> 18]);
+    out->push_back(kTable[(v >> 12) & 63]);
+    out->append("==");
+  } else if (i + 2 == data.size()) {
+    const uint32_t v = p[i] << 16 | p[i + 1] << 8;
+    out->push_back(kTable[v >> 18]);
+    out->push_back(kTable[(v >> 12) & 63]);
+    out->push_back(kTable[(v >> 6) & 63]);
+    out->push_back('=');
+  }
+}
+
+std::string FormatDnssecTime(uint32_t t) {
+  time_t tt = static_cast<time_t>(t);
+  struct tm tm;
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  strftime(buf, sizeof(buf), "%Y%m%d%H%M%S", &tm);
+  return buf;
+}
+
+std::string TypeName(uint16_t type) {
+  const ldns_rr_descriptor* d =
+      ldns_rr_descript(static_cast<ldns_rr_type>(type));
+  if (d != nullptr && d->_name != nullptr &&
+      d->_type == static_cast<ldns_rr_type>(type)) {
+    return d->_name;
+  }
+  return absl::StrCat("TYPE", type);
+}
+
+absl::Status AppendRecordLine(absl::string_view owner_text,
+                              absl::string_view owner_wire, uint16_t type,
+                              uint32_t ttl, absl::string_view rdata,
+                              std::string* out) {
+  absl::StrAppend(out, owner_text, "\t", ttl, "\tIN\t", TypeName(type), "\t");
+  if (!AppendRdataFast(type, rdata, out)) {
+    if (absl::Status s = AppendRdataLdns(owner_wire, type, ttl, rdata, out);
+        !s.ok()) {
+      return s;
+    }
+  }
+  out->push_back('\n');
+  return absl::OkStatus();
+}
+
+absl::Status WriteZoneText(const Zone& zone, const ZoneSink& sink) {
+  std::string buffer;
+  buffer.reserve(kFlushBytes + 4096);
+  std::string owner_text;
+  for (const Node& node : zone.nodes) {
+    if (node.rrsets.empty()) continue;
+    owner_text.clear();
+    AppendNameText(node.name, &owner_text);
+    // SOA first at the apex, then the rest in type order.
+    const RRset* soa = node.apex ? node.Find(kTypeSoa) : nullptr;
+    auto write_rrset = [&](const RRset& rrset) -> absl::Status {
+      for (const std::string& rdata : rrset.rdatas) {
+        if (absl::Status s = AppendRecordLine(owner_text, node.name, rrset.type,
+                                              rrset.ttl, rdata, &buffer);
+            !s.ok()) {
+          return s;
+        }
+      }
+      for (const std::string& sig : rrset.sigs) {
+        if (absl::Status s = AppendRecordLine(owner_text, node.name, kTypeRrsig,
+                                              rrset.ttl, sig, &buffer);
+            !s.ok()) {
+          return s;
+        }
+      }
+      return absl::OkStatus();
+    };
+    if (soa != nullptr) {
+      if (absl::Status s = write_rrset(*soa); !s.ok()) return s;
+    }
+    for (const RRset& rrset : node.rrsets) {
+      if (&rrset == soa) continue;
+      if (absl::Status s = write_rrset(rrset); !s.ok()) return s;
+    }
+    if (buffer.size() >= kFlushBytes) {
+      if (absl::Status s = sink(buffer); !s.ok()) return s;
+      buffer.clear();
+    }
+  }
+  if (!buffer.empty()) return sink(buffer);
+  return absl::OkStatus();
+}
+
+}  // namespace signer
+}  // namespace zonekeep

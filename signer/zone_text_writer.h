@@ -1,0 +1,44 @@
+// Master-file text for records: one RR per line, absolute owner names,
+// "owner<TAB>ttl<TAB>IN<TAB>TYPE<TAB>rdata". Common types (the ones a signed
+// zone is mostly made of) are formatted here directly; others go through
+// ldns's printer.
+// Thread-safety: pure functions.
+#ifndef ZONEKEEP_SIGNER_ZONE_TEXT_WRITER_H_
+#define ZONEKEEP_SIGNER_ZONE_TEXT_WRITER_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "signer/zone_model.h"
+
+namespace zonekeep {
+namespace signer {
+
+// Receives the output text in pieces, in order. Returning an error stops
+// writing and becomes the result.
+using ZoneSink = std::function<absl::Status(absl::string_view)>;
+
+// Appends one line. `owner_text` is the owner already in text form.
+absl::Status AppendRecordLine(absl::string_view owner_text,
+                              absl::string_view owner_wire, uint16_t type,
+                              uint32_t ttl, absl::string_view rdata,
+                              std::string* out);
+
+// The type mnemonic ("A", "NSEC3") or "TYPE<n>".
+std::string TypeName(uint16_t type);
+
+// Writes `zone` in canonical order (SOA first), each RRset followed by its
+// RRSIGs, in chunks of about 1 MiB to `sink`.
+absl::Status WriteZoneText(const Zone& zone, const ZoneSink& sink);
+
+// Helpers shared with tests.
+void AppendBase64(absl::string_view data, std::string* out);
+std::string FormatDnssecTime(uint32_t t);
+
+}  // namespace signer
+}  // namespace zonekeep
+
+#endif  // ZONEKEEP_SIGNER_ZONE_TEXT_WRITER_H_

@@ -1,0 +1,411 @@
+#include "signer/zone_verifier.h"
+
+#include <algorithm>
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "signer/denial_chain.h"
+#include "signer/dnskey_verifier.h"
+#include "signer/nsec3_hash.h"
+#include "signer/parallel.h"
+#include "signer/rrsig.h"
+#include "signer/type_bitmap.h"
+#include "signer/wire_name.h"
+#include "signer/zone_parser.h"
+#include "signer/zone_text_writer.h"
+
+namespace zonekeep {
+namespace signer {
+namespace {
+
+std::string Where(const Node& node, uint16_t type) {
+  return absl::StrCat(NameToText(node.name), "/", TypeName(type));
+}
+
+std::string TypeList(const std::vector<uint16_t>& types) {
+  std::string out;
+  for (uint16_t t : types)
+    absl::StrAppend(&out, out.empty() ? "" : " ", TypeName(t));
+  return out;
+}
+
+// First error by job index, so the message does not depend on scheduling.
+class FirstError {
+ public:
+  void Record(size_t index, std::string message) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!has_ || index < index_) {
+      has_ = true;
+      index_ = index;
+      message_ = std::move(message);
+    }
+    stop_.store(true);
+  }
+  const std::atomic<bool>& stop() const { return stop_; }
+  absl::Status status() const {
+    if (!has_) return absl::OkStatus();
+    return absl::FailedPreconditionError(message_);
+  }
+
+ private:
+  std::mutex mu_;
+  bool has_ = false;
+  size_t index_ = 0;
+  std::string message_;
+  std::atomic<bool> stop_{false};
+};
+
+absl::Status CheckNsecChain(const Zone& zone) {
+  std::vector<size_t> names;
+  for (size_t i = 0; i < zone.nodes.size(); ++i) {
+    const Node& node = zone.nodes[i];
+    if (NeedsNsec(node)) {
+      names.push_back(i);
+    } else if (node.Has(kTypeNsec)) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "NSEC at ", NameToText(node.name),
+          ", which is not authoritative (glue, occluded or empty)"));
+    }
+  }
+  for (size_t k = 0; k < names.size(); ++k) {
+    const Node& node = zone.nodes[names[k]];
+    const Node& next = zone.nodes[names[(k + 1) % names.size()]];
+    const RRset* nsec = node.Find(kTypeNsec);
+    if (nsec == nullptr) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("missing NSEC at ", NameToText(node.name)));
+    }
+    if (nsec->rdatas.size() != 1) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("more than one NSEC at ", NameToText(node.name)));
+    }
+    const std::string& rdata = nsec->rdatas.front();
+    size_t end = 0;
+    while (end < rdata.size() && rdata[end] != 0) {
+      end += 1 + static_cast<uint8_t>(rdata[end]);
+    }
+    if (end >= rdata.size()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("malformed NSEC at ", NameToText(node.name)));
+    }
+    std::string next_name = rdata.substr(0, end + 1);
+    LowercaseName(&next_name);
+    if (next_name != next.name) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "broken NSEC chain: ", NameToText(node.name), " points to ",
+          NameToText(next_name), ", expected ", NameToText(next.name)));
+    }
+    auto types = DecodeTypeBitmap(absl::string_view(rdata).substr(end + 1));
+    if (!types.ok()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "NSEC at ", NameToText(node.name), ": ", types.status().message()));
+    }
+    const std::vector<uint16_t> want = ChainTypes(node, false);
+    if (*types != want) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "wrong NSEC type bitmap at ", NameToText(node.name), ": has {",
+          TypeList(*types), "}, expected {", TypeList(want), "}"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+struct Nsec3Entry {
+  std::string hash;
+  const Node* node;
+  uint8_t flags;
+  std::string next;
+  std::vector<uint16_t> types;
+  bool used = false;
+};
+
+absl::Status CheckNsec3Chain(const Zone& zone) {
+  const RRset* param_set = zone.apex().Find(kTypeNsec3Param);
+  if (param_set == nullptr || param_set->rdatas.size() != 1) {
+    return absl::FailedPreconditionError(
+        "NSEC3 chain without exactly one NSEC3PARAM at the apex");
+  }
+  const std::string& param = param_set->rdatas.front();
+  if (param.size() < 5 || param.size() != 5u + static_cast<uint8_t>(param[4]) ||
+      param[0] != 1) {
+    return absl::FailedPreconditionError("malformed NSEC3PARAM");
+  }
+  const uint16_t iterations = ReadU16(param, 2);
+  const std::string salt = param.substr(5);
+  if (iterations > kMaxNsec3Iterations) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "NSEC3 iterations ", iterations, " above ", kMaxNsec3Iterations));
+  }
+  const std::string param_key = param.substr(0, 1) + param.substr(2);
+  std::vector<Nsec3Entry> entries;
+  for (const Node& node : zone.nodes) {
+    const RRset* nsec3 = node.Find(kTypeNsec3);
+    if (nsec3 == nullptr) continue;
+    const std::string where = NameToText(node.name);
+    if (!node.nsec3_only || nsec3->rdatas.size() != 1 ||
+        ParentName(node.name) != zone.origin) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("misplaced or repeated NSEC3 at ", where));
+    }
+    Nsec3Entry e;
+    e.node = &node;
+    if (!Base32HexDecode(
+            node.name.substr(1, static_cast<uint8_t>(node.name[0])), &e.hash) ||
+        e.hash.size() != kNsec3HashLength) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("NSEC3 owner is not a hash: ", where));
+    }
+    const std::string& rd = nsec3->rdatas.front();
+    if (rd.size() < 5 + salt.size() + 1 ||
+        rd.substr(0, 1) + rd.substr(2, 3 + salt.size()) != param_key) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "NSEC3 at ", where, " has parameters unlike NSEC3PARAM"));
+    }
+    e.flags = static_cast<uint8_t>(rd[1]);
+    size_t pos = 5 + salt.size();
+    const size_t hash_len = static_cast<uint8_t>(rd[pos]);
+    if (hash_len != kNsec3HashLength || pos + 1 + hash_len > rd.size()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("malformed NSEC3 at ", where));
+    }
+    e.next = rd.substr(pos + 1, hash_len);
+    auto types = DecodeTypeBitmap(rd.substr(pos + 1 + hash_len));
+    if (!types.ok()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("NSEC3 at ", where, ": ", types.status().message()));
+    }
+    e.types = *std::move(types);
+    entries.push_back(std::move(e));
+  }
+  if (entries.empty()) {
+    return absl::FailedPreconditionError("NSEC3PARAM without NSEC3 records");
+  }
+  std::sort(
+      entries.begin(), entries.end(),
+      [](const Nsec3Entry& a, const Nsec3Entry& b) { return a.hash < b.hash; });
+  for (size_t k = 0; k < entries.size(); ++k) {
+    const std::string& want = entries[(k + 1) % entries.size()].hash;
+    if (entries[k].next != want) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "broken NSEC3 chain at ", NameToText(entries[k].node->name),
+          ": next hashed owner ", Base32HexEncode(entries[k].next),
+          ", expected ", Base32HexEncode(want)));
+    }
+  }
+  for (const Node& node : zone.nodes) {
+    if (node.occluded || node.nsec3_only) continue;
+    const std::string h = Nsec3Hash(node.name, salt, iterations);
+    auto it = std::lower_bound(
+        entries.begin(), entries.end(), h,
+        [](const Nsec3Entry& e, const std::string& v) { return e.hash < v; });
+    if (it != entries.end() && it->hash == h) {
+      it->used = true;
+      const std::vector<uint16_t> want = ChainTypes(node, true);
+      if (it->types != want) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "wrong NSEC3 type bitmap for ", NameToText(node.name), ": has {",
+            TypeList(it->types), "}, expected {", TypeList(want), "}"));
+      }
+      continue;
+    }
+    if (node.IsInsecureDelegation()) {
+      const Nsec3Entry& cover =
+          it == entries.begin() ? entries.back() : *(it - 1);
+      if (cover.flags & 1) continue;
+      return absl::FailedPreconditionError(absl::StrCat(
+          "insecure delegation ", NameToText(node.name),
+          " has no NSEC3 and its covering NSEC3 lacks the opt-out flag"));
+    }
+    return absl::FailedPreconditionError(absl::StrCat(
+        "missing NSEC3 for ", node.ent ? "empty non-terminal " : "",
+        NameToText(node.name)));
+  }
+  for (const Nsec3Entry& e : entries) {
+    if (!e.used) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "NSEC3 ", NameToText(e.node->name), " matches no name in the zone"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<VerifyReport> VerifyZone(const Zone& zone, int64_t now,
+                                        int threads) {
+  VerifyReport report;
+  if (zone.nodes.empty() || !zone.apex().apex) {
+    return absl::FailedPreconditionError("zone has no apex");
+  }
+  const RRset* dnskeys = zone.apex().Find(kTypeDnskey);
+  if (dnskeys == nullptr) {
+    return absl::FailedPreconditionError("no DNSKEY RRset at the apex");
+  }
+  std::multimap<std::pair<uint8_t, uint16_t>, DnskeyVerifier> keys;
+  std::set<uint8_t> algorithms;
+  for (const std::string& rdata : dnskeys->rdatas) {
+    auto v = DnskeyVerifier::Create(rdata);
+    if (!v.ok()) {
+      if (absl::IsUnimplemented(v.status())) continue;
+      return v.status();
+    }
+    if (!(v->flags() & 0x0100)) continue;  // not a zone key
+    algorithms.insert(v->algorithm());
+    keys.emplace(std::make_pair(v->algorithm(), v->key_tag()), *std::move(v));
+  }
+  if (keys.empty()) {
+    return absl::FailedPreconditionError("no usable zone key in DNSKEY RRset");
+  }
+
+  bool has_nsec = false, has_nsec3 = false;
+  struct Job {
+    const Node* node;
+    const RRset* rrset;
+  };
+  std::vector<Job> jobs;
+  for (const Node& node : zone.nodes) {
+    if (node.orphan_sigs > 0) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "RRSIG at ", NameToText(node.name), " covers a type not present"));
+    }
+    for (const RRset& rrset : node.rrsets) {
+      has_nsec |= rrset.type == kTypeNsec;
+      has_nsec3 |= rrset.type == kTypeNsec3;
+      if (!IsSignedRRset(node, rrset)) {
+        if (!rrset.sigs.empty()) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              "RRSIG over non-authoritative data ", Where(node, rrset.type)));
+        }
+        continue;
+      }
+      if (rrset.sigs.empty()) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("missing RRSIG for ", Where(node, rrset.type)));
+      }
+      jobs.push_back(Job{&node, &rrset});
+    }
+  }
+  if (has_nsec && has_nsec3) {
+    return absl::FailedPreconditionError("zone has both NSEC and NSEC3");
+  }
+  if (!has_nsec && !has_nsec3) {
+    return absl::FailedPreconditionError("zone has no NSEC or NSEC3 chain");
+  }
+  report.nsec3 = has_nsec3;
+  if (absl::Status s = has_nsec3 ? CheckNsec3Chain(zone) : CheckNsecChain(zone);
+      !s.ok()) {
+    return s;
+  }
+
+  FirstError error;
+  std::vector<uint32_t> earliest(jobs.size(), UINT32_MAX);
+  std::atomic<size_t> sig_count{0};
+  ParallelFor(jobs.size(), threads, 64, error.stop(), [&](size_t i) {
+    const Node& node = *jobs[i].node;
+    const RRset& rrset = *jobs[i].rrset;
+    const int expected_labels =
+        LabelCount(node.name) - (IsWildcard(node.name) ? 1 : 0);
+    std::set<uint8_t> signed_by;
+    std::string data;
+    for (const std::string& sig_rdata : rrset.sigs) {
+      auto sig = ParseRrsig(sig_rdata);
+      const std::string where = Where(node, rrset.type);
+      if (!sig.ok()) {
+        error.Record(i, absl::StrCat("malformed RRSIG for ", where));
+        return;
+      }
+      std::string signer = sig->signer_name;
+      LowercaseName(&signer);
+      if (signer != zone.origin) {
+        error.Record(i, absl::StrCat("RRSIG for ", where, " names signer ",
+                                     NameToText(signer)));
+        return;
+      }
+      if (sig->labels != expected_labels) {
+        error.Record(
+            i, absl::StrCat("RRSIG for ", where, " has labels ", sig->labels,
+                            ", expected ", expected_labels));
+        return;
+      }
+      if (sig->original_ttl != rrset.ttl) {
+        error.Record(
+            i, absl::StrCat("RRSIG for ", where, " has original TTL ",
+                            sig->original_ttl, ", RRset TTL is ", rrset.ttl));
+        return;
+      }
+      if (static_cast<int64_t>(sig->inception) > now) {
+        error.Record(i, absl::StrCat("RRSIG for ", where, " (key ",
+                                     sig->key_tag, ") is not yet valid"));
+        return;
+      }
+      if (static_cast<int64_t>(sig->expiration) <= now) {
+        error.Record(i, absl::StrCat("RRSIG for ", where, " (key ",
+                                     sig->key_tag, ") has expired"));
+        return;
+      }
+      auto range = keys.equal_range({sig->algorithm, sig->key_tag});
+      if (range.first == range.second) {
+        error.Record(i,
+                     absl::StrCat("RRSIG for ", where, " by key ", sig->key_tag,
+                                  " (algorithm ", sig->algorithm,
+                                  ") which is not in the DNSKEY RRset"));
+        return;
+      }
+      data.clear();
+      RrsigFields prefix = *sig;
+      prefix.signer_name = signer;
+      AppendRrsigPrefix(prefix, &data);
+      AppendSignedRRset(node.name, rrset.type, rrset.ttl, rrset.rdatas, &data);
+      bool ok = false;
+      for (auto it = range.first; it != range.second && !ok; ++it) {
+        ok = it->second.Verify(data, sig->signature);
+      }
+      if (!ok) {
+        error.Record(
+            i, absl::StrCat("bad RRSIG for ", where, " by key ", sig->key_tag));
+        return;
+      }
+      sig_count.fetch_add(1, std::memory_order_relaxed);
+      signed_by.insert(sig->algorithm);
+      earliest[i] = std::min(earliest[i], sig->expiration);
+    }
+    for (uint8_t alg : algorithms) {
+      if (!signed_by.count(alg)) {
+        error.Record(i, absl::StrCat("no valid RRSIG of algorithm ", alg,
+                                     " for ", Where(node, rrset.type)));
+        return;
+      }
+    }
+  });
+  if (absl::Status s = error.status(); !s.ok()) return s;
+  uint32_t min_exp = UINT32_MAX;
+  for (uint32_t e : earliest) min_exp = std::min(min_exp, e);
+  report.earliest_expiration = min_exp;
+  report.rrsets_checked = jobs.size();
+  report.signatures_checked = sig_count.load();
+  return report;
+}
+
+absl::StatusOr<VerifyReport> VerifySignedZone(absl::string_view text,
+                                              absl::string_view origin,
+                                              int64_t now, int threads) {
+  ParseOptions parse_options;
+  parse_options.keep_dnssec = true;
+  auto parsed = ParseZoneText(text, "signed zone", origin, parse_options);
+  if (!parsed.ok()) return parsed.status();
+  BuildOptions build_options;
+  build_options.attach_rrsigs = true;
+  auto zone = BuildZone(std::move(parsed->origin), std::move(parsed->records),
+                        "signed zone", build_options);
+  if (!zone.ok()) return zone.status();
+  return VerifyZone(*zone, now, threads);
+}
+
+}  // namespace signer
+}  // namespace zonekeep

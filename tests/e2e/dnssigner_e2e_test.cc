@@ -1,0 +1,303 @@
+// dnssigner -> keystored -> signed zone, end to end over the admin socket, with
+// the signed output checked by BIND, ldns and Knot's verifiers. Also the full
+// ZSK and KSK rollovers without --force: stage 2 waits for a signing with the
+// new key set plus propagation-delay + max TTL.
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <memory>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/e2e/key_table.h"
+#include "tests/e2e/process_runner.h"
+
+namespace zonekeep::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::SizeIs;
+
+constexpr char kZone[] = "example.com.";
+constexpr char kAlg[] = "ECDSAP256SHA256";
+
+// TTLs of 1 s so that the stage-2 wait (propagation-delay 1 s + max TTL) is
+// short enough to wait for in a test.
+constexpr char kZoneText[] = R"($ORIGIN example.com.
+$TTL 1
+@       IN SOA ns1 hostmaster 2026112301 7200 3600 1209600 1
+        IN NS  ns1
+        IN MX  10 mail
+ns1     IN A   192.0.2.53
+mail    IN A   192.0.2.25
+www     IN AAAA 2001:db8::80
+*.apps  IN TXT "wildcard"
+a.b.c   IN A   192.0.2.7
+sub     IN NS  ns.sub
+ns.sub  IN A   192.0.2.99
+)";
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::vector<std::string> DirEntries(const std::string& dir) {
+  std::vector<std::string> out;
+  DIR* d = opendir(dir.c_str());
+  while (dirent* e = readdir(d)) {
+    if (e->d_name[0] != '.') out.push_back(e->d_name);
+  }
+  closedir(d);
+  return out;
+}
+
+// Key tags of the RRSIGs in a signed zone, by covered type.
+std::set<int> RrsigTags(const std::string& zone, const std::string& covered) {
+  std::set<int> tags;
+  std::regex re("\\sRRSIG\\s+" + covered +
+                "\\s+\\d+\\s+\\d+\\s+\\d+\\s+\\d+\\s+\\d+\\s+(\\d+)\\s");
+  for (std::sregex_iterator it(zone.begin(), zone.end(), re), end; it != end;
+       ++it) {
+    tags.insert(std::stoi((*it)[1]));
+  }
+  return tags;
+}
+
+class DnssignerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    config_ = dir_.path() + "/keystored.json";
+    std::ofstream(config_) << R"({"propagation-delay": 1})";
+    daemon_ =
+        std::make_unique<KeystoredProcess>(dir_.path() + "/state", config_);
+    ASSERT_TRUE(daemon_->started()) << daemon_->stderr_text();
+    work_ = dir_.path() + "/work";
+    mkdir(work_.c_str(), 0700);
+    zone_file_ = work_ + "/example.com.zone";
+    std::ofstream(zone_file_) << kZoneText;
+  }
+
+  void TearDown() override {
+    EXPECT_TRUE(daemon_->alive())
+        << "keystored died: " << daemon_->stderr_text();
+  }
+
+  ProcessResult Mk(const std::vector<std::string>& args) {
+    return Maintkeydb(daemon_->socket_path(), args);
+  }
+
+  ProcessResult Sign(const std::vector<std::string>& extra,
+                     const std::string& zone_file, const std::string& out) {
+    std::vector<std::string> argv = {RunfilePath("cli/dnssigner"),
+                                     "--socket",
+                                     daemon_->socket_path(),
+                                     "-o",
+                                     kZone,
+                                     "-f",
+                                     out};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    argv.push_back(zone_file);
+    return RunProcess(argv);
+  }
+
+  // All three verifiers must accept `file`.
+  void ExpectVerified(const std::string& file) {
+    ProcessResult bind = RunProcess({"dnssec-verify", "-o", kZone, file});
+    EXPECT_EQ(bind.exit_code, 0) << "dnssec-verify: " << bind.err << bind.out;
+    ProcessResult ldns = RunProcess({"ldns-verify-zone", file});
+    EXPECT_EQ(ldns.exit_code, 0)
+        << "ldns-verify-zone: " << ldns.err << ldns.out;
+    ProcessResult knot =
+        RunProcess({"kzonecheck", "-o", kZone, "--dnssec", "on", file});
+    EXPECT_EQ(knot.exit_code, 0) << "kzonecheck: " << knot.err << knot.out;
+  }
+
+  std::vector<KeyRow> List() {
+    return ParseKeyTable(Mk({"list", "--all", kZone}).out);
+  }
+
+  ShortTempDir dir_;
+  std::string config_, work_, zone_file_;
+  std::unique_ptr<KeystoredProcess> daemon_;
+};
+
+TEST_F(DnssignerTest, SignsZoneThatThreeVerifiersAccept) {
+  ASSERT_EQ(Mk({"create", "both", kAlg, "-", kZone}).exit_code, 0);
+  const std::string out = work_ + "/example.com.signed";
+  ProcessResult r = Sign({}, zone_file_, out);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("self-verified"));
+  const std::string signed_zone = ReadFile(out);
+  EXPECT_THAT(signed_zone, HasSubstr("DNSKEY"));
+  EXPECT_THAT(signed_zone, HasSubstr("NSEC"));
+  ExpectVerified(out);
+
+  // Only the active ZSK signs data; only the KSK signs the DNSKEY set.
+  std::vector<KeyRow> keys = List();
+  const int zsk = Select(keys, "ZSK", "active").at(0).tag;
+  const int ksk = Select(keys, "KSK", "active").at(0).tag;
+  EXPECT_EQ(RrsigTags(signed_zone, "SOA"), std::set<int>{zsk});
+  EXPECT_EQ(RrsigTags(signed_zone, "DNSKEY"), std::set<int>{ksk});
+}
+
+TEST_F(DnssignerTest, Nsec3OptOutToStdout) {
+  ASSERT_EQ(Mk({"create", "both", kAlg, "-", kZone}).exit_code, 0);
+  ProcessResult r = RunProcess({RunfilePath("cli/dnssigner"), "--socket",
+                                daemon_->socket_path(), "-o", kZone, "-A", "-f",
+                                "-", zone_file_});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("NSEC3PARAM"));
+  const std::string out = work_ + "/nsec3.signed";
+  std::ofstream(out) << r.out;
+  ExpectVerified(out);
+}
+
+TEST_F(DnssignerTest, SyntaxErrorNamesFileAndLineAndLeavesNoFile) {
+  ASSERT_EQ(Mk({"create", "both", kAlg, "-", kZone}).exit_code, 0);
+  const std::string bad = work_ + "/bad.zone";
+  std::string text = kZoneText;
+  text.replace(text.find("mail    IN A   192.0.2.25"), 25,
+               "mail    IN A   192.0.2.300");  // line 7
+  std::ofstream(bad) << text;
+  const std::vector<std::string> before = DirEntries(work_);
+  ProcessResult r = Sign({}, bad, work_ + "/bad.signed");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("bad.zone:7:"));
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_EQ(DirEntries(work_), before) << "a partial or temp file was left";
+}
+
+TEST_F(DnssignerTest, ZoneWithoutKeysIsRefused) {
+  ProcessResult r = Sign({}, zone_file_, work_ + "/nokeys.signed");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("example.com"));
+  EXPECT_EQ(access((work_ + "/nokeys.signed").c_str(), F_OK), -1);
+}
+
+TEST_F(DnssignerTest, OutOfZoneDataIsRefused) {
+  ASSERT_EQ(Mk({"create", "both", kAlg, "-", kZone}).exit_code, 0);
+  const std::string bad = work_ + "/outside.zone";
+  std::ofstream(bad) << kZoneText << "www.example.org. IN A 192.0.2.1\n";
+  ProcessResult r = Sign({}, bad, work_ + "/outside.signed");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("outside.zone:13:"));
+}
+
+TEST_F(DnssignerTest, MissingZoneFileIsOneLine) {
+  ProcessResult r = Sign({}, work_ + "/nope.zone", work_ + "/nope.signed");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("nope.zone"));
+}
+
+TEST_F(DnssignerTest, ZskRolloverWaitsForSigningAndTtl) {
+  ASSERT_EQ(Mk({"create", "both", kAlg, "-", kZone}).exit_code, 0);
+  const std::string out = work_ + "/example.com.signed";
+  ASSERT_EQ(Sign({}, zone_file_, out).exit_code, 0);
+  const int old_zsk = Select(List(), "ZSK", "active").at(0).tag;
+  const int new_zsk = Select(List(), "ZSK", "published").at(0).tag;
+
+  ASSERT_EQ(Mk({"rollover", "zsk-stage1", kAlg, kZone}).exit_code, 0);
+  // Not signed with the new key set yet: refused however long we wait.
+  ProcessResult r = Mk({"rollover", "zsk-stage2", kAlg, kZone});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("signed"));
+
+  ASSERT_EQ(Sign({}, zone_file_, out).exit_code, 0);
+  std::string signed_zone = ReadFile(out);
+  EXPECT_EQ(RrsigTags(signed_zone, "SOA"), std::set<int>{new_zsk});
+  ExpectVerified(out);
+  // Signed just now: propagation-delay (1 s) + max TTL (1 s) not yet passed.
+  r = Mk({"rollover", "zsk-stage2", kAlg, kZone});
+  EXPECT_EQ(r.exit_code, 1) << "stage 2 ran before its wait";
+  EXPECT_THAT(r.err, HasSubstr("wait"));
+
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  r = Mk({"rollover", "zsk-stage2", kAlg, kZone});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::vector<KeyRow> keys = List();
+  EXPECT_EQ(Select(keys, "ZSK", "expired").at(0).tag, old_zsk);
+  EXPECT_EQ(Select(keys, "ZSK", "active").at(0).tag, new_zsk);
+  EXPECT_THAT(Select(keys, "ZSK", "published"), SizeIs(1));
+
+  ASSERT_EQ(Sign({}, zone_file_, out).exit_code, 0);
+  ExpectVerified(out);
+  EXPECT_THAT(ReadFile(out),
+              ::testing::Not(HasSubstr(" " + std::to_string(old_zsk) + " ")));
+}
+
+TEST_F(DnssignerTest, KskRolloverBothKsksSignDnskeyUntilStage2) {
+  ASSERT_EQ(Mk({"create", "both", kAlg, "-", kZone}).exit_code, 0);
+  const std::string out = work_ + "/example.com.signed";
+  const int old_ksk = Select(List(), "KSK", "active").at(0).tag;
+  ASSERT_EQ(Mk({"rollover", "ksk-stage1", kAlg, kZone}).exit_code, 0);
+  const int new_ksk = Select(List(), "KSK", "active").at(0).tag;
+
+  ProcessResult r = Sign({"--cds"}, zone_file_, out);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string signed_zone = ReadFile(out);
+  EXPECT_EQ(RrsigTags(signed_zone, "DNSKEY"),
+            (std::set<int>{old_ksk, new_ksk}));
+  EXPECT_THAT(signed_zone, HasSubstr("CDS"));
+  ExpectVerified(out);
+
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  r = Mk({"rollover", "ksk-stage2", kAlg, kZone});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_EQ(Sign({}, zone_file_, out).exit_code, 0);
+  EXPECT_EQ(RrsigTags(ReadFile(out), "DNSKEY"), std::set<int>{new_ksk});
+  ExpectVerified(out);
+}
+
+// Imports a key whose private bytes the test knows, then looks for them in
+// everything that leaves keystored: CLI output, the signed zone, the log.
+TEST_F(DnssignerTest, NoPrivateKeyInAnyOutput) {
+  ProcessResult gen = RunProcess({"dnssec-keygen", "-q", "-K", work_, "-a",
+                                  kAlg, "-f", "KSK", "-n", "ZONE", kZone});
+  ASSERT_EQ(gen.exit_code, 0) << gen.err;
+  std::string base = gen.out.substr(0, gen.out.find('\n'));
+  const std::string private_text = ReadFile(work_ + "/" + base + ".private");
+  std::smatch m;
+  ASSERT_TRUE(
+      std::regex_search(private_text, m, std::regex("PrivateKey: (\\S+)")));
+  const std::string private_b64 = m[1];
+
+  ProcessResult imp = Mk({"import", kZone, work_ + "/" + base, "active"});
+  ASSERT_EQ(imp.exit_code, 0) << imp.err;
+  ASSERT_EQ(Mk({"create", "zsk", kAlg, "-", kZone}).exit_code, 0);
+  const std::string out = work_ + "/example.com.signed";
+  ProcessResult sign = Sign({"--cds"}, zone_file_, out);
+  ASSERT_EQ(sign.exit_code, 0) << sign.err;
+
+  std::string everything = imp.out + imp.err + sign.out + sign.err +
+                           ReadFile(out) + daemon_->stderr_text();
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"list", "--all"},
+                                             {"showkeys", kZone},
+                                             {"showkeys", "ds", kZone},
+                                             {"parentdata", "key", kZone},
+                                             {"parentdata", "ds", kZone},
+                                             {"audit"}}) {
+    ProcessResult r = Mk(args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    everything += r.out + r.err;
+  }
+  EXPECT_THAT(everything, HasSubstr(base.substr(base.rfind('+') + 1)))
+      << "the imported key should be visible by its tag";
+  EXPECT_EQ(everything.find(private_b64), std::string::npos)
+      << "private key material in an output";
+}
+
+}  // namespace
+}  // namespace zonekeep::testing

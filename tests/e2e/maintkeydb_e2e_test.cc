@@ -1,0 +1,355 @@
+// maintkeydb against a real keystored on a real SQLite file: every command,
+// both two-stage rollovers, the expired-keys bin, and bad input that must
+// change nothing.
+#include <unistd.h>
+
+#include <algorithm>
+#include <fstream>
+#include <memory>
+#include <regex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/e2e/key_table.h"
+#include "tests/e2e/process_runner.h"
+
+namespace zonekeep::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::SizeIs;
+
+constexpr char kZone[] = "example.com.";
+constexpr char kAlg[] = "ECDSAP256SHA256";
+
+class MaintkeydbTest : public ::testing::Test {
+ protected:
+  void SetUp() override { StartDaemon(); }
+
+  void TearDown() override {
+    EXPECT_TRUE(daemon_->alive())
+        << "keystored died: " << daemon_->stderr_text();
+  }
+
+  void StartDaemon() {
+    daemon_ = std::make_unique<KeystoredProcess>(dir_.path() + "/state");
+    ASSERT_TRUE(daemon_->started()) << daemon_->stderr_text();
+  }
+
+  ProcessResult Run(const std::vector<std::string>& args,
+                    const std::string& input = "") {
+    return Maintkeydb(daemon_->socket_path(), args, input);
+  }
+
+  std::vector<KeyRow> List(bool all = false) {
+    ProcessResult r =
+        all ? Run({"list", "--all", kZone}) : Run({"list", kZone});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return ParseKeyTable(r.out);
+  }
+
+  void CreateBoth() {
+    ProcessResult r = Run({"create", "both", kAlg, "-", kZone});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+
+  // Expects a one-line reason on stderr, a failing exit and no change.
+  void ExpectRefusedWithoutChange(const std::vector<std::string>& args,
+                                  const std::string& reason_part) {
+    const std::vector<KeyRow> before =
+        ParseKeyTable(Run({"list", "--all"}).out);
+    ProcessResult r = Run(args);
+    EXPECT_NE(r.exit_code, 0) << "accepted: " << ::testing::PrintToString(args);
+    EXPECT_THAT(r.err, HasSubstr(reason_part));
+    EXPECT_EQ(r.err.rfind("maintkeydb: ", 0), 0u) << r.err;
+    EXPECT_EQ(r.out, "") << "printed something for a refused command";
+    EXPECT_TRUE(ParseKeyTable(Run({"list", "--all"}).out) == before)
+        << "refused command changed the key store: "
+        << ::testing::PrintToString(args);
+  }
+
+  ShortTempDir dir_;
+  std::unique_ptr<KeystoredProcess> daemon_;
+};
+
+TEST_F(MaintkeydbTest, CreateBothMakesActiveKskActiveZskPublishedZsk) {
+  CreateBoth();
+  std::vector<KeyRow> rows = List();
+  ASSERT_THAT(rows, SizeIs(3));
+  EXPECT_THAT(Select(rows, "KSK", "active"), SizeIs(1));
+  EXPECT_THAT(Select(rows, "ZSK", "active"), SizeIs(1));
+  EXPECT_THAT(Select(rows, "ZSK", "published"), SizeIs(1));
+  std::set<int> tags;
+  for (const KeyRow& row : rows) {
+    tags.insert(row.tag);
+    EXPECT_EQ(row.algorithm, kAlg);
+    EXPECT_EQ(row.bits, 256);
+    EXPECT_EQ(row.zone, kZone);
+  }
+  EXPECT_THAT(tags, SizeIs(3)) << "key tags must be unique in a zone";
+}
+
+TEST_F(MaintkeydbTest, ZskTwoStageRollover) {
+  CreateBoth();
+  std::vector<KeyRow> before = List();
+  const int old_active = Select(before, "ZSK", "active").at(0).tag;
+  const int old_published = Select(before, "ZSK", "published").at(0).tag;
+
+  ProcessResult r = Run({"rollover", "zsk-stage1", kAlg, kZone});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::vector<KeyRow> after1 = List();
+  ASSERT_THAT(Select(after1, "ZSK", "active"), SizeIs(1));
+  EXPECT_EQ(Select(after1, "ZSK", "active")[0].tag, old_published);
+  ASSERT_THAT(Select(after1, "ZSK", "published(R)"), SizeIs(1));
+  EXPECT_EQ(Select(after1, "ZSK", "published(R)")[0].tag, old_active);
+
+  // Stage 2 before the zone was signed and the wait passed: refused, unchanged.
+  ExpectRefusedWithoutChange({"rollover", "zsk-stage2", kAlg, kZone},
+                             "refused");
+  // Running stage 1 again while a ZSK is in rollover is refused too.
+  ExpectRefusedWithoutChange({"rollover", "zsk-stage1", kAlg, kZone},
+                             "refused");
+
+  r = Run({"rollover", "zsk-stage2", kAlg, kZone, "--force"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::vector<KeyRow> after2 = List(/*all=*/true);
+  ASSERT_THAT(Select(after2, "ZSK", "expired"), SizeIs(1));
+  EXPECT_EQ(Select(after2, "ZSK", "expired")[0].tag, old_active);
+  ASSERT_THAT(Select(after2, "ZSK", "active"), SizeIs(1));
+  EXPECT_EQ(Select(after2, "ZSK", "active")[0].tag, old_published);
+  ASSERT_THAT(Select(after2, "ZSK", "published"), SizeIs(1));
+  const int new_published = Select(after2, "ZSK", "published")[0].tag;
+  EXPECT_NE(new_published, old_active);
+  EXPECT_NE(new_published, old_published);
+
+  // The forced stage is in the audit log with its key tag.
+  r = Run({"audit", kZone});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("force"));
+  EXPECT_THAT(r.out, HasSubstr(std::to_string(old_active)));
+}
+
+TEST_F(MaintkeydbTest, KskTwoStageRollover) {
+  CreateBoth();
+  const int old_ksk = Select(List(), "KSK", "active").at(0).tag;
+
+  ProcessResult r = Run({"rollover", "ksk-stage1", kAlg, kZone});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::vector<KeyRow> after1 = List();
+  ASSERT_THAT(Select(after1, "KSK", "active(R)"), SizeIs(1));
+  EXPECT_EQ(Select(after1, "KSK", "active(R)")[0].tag, old_ksk);
+  ASSERT_THAT(Select(after1, "KSK", "active"), SizeIs(1));
+  const int new_ksk = Select(after1, "KSK", "active")[0].tag;
+  EXPECT_NE(new_ksk, old_ksk);
+
+  // Both KSKs go to the parent while the rollover runs.
+  r = Run({"parentdata", "ds", kZone});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr(" IN DS " + std::to_string(old_ksk) + " 13 2 "));
+  EXPECT_THAT(r.out, HasSubstr(" IN DS " + std::to_string(new_ksk) + " 13 2 "));
+
+  ExpectRefusedWithoutChange({"rollover", "ksk-stage2", kAlg, kZone},
+                             "refused");
+  r = Run({"rollover", "ksk-stage2", kAlg, kZone, "--force"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::vector<KeyRow> after2 = List(/*all=*/true);
+  ASSERT_THAT(Select(after2, "KSK", "active"), SizeIs(1));
+  EXPECT_EQ(Select(after2, "KSK", "active")[0].tag, new_ksk);
+  ASSERT_THAT(Select(after2, "KSK", "expired"), SizeIs(1));
+  EXPECT_EQ(Select(after2, "KSK", "expired")[0].tag, old_ksk);
+
+  r = Run({"parentdata", "ds", kZone});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, ::testing::Not(
+                         HasSubstr(" " + std::to_string(old_ksk) + " 13 2 ")));
+}
+
+TEST_F(MaintkeydbTest, DeleteAndUndelete) {
+  CreateBoth();
+  const int zsk = Select(List(), "ZSK", "published").at(0).tag;
+  ProcessResult r = Run({"delete_id", kZone, kAlg, std::to_string(zsk)});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(List(), SizeIs(2));
+  EXPECT_THAT(Select(List(true), "ZSK", "expired"), SizeIs(1));
+
+  r = Run({"undelete", kZone, kAlg, std::to_string(zsk)});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::vector<KeyRow> rows = List();
+  ASSERT_THAT(rows, SizeIs(3));
+  ASSERT_THAT(Select(rows, "ZSK", "published"), SizeIs(1));
+  EXPECT_EQ(Select(rows, "ZSK", "published")[0].tag, zsk);
+
+  r = Run({"delete_name", kZone});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(List(), SizeIs(0));
+  EXPECT_THAT(List(true), SizeIs(3));
+}
+
+TEST_F(MaintkeydbTest, BadInputGivesOneLineAndChangesNothing) {
+  CreateBoth();
+  const int ksk = Select(List(), "KSK", "active").at(0).tag;
+  ExpectRefusedWithoutChange({"crate", "both", kAlg, "-", kZone},
+                             "unknown command");
+  ExpectRefusedWithoutChange({"create", "both", kAlg, kZone}, "4 arguments");
+  ExpectRefusedWithoutChange({"create", "both", "ECDSA999", "-", kZone},
+                             "ECDSA999");
+  ExpectRefusedWithoutChange({"create", "both", kAlg, "-", "exa..mple.com"},
+                             "exa..mple.com");
+  ExpectRefusedWithoutChange({"create", "both", "RSASHA256", "-", kZone},
+                             "RSASHA256");
+  ExpectRefusedWithoutChange({"delete_id", kZone, kAlg, "70000"}, "70000");
+  // A key id that is not there (the real tag plus one, mod 2^16, is unused
+  // unless it collides with another key's tag: pick one no key has).
+  std::set<int> tags;
+  for (const KeyRow& row : List(true)) tags.insert(row.tag);
+  int missing = (ksk + 1) % 65536;
+  while (tags.count(missing)) missing = (missing + 1) % 65536;
+  ExpectRefusedWithoutChange(
+      {"delete_id", kZone, kAlg, std::to_string(missing)},
+      std::to_string(missing));
+  ExpectRefusedWithoutChange({"undelete", kZone, kAlg, std::to_string(missing)},
+                             std::to_string(missing));
+  ExpectRefusedWithoutChange({"rollover", "zsk-stage2", kAlg, kZone},
+                             "rollover");
+  ExpectRefusedWithoutChange({"rollover", "ksk-stage2", kAlg, kZone},
+                             "rollover");
+  ExpectRefusedWithoutChange({"rollover", "zsk-stage3", kAlg, kZone},
+                             "zsk-stage3");
+  ExpectRefusedWithoutChange({"parentdata", "dnskey", kZone}, "dnskey");
+  ExpectRefusedWithoutChange({"list", "example.com", "extra"}, "extra");
+  ExpectRefusedWithoutChange(
+      {"import", kZone, "/nonexistent/Kexample.com.+013+00001"},
+      "/nonexistent/Kexample.com.+013+00001");
+  ExpectRefusedWithoutChange({"rollover", "zsk-stage1", kAlg, "other.example."},
+                             "other.example.");
+}
+
+TEST_F(MaintkeydbTest, DaemonNotRunningIsOneClearLine) {
+  ProcessResult r = Maintkeydb(dir_.path() + "/nothing-here.sock", {"list"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("keystored is not running"));
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+}
+
+TEST_F(MaintkeydbTest, HelpForEveryCommand) {
+  for (const std::string command :
+       {"create", "delete_id", "delete_name", "undelete", "list", "rollover",
+        "parentdata", "showkeys", "import", "audit"}) {
+    ProcessResult r = Run({command, "help"});
+    EXPECT_EQ(r.exit_code, 0) << command;
+    EXPECT_THAT(r.out, HasSubstr("usage: " + command)) << command;
+    ProcessResult h = Run({"help", command});
+    EXPECT_EQ(h.out, r.out) << command;
+  }
+  ProcessResult r = Run({"help"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_THAT(r.out, HasSubstr("rollover"));
+}
+
+TEST_F(MaintkeydbTest, InteractiveShellWithHistory) {
+  ProcessResult r = Run({"-i"},
+                        "create both ECDSAP256SHA256 - example.com\n"
+                        "list example.com\n"
+                        "bogus\n"
+                        "history\n"
+                        "!2\n"
+                        "quit\n");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("maintkeydb> "));
+  EXPECT_THAT(r.out, HasSubstr("  2  list example.com"));
+  EXPECT_THAT(r.err, HasSubstr("unknown command \"bogus\""));
+  // `!2` ran `list` again: the table is printed twice after create's.
+  EXPECT_EQ(ParseKeyTable(r.out).size(), 9u) << r.out;
+}
+
+TEST_F(MaintkeydbTest, SshForceCommandRunsOriginalCommandOnly) {
+  CreateBoth();
+  ProcessResult r = RunProcess({RunfilePath("cli/maintkeydb")}, "",
+                               {{"SSH_ORIGINAL_COMMAND", "list example.com"},
+                                {"KEYSTORED_SOCKET", daemon_->socket_path()}});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(ParseKeyTable(r.out), SizeIs(3));
+  // Shell metacharacters are plain words, never run by a shell.
+  r = RunProcess({RunfilePath("cli/maintkeydb")}, "",
+                 {{"SSH_ORIGINAL_COMMAND", "list; touch /tmp/zk-pwned"},
+                  {"KEYSTORED_SOCKET", daemon_->socket_path()}});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(access("/tmp/zk-pwned", F_OK), 0);
+}
+
+TEST_F(MaintkeydbTest, ParentDataAgreesWithBindAndLdnsTools) {
+  CreateBoth();
+  ASSERT_EQ(Run({"rollover", "ksk-stage1", kAlg, kZone}).exit_code, 0);
+  ProcessResult keys = Run({"parentdata", "key", kZone});
+  ASSERT_EQ(keys.exit_code, 0) << keys.err;
+  ProcessResult ds = Run({"parentdata", "ds", kZone});
+  ASSERT_EQ(ds.exit_code, 0) << ds.err;
+  const std::string key_file = dir_.path() + "/dnskeys.txt";
+  std::ofstream(key_file) << keys.out;
+
+  // Compare the DS records field by field, ignoring TTL and spacing.
+  auto ds_set = [](const std::string& text) {
+    std::set<std::string> out;
+    std::regex ds_re(R"(IN\s+DS\s+(\d+)\s+(\d+)\s+(\d+)\s+([0-9A-Fa-f ]+))");
+    for (std::sregex_iterator it(text.begin(), text.end(), ds_re), end;
+         it != end; ++it) {
+      std::string digest = (*it)[4];
+      digest.erase(std::remove(digest.begin(), digest.end(), ' '),
+                   digest.end());
+      std::transform(digest.begin(), digest.end(), digest.begin(), ::toupper);
+      out.insert((*it)[1].str() + " " + (*it)[2].str() + " " + (*it)[3].str() +
+                 " " + digest);
+    }
+    return out;
+  };
+  const std::set<std::string> ours = ds_set(ds.out);
+  ASSERT_THAT(ours, SizeIs(2)) << ds.out;
+
+  ProcessResult bind =
+      RunProcess({"dnssec-dsfromkey", "-2", "-f", key_file, kZone});
+  ASSERT_EQ(bind.exit_code, 0) << bind.err;
+  EXPECT_EQ(ds_set(bind.out), ours) << bind.out;
+
+  ProcessResult ldns =
+      RunProcess({"sh", "-c",
+                  "cd " + dir_.path() +
+                      " && grep -v '^;' dnskeys.txt | "
+                      "while read -r line; do echo \"$line\" > one.key && "
+                      "ldns-key2ds -n -2 one.key; done"});
+  ASSERT_EQ(ldns.exit_code, 0) << ldns.err;
+  EXPECT_EQ(ds_set(ldns.out), ours) << ldns.out;
+
+  // showkeys shows the whole DNSKEY set (2 KSKs + 2 ZSKs).
+  ProcessResult show = Run({"showkeys", kZone});
+  ASSERT_EQ(show.exit_code, 0) << show.err;
+  std::regex dnskey_re(R"(IN\s+DNSKEY\s+(256|257)\s+3\s+13\s)");
+  EXPECT_EQ(std::distance(std::sregex_iterator(show.out.begin(), show.out.end(),
+                                               dnskey_re),
+                          std::sregex_iterator()),
+            4)
+      << show.out;
+  ProcessResult show_ds = Run({"showkeys", "ds", kZone});
+  ASSERT_EQ(show_ds.exit_code, 0) << show_ds.err;
+  EXPECT_EQ(ds_set(show_ds.out), ours);
+}
+
+TEST_F(MaintkeydbTest, KeystoredRestartKeepsKeys) {
+  CreateBoth();
+  const std::vector<KeyRow> before = List();
+  ASSERT_EQ(daemon_->Stop(), 0) << daemon_->stderr_text();
+  StartDaemon();
+  ProcessResult r = Run({"list", kZone});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::vector<KeyRow> after = ParseKeyTable(r.out);
+  ASSERT_EQ(after.size(), before.size());
+  for (size_t i = 0; i < after.size(); ++i) {
+    EXPECT_EQ(after[i].tag, before[i].tag);
+    EXPECT_EQ(after[i].state, before[i].state);
+  }
+}
+
+}  // namespace
+}  // namespace zonekeep::testing

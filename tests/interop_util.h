@@ -1,0 +1,51 @@
+// Shared by the signer interop and negative-corpus suites: zone generators,
+// a per-process key cache, and runners for the three external verifiers
+// (BIND dnssec-verify, ldns-verify-zone, Knot kzonecheck).
+#ifndef ZONEKEEP_TESTS_INTEROP_UTIL_H_
+#define ZONEKEEP_TESTS_INTEROP_UTIL_H_
+
+#include <string>
+#include <vector>
+
+#include "keystore/crypto/algorithm.h"
+#include "keystore/signing_handle.h"
+
+namespace zonekeep {
+namespace interop {
+
+// A TLD-like zone "tld." with `delegations` delegations (some secure with DS,
+// some insecure, in-bailiwick glue and an empty non-terminal above a
+// delegation).
+std::string TldZone(int delegations);
+inline constexpr char kTldOrigin[] = "tld.";
+
+// A hosting-like zone "hosting.example." with A/AAAA/MX/TXT/CNAME/SRV/CAA/
+// TLSA/SVCB/HTTPS/IPSECKEY/PTR/DNAME, wildcards, empty non-terminals, escaped
+// and upper-case labels.
+std::string HostingZone();
+inline constexpr char kHostingOrigin[] = "hosting.example.";
+
+// Active KSK + active ZSK + published ZSK, generated once per algorithm per
+// process (RSA is 2048 bits). Aborts the test on failure.
+const std::vector<ZoneKey>& KeysFor(Algorithm algorithm);
+
+struct ToolResult {
+  int exit_code = -1;
+  std::string output;  // stdout + stderr
+};
+
+// Writes `text` to $TEST_TMPDIR/<name> and returns the path.
+std::string WriteTempFile(const std::string& name, const std::string& text);
+
+// Runs a shell command, capturing stdout and stderr.
+ToolResult Run(const std::string& command);
+
+// The three verifiers on a zone file.
+ToolResult DnssecVerify(const std::string& origin, const std::string& path);
+ToolResult LdnsVerifyZone(const std::string& path);
+ToolResult Kzonecheck(const std::string& origin, const std::string& path);
+
+}  // namespace interop
+}  // namespace zonekeep
+
+#endif  // ZONEKEEP_TESTS_INTEROP_UTIL_H_

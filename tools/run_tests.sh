@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Sets up the machine, runs every test, and prints "N passed, N failed" counted
+# from the GoogleTest cases in the JUnit XML of each test target (last line).
+# Exits non-zero if any case or target failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+bash tools/setup.sh || exit 1
+
+cache_dir="${ZONEKEEP_BAZEL_CACHE:-$HOME/.cache/zonekeep/bazel-disk}"
+mkdir -p "$cache_dir"
+log=$(mktemp /tmp/zonekeep-test.XXXXXX)
+trap 'rm -f "$log"' EXIT
+
+bazel test //... --keep_going --test_summary=short --disk_cache="$cache_dir" "$@" 2>&1 | tee "$log"
+bazel_rc=${PIPESTATUS[0]}
+
+targets=$(bazel query 'tests(//...)' 2>/dev/null)
+python3 tools/count_test_cases.py bazel-testlogs "$log" $targets
+count_rc=$?
+
+if [ "$bazel_rc" -ne 0 ] || [ "$count_rc" -ne 0 ]; then
+  exit 1
+fi

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs what zonekeep needs to build, test and benchmark, from Debian's
+# packages only. Idempotent: installs only what is missing. Run as root.
+set -euo pipefail
+
+packages=(
+  # build
+  bazel-bootstrap bazel-rules-java g++ python3 clang-format
+  protobuf-compiler protobuf-compiler-grpc libprotobuf-dev libgrpc++-dev
+  libldns-dev libssl-dev libsqlite3-dev libabsl-dev libgtest-dev libgmock-dev
+  # verifiers, peers, DNS servers and resolvers used by tests and bench/
+  bind9-utils bind9-dnsutils ldnsutils knot-dnssecutils knot unbound
+  sqlite3 openssl time
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "setup: missing packages (${missing[*]}); run as root to install them" >&2
+    exit 1
+  fi
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${missing[@]}"
+  # Debian starts these daemons on install; the tests start their own.
+  for svc in knot unbound named; do
+    systemctl disable --now "$svc" >/dev/null 2>&1 || true
+  done
+fi
