@@ -63,7 +63,9 @@ absl::StatusOr<SignedZone> SignZoneWithKeyStore(KeyManager* keys,
                                                 const std::string& zone_text) {
   std::string tags_text;
   auto fail = [&](absl::Status status) {
-    keys->RecordAudit(identity, "sign", options.origin(), tags_text, status);
+    // The call has failed already; a failing audit write cannot add to that.
+    keys->RecordAudit(identity, "sign", options.origin(), tags_text, status)
+        .IgnoreError();
     return status;
   };
   absl::StatusOr<signer::SignOptions> engine_options = ToEngineOptions(options);

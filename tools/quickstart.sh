@@ -32,7 +32,7 @@ echo "== keystored is serving $socket"
 
 mk() { echo "\$ maintkeydb $*"; "$bin/cli/maintkeydb" --socket "$socket" "$@"; }
 
-if "$bin/cli/maintkeydb" --socket "$socket" list "$zone" | grep -q '^no keys'; then
+if ! "$bin/cli/maintkeydb" --socket "$socket" list "$zone" >/dev/null 2>&1; then
   mk create both ECDSAP256SHA256 - "$zone"
 fi
 mk list "$zone"
