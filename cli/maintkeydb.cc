@@ -311,8 +311,8 @@ int MaintKeyDb::Rollover(const Args& in_args) {
 }
 
 int MaintKeyDb::ParentData(const Args& args) {
-  if (args.size() != 2) {
-    return UsageError("parentdata", "parentdata takes 2 arguments");
+  if (args.size() != 2 && args.size() != 3) {
+    return UsageError("parentdata", "parentdata takes {key|ds} ZONE [DIGEST]");
   }
   v1::ParentDataRequest request;
   const std::string kind = absl::AsciiStrToLower(args[0]);
@@ -329,6 +329,16 @@ int MaintKeyDb::ParentData(const Args& args) {
     return UsageError("parentdata", std::string(zone.status().message()));
   }
   request.set_zone(*zone);
+  if (args.size() == 3) {
+    if (request.kind() != v1::ParentDataRequest::DS) {
+      return UsageError("parentdata", "a DIGEST goes with parentdata ds only");
+    }
+    absl::StatusOr<DigestType> digest = ParseDigestType(args[2]);
+    if (!digest.ok()) {
+      return UsageError("parentdata", std::string(digest.status().message()));
+    }
+    request.set_digest_type(static_cast<uint32_t>(*digest));
+  }
   v1::KeyAdmin::Stub* stub = Stub();
   if (stub == nullptr) return 1;
   grpc::ClientContext context;

@@ -25,8 +25,9 @@ constexpr std::pair<const char*, const char*> kUsage[] = {
      "  passed since the zone was signed with the new keys; --force overrides\n"
      "  (audited)"},
     {"parentdata",
-     "parentdata {key|ds} ZONE\n  the KSKs' DNSKEY or DS records for the "
-     "parent"},
+     "parentdata {key|ds} ZONE [DIGEST]\n"
+     "  the KSKs' DNSKEY or DS records for the parent; DIGEST (ds only) is\n"
+     "  SHA-256 (default), SHA-384, or SHA-1 for legacy parents"},
     {"showkeys",
      "showkeys [ds] ZONE\n  the DNSKEY RRset; with ds, the KSKs and their DS"},
     {"import",

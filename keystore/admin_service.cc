@@ -1,6 +1,7 @@
 #include "keystore/admin_service.h"
 
 #include "absl/strings/str_cat.h"
+#include "keystore/crypto/dnskey.h"
 #include "keystore/grpc_status.h"
 #include "keystore/parent_data.h"
 
@@ -174,10 +175,18 @@ grpc::Status AdminService::ParentData(grpc::ServerContext* context,
     return grpc::Status(grpc::StatusCode::NOT_FOUND,
                         absl::StrCat("no keys for ", request->zone()));
   }
+  DigestType digest = DigestType::kSha256;
+  if (request->digest_type() != 0) {
+    absl::StatusOr<DigestType> parsed =
+        ParseDigestType(absl::StrCat(request->digest_type()));
+    if (!parsed.ok()) return ToGrpcStatus(parsed.status());
+    digest = *parsed;
+  }
   absl::StatusOr<std::string> text = FormatParentData(
       keys->front().zone, *keys,
       request->kind() == v1::ParentDataRequest::DS ? ParentDataKind::kDs
-                                                   : ParentDataKind::kDnskey);
+                                                   : ParentDataKind::kDnskey,
+      digest);
   if (!text.ok()) return ToGrpcStatus(text.status());
   response->set_text(*text);
   return grpc::Status::OK;

@@ -24,7 +24,6 @@
 #include "keystore/signing_service.h"
 #include "keystore/unix_socket_listener.h"
 
-
 namespace zonekeep {
 namespace {
 

@@ -1,24 +1,29 @@
 #include "keystore/parent_data.h"
 
 #include "absl/strings/str_cat.h"
-#include "keystore/crypto/dnskey.h"
 
 namespace zonekeep {
 namespace {
 
+struct RecordsWanted {
+  bool dnskey = false;
+  bool ds = false;
+  DigestType digest = DigestType::kSha256;
+};
+
 absl::Status AppendKeyRecords(const std::string& zone, const KeyView& key,
-                              bool with_dnskey, bool with_ds, uint32_t ttl,
+                              const RecordsWanted& wanted, uint32_t ttl,
                               std::string* out) {
   absl::StrAppend(out, DescribeKey(key), "\n");
-  if (with_dnskey) {
+  if (wanted.dnskey) {
     absl::StatusOr<std::string> record =
         FormatDnskeyRecord(zone, ttl, key.dnskey_rdata);
     if (!record.ok()) return record.status();
     absl::StrAppend(out, *record, "\n");
   }
-  if (with_ds) {
+  if (wanted.ds) {
     absl::StatusOr<std::string> record =
-        FormatDsRecord(zone, ttl, key.dnskey_rdata, DigestType::kSha256);
+        FormatDsRecord(zone, ttl, key.dnskey_rdata, wanted.digest);
     if (!record.ok()) return record.status();
     absl::StrAppend(out, *record, "\n");
   }
@@ -45,18 +50,19 @@ std::string DescribeKey(const KeyView& key) {
 absl::StatusOr<std::string> FormatParentData(const std::string& zone,
                                              const std::vector<KeyView>& keys,
                                              ParentDataKind kind,
-                                             uint32_t ttl) {
+                                             DigestType digest, uint32_t ttl) {
   const std::vector<const KeyView*> ksks = Ksks(keys);
   if (ksks.empty()) {
     return absl::NotFoundError(absl::StrCat("no KSK for ", zone));
   }
-  std::string out = absl::StrCat("; ", zone, " ",
-                                 kind == ParentDataKind::kDs ? "DS" : "DNSKEY",
+  RecordsWanted wanted;
+  wanted.dnskey = kind == ParentDataKind::kDnskey;
+  wanted.ds = kind == ParentDataKind::kDs;
+  wanted.digest = digest;
+  std::string out = absl::StrCat("; ", zone, " ", wanted.ds ? "DS" : "DNSKEY",
                                  " data for the parent zone\n");
   for (const KeyView* key : ksks) {
-    absl::Status s =
-        AppendKeyRecords(zone, *key, kind == ParentDataKind::kDnskey,
-                         kind == ParentDataKind::kDs, ttl, &out);
+    absl::Status s = AppendKeyRecords(zone, *key, wanted, ttl, &out);
     if (!s.ok()) return s;
   }
   return out;
@@ -74,7 +80,9 @@ absl::StatusOr<std::string> FormatShowKeys(const std::string& zone,
     out = absl::StrCat("; KSKs of ", zone,
                        ": send these DS (or DNSKEY) records to the parent\n");
     for (const KeyView* key : ksks) {
-      absl::Status s = AppendKeyRecords(zone, *key, true, true, ttl, &out);
+      absl::Status s = AppendKeyRecords(
+          zone, *key, RecordsWanted{true, true, DigestType::kSha256}, ttl,
+          &out);
       if (!s.ok()) return s;
     }
     return out;
@@ -83,7 +91,8 @@ absl::StatusOr<std::string> FormatShowKeys(const std::string& zone,
   int shown = 0;
   for (const KeyView& key : keys) {
     if (key.deleted) continue;
-    absl::Status s = AppendKeyRecords(zone, key, true, false, ttl, &out);
+    absl::Status s =
+        AppendKeyRecords(zone, key, RecordsWanted{true, false}, ttl, &out);
     if (!s.ok()) return s;
     ++shown;
   }

@@ -219,6 +219,7 @@ TEST_F(MaintkeydbTest, BadInputGivesOneLineAndChangesNothing) {
   ExpectRefusedWithoutChange({"rollover", "zsk-stage3", kAlg, kZone},
                              "zsk-stage3");
   ExpectRefusedWithoutChange({"parentdata", "dnskey", kZone}, "dnskey");
+  ExpectRefusedWithoutChange({"parentdata", "ds", kZone, "MD5"}, "MD5");
   ExpectRefusedWithoutChange({"list", "example.com", "extra"}, "extra");
   ExpectRefusedWithoutChange(
       {"import", kZone, "/nonexistent/Kexample.com.+013+00001"},
@@ -312,6 +313,15 @@ TEST_F(MaintkeydbTest, ParentDataAgreesWithBindAndLdnsTools) {
       RunProcess({"dnssec-dsfromkey", "-2", "-f", key_file, kZone});
   ASSERT_EQ(bind.exit_code, 0) << bind.err;
   EXPECT_EQ(ds_set(bind.out), ours) << bind.out;
+
+  // SHA-384 on request, as dnssec-dsfromkey -a SHA-384 computes it.
+  ProcessResult ds384 = Run({"parentdata", "ds", kZone, "SHA-384"});
+  ASSERT_EQ(ds384.exit_code, 0) << ds384.err;
+  ProcessResult bind384 =
+      RunProcess({"dnssec-dsfromkey", "-a", "SHA-384", "-f", key_file, kZone});
+  ASSERT_EQ(bind384.exit_code, 0) << bind384.err;
+  EXPECT_THAT(ds_set(ds384.out), SizeIs(2));
+  EXPECT_EQ(ds_set(bind384.out), ds_set(ds384.out)) << ds384.out;
 
   ProcessResult ldns =
       RunProcess({"sh", "-c",

@@ -1,4 +1,4 @@
-#include "signer/test_keys.h"
+#include "keystore/test_zone_keys.h"
 
 #include <utility>
 
@@ -6,7 +6,6 @@
 #include "keystore/crypto/private_key.h"
 
 namespace zonekeep {
-namespace signer {
 
 absl::StatusOr<ZoneKey> MakeTestKey(Algorithm algorithm, KeyRole role,
                                     KeyState state) {
@@ -48,5 +47,4 @@ absl::StatusOr<std::vector<ZoneKey>> MakeTestKeySet(Algorithm algorithm) {
   return keys;
 }
 
-}  // namespace signer
 }  // namespace zonekeep
