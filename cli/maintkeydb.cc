@@ -21,8 +21,22 @@ namespace {
 
 using Args = std::vector<std::string>;
 
-bool ParseKeyId(const std::string& text, uint32_t* key_id) {
-  return absl::SimpleAtoi(text, key_id) && *key_id <= 0xffff;
+// ZONE ALG KEYID, checked here so that no bad request reaches the daemon.
+absl::StatusOr<v1::KeyRef> ParseKeyRef(const Args& args) {
+  absl::StatusOr<std::string> zone = NormalizeZoneName(args[0]);
+  if (!zone.ok()) return zone.status();
+  absl::StatusOr<Algorithm> algorithm = ParseAlgorithm(args[1]);
+  if (!algorithm.ok()) return algorithm.status();
+  uint32_t key_id = 0;
+  if (!absl::SimpleAtoi(args[2], &key_id) || key_id > 0xffff) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("KEYID \"", args[2], "\" is not a key tag (0-65535)"));
+  }
+  v1::KeyRef ref;
+  ref.set_zone(*zone);
+  ref.set_algorithm(static_cast<uint32_t>(*algorithm));
+  ref.set_key_tag(key_id);
+  return ref;
 }
 
 std::string AbsolutePath(const std::string& path) {
@@ -151,35 +165,7 @@ int MaintKeyDb::Create(const Args& args) {
 }
 
 int MaintKeyDb::DeleteId(const Args& args) {
-  if (args.size() != 3) {
-    return UsageError("delete_id", "delete_id takes 3 arguments");
-  }
-  absl::StatusOr<std::string> zone = NormalizeZoneName(args[0]);
-  if (!zone.ok()) {
-    return UsageError("delete_id", std::string(zone.status().message()));
-  }
-  absl::StatusOr<Algorithm> algorithm = ParseAlgorithm(args[1]);
-  if (!algorithm.ok()) {
-    return UsageError("delete_id", std::string(algorithm.status().message()));
-  }
-  uint32_t key_id = 0;
-  if (!ParseKeyId(args[2], &key_id)) {
-    return UsageError(
-        "delete_id",
-        absl::StrCat("KEYID \"", args[2], "\" is not a key tag (0-65535)"));
-  }
-  v1::KeyRef request;
-  request.set_zone(*zone);
-  request.set_algorithm(static_cast<uint32_t>(*algorithm));
-  request.set_key_tag(key_id);
-  v1::KeyAdmin::Stub* stub = Stub();
-  if (stub == nullptr) return 1;
-  grpc::ClientContext context;
-  v1::KeyList response;
-  grpc::Status status = stub->DeleteKey(&context, request, &response);
-  if (!status.ok()) return RpcFailed(status);
-  out_ << "moved to the expired-keys bin:\n" << FormatKeyTable(response);
-  return 0;
+  return KeyRefCommand("delete_id", args);
 }
 
 int MaintKeyDb::DeleteName(const Args& args) {
@@ -203,34 +189,26 @@ int MaintKeyDb::DeleteName(const Args& args) {
 }
 
 int MaintKeyDb::Undelete(const Args& args) {
+  return KeyRefCommand("undelete", args);
+}
+
+int MaintKeyDb::KeyRefCommand(const std::string& command, const Args& args) {
   if (args.size() != 3) {
-    return UsageError("undelete", "undelete takes 3 arguments");
+    return UsageError(command, command + " takes ZONE ALG KEYID");
   }
-  absl::StatusOr<std::string> zone = NormalizeZoneName(args[0]);
-  if (!zone.ok()) {
-    return UsageError("undelete", std::string(zone.status().message()));
-  }
-  absl::StatusOr<Algorithm> algorithm = ParseAlgorithm(args[1]);
-  if (!algorithm.ok()) {
-    return UsageError("undelete", std::string(algorithm.status().message()));
-  }
-  uint32_t key_id = 0;
-  if (!ParseKeyId(args[2], &key_id)) {
-    return UsageError(
-        "undelete",
-        absl::StrCat("KEYID \"", args[2], "\" is not a key tag (0-65535)"));
-  }
-  v1::KeyRef request;
-  request.set_zone(*zone);
-  request.set_algorithm(static_cast<uint32_t>(*algorithm));
-  request.set_key_tag(key_id);
+  absl::StatusOr<v1::KeyRef> ref = ParseKeyRef(args);
+  if (!ref.ok())
+    return UsageError(command, std::string(ref.status().message()));
   v1::KeyAdmin::Stub* stub = Stub();
   if (stub == nullptr) return 1;
   grpc::ClientContext context;
   v1::KeyList response;
-  grpc::Status status = stub->UndeleteKey(&context, request, &response);
+  const bool undelete = command == "undelete";
+  grpc::Status status = undelete ? stub->UndeleteKey(&context, *ref, &response)
+                                 : stub->DeleteKey(&context, *ref, &response);
   if (!status.ok()) return RpcFailed(status);
-  out_ << "restored:\n" << FormatKeyTable(response);
+  out_ << (undelete ? "restored:\n" : "moved to the expired-keys bin:\n")
+       << FormatKeyTable(response);
   return 0;
 }
 

@@ -37,6 +37,9 @@ class MaintKeyDb {
   int DeleteId(const std::vector<std::string>& args);
   int DeleteName(const std::vector<std::string>& args);
   int Undelete(const std::vector<std::string>& args);
+  // delete_id and undelete: ZONE ALG KEYID.
+  int KeyRefCommand(const std::string& command,
+                    const std::vector<std::string>& args);
   int List(const std::vector<std::string>& args);
   int Rollover(const std::vector<std::string>& args);
   int ParentData(const std::vector<std::string>& args);

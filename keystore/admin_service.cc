@@ -12,6 +12,20 @@ absl::StatusOr<Algorithm> AlgorithmOf(uint32_t number) {
   return ParseAlgorithm(absl::StrCat(number));
 }
 
+struct KeyId {
+  Algorithm algorithm;
+  uint16_t tag;
+};
+
+absl::StatusOr<KeyId> KeyIdOf(const v1::KeyRef& ref) {
+  absl::StatusOr<Algorithm> algorithm = AlgorithmOf(ref.algorithm());
+  if (!algorithm.ok()) return algorithm.status();
+  if (ref.key_tag() > 0xffff) {
+    return absl::InvalidArgumentError("key id must be 0-65535");
+  }
+  return KeyId{*algorithm, static_cast<uint16_t>(ref.key_tag())};
+}
+
 void FillKeyList(const std::vector<KeyView>& keys, v1::KeyList* response) {
   for (const KeyView& key : keys) *response->add_keys() = ToProtoKey(key);
   response->set_server_time_unix(absl::ToUnixSeconds(absl::Now()));
@@ -86,15 +100,11 @@ grpc::Status AdminService::DeleteKey(grpc::ServerContext* context,
                                      v1::KeyList* response) {
   absl::StatusOr<std::string> identity = Admin(context);
   if (!identity.ok()) return ToGrpcStatus(identity.status());
-  absl::StatusOr<Algorithm> algorithm = AlgorithmOf(request->algorithm());
-  if (!algorithm.ok()) return ToGrpcStatus(algorithm.status());
-  if (request->key_tag() > 0xffff) {
-    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                        "key id must be 0-65535");
-  }
-  return Respond(keys_->DeleteKey(*identity, request->zone(), *algorithm,
-                                  static_cast<uint16_t>(request->key_tag())),
-                 response);
+  absl::StatusOr<KeyId> key = KeyIdOf(*request);
+  if (!key.ok()) return ToGrpcStatus(key.status());
+  return Respond(
+      keys_->DeleteKey(*identity, request->zone(), key->algorithm, key->tag),
+      response);
 }
 
 grpc::Status AdminService::DeleteZone(grpc::ServerContext* context,
@@ -110,17 +120,12 @@ grpc::Status AdminService::UndeleteKey(grpc::ServerContext* context,
                                        v1::KeyList* response) {
   absl::StatusOr<std::string> identity = Admin(context);
   if (!identity.ok()) return ToGrpcStatus(identity.status());
-  absl::StatusOr<Algorithm> algorithm = AlgorithmOf(request->algorithm());
-  if (!algorithm.ok()) return ToGrpcStatus(algorithm.status());
-  if (request->key_tag() > 0xffff) {
-    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                        "key id must be 0-65535");
-  }
-  absl::StatusOr<KeyView> key =
-      keys_->UndeleteKey(*identity, request->zone(), *algorithm,
-                         static_cast<uint16_t>(request->key_tag()));
+  absl::StatusOr<KeyId> key = KeyIdOf(*request);
   if (!key.ok()) return ToGrpcStatus(key.status());
-  FillKeyList({*key}, response);
+  absl::StatusOr<KeyView> restored =
+      keys_->UndeleteKey(*identity, request->zone(), key->algorithm, key->tag);
+  if (!restored.ok()) return ToGrpcStatus(restored.status());
+  FillKeyList({*restored}, response);
   return grpc::Status::OK;
 }
 

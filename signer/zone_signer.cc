@@ -143,7 +143,7 @@ absl::StatusOr<SignReport> SignZone(absl::string_view zone_text,
   auto t0 = std::chrono::steady_clock::now();
   auto probe = [&](const char* what) {
     auto t = std::chrono::steady_clock::now();
-    fprintf(stderr, "PROBE %s %.3f\n", what, std::chrono::duration<double>(t - t0).count());
+    static FILE* pf = fopen("/tmp/zk_probe.log", "a"); fprintf(pf, "PROBE %s %.3f\n", what, std::chrono::duration<double>(t - t0).count()); fflush(pf);
     t0 = t;
   };
   SignReport report;
