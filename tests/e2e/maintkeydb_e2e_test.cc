@@ -1,6 +1,7 @@
 // maintkeydb against a real keystored on a real SQLite file: every command,
 // both two-stage rollovers, the expired-keys bin, and bad input that must
 // change nothing.
+#include <pwd.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -129,6 +130,10 @@ TEST_F(MaintkeydbTest, ZskTwoStageRollover) {
   r = Run({"audit", kZone});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("force"));
+  // Every row names the caller by the uid keystored saw on the socket.
+  const passwd* me = getpwuid(getuid());
+  ASSERT_NE(me, nullptr);
+  EXPECT_THAT(r.out, HasSubstr(std::string(" unix:") + me->pw_name + " "));
   EXPECT_THAT(r.out, HasSubstr(std::to_string(old_active)));
 }
 
