@@ -164,7 +164,11 @@ int Run(int argc, char** argv) {
           static_cast<long long>(config->propagation_delay()));
 
   int received = 0;
-  sigwait(&signals, &received);
+  while (sigwait(&signals, &received) == 0 && received == SIGHUP) {
+    // Operators send HUP to reload; there is nothing to reload yet, and a
+    // signing daemon must not stop because of it.
+    fprintf(stderr, "keystored: SIGHUP: nothing to reload\n");
+  }
   fprintf(stderr, "keystored: signal %d, shutting down\n", received);
   listener.Stop();
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
