@@ -1,0 +1,179 @@
+// Private to keystore/: the KeyManager implementation, split over
+// key_manager.cc (keys, reads, signing records, audit) and
+// key_manager_rollover.cc (the two-stage rollovers). Not a public header:
+// callers use key_manager.h.
+//
+// KeyManager over KeyDb (keystore/store) and a KeyBackend (sealed keys).
+//
+// Every mutating method runs its checks and changes inside one write
+// transaction that re-reads the rows it changes (Mutate below), and writes its
+// audit row in that transaction; when the body fails, the transaction rolls
+// back and the audit row is written in a small transaction of its own.
+#ifndef ZONEKEEP_KEYSTORE_KEY_MANAGER_IMPL_H_
+#define ZONEKEEP_KEYSTORE_KEY_MANAGER_IMPL_H_
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "keystore/key_backend.h"
+#include "keystore/key_manager.h"
+#include "keystore/store/key_db.h"
+
+namespace zonekeep {
+namespace key_manager_internal {
+
+using store::KeyDb;
+using store::KeyRow;
+using store::Transaction;
+using store::ZoneRow;
+
+// Helpers shared by both files (defined in key_manager.cc).
+const char* RoleName(KeyRole role);
+const char* StageName(RolloverStage stage);
+std::string FormatWhen(absl::Time t);
+std::vector<KeyView> ToViews(const std::vector<KeyRow>& rows);
+std::set<uint16_t> TagsOf(const std::vector<KeyRow>& rows);
+
+// What one call writes to the audit table.
+struct AuditInfo {
+  std::string identity;
+  std::string command;
+  std::string zone;
+  std::vector<uint16_t> tags;
+};
+
+class ParentDsNotChecked final : public ParentDsChecker {
+ public:
+  ParentDsResult Check(const std::string&,
+                       const std::vector<KeyView>&) const override {
+    return {ParentDsResult::Kind::kNotChecked, "parent DS not checked"};
+  }
+};
+
+class KeyManagerImpl final : public KeyManager {
+ public:
+  KeyManagerImpl(const KeyManagerOptions& options,
+                 std::unique_ptr<Clock> owned_clock, std::unique_ptr<KeyDb> db,
+                 std::unique_ptr<KeyBackend> backend)
+      : propagation_delay_(options.propagation_delay),
+        owned_clock_(std::move(owned_clock)),
+        clock_(options.clock != nullptr ? options.clock : owned_clock_.get()),
+        db_(std::move(db)),
+        backend_(std::move(backend)),
+        parent_ds_(options.parent_ds_checker != nullptr
+                       ? options.parent_ds_checker
+                       : std::make_shared<ParentDsNotChecked>()) {}
+
+  absl::StatusOr<std::vector<KeyView>> CreateKeys(
+      const std::string& identity, CreateWhat what, Algorithm algorithm,
+      std::optional<int> bits, const std::string& zone) override;
+  absl::StatusOr<std::vector<KeyView>> DeleteKey(const std::string& identity,
+                                                 const std::string& zone,
+                                                 Algorithm algorithm,
+                                                 uint16_t key_tag) override;
+  absl::StatusOr<std::vector<KeyView>> DeleteZone(
+      const std::string& identity, const std::string& zone) override;
+  absl::StatusOr<KeyView> UndeleteKey(const std::string& identity,
+                                      const std::string& zone,
+                                      Algorithm algorithm,
+                                      uint16_t key_tag) override;
+  absl::StatusOr<std::vector<KeyView>> ListKeys(
+      const std::string& zone, bool include_deleted) const override;
+  absl::StatusOr<std::vector<KeyView>> Rollover(const std::string& identity,
+                                                RolloverStage stage,
+                                                Algorithm algorithm,
+                                                const std::string& zone,
+                                                bool force) override;
+  absl::StatusOr<KeyView> ImportBindKey(const std::string& identity,
+                                        const std::string& zone,
+                                        const std::string& key_base,
+                                        KeyState state) override;
+  absl::StatusOr<std::vector<AuditEntry>> Audit(const std::string& zone,
+                                                int limit) const override;
+  absl::Status RecordAudit(const std::string& identity,
+                           const std::string& command, const std::string& zone,
+                           const std::string& key_tags,
+                           const absl::Status& result) override;
+  absl::StatusOr<std::vector<ZoneKey>> LoadZoneKeys(
+      const std::string& zone) const override;
+  absl::Status RecordZoneSigned(const std::string& identity,
+                                const std::string& zone,
+                                const std::vector<uint16_t>& key_tags,
+                                uint32_t max_ttl) override;
+
+ private:
+  // Runs `body` in one write transaction plus its audit row (see top).
+  template <typename T>
+  absl::StatusOr<T> Mutate(
+      AuditInfo& audit,
+      const std::function<absl::StatusOr<T>(Transaction&, absl::Time)>& body);
+  // Writes the audit row of a call that failed before or in its transaction.
+  absl::Status AuditFailure(const AuditInfo& audit, const absl::Status& error);
+  // AuditFailure, then returns `error`.
+  absl::Status Refuse(const AuditInfo& audit, absl::Status error) {
+    AuditFailure(audit, error).IgnoreError();
+    return error;
+  }
+  absl::Status WriteAudit(Transaction& tx, const AuditInfo& audit,
+                          absl::Time now, const absl::Status& result);
+
+  // Reads the zone's row, creating it if `create`; NotFound otherwise.
+  absl::StatusOr<ZoneRow> LoadZone(Transaction& tx, const std::string& zone,
+                                   absl::Time now, bool create);
+  // Stores a new key of `zone` in the state given, regenerating while its
+  // tag is in `used_tags` (which it then joins). `pending` may be null: a key
+  // is generated.
+  absl::StatusOr<KeyRow> AddKey(Transaction& tx, const std::string& zone,
+                                std::unique_ptr<PendingKey> pending,
+                                Algorithm algorithm, int bits, KeyRole role,
+                                KeyState state, absl::Time now,
+                                std::set<uint16_t>& used_tags);
+  // FailedPrecondition while the stage-2 wait for `role` has not passed.
+  absl::Status CheckStage2Wait(const ZoneRow& zone, KeyRole role,
+                               absl::Time now) const;
+  absl::StatusOr<std::vector<KeyView>> RolloverInTx(
+      Transaction& tx, RolloverStage stage, Algorithm algorithm,
+      const std::string& zone, bool force,
+      const std::optional<ParentDsResult>& parent, absl::Time now,
+      AuditInfo& audit);
+
+  const absl::Duration propagation_delay_;
+  const std::unique_ptr<Clock> owned_clock_;
+  const Clock* const clock_;
+  const std::unique_ptr<KeyDb> db_;
+  const std::unique_ptr<KeyBackend> backend_;
+  const std::shared_ptr<const ParentDsChecker> parent_ds_;
+};
+
+template <typename T>
+absl::StatusOr<T> KeyManagerImpl::Mutate(
+    AuditInfo& audit,
+    const std::function<absl::StatusOr<T>(Transaction&, absl::Time)>& body) {
+  absl::StatusOr<T> result = absl::UnknownError("not run");
+  {
+    absl::StatusOr<std::unique_ptr<Transaction>> tx = db_->BeginWrite();
+    if (!tx.ok()) {
+      result = tx.status();
+    } else {
+      const absl::Time now = clock_->Now();
+      result = body(**tx, now);
+      if (result.ok()) {
+        absl::Status s = WriteAudit(**tx, audit, now, absl::OkStatus());
+        if (s.ok()) s = (*tx)->Commit();
+        if (s.ok()) return result;
+        result = s;
+      }
+    }
+  }  // the transaction rolls back here
+  AuditFailure(audit, result.status()).IgnoreError();
+  return result;
+}
+
+}  // namespace key_manager_internal
+}  // namespace zonekeep
+
+#endif  // ZONEKEEP_KEYSTORE_KEY_MANAGER_IMPL_H_

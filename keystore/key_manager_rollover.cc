@@ -1,0 +1,218 @@
+// The two-stage rollovers of DESIGN.md: each stage is one transaction that
+// re-reads the keys it changes; stage 2 waits for a signing with the new key
+// set plus propagation-delay + the zone's max TTL.
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "keystore/crypto/dnskey.h"
+#include "keystore/key_manager_impl.h"
+
+namespace zonekeep {
+namespace key_manager_internal {
+
+absl::Status KeyManagerImpl::CheckStage2Wait(const ZoneRow& zone, KeyRole role,
+                                             absl::Time now) const {
+  const std::optional<absl::Time>& stage1 =
+      role == KeyRole::kKsk ? zone.ksk_stage1_at : zone.zsk_stage1_at;
+  const char* stage1_name = role == KeyRole::kKsk ? "ksk-stage1" : "zsk-stage1";
+  if (!zone.keyset_signed_at.has_value() ||
+      (stage1.has_value() && *zone.keyset_signed_at < *stage1)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        zone.name, " has not been signed since ", stage1_name,
+        ": sign it, then wait propagation-delay ",
+        absl::FormatDuration(propagation_delay_), " + its max TTL"));
+  }
+  const absl::Duration max_ttl = absl::Seconds(zone.max_ttl);
+  const absl::Time ready =
+      *zone.keyset_signed_at + propagation_delay_ + max_ttl;
+  if (now < ready) {
+    const absl::Duration left = absl::Ceil(ready - now, absl::Seconds(1));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "wait ", absl::FormatDuration(left), " more (propagation-delay ",
+        absl::FormatDuration(propagation_delay_), " + max TTL ", zone.max_ttl,
+        "s since ", zone.name, " was signed at ",
+        FormatWhen(*zone.keyset_signed_at), ")"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::Rollover(
+    const std::string& identity, RolloverStage stage, Algorithm algorithm,
+    const std::string& zone_arg, bool force) {
+  const bool stage2 =
+      stage == RolloverStage::kZskStage2 || stage == RolloverStage::kKskStage2;
+  AuditInfo audit{
+      identity,
+      absl::StrCat("rollover ", StageName(stage), " ", AlgorithmName(algorithm),
+                   stage2 && force ? " --force" : ""),
+      zone_arg,
+      {}};
+  absl::StatusOr<std::string> zone = NormalizeZoneName(zone_arg);
+  if (!zone.ok()) return Refuse(audit, zone.status());
+  audit.zone = *zone;
+  // The parent DS check is a network query: ask it before taking the write
+  // lock, about the KSKs that stay; the transaction re-checks the key states.
+  std::optional<ParentDsResult> parent;
+  if (stage == RolloverStage::kKskStage2 && !force) {
+    absl::StatusOr<std::vector<KeyView>> keys = ListKeys(*zone, false);
+    if (keys.ok()) {
+      std::vector<KeyView> staying;
+      for (const KeyView& key : *keys) {
+        if (key.role == KeyRole::kKsk && key.algorithm == algorithm &&
+            key.state == KeyState::kActive && !key.rollover) {
+          staying.push_back(key);
+        }
+      }
+      parent = parent_ds_->Check(*zone, staying);
+    }
+  }
+  return Mutate<std::vector<KeyView>>(
+      audit,
+      [&](Transaction& tx,
+          absl::Time now) -> absl::StatusOr<std::vector<KeyView>> {
+        return RolloverInTx(tx, stage, algorithm, *zone, force, parent, now,
+                            audit);
+      });
+}
+
+absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::RolloverInTx(
+    Transaction& tx, RolloverStage stage, Algorithm algorithm,
+    const std::string& zone, bool force,
+    const std::optional<ParentDsResult>& parent, absl::Time now,
+    AuditInfo& audit) {
+  absl::StatusOr<ZoneRow> zone_row = LoadZone(tx, zone, now, false);
+  if (!zone_row.ok()) return zone_row.status();
+  absl::StatusOr<std::vector<KeyRow>> all = tx.KeysOfZone(zone, true);
+  if (!all.ok()) return all.status();
+  const KeyRole role =
+      stage == RolloverStage::kKskStage1 || stage == RolloverStage::kKskStage2
+          ? KeyRole::kKsk
+          : KeyRole::kZsk;
+  const std::string alg_name = AlgorithmName(algorithm);
+  const char* role_name = RoleName(role);
+  std::vector<KeyRow> in_rollover, active, published;
+  for (const KeyRow& row : *all) {
+    if (row.deleted || row.role != role || row.algorithm != algorithm) {
+      continue;
+    }
+    if (row.rollover) {
+      in_rollover.push_back(row);
+    } else if (row.state == KeyState::kActive) {
+      active.push_back(row);
+    } else {
+      published.push_back(row);
+    }
+  }
+  std::set<uint16_t> used = TagsOf(*all);
+  ZoneRow updated = *zone_row;
+
+  switch (stage) {
+    case RolloverStage::kZskStage1: {
+      if (!in_rollover.empty()) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("a ZSK of ", alg_name, " in ", zone,
+                         " is already in rollover: run zsk-stage2 first"));
+      }
+      if (active.empty()) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "no active ZSK of ", alg_name, " in ", zone, " to roll over"));
+      }
+      if (published.empty()) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("no published ZSK of ", alg_name, " in ", zone,
+                         " to roll to: create zsk first"));
+      }
+      for (const KeyRow& key : active) {
+        absl::Status s =
+            tx.UpdateKeyState(key.id, KeyState::kPublished, true, now);
+        if (!s.ok()) return s;
+        audit.tags.push_back(key.key_tag);
+      }
+      const KeyRow& next = published.front();  // oldest id first
+      absl::Status s =
+          tx.UpdateKeyState(next.id, KeyState::kActive, false, now);
+      if (!s.ok()) return s;
+      audit.tags.push_back(next.key_tag);
+      updated.zsk_stage1_at = now;
+      break;
+    }
+    case RolloverStage::kKskStage1: {
+      if (!in_rollover.empty()) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("a KSK of ", alg_name, " in ", zone,
+                         " is already in rollover: run ksk-stage2 first"));
+      }
+      if (active.empty()) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "no active KSK of ", alg_name, " in ", zone, " to roll over"));
+      }
+      for (const KeyRow& key : active) {
+        absl::Status s =
+            tx.UpdateKeyState(key.id, KeyState::kActive, true, now);
+        if (!s.ok()) return s;
+        audit.tags.push_back(key.key_tag);
+      }
+      absl::StatusOr<KeyRow> fresh =
+          AddKey(tx, zone, nullptr, algorithm, active.front().bits,
+                 KeyRole::kKsk, KeyState::kActive, now, used);
+      if (!fresh.ok()) return fresh.status();
+      audit.tags.push_back(fresh->key_tag);
+      updated.ksk_stage1_at = now;
+      break;
+    }
+    case RolloverStage::kZskStage2:
+    case RolloverStage::kKskStage2: {
+      if (in_rollover.empty()) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "no ", role_name, " of ", alg_name, " in rollover for ", zone,
+            ": run ", role == KeyRole::kKsk ? "ksk" : "zsk", "-stage1 first"));
+      }
+      if (active.empty()) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("no other active ", role_name, " of ", alg_name,
+                         " would remain in ", zone));
+      }
+      if (!force) {
+        absl::Status wait = CheckStage2Wait(*zone_row, role, now);
+        if (!wait.ok()) return wait;
+      }
+      if (role == KeyRole::kKsk) {
+        const ParentDsResult result =
+            parent.value_or(ParentDsResult{ParentDsResult::Kind::kNotChecked,
+                                           "parent DS not checked (forced)"});
+        if (result.kind == ParentDsResult::Kind::kNotServed) {
+          return absl::FailedPreconditionError(
+              absl::StrCat("the parent of ", zone,
+                           " does not serve the new DS yet: ", result.detail));
+        }
+        if (result.kind == ParentDsResult::Kind::kNotChecked) {
+          audit.command += absl::StrCat(" (", result.detail, ")");
+        }
+      }
+      for (const KeyRow& key : in_rollover) {
+        absl::Status s = tx.SetKeyDeleted(key.id, true, now);
+        if (!s.ok()) return s;
+        audit.tags.push_back(key.key_tag);
+      }
+      if (role == KeyRole::kZsk) {
+        absl::StatusOr<KeyRow> fresh =
+            AddKey(tx, zone, nullptr, algorithm, in_rollover.front().bits,
+                   KeyRole::kZsk, KeyState::kPublished, now, used);
+        if (!fresh.ok()) return fresh.status();
+        audit.tags.push_back(fresh->key_tag);
+      }
+      break;
+    }
+  }
+  absl::Status s = tx.UpsertZone(updated);
+  if (!s.ok()) return s;
+  absl::StatusOr<std::vector<KeyRow>> after = tx.KeysOfZone(zone, false);
+  if (!after.ok()) return after.status();
+  return ToViews(*after);
+}
+
+}  // namespace key_manager_internal
+}  // namespace zonekeep
