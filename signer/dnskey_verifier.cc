@@ -3,9 +3,14 @@
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
+#include <openssl/err.h>
 #include <openssl/param_build.h>
 
+#include <cstring>
+#include <mutex>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "signer/rrsig.h"
@@ -29,10 +34,34 @@ struct PkeyCtxFree {
 struct MdCtxFree {
   void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
 };
-struct EcdsaSigFree {
-  void operator()(ECDSA_SIG* s) const { ECDSA_SIG_free(s); }
-};
 using BnPtr = std::unique_ptr<BIGNUM, BnFree>;
+
+// One DER INTEGER from a big-endian unsigned value; returns bytes written.
+size_t PutDerInteger(const unsigned char* value, size_t size,
+                     unsigned char* out) {
+  while (size > 1 && value[0] == 0) {
+    ++value;
+    --size;
+  }
+  const bool pad = (value[0] & 0x80) != 0;
+  size_t n = 0;
+  out[n++] = 0x02;
+  out[n++] = static_cast<unsigned char>(size + (pad ? 1 : 0));
+  if (pad) out[n++] = 0;
+  std::memcpy(out + n, value, size);
+  return n + size;
+}
+
+// r||s of `size` bytes each to a DER ECDSA-Sig-Value; `out` holds at least
+// 2 * (3 + size) + 2 bytes (size <= 66 keeps every length in short form).
+size_t RawEcdsaToDer(const unsigned char* raw, int size, unsigned char* out) {
+  size_t n = 2;
+  n += PutDerInteger(raw, size, out + n);
+  n += PutDerInteger(raw + size, size, out + n);
+  out[0] = 0x30;
+  out[1] = static_cast<unsigned char>(n - 2);
+  return n;
+}
 
 std::shared_ptr<EVP_MD> Fetch(const char* name) {
   return std::shared_ptr<EVP_MD>(EVP_MD_fetch(nullptr, name, nullptr),
@@ -155,30 +184,34 @@ absl::StatusOr<DnskeyVerifier> DnskeyVerifier::Create(
                      v.algorithm_, ", tag ", v.key_tag_, ")"));
   }
   v.pkey_ = std::shared_ptr<EVP_PKEY>(pkey, PkeyFree());
+  v.pool_ = std::make_shared<ContextPool>();
   return v;
 }
 
 bool DnskeyVerifier::Verify(absl::string_view data,
                             absl::string_view signature) const {
-  std::string der;
-  absl::string_view sig = signature;
+  const auto* bytes = reinterpret_cast<const unsigned char*>(data.data());
   if (ecdsa_size_ > 0) {
+    // ECDSA: r||s (RFC 6605) to DER, the digest, then the bare public-key
+    // verify on a context prepared once and reused (see TakeContext).
     if (signature.size() != static_cast<size_t>(2 * ecdsa_size_)) return false;
-    std::unique_ptr<ECDSA_SIG, EcdsaSigFree> es(ECDSA_SIG_new());
-    const auto* p = reinterpret_cast<const unsigned char*>(signature.data());
-    BIGNUM* r = BN_bin2bn(p, ecdsa_size_, nullptr);
-    BIGNUM* s = BN_bin2bn(p + ecdsa_size_, ecdsa_size_, nullptr);
-    if (!es || !r || !s || ECDSA_SIG_set0(es.get(), r, s) != 1) {
-      BN_free(r);
-      BN_free(s);
+    unsigned char der[2 * (3 + 66) + 2];
+    const size_t der_len =
+        RawEcdsaToDer(reinterpret_cast<const unsigned char*>(signature.data()),
+                      ecdsa_size_, der);
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int digest_len = 0;
+    if (EVP_Digest(bytes, data.size(), digest, &digest_len, md_.get(),
+                   nullptr) != 1) {
       return false;
     }
-    unsigned char* out = nullptr;
-    const int len = i2d_ECDSA_SIG(es.get(), &out);
-    if (len <= 0) return false;
-    der.assign(reinterpret_cast<char*>(out), len);
-    OPENSSL_free(out);
-    sig = der;
+    PooledContext ctx = TakeContext();
+    if (ctx == nullptr) return false;
+    const bool ok =
+        EVP_PKEY_verify(ctx.get(), der, der_len, digest, digest_len) == 1;
+    if (!ok) ERR_clear_error();
+    ReturnContext(std::move(ctx));
+    return ok;
   }
   std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
   if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, md_.get(), nullptr,
@@ -186,9 +219,28 @@ bool DnskeyVerifier::Verify(absl::string_view data,
     return false;
   }
   return EVP_DigestVerify(
-             ctx.get(), reinterpret_cast<const unsigned char*>(sig.data()),
-             sig.size(), reinterpret_cast<const unsigned char*>(data.data()),
-             data.size()) == 1;
+             ctx.get(),
+             reinterpret_cast<const unsigned char*>(signature.data()),
+             signature.size(), bytes, data.size()) == 1;
+}
+
+DnskeyVerifier::PooledContext DnskeyVerifier::TakeContext() const {
+  {
+    std::lock_guard<std::mutex> lock(pool_->mu);
+    if (!pool_->free.empty()) {
+      PooledContext ctx = std::move(pool_->free.back());
+      pool_->free.pop_back();
+      return ctx;
+    }
+  }
+  PooledContext ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey_.get(), nullptr));
+  if (ctx != nullptr && EVP_PKEY_verify_init(ctx.get()) != 1) ctx.reset();
+  return ctx;
+}
+
+void DnskeyVerifier::ReturnContext(PooledContext ctx) const {
+  std::lock_guard<std::mutex> lock(pool_->mu);
+  pool_->free.push_back(std::move(ctx));
 }
 
 }  // namespace signer

@@ -13,6 +13,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -30,13 +32,27 @@ class DnskeyVerifier {
   uint16_t key_tag() const { return key_tag_; }
   uint16_t flags() const { return flags_; }
 
+  // Thread-safe. ECDSA verifies reuse prepared contexts from a pool shared
+  // by the copies of this verifier (EVP_PKEY_verify_init per call would cost
+  // about as much as the verification).
   bool Verify(absl::string_view data, absl::string_view signature) const;
 
  private:
   struct PkeyFree {
     void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
   };
+  struct PkeyCtxFree {
+    void operator()(EVP_PKEY_CTX* c) const { EVP_PKEY_CTX_free(c); }
+  };
+  using PooledContext = std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree>;
+  struct ContextPool {
+    std::mutex mu;
+    std::vector<PooledContext> free;  // at most one per concurrent caller
+  };
   DnskeyVerifier() = default;
+  // A verify-initialised context for pkey_ (from the pool or new), or null.
+  PooledContext TakeContext() const;
+  void ReturnContext(PooledContext ctx) const;
 
   uint8_t algorithm_ = 0;
   uint16_t key_tag_ = 0;
@@ -46,6 +62,7 @@ class DnskeyVerifier {
   std::shared_ptr<EVP_MD> md_;
   int ecdsa_size_ = 0;  // bytes of r (and of s); 0 if not ECDSA
   std::shared_ptr<EVP_PKEY> pkey_;
+  std::shared_ptr<ContextPool> pool_;
 };
 
 }  // namespace signer

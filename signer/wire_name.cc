@@ -41,6 +41,26 @@ int CompareCanonical(absl::string_view a, absl::string_view b) {
   return na < nb ? -1 : 1;
 }
 
+void AppendCanonicalKey(absl::string_view name, std::string* key) {
+  uint8_t offsets[128];
+  int n = LabelOffsets(name, offsets);
+  while (n > 0) {
+    --n;
+    const size_t start = offsets[n] + 1;
+    const size_t len = static_cast<uint8_t>(name[offsets[n]]);
+    for (size_t i = start; i < start + len && i < name.size(); ++i) {
+      const uint8_t c = static_cast<uint8_t>(name[i]);
+      if (c <= 1) {
+        key->push_back(1);
+        key->push_back(static_cast<char>(c + 1));
+      } else {
+        key->push_back(static_cast<char>(c));
+      }
+    }
+    key->push_back(0);
+  }
+}
+
 int LabelCount(absl::string_view name) {
   uint8_t offsets[128];
   return LabelOffsets(name, offsets);

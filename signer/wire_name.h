@@ -27,6 +27,12 @@ struct CanonicalLess {
   }
 };
 
+// Appends to `*key` a byte string whose plain (memcmp) order is the
+// canonical order of `name`: labels right to left, each with 0x00 and 0x01
+// escaped as 0x01 0x01 and 0x01 0x02, ended by 0x00. Lets a sort compare
+// names with one memcmp instead of splitting labels per comparison.
+void AppendCanonicalKey(absl::string_view name, std::string* key);
+
 // Number of labels, not counting the root ("www.example." -> 2).
 int LabelCount(absl::string_view name);
 

@@ -58,6 +58,45 @@ TEST(WireNameTest, TextEscapes) {
   EXPECT_EQ(NameToText(std::string(1, '\0')), ".");
 }
 
+TEST(WireNameTest, CanonicalKeyOrderMatchesCompareCanonical) {
+  std::vector<std::string> names = {W("example."),
+                                    W("a.example."),
+                                    W("yljkjljk.a.example."),
+                                    W("z.a.example."),
+                                    W("zabc.a.example."),
+                                    W("z.example."),
+                                    W("*.z.example."),
+                                    W("a.b.example."),
+                                    W("ab.example."),
+                                    W("b.example."),
+                                    W("a.example.org."),
+                                    W("."),
+                                    W("a.")};
+  for (const char* raw :
+       {"\001\000", "\001\001", "\002\000\001", "\001\002", "\002\001\000"}) {
+    // Labels holding octets 0, 1 and 2, which the key escapes.
+    std::string name;
+    for (const char* p = raw; *p != 0; p += 4) {
+      name.push_back(static_cast<char>((p[1] - '0') * 100 + (p[2] - '0') * 10 +
+                                       (p[3] - '0')));
+    }
+    names.push_back(name + W("example."));
+  }
+  for (const std::string& a : names) {
+    std::string ka;
+    AppendCanonicalKey(a, &ka);
+    for (const std::string& b : names) {
+      std::string kb;
+      AppendCanonicalKey(b, &kb);
+      const int want = CompareCanonical(a, b);
+      const int got = ka.compare(kb);
+      EXPECT_EQ(want < 0, got < 0) << NameToText(a) << " vs " << NameToText(b);
+      EXPECT_EQ(want == 0, got == 0)
+          << NameToText(a) << " vs " << NameToText(b);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace signer
 }  // namespace zonekeep

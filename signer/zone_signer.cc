@@ -6,8 +6,6 @@
 #include <atomic>
 #include <ctime>
 #include <mutex>
-#include <chrono>
-#include <cstdio>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -140,23 +138,15 @@ absl::StatusOr<SignReport> SignZone(absl::string_view zone_text,
   auto key_set = CheckKeySet(keys);
   if (!key_set.ok()) return key_set.status();
 
-  auto t0 = std::chrono::steady_clock::now();
-  auto probe = [&](const char* what) {
-    auto t = std::chrono::steady_clock::now();
-    static FILE* pf = fopen("/tmp/zk_probe.log", "a"); fprintf(pf, "PROBE %s %.3f\n", what, std::chrono::duration<double>(t - t0).count()); fflush(pf);
-    t0 = t;
-  };
   SignReport report;
   auto parsed = ParseZoneText(zone_text, display_name, options.origin);
   if (!parsed.ok()) return parsed.status();
   report.records_in = parsed->records.size() + parsed->dnssec_records_dropped;
   report.dnssec_records_dropped = parsed->dnssec_records_dropped;
-  probe("parse");
   auto built = BuildZone(std::move(parsed->origin), std::move(parsed->records),
                          display_name);
   if (!built.ok()) return built.status();
   Zone& zone = *built;
-  probe("build");
 
   // SOA serial.
   std::string& soa = zone.apex().Find(kTypeSoa)->rdatas.front();
@@ -182,7 +172,6 @@ absl::StatusOr<SignReport> SignZone(absl::string_view zone_text,
     return s;
   }
 
-  probe("chain");
   // One job per RRset to sign.
   std::vector<RRset*> jobs;
   std::vector<const Node*> owners;
@@ -242,7 +231,6 @@ absl::StatusOr<SignReport> SignZone(absl::string_view zone_text,
       signatures.fetch_add(1, std::memory_order_relaxed);
     }
   });
-  probe("sign");
   if (!error.ok()) return error;
   report.rrsets_signed = jobs.size();
   report.signatures = signatures.load();
@@ -278,9 +266,8 @@ absl::StatusOr<SignReport> SignZone(absl::string_view zone_text,
     }
     report.earliest_expiration = earliest;
   }
-  probe("verify");
-  if (absl::Status s = WriteZoneText(zone, sink); !s.ok()) return s;
-  probe("write");
+  if (absl::Status s = WriteZoneText(zone, sink, options.threads); !s.ok())
+    return s;
   return report;
 }
 

@@ -31,8 +31,10 @@ absl::Status AppendRecordLine(absl::string_view owner_text,
 std::string TypeName(uint16_t type);
 
 // Writes `zone` in canonical order (SOA first), each RRset followed by its
-// RRSIGs, in chunks of about 1 MiB to `sink`.
-absl::Status WriteZoneText(const Zone& zone, const ZoneSink& sink);
+// RRSIGs, in chunks of about 0.5 MiB to `sink` (called from this thread
+// only). Text is formatted on up to `threads` workers (0: all cores).
+absl::Status WriteZoneText(const Zone& zone, const ZoneSink& sink,
+                           int threads = 0);
 
 // Helpers shared with tests.
 void AppendBase64(absl::string_view data, std::string* out);

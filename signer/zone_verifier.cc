@@ -147,11 +147,11 @@ absl::Status CheckNsec3Chain(const Zone& zone) {
   for (const Node& node : zone.nodes) {
     const RRset* nsec3 = node.Find(kTypeNsec3);
     if (nsec3 == nullptr) continue;
-    const std::string where = NameToText(node.name);
+    const auto where = [&] { return NameToText(node.name); };
     if (!node.nsec3_only || nsec3->rdatas.size() != 1 ||
         ParentName(node.name) != zone.origin) {
       return absl::FailedPreconditionError(
-          absl::StrCat("misplaced or repeated NSEC3 at ", where));
+          absl::StrCat("misplaced or repeated NSEC3 at ", where()));
     }
     Nsec3Entry e;
     e.node = &node;
@@ -159,26 +159,26 @@ absl::Status CheckNsec3Chain(const Zone& zone) {
             node.name.substr(1, static_cast<uint8_t>(node.name[0])), &e.hash) ||
         e.hash.size() != kNsec3HashLength) {
       return absl::FailedPreconditionError(
-          absl::StrCat("NSEC3 owner is not a hash: ", where));
+          absl::StrCat("NSEC3 owner is not a hash: ", where()));
     }
     const std::string& rd = nsec3->rdatas.front();
     if (rd.size() < 5 + salt.size() + 1 ||
         rd.substr(0, 1) + rd.substr(2, 3 + salt.size()) != param_key) {
       return absl::FailedPreconditionError(absl::StrCat(
-          "NSEC3 at ", where, " has parameters unlike NSEC3PARAM"));
+          "NSEC3 at ", where(), " has parameters unlike NSEC3PARAM"));
     }
     e.flags = static_cast<uint8_t>(rd[1]);
     size_t pos = 5 + salt.size();
     const size_t hash_len = static_cast<uint8_t>(rd[pos]);
     if (hash_len != kNsec3HashLength || pos + 1 + hash_len > rd.size()) {
       return absl::FailedPreconditionError(
-          absl::StrCat("malformed NSEC3 at ", where));
+          absl::StrCat("malformed NSEC3 at ", where()));
     }
     e.next = rd.substr(pos + 1, hash_len);
     auto types = DecodeTypeBitmap(rd.substr(pos + 1 + hash_len));
     if (!types.ok()) {
       return absl::FailedPreconditionError(
-          absl::StrCat("NSEC3 at ", where, ": ", types.status().message()));
+          absl::StrCat("NSEC3 at ", where(), ": ", types.status().message()));
     }
     e.types = *std::move(types);
     entries.push_back(std::move(e));
@@ -315,46 +315,48 @@ absl::StatusOr<VerifyReport> VerifyZone(const Zone& zone, int64_t now,
     std::string data;
     for (const std::string& sig_rdata : rrset.sigs) {
       auto sig = ParseRrsig(sig_rdata);
-      const std::string where = Where(node, rrset.type);
+      // Only formatted on the error paths: it costs more than a verify's
+      // bookkeeping.
+      const auto where = [&] { return Where(node, rrset.type); };
       if (!sig.ok()) {
-        error.Record(i, absl::StrCat("malformed RRSIG for ", where));
+        error.Record(i, absl::StrCat("malformed RRSIG for ", where()));
         return;
       }
       std::string signer = sig->signer_name;
       LowercaseName(&signer);
       if (signer != zone.origin) {
-        error.Record(i, absl::StrCat("RRSIG for ", where, " names signer ",
+        error.Record(i, absl::StrCat("RRSIG for ", where(), " names signer ",
                                      NameToText(signer)));
         return;
       }
       if (sig->labels != expected_labels) {
         error.Record(
-            i, absl::StrCat("RRSIG for ", where, " has labels ", sig->labels,
+            i, absl::StrCat("RRSIG for ", where(), " has labels ", sig->labels,
                             ", expected ", expected_labels));
         return;
       }
       if (sig->original_ttl != rrset.ttl) {
         error.Record(
-            i, absl::StrCat("RRSIG for ", where, " has original TTL ",
+            i, absl::StrCat("RRSIG for ", where(), " has original TTL ",
                             sig->original_ttl, ", RRset TTL is ", rrset.ttl));
         return;
       }
       if (static_cast<int64_t>(sig->inception) > now) {
-        error.Record(i, absl::StrCat("RRSIG for ", where, " (key ",
+        error.Record(i, absl::StrCat("RRSIG for ", where(), " (key ",
                                      sig->key_tag, ") is not yet valid"));
         return;
       }
       if (static_cast<int64_t>(sig->expiration) <= now) {
-        error.Record(i, absl::StrCat("RRSIG for ", where, " (key ",
+        error.Record(i, absl::StrCat("RRSIG for ", where(), " (key ",
                                      sig->key_tag, ") has expired"));
         return;
       }
       auto range = keys.equal_range({sig->algorithm, sig->key_tag});
       if (range.first == range.second) {
-        error.Record(i,
-                     absl::StrCat("RRSIG for ", where, " by key ", sig->key_tag,
-                                  " (algorithm ", sig->algorithm,
-                                  ") which is not in the DNSKEY RRset"));
+        error.Record(
+            i, absl::StrCat("RRSIG for ", where(), " by key ", sig->key_tag,
+                            " (algorithm ", sig->algorithm,
+                            ") which is not in the DNSKEY RRset"));
         return;
       }
       data.clear();
@@ -367,8 +369,8 @@ absl::StatusOr<VerifyReport> VerifyZone(const Zone& zone, int64_t now,
         ok = it->second.Verify(data, sig->signature);
       }
       if (!ok) {
-        error.Record(
-            i, absl::StrCat("bad RRSIG for ", where, " by key ", sig->key_tag));
+        error.Record(i, absl::StrCat("bad RRSIG for ", where(), " by key ",
+                                     sig->key_tag));
         return;
       }
       sig_count.fetch_add(1, std::memory_order_relaxed);

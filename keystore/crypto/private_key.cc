@@ -9,7 +9,9 @@
 #include <openssl/x509.h>
 
 #include <cstdint>
+#include <cstring>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -104,6 +106,46 @@ absl::StatusOr<std::vector<uint8_t>> DerToRawEcdsa(const uint8_t* der,
   return out;
 }
 
+// Reads one DER INTEGER at *p (bounded by end) into `out` as `size` bytes,
+// big-endian, left-padded; false if malformed or too large.
+bool TakeDerInteger(const uint8_t** p, const uint8_t* end, size_t size,
+                    uint8_t* out) {
+  if (end - *p < 2 || (*p)[0] != 0x02) return false;
+  size_t len = (*p)[1];
+  const uint8_t* v = *p + 2;
+  if (len == 0 || len > 127 || static_cast<size_t>(end - v) < len) {
+    return false;
+  }
+  *p = v + len;
+  while (len > 0 && *v == 0) {
+    ++v;
+    --len;
+  }
+  if (len > size) return false;
+  std::memset(out, 0, size - len);
+  std::memcpy(out + size - len, v, len);
+  return true;
+}
+
+// DER ECDSA-Sig-Value to r||s (RFC 6605) without BIGNUM allocations.
+absl::StatusOr<std::vector<uint8_t>> DerToRawEcdsaFast(const uint8_t* der,
+                                                       size_t der_len,
+                                                       size_t component_size) {
+  std::vector<uint8_t> out(2 * component_size);
+  if (der_len < 2 || der[0] != 0x30 || der[1] > 127 ||
+      static_cast<size_t>(der[1]) + 2 != der_len) {
+    return DerToRawEcdsa(der, der_len, component_size);
+  }
+  const uint8_t* p = der + 2;
+  const uint8_t* end = der + der_len;
+  if (!TakeDerInteger(&p, end, component_size, out.data()) ||
+      !TakeDerInteger(&p, end, component_size, out.data() + component_size) ||
+      p != end) {
+    return DerToRawEcdsa(der, der_len, component_size);
+  }
+  return out;
+}
+
 }  // namespace
 
 struct PrivateKey::SignState {
@@ -114,6 +156,11 @@ struct PrivateKey::SignState {
   // Sign then initialises a fresh context.
   EvpMdCtxPtr sign_template;
   size_t max_signature_size = 0;
+  // ECDSA only: EVP_PKEY_sign-initialised contexts, reused across calls (at
+  // most one per concurrent caller); they die with this state, i.e. with
+  // the key. Sign hashes the data itself and signs the digest on one.
+  mutable std::mutex pool_mu;
+  mutable std::vector<EvpPkeyCtxPtr> pool;
 };
 
 PrivateKey::PrivateKey(Algorithm algorithm, EvpPkeyPtr pkey)
@@ -310,6 +357,7 @@ std::vector<uint8_t> PrivateKey::DnskeyPublicKey() const {
 absl::StatusOr<std::vector<uint8_t>> PrivateKey::Sign(
     absl::Span<const uint8_t> data) const {
   const SignState& state = *sign_;
+  if (state.spec.curve_nid != NID_undef) return SignEcdsa(data);
   EvpMdCtxPtr ctx(EVP_MD_CTX_new());
   if (ctx == nullptr) return absl::ResourceExhaustedError("out of memory");
   const bool ready =
@@ -330,6 +378,49 @@ absl::StatusOr<std::vector<uint8_t>> PrivateKey::Sign(
     return DerToRawEcdsa(sig.data(), sig.size(), state.spec.component_size);
   }
   return sig;
+}
+
+absl::StatusOr<std::vector<uint8_t>> PrivateKey::SignEcdsa(
+    absl::Span<const uint8_t> data) const {
+  const SignState& state = *sign_;
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int digest_len = 0;
+  if (EVP_Digest(data.data(), data.size(), digest, &digest_len, state.md.get(),
+                 nullptr) != 1) {
+    ClearOpensslErrors();
+    return absl::InternalError(
+        absl::StrCat(AlgorithmName(algorithm_), " digest failed"));
+  }
+  EvpPkeyCtxPtr ctx;
+  {
+    std::lock_guard<std::mutex> lock(state.pool_mu);
+    if (!state.pool.empty()) {
+      ctx = std::move(state.pool.back());
+      state.pool.pop_back();
+    }
+  }
+  if (ctx == nullptr) {
+    ctx.reset(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey_.get(), nullptr));
+    if (ctx == nullptr || EVP_PKEY_sign_init(ctx.get()) != 1) {
+      ClearOpensslErrors();
+      return absl::InternalError(absl::StrCat("cannot initialise signing for ",
+                                              AlgorithmName(algorithm_)));
+    }
+  }
+  uint8_t der[2 * (3 + 66) + 2];
+  size_t der_len = sizeof(der);
+  const bool ok =
+      EVP_PKEY_sign(ctx.get(), der, &der_len, digest, digest_len) == 1;
+  if (!ok) {
+    ClearOpensslErrors();
+    return absl::InternalError(
+        absl::StrCat(AlgorithmName(algorithm_), " signing failed"));
+  }
+  {
+    std::lock_guard<std::mutex> lock(state.pool_mu);
+    state.pool.push_back(std::move(ctx));
+  }
+  return DerToRawEcdsaFast(der, der_len, state.spec.component_size);
 }
 
 absl::StatusOr<SecretBytes> PrivateKey::ExportPkcs8ForSealing() const {

@@ -63,9 +63,13 @@ class PrivateKey {
 
  private:
   // Per-key signing state prepared once (digest fetched, a signing context
-  // initialised as a template that each Sign call copies). Immutable after
-  // construction, so shared by all threads. Defined in private_key.cc.
+  // initialised as a template that each Sign call copies; for ECDSA a
+  // mutex-guarded pool of prepared contexts instead). Otherwise immutable
+  // after construction, so shared by all threads. Defined in private_key.cc.
   struct SignState;
+  // ECDSA: digest, then sign on a pooled prepared context.
+  absl::StatusOr<std::vector<uint8_t>> SignEcdsa(
+      absl::Span<const uint8_t> data) const;
 
   PrivateKey(Algorithm algorithm, EvpPkeyPtr pkey);
   // Checks the key against `algorithm_` and prepares `sign_`.

@@ -1,0 +1,325 @@
+#!/usr/bin/env bash
+# Signing benchmark: the same generated TLD-like zone (ECDSA P-256) signed by
+# zonekeep (keystored + dnssigner, self-verify on and off), Knot kzonesign,
+# ldns-signzone and BIND dnssec-signzone; every output verified; one table per
+# case with wall time, CPU time, peak RSS, signatures and the crypto limit.
+#
+#   bash bench/run.sh [--sizes 100000[,1000000...]] [--nsec3-sizes 100000]
+#                     [--tools ours,knot,ldns,bind] [--verifier auto|ldns|bind|knot]
+#                     [--no-verify] [--timeout SECONDS]
+#
+# Defaults: NSEC at 100,000 delegations and NSEC3 (opt-out, 0 iterations, no
+# salt) at 100,000. `--sizes 100000,1000000` adds the 1M run. Everything it
+# writes goes to bench/out/ (gitignored); the tables also go to
+# bench/out/results-<timestamp>.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+sizes=100000
+nsec3_sizes=100000
+tools=ours,knot,ldns,bind
+verifier=auto
+do_verify=1
+step_timeout=3600
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --sizes) sizes=$2; shift 2 ;;
+    --nsec3-sizes) nsec3_sizes=$2; shift 2 ;;
+    --tools) tools=$2; shift 2 ;;
+    --verifier) verifier=$2; shift 2 ;;
+    --no-verify) do_verify=0; shift ;;
+    --timeout) step_timeout=$2; shift 2 ;;
+    -h | --help) sed -n 2,14p "$0"; exit 0 ;;
+    *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+
+out=$root/bench/out
+mkdir -p "$out"
+origin=tld.
+cores=$(nproc)
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+report=$out/results-$stamp.md
+inception=$(date -u -d '-1 hour' +%Y%m%d%H%M%S)
+expiration=$(date -u -d '+30 days' +%Y%m%d%H%M%S)
+
+# Processes started here; killed on any exit.
+pids=()
+cleanup() {
+  for p in "${pids[@]:-}"; do
+    [ -n "$p" ] && kill "$p" 2>/dev/null || true
+  done
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT INT TERM
+
+has_tool() { [[ ",$tools," == *",$1,"* ]]; }
+log() { echo "== $*" >&2; }
+
+if has_tool ours; then
+  log "building zonekeep (-c opt)"
+  bazel build -c opt //keystore:keystored //cli:maintkeydb //cli:dnssigner \
+    >"$out/build.log" 2>&1 || { cat "$out/build.log" >&2; exit 1; }
+fi
+bin=$root/bazel-bin
+
+log "openssl speed -seconds 3 ecdsap256"
+sign_rate=$(openssl speed -seconds 3 ecdsap256 2>/dev/null |
+  awk '/nistp256/ {print $(NF-1)}' | tail -1)
+log "openssl ECDSA P-256 sign rate: $sign_rate/s per core, $cores cores"
+
+# run_timed NAME CMD...: wall, user+sys CPU and max RSS into $out/NAME.time.
+run_timed() {
+  local name=$1
+  shift
+  /usr/bin/time -o "$out/$name.time" -f '%e %U %S %M' \
+    timeout "$step_timeout" "$@" >"$out/$name.log" 2>&1 || {
+    echo "run.sh: $name failed:" >&2
+    tail -20 "$out/$name.log" >&2
+    return 1
+  }
+}
+
+# count_sigs FILE: RRSIG records in a master file (one record per line).
+count_sigs() {
+  awk '!/^;/ && ($3 == "RRSIG" || $4 == "RRSIG") {n++} END {print n + 0}' "$1"
+}
+
+vmhwm_kb() { awk '/^VmHWM/ {print $2}' "/proc/$1/status"; }
+# cpu_ticks PID: user + system clock ticks used so far.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+# sign_ours CASE ZONE VARIANT (verify|noverify) EXTRA-FLAGS...
+sign_ours() {
+  local case=$1 zone=$2 variant=$3
+  shift 3
+  local state=$out/$case.ours-state
+  local name=$case.ours-$variant
+  [ "$variant" = noverify ] && set -- "$@" --no-self-verify
+  "$bin/keystore/keystored" --state-dir "$state" 2>"$out/$name.keystored.log" &
+  local ks=$!
+  pids+=("$ks")
+  for _ in $(seq 1 100); do
+    [ -S "$state/admin.sock" ] && break
+    sleep 0.1
+  done
+  if ! "$bin/cli/maintkeydb" --socket "$state/admin.sock" list "$origin" \
+    >/dev/null 2>&1; then
+    "$bin/cli/maintkeydb" --socket "$state/admin.sock" \
+      create both ECDSAP256SHA256 - "$origin" >/dev/null
+  fi
+  local ticks0
+  ticks0=$(cpu_ticks "$ks")
+  run_timed "$name" "$bin/cli/dnssigner" --socket "$state/admin.sock" \
+    -o "$origin" -s "$inception" -e "$expiration" -f "$out/$name.signed" \
+    "$@" "$zone"
+  # Peak RSS of ours = keystored's high-water mark + dnssigner's.
+  # CPU of ours = keystored's (during the run) + dnssigner's.
+  echo "$(vmhwm_kb "$ks") $(($(cpu_ticks "$ks") - ticks0))" \
+    >"$out/$name.keystored"
+  kill "$ks"
+  wait "$ks" 2>/dev/null || true
+}
+
+sign_knot() {
+  local case=$1 zone=$2 mode=$3
+  local dir=$out/$case.knot
+  rm -rf "$dir"
+  mkdir -p "$dir/out"
+  local nsec3=off
+  [ "$mode" = nsec3 ] && nsec3=on
+  cat >"$dir/knot.conf" <<EOF
+database:
+    storage: $dir
+    kasp-db: $dir/kasp
+policy:
+  - id: bench
+    algorithm: ecdsap256sha256
+    signing-threads: 2
+    rrsig-lifetime: 30d
+    rrsig-refresh: 7d
+    cds-cdnskey-publish: none
+    nsec3: $nsec3
+    nsec3-iterations: 0
+    nsec3-salt-length: 0
+    nsec3-opt-out: on
+zone:
+  - domain: $origin
+    storage: $dir
+    file: $(basename "$zone")
+    dnssec-signing: on
+    dnssec-policy: bench
+    adjust-threads: 2
+EOF
+  ln -s "$zone" "$dir/$(basename "$zone")"
+  keymgr -c "$dir/knot.conf" "$origin" generate algorithm=ecdsap256sha256 \
+    ksk=yes zsk=no >/dev/null
+  keymgr -c "$dir/knot.conf" "$origin" generate algorithm=ecdsap256sha256 \
+    ksk=no zsk=yes >/dev/null
+  run_timed "$case.knot" kzonesign -c "$dir/knot.conf" -o "$dir/out" "$origin"
+  mv "$dir/out/$(basename "$zone")" "$out/$case.knot.signed"
+}
+
+sign_ldns() {
+  local case=$1 zone=$2 mode=$3
+  local dir=$out/$case.ldns-keys
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  local ksk zsk
+  ksk=$(cd "$dir" && ldns-keygen -a ECDSAP256SHA256 -k "$origin")
+  zsk=$(cd "$dir" && ldns-keygen -a ECDSAP256SHA256 "$origin")
+  local flags=()
+  [ "$mode" = nsec3 ] && flags=(-n -t 0 -p)
+  run_timed "$case.ldns" ldns-signzone "${flags[@]}" -o "$origin" \
+    -i "$inception" -e "$expiration" -f "$out/$case.ldns.signed" \
+    "$zone" "$dir/$zsk" "$dir/$ksk"
+}
+
+sign_bind() {
+  local case=$1 zone=$2 mode=$3
+  local dir=$out/$case.bind-keys
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  dnssec-keygen -q -K "$dir" -a ECDSAP256SHA256 -f KSK "$origin" >/dev/null
+  dnssec-keygen -q -K "$dir" -a ECDSAP256SHA256 "$origin" >/dev/null
+  local flags=()
+  [ "$mode" = nsec3 ] && flags=(-3 - -H 0 -A)
+  # -S: smart signing (keys from -K); -d: dsset file beside the keys;
+  # post-signing verification stays on.
+  run_timed "$case.bind" dnssec-signzone -n 2 -S -K "$dir" -d "$dir" -O full \
+    "${flags[@]}" -o "$origin" -s "$inception" -e "$expiration" \
+    -f "$out/$case.bind.signed" "$zone"
+}
+
+# verify_one CASE TOOL SIZE: writes "ok VERIFIER" or "FAIL VERIFIER".
+verify_one() {
+  local case=$1 tool=$2 size=$3 v=$verifier
+  local file=$out/$case.$tool.signed
+  if [ "$v" = auto ]; then
+    if [ "$size" -le 200000 ]; then v=ldns; else v=bind; fi
+  fi
+  local rc=0
+  case "$v" in
+    ldns) timeout "$step_timeout" ldns-verify-zone "$file" \
+      >"$out/$case.$tool.verify.log" 2>&1 || rc=$? ;;
+    bind) timeout "$step_timeout" dnssec-verify -q -o "$origin" "$file" \
+      >"$out/$case.$tool.verify.log" 2>&1 || rc=$? ;;
+    knot) timeout "$step_timeout" kzonecheck -o "$origin" --dnssec on "$file" \
+      >"$out/$case.$tool.verify.log" 2>&1 || rc=$? ;;
+  esac
+  local verdict=ok
+  [ "$rc" = 0 ] || verdict=FAIL
+  local verifier_name
+  case "$v" in
+    ldns) verifier_name=ldns-verify-zone ;;
+    bind) verifier_name=dnssec-verify ;;
+    knot) verifier_name=kzonecheck ;;
+  esac
+  echo "$verdict ($verifier_name)" >"$out/$case.$tool.verdict"
+}
+
+# table CASE SIZE MODE: prints the markdown table for one case.
+table() {
+  local case=$1 size=$2 mode=$3
+  local ours_wall=""
+  [ -f "$out/$case.ours-verify.time" ] &&
+    ours_wall=$(awk '{print $1}' "$out/$case.ours-verify.time")
+  echo
+  echo "### $mode, $size delegations ($case)"
+  echo
+  echo "| tool | wall s | CPU s | peak RSS MB | signatures | wall / ours | wall / crypto limit | output |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+  local limit_sigs=""
+  for tool in ours-verify ours-noverify knot ldns bind; do
+    [ -f "$out/$case.$tool.time" ] || continue
+    local wall user sys cpu rss sigs label verdict limit ks_rss ks_ticks
+    read -r wall user sys rss <"$out/$case.$tool.time"
+    cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN {printf "%.1f", u + s}')
+    if [ -f "$out/$case.$tool.keystored" ]; then
+      read -r ks_rss ks_ticks <"$out/$case.$tool.keystored"
+      rss=$((rss + ks_rss))
+      cpu=$(awk -v c="$cpu" -v t="$ks_ticks" -v hz="$(getconf CLK_TCK)" \
+        'BEGIN {printf "%.1f", c + t / hz}')
+    fi
+    sigs=$(count_sigs "$out/$case.$tool.signed")
+    [ -z "$limit_sigs" ] && limit_sigs=$sigs
+    limit=$(awk -v n="$sigs" -v c="$cores" -v r="$sign_rate" \
+      'BEGIN {printf "%.2f", n / (c * r)}')
+    verdict=$(cat "$out/$case.$tool.verdict" 2>/dev/null || echo "not verified")
+    case "$tool" in
+      ours-verify) label="zonekeep (self-verify on, default)" ;;
+      ours-noverify) label="zonekeep (--no-self-verify)" ;;
+      knot) label="kzonesign (signing-threads 2)" ;;
+      ldns) label="ldns-signzone (1 thread)" ;;
+      bind) label="dnssec-signzone -n 2 (verifies output)" ;;
+    esac
+    local ratio="-"
+    [ -n "$ours_wall" ] &&
+      ratio=$(awk -v a="$wall" -v b="$ours_wall" 'BEGIN {printf "%.2f", a / b}')
+    local vs_limit
+    vs_limit=$(awk -v a="$wall" -v b="$limit" 'BEGIN {printf "%.2f", a / b}')
+    printf '| %s | %.2f | %s | %d | %d | %s | %s | %s |\n' "$label" "$wall" \
+      "$cpu" $((rss / 1024)) "$sigs" "$ratio" "$vs_limit" "$verdict"
+  done
+  if [ -n "$limit_sigs" ]; then
+    awk -v n="$limit_sigs" -v c="$cores" -v r="$sign_rate" 'BEGIN {
+      printf "\ncrypto limit: %d signatures / (%d cores x %.0f signs/s) = %.2f s\n",
+        n, c, r, n / (c * r) }'
+  fi
+}
+
+run_case() {
+  local size=$1 mode=$2
+  local zone=$out/tld-$size.zone
+  local case=$mode-$size
+  if [ ! -s "$zone" ]; then
+    log "generating $zone"
+    python3 bench/gen_tld_zone.py "$origin" "$size" "$zone.tmp"
+    mv "$zone.tmp" "$zone"
+  fi
+  rm -f "$out/$case".*.time "$out/$case".*.verdict "$out/$case".*.signed \
+    "$out/$case".*.keystored
+  rm -rf "$out/$case.ours-state"
+  local ours_flags=()
+  [ "$mode" = nsec3 ] && ours_flags=(-3 - -H 0 -A)
+  if has_tool ours; then
+    log "$case: zonekeep, self-verify on"
+    sign_ours "$case" "$zone" verify "${ours_flags[@]}"
+    log "$case: zonekeep, --no-self-verify"
+    sign_ours "$case" "$zone" noverify "${ours_flags[@]}"
+  fi
+  if has_tool knot; then log "$case: kzonesign"; sign_knot "$case" "$zone" "$mode"; fi
+  if has_tool ldns; then log "$case: ldns-signzone"; sign_ldns "$case" "$zone" "$mode"; fi
+  if has_tool bind; then log "$case: dnssec-signzone"; sign_bind "$case" "$zone" "$mode"; fi
+  if [ "$do_verify" = 1 ]; then
+    log "$case: verifying outputs (two at a time, not timed)"
+    local running=0
+    for tool in ours-verify ours-noverify knot ldns bind; do
+      [ -f "$out/$case.$tool.signed" ] || continue
+      verify_one "$case" "$tool" "$size" &
+      running=$((running + 1))
+      if [ "$running" -ge "$cores" ]; then
+        wait -n || true
+        running=$((running - 1))
+      fi
+    done
+    wait
+  fi
+  table "$case" "$size" "$mode" | tee -a "$report"
+}
+
+{
+  echo "# bench run $stamp"
+  echo
+  echo "machine: $(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2; exit}'), $cores cores, $(free -g | awk '/Mem:/ {print $2}') GiB RAM, $(. /etc/os-release && echo "$PRETTY_NAME")"
+  echo "openssl speed ecdsap256: $sign_rate signs/s per core; inception $inception, expiration $expiration"
+} | tee "$report"
+
+IFS=, read -r -a size_list <<<"$sizes"
+IFS=, read -r -a nsec3_list <<<"$nsec3_sizes"
+for size in "${size_list[@]}"; do run_case "$size" nsec; done
+for size in "${nsec3_list[@]}"; do
+  [ -n "$size" ] && run_case "$size" nsec3
+done
+log "tables written to $report"
