@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <optional>
 #include <string_view>
 #include <thread>
 #include <unordered_set>
@@ -85,6 +86,37 @@ std::string FirstNameOf(const std::string& rdata, size_t start = 0) {
   const size_t end = SkipName(rdata, start);
   if (end == std::string::npos) return std::string();
   return rdata.substr(start, end - start);
+}
+
+constexpr int kMaxAliasHops = 16;
+
+// The name `name` is an alias for inside the zone: the target of a CNAME at
+// `name`, else the DNAME substitution (RFC 6672) of its closest ancestor that
+// owns a DNAME; nullopt when neither applies or the result would be too long.
+std::optional<std::string> NextAlias(const Zone& zone, absl::string_view name) {
+  const int at = zone.FindNode(name);
+  if (at >= 0) {
+    if (const RRset* cname = zone.nodes[at].Find(kTypeCname)) {
+      std::string target = FirstNameOf(cname->rdatas.front());
+      LowercaseName(&target);
+      return target;
+    }
+  }
+  for (size_t pos = 0; pos < name.size() && name[pos] != 0;) {
+    pos += 1 + static_cast<uint8_t>(name[pos]);
+    const absl::string_view ancestor = name.substr(pos);
+    if (!IsSubdomainOf(ancestor, zone.origin)) break;
+    const int owner = zone.FindNode(ancestor);
+    if (owner < 0) continue;
+    const RRset* dname = zone.nodes[owner].Find(kTypeDname);
+    if (dname == nullptr) continue;
+    std::string target = FirstNameOf(dname->rdatas.front());
+    LowercaseName(&target);
+    std::string synthesized = absl::StrCat(name.substr(0, pos), target);
+    if (synthesized.size() > 255) return std::nullopt;
+    return synthesized;
+  }
+  return std::nullopt;
 }
 
 absl::Status CheckZone(const Zone& zone, absl::string_view display_name,
@@ -173,21 +205,26 @@ absl::Status CheckZone(const Zone& zone, absl::string_view display_name,
   if (!zone.apex().Has(kTypeNs)) {
     return ZoneError(display_name, 0, "no NS records at the zone apex");
   }
-  // CNAME chains inside the zone must end.
-  for (size_t i = 0; i < zone.nodes.size(); ++i) {
-    const RRset* cname = zone.nodes[i].Find(kTypeCname);
-    if (cname == nullptr) continue;
-    int hops = 0;
-    const RRset* current = cname;
-    while (current != nullptr) {
-      if (++hops > 16) {
+  // Alias chains (CNAME, and DNAME substitution) inside the zone must end.
+  for (const Node& node : zone.nodes) {
+    if (node.occluded) continue;
+    const RRset* cname = node.Find(kTypeCname);
+    const RRset* dname = node.Find(kTypeDname);
+    if (cname == nullptr && dname == nullptr) continue;
+    // A DNAME's chain starts at a name below its owner.
+    std::string name =
+        cname != nullptr ? node.name : std::string("\x05probe") + node.name;
+    for (int hops = 0;; ++hops) {
+      std::optional<std::string> next = NextAlias(zone, name);
+      if (!next.has_value()) break;
+      if (hops >= kMaxAliasHops) {
         return ZoneError(
-            display_name, cname->line,
-            absl::StrCat("CNAME chain from ", NameToText(zone.nodes[i].name),
-                         " loops or is longer than 16"));
+            display_name, (cname != nullptr ? cname : dname)->line,
+            absl::StrCat(cname != nullptr ? "CNAME" : "DNAME", " chain from ",
+                         NameToText(node.name), " loops or is longer than ",
+                         kMaxAliasHops));
       }
-      const int next = zone.FindNode(FirstNameOf(current->rdatas.front()));
-      current = next < 0 ? nullptr : zone.nodes[next].Find(kTypeCname);
+      name = *std::move(next);
     }
   }
   return absl::OkStatus();

@@ -139,6 +139,11 @@ TEST(ZoneModelTest, Errors) {
   } cases[] = {
       {"a IN CNAME b\na IN A 192.0.2.1\n", "test.zone:6: CNAME at a.example."},
       {"a IN CNAME b\nb IN CNAME a\n", "loops"},
+      {"a IN DNAME b.example.\nb IN DNAME a.example.\n",
+       "DNAME chain from a.example. loops"},
+      {"x IN CNAME y.a\na IN DNAME b.example.\nb IN DNAME a.example.\n",
+       "loops"},
+      {"x IN CNAME x.d\nd IN DNAME example.\n", "CNAME chain from x.example."},
       {"sub IN SOA ns1 h 1 2 3 4 5\n", "not at the zone apex"},
       {"d IN DNAME d.d.example.\n", "own subtree"},
       {"d IN DNAME other.\nx.d IN A 192.0.2.1\n", "below the DNAME"},

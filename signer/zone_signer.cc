@@ -1,7 +1,5 @@
 #include "signer/zone_signer.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <atomic>
 #include <ctime>
@@ -9,6 +7,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "keystore/crypto/dnskey.h"
 #include "signer/denial_chain.h"
 #include "signer/key_set.h"
 #include "signer/nsec3_hash.h"
@@ -57,25 +56,14 @@ absl::Status CheckOptions(const SignOptions& o, int64_t inception,
   return absl::OkStatus();
 }
 
-std::string Sha256(absl::string_view a, absl::string_view b) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(),
-                                                              &EVP_MD_CTX_free);
-  EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
-  EVP_DigestUpdate(ctx.get(), a.data(), a.size());
-  EVP_DigestUpdate(ctx.get(), b.data(), b.size());
-  EVP_DigestFinal_ex(ctx.get(), digest, &length);
-  return std::string(reinterpret_cast<const char*>(digest), length);
-}
-
 void SortUnique(std::vector<std::string>* v) {
   std::sort(v->begin(), v->end());
   v->erase(std::unique(v->begin(), v->end()), v->end());
 }
 
 // DNSKEY (all keys) and, if asked, CDS + CDNSKEY for the KSKs at the apex.
-void AddKeyRRsets(Zone* zone, const KeySet& keys, const SignOptions& options) {
+absl::Status AddKeyRRsets(Zone* zone, const KeySet& keys,
+                          const SignOptions& options) {
   const uint32_t ttl = options.dnskey_ttl.value_or(zone->soa_ttl);
   RRset dnskey;
   dnskey.type = kTypeDnskey;
@@ -86,7 +74,7 @@ void AddKeyRRsets(Zone* zone, const KeySet& keys, const SignOptions& options) {
   }
   SortUnique(&dnskey.rdatas);
   InsertRRset(&zone->apex(), std::move(dnskey));
-  if (!options.add_cds) return;
+  if (!options.add_cds) return absl::OkStatus();
   RRset cds, cdnskey;
   cds.type = kTypeCds;
   cdnskey.type = kTypeCdnskey;
@@ -96,8 +84,11 @@ void AddKeyRRsets(Zone* zone, const KeySet& keys, const SignOptions& options) {
     std::string ds;
     AppendU16(key->key_tag, &ds);
     ds.push_back(static_cast<char>(key->algorithm));
-    ds.push_back(2);  // SHA-256
-    ds.append(Sha256(zone->origin, rdata));
+    ds.push_back(static_cast<char>(DigestType::kSha256));
+    absl::StatusOr<std::vector<uint8_t>> digest = ComputeDsDigest(
+        NameToText(zone->origin), key->dnskey_rdata, DigestType::kSha256);
+    if (!digest.ok()) return digest.status();
+    ds.append(digest->begin(), digest->end());
     cds.rdatas.push_back(std::move(ds));
     cdnskey.rdatas.push_back(rdata);
   }
@@ -105,6 +96,7 @@ void AddKeyRRsets(Zone* zone, const KeySet& keys, const SignOptions& options) {
   SortUnique(&cdnskey.rdatas);
   InsertRRset(&zone->apex(), std::move(cds));
   InsertRRset(&zone->apex(), std::move(cdnskey));
+  return absl::OkStatus();
 }
 
 bool IsKeyType(uint16_t type) {
@@ -155,7 +147,9 @@ absl::StatusOr<SignReport> SignZone(absl::string_view zone_text,
   report.serial = NextSerial(*serial, options.serial_mode, now);
   if (absl::Status s = SetSoaSerial(report.serial, &soa); !s.ok()) return s;
 
-  AddKeyRRsets(&zone, *key_set, options);
+  if (absl::Status s = AddKeyRRsets(&zone, *key_set, options); !s.ok()) {
+    return s;
+  }
   for (const Node& node : zone.nodes) {
     if (!node.ent) ++report.names;
   }
