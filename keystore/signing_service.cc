@@ -1,7 +1,5 @@
 #include "keystore/signing_service.h"
 
-#include <algorithm>
-
 #include "absl/strings/str_cat.h"
 #include "keystore/grpc_status.h"
 #include "keystore/zone_signing.h"
@@ -40,20 +38,28 @@ grpc::Status SigningService::SignZone(
     }
     zone_text += request.zone_chunk();
   }
-  absl::StatusOr<SignedZone> signed_zone =
-      SignZoneWithKeyStore(keys_, identity, options, zone_text);
-  if (!signed_zone.ok()) return ToGrpcStatus(signed_zone.status());
-
+  // Chunks go out as the engine writes them (after its self-verify).
   v1::SignZoneResponse response;
-  for (size_t at = 0; at < signed_zone->text.size(); at += kChunkBytes) {
-    const size_t n = std::min(kChunkBytes, signed_zone->text.size() - at);
-    response.set_signed_chunk(signed_zone->text.data() + at, n);
+  std::string pending;
+  auto send_pending = [&]() -> absl::Status {
+    response.set_signed_chunk(pending);
+    pending.clear();
     if (!stream->Write(response)) {
-      return grpc::Status(grpc::StatusCode::CANCELLED,
-                          "SignZone: client went away");
+      return absl::CancelledError("SignZone: client went away");
     }
+    return absl::OkStatus();
+  };
+  auto sink = [&](absl::string_view piece) -> absl::Status {
+    pending.append(piece.data(), piece.size());
+    return pending.size() >= kChunkBytes ? send_pending() : absl::OkStatus();
+  };
+  absl::StatusOr<v1::SignSummary> summary =
+      SignZoneWithKeyStore(keys_, identity, options, zone_text, sink);
+  if (!summary.ok()) return ToGrpcStatus(summary.status());
+  if (!pending.empty()) {
+    if (absl::Status s = send_pending(); !s.ok()) return ToGrpcStatus(s);
   }
-  *response.mutable_summary() = signed_zone->summary;
+  *response.mutable_summary() = *std::move(summary);
   stream->Write(response);
   return grpc::Status::OK;
 }

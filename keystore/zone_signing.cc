@@ -57,10 +57,10 @@ absl::StatusOr<signer::SignOptions> ToEngineOptions(const v1::SignOptions& in) {
 
 }  // namespace
 
-absl::StatusOr<SignedZone> SignZoneWithKeyStore(KeyManager* keys,
-                                                const std::string& identity,
-                                                const v1::SignOptions& options,
-                                                const std::string& zone_text) {
+absl::StatusOr<v1::SignSummary> SignZoneWithKeyStore(
+    KeyManager* keys, const std::string& identity,
+    const v1::SignOptions& options, const std::string& zone_text,
+    const SignedZoneSink& sink) {
   std::string tags_text;
   auto fail = [&](absl::Status status) {
     // The call has failed already; a failing audit write cannot add to that.
@@ -78,12 +78,11 @@ absl::StatusOr<SignedZone> SignZoneWithKeyStore(KeyManager* keys,
   std::sort(key_tags.begin(), key_tags.end());
   tags_text = absl::StrJoin(key_tags, ",");
 
-  SignedZone result;
   const std::string display_name = options.display_name().empty()
                                        ? options.origin()
                                        : options.display_name();
   absl::StatusOr<signer::SignReport> report = signer::SignZone(
-      zone_text, display_name, *zone_keys, *engine_options, &result.text);
+      zone_text, display_name, *zone_keys, *engine_options, sink);
   if (!report.ok()) return fail(report.status());
 
   // The key set is now out in a signed zone: that starts the stage-2 wait.
@@ -93,13 +92,14 @@ absl::StatusOr<SignedZone> SignZoneWithKeyStore(KeyManager* keys,
       !s.ok()) {
     return fail(s);
   }
-  result.summary.set_records_in(report->records_in);
-  result.summary.set_records_out(report->records_out);
-  result.summary.set_signatures(report->signatures);
-  result.summary.set_earliest_expiration_unix(report->earliest_expiration);
-  result.summary.set_max_ttl(report->max_ttl);
-  result.summary.set_self_verified(report->verified);
-  return result;
+  v1::SignSummary summary;
+  summary.set_records_in(report->records_in);
+  summary.set_records_out(report->records_out);
+  summary.set_signatures(report->signatures);
+  summary.set_earliest_expiration_unix(report->earliest_expiration);
+  summary.set_max_ttl(report->max_ttl);
+  summary.set_self_verified(report->verified);
+  return summary;
 }
 
 }  // namespace zonekeep

@@ -4,28 +4,33 @@
 // the signer engine (self-verify on unless the options switch it off), records
 // the signing (key set, max TTL) for the rollover waits, and audits the call
 // with the caller's identity. The client never learns which keys are active
-// beyond what the signed zone itself shows. A zone that fails is never
-// returned. Thread-safety: safe from many threads (each call is independent).
+// beyond what the signed zone itself shows.
+// The signed zone goes to `sink` in pieces, in order, and only once it has
+// passed self-verify (unless that is switched off): a zone that fails is never
+// handed out, and keystored never holds a second copy of it. A sink error ends
+// the call with that error, and the signing is then not recorded for the
+// rollover waits.
+// Thread-safety: safe from many threads (each call is independent).
 #ifndef ZONEKEEP_KEYSTORE_ZONE_SIGNING_H_
 #define ZONEKEEP_KEYSTORE_ZONE_SIGNING_H_
 
+#include <functional>
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "keystore/key_manager.h"
 #include "proto/keystore.pb.h"
 
 namespace zonekeep {
 
-struct SignedZone {
-  std::string text;  // master file, canonical order
-  v1::SignSummary summary;
-};
+// Receives the signed master file (canonical order) in pieces.
+using SignedZoneSink = std::function<absl::Status(absl::string_view)>;
 
-absl::StatusOr<SignedZone> SignZoneWithKeyStore(KeyManager* keys,
-                                                const std::string& identity,
-                                                const v1::SignOptions& options,
-                                                const std::string& zone_text);
+absl::StatusOr<v1::SignSummary> SignZoneWithKeyStore(
+    KeyManager* keys, const std::string& identity,
+    const v1::SignOptions& options, const std::string& zone_text,
+    const SignedZoneSink& sink);
 
 }  // namespace zonekeep
 
