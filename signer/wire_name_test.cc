@@ -72,15 +72,13 @@ TEST(WireNameTest, CanonicalKeyOrderMatchesCompareCanonical) {
                                     W("a.example.org."),
                                     W("."),
                                     W("a.")};
-  for (const char* raw :
-       {"\001\000", "\001\001", "\002\000\001", "\001\002", "\002\001\000"}) {
-    // Labels holding octets 0, 1 and 2, which the key escapes.
-    std::string name;
-    for (const char* p = raw; *p != 0; p += 4) {
-      name.push_back(static_cast<char>((p[1] - '0') * 100 + (p[2] - '0') * 10 +
-                                       (p[3] - '0')));
-    }
-    names.push_back(name + W("example."));
+  // Labels holding octets 0, 1 and 2, which the key escapes.
+  const std::string labels_with_escapes[] = {
+      std::string("\x01\x00", 2), std::string("\x01\x01", 2),
+      std::string("\x02\x00\x01", 3), std::string("\x01\x02", 2),
+      std::string("\x02\x01\x00", 3)};
+  for (const std::string& label : labels_with_escapes) {
+    names.push_back(label + W("example."));
   }
   for (const std::string& a : names) {
     std::string ka;
