@@ -2,11 +2,17 @@
 
 #include <ldns/ldns.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 
+#include <atomic>
 #include <memory>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "signer/parallel.h"
 #include "signer/wire_name.h"
+#include "signer/zone_chunker.h"
 
 namespace zonekeep {
 namespace signer {
@@ -36,51 +42,97 @@ absl::Status LineError(absl::string_view display_name, int line,
       absl::StrCat(display_name, ":", line, ": ", reason));
 }
 
-}  // namespace
+// The ldns reader state that carries from one record to the next: the
+// $ORIGIN and previous owner (rdfs ldns replaces in place; owned here), $TTL
+// and the line count.
+struct ReaderState {
+  ReaderState(const ldns_rdf* origin, int lines_before)
+      : origin(origin == nullptr ? nullptr : ldns_rdf_clone(origin)),
+        prev(origin == nullptr ? nullptr : ldns_rdf_clone(origin)),
+        line(lines_before) {}
+  ~ReaderState() {
+    ldns_rdf_deep_free(origin);
+    ldns_rdf_deep_free(prev);
+  }
+  ReaderState(const ReaderState&) = delete;
+  ReaderState& operator=(const ReaderState&) = delete;
 
-absl::StatusOr<ParsedZone> ParseZoneText(absl::string_view text,
-                                         absl::string_view display_name,
-                                         absl::string_view origin,
-                                         const ParseOptions& options) {
-  ParsedZone zone;
-  // ldns holds the current $ORIGIN and previous owner as rdfs it replaces in
-  // place; we own whatever they point at when parsing ends.
-  ldns_rdf* origin_rdf = nullptr;
-  ldns_rdf* prev_rdf = nullptr;
-  if (!origin.empty()) {
-    std::string absolute(origin);
-    if (absolute.back() != '.') absolute.push_back('.');
-    origin_rdf = ldns_dname_new_frm_str(absolute.c_str());
-    if (origin_rdf == nullptr) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("invalid zone origin '", origin, "'"));
-    }
-    ldns_dname2canonical(origin_rdf);
-    zone.origin = RdfWire(origin_rdf);
-    prev_rdf = ldns_rdf_clone(origin_rdf);
-  }
-  if (text.empty()) {
-    ldns_rdf_deep_free(origin_rdf);
-    ldns_rdf_deep_free(prev_rdf);
-    return absl::InvalidArgumentError(
-        absl::StrCat(display_name, ": empty zone (no SOA record)"));
-  }
+  ldns_rdf* origin;
+  ldns_rdf* prev;
+  uint32_t default_ttl = 3600;
+  int line;
+};
+
+// Records of one piece of the text, checked except for zone membership (the
+// zone origin may come from the first record, in another piece), and the
+// first error in it.
+struct SpanResult {
+  std::vector<Record> records;
+  size_t dnssec_records_dropped = 0;
+  absl::Status status;
+};
+
+// fmemopen over `range`, read with getc by one thread only, so without the
+// stream lock glibc takes once the process has threads.
+std::unique_ptr<FILE, FileCloser> OpenText(absl::string_view range) {
   std::unique_ptr<FILE, FileCloser> fp(
-      fmemopen(const_cast<char*>(text.data()), text.size(), "r"));
+      fmemopen(const_cast<char*>(range.data()), range.size(), "r"));
+  if (fp != nullptr) __fsetlocking(fp.get(), FSETLOCKING_BYCALLER);
+  return fp;
+}
+
+// Reads a $ORIGIN or $TTL directive into `state`. Errors are ignored: the
+// piece holding the directive reports them, and it comes first.
+void ReplayDirective(absl::string_view text, TextRange directive,
+                     ReaderState* state) {
+  if (directive.empty()) return;
+  std::unique_ptr<FILE, FileCloser> fp =
+      OpenText(text.substr(directive.begin, directive.end - directive.begin));
+  if (fp == nullptr) return;
+  ldns_rr* raw = nullptr;
+  int line = 0;
+  ldns_rr_new_frm_fp_l(&raw, fp.get(), &state->default_ttl, &state->origin,
+                       &state->prev, &line);
+  ldns_rr_free(raw);
+}
+
+// True when `text` holds nothing but blanks, line breaks and ';' comments.
+bool OnlyBlanksAndComments(absl::string_view text) {
+  bool in_comment = false;
+  for (const char c : text) {
+    if (in_comment) {
+      in_comment = c != '\n';
+    } else if (c == ';') {
+      in_comment = true;
+    } else if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Parses `span` (all of the text when `ends_input`, else a piece that ends
+// where another one starts) from `state` until its end or first error.
+SpanResult ParseSpan(absl::string_view span, bool ends_input,
+                     absl::string_view display_name,
+                     const ParseOptions& options, ReaderState* state) {
+  SpanResult result;
+  std::unique_ptr<FILE, FileCloser> fp = OpenText(span);
   std::unique_ptr<ldns_buffer, BufferFree> buffer(ldns_buffer_new(512));
   if (fp == nullptr || buffer == nullptr) {
-    ldns_rdf_deep_free(origin_rdf);
-    ldns_rdf_deep_free(prev_rdf);
-    return absl::ResourceExhaustedError("cannot open zone text buffer");
+    result.status =
+        absl::ResourceExhaustedError("cannot open zone text buffer");
+    return result;
   }
-  uint32_t default_ttl = 3600;
-  int line = 0;
-  absl::Status status;
+  int& line = state->line;
+  absl::Status& status = result.status;
   while (status.ok()) {
     // Skip to the next record; ldns reports EOF through feof.
+    const long record_start = ftell(fp.get());
     ldns_rr* raw = nullptr;
-    const ldns_status s = ldns_rr_new_frm_fp_l(&raw, fp.get(), &default_ttl,
-                                               &origin_rdf, &prev_rdf, &line);
+    const ldns_status s =
+        ldns_rr_new_frm_fp_l(&raw, fp.get(), &state->default_ttl,
+                             &state->origin, &state->prev, &line);
     std::unique_ptr<ldns_rr, RrFree> rr(raw);
     if (s == LDNS_STATUS_SYNTAX_EMPTY || s == LDNS_STATUS_SYNTAX_TTL ||
         s == LDNS_STATUS_SYNTAX_ORIGIN) {
@@ -94,10 +146,20 @@ absl::StatusOr<ParsedZone> ParseZoneText(absl::string_view text,
       break;
     }
     if (s != LDNS_STATUS_OK) {
-      if (feof(fp.get()) && s == LDNS_STATUS_SYNTAX_ERR && rr == nullptr) {
-        break;  // trailing whitespace or comment at end of input
+      // ldns reports blanks or a comment after the last record as a syntax
+      // error at end of input: forgive exactly that, nothing else. A piece's
+      // end is not the input's, so there this is always a real error.
+      if (ends_input && feof(fp.get()) && s == LDNS_STATUS_SYNTAX_ERR &&
+          rr == nullptr && record_start >= 0 &&
+          OnlyBlanksAndComments(span.substr(record_start))) {
+        break;
       }
-      status = LineError(display_name, line, ldns_get_errorstr_by_id(s));
+      // ldns counts the newlines it consumed: a last line without one is
+      // one further on than that count.
+      const bool unterminated_last_line =
+          feof(fp.get()) && !span.empty() && span.back() != '\n';
+      status = LineError(display_name, line + (unterminated_last_line ? 1 : 0),
+                         ldns_get_errorstr_by_id(s));
       break;
     }
     if (ldns_rr_get_class(rr.get()) != LDNS_RR_CLASS_IN) {
@@ -107,28 +169,12 @@ absl::StatusOr<ParsedZone> ParseZoneText(absl::string_view text,
     Record rec;
     rec.type = static_cast<uint16_t>(ldns_rr_get_type(rr.get()));
     if (!options.keep_dnssec && IsSignerOwnedType(rec.type)) {
-      ++zone.dnssec_records_dropped;
+      ++result.dnssec_records_dropped;
       if (feof(fp.get())) break;
       continue;
     }
     ldns_rr2canonical(rr.get());
     rec.owner = RdfWire(ldns_rr_owner(rr.get()));
-    if (zone.origin.empty()) {
-      if (rec.type != kTypeSoa) {
-        status = LineError(display_name, line,
-                           "no origin given and the first record is not "
-                           "the SOA");
-        break;
-      }
-      zone.origin = rec.owner;
-    }
-    if (!IsSubdomainOf(rec.owner, zone.origin)) {
-      status = LineError(
-          display_name, line,
-          absl::StrCat("owner ", NameToText(rec.owner), " is outside the zone ",
-                       NameToText(zone.origin)));
-      break;
-    }
     rec.ttl = ldns_rr_ttl(rr.get());
     rec.line = line;
     ldns_buffer_clear(buffer.get());
@@ -143,12 +189,94 @@ absl::StatusOr<ParsedZone> ParseZoneText(absl::string_view text,
       status = LineError(display_name, line, "RDATA longer than 65535 octets");
       break;
     }
-    zone.records.push_back(std::move(rec));
+    result.records.push_back(std::move(rec));
     if (feof(fp.get())) break;
   }
-  ldns_rdf_deep_free(origin_rdf);
-  ldns_rdf_deep_free(prev_rdf);
-  if (!status.ok()) return status;
+  return result;
+}
+
+// Moves a piece's records into `zone` in order, checking that they lie in the
+// zone (taking the origin from the first record when none was given), then
+// returns the piece's own error: whichever comes first in the file.
+absl::Status AppendSpan(SpanResult&& span, absl::string_view display_name,
+                        ParsedZone* zone) {
+  for (Record& rec : span.records) {
+    if (zone->origin.empty()) {
+      if (rec.type != kTypeSoa) {
+        return LineError(display_name, rec.line,
+                         "no origin given and the first record is not "
+                         "the SOA");
+      }
+      zone->origin = rec.owner;
+    }
+    if (!IsSubdomainOf(rec.owner, zone->origin)) {
+      return LineError(
+          display_name, rec.line,
+          absl::StrCat("owner ", NameToText(rec.owner), " is outside the zone ",
+                       NameToText(zone->origin)));
+    }
+    zone->records.push_back(std::move(rec));
+  }
+  zone->dnssec_records_dropped += span.dnssec_records_dropped;
+  return span.status;
+}
+
+}  // namespace
+
+absl::StatusOr<ParsedZone> ParseZoneText(absl::string_view text,
+                                         absl::string_view display_name,
+                                         absl::string_view origin,
+                                         const ParseOptions& options) {
+  ParsedZone zone;
+  std::unique_ptr<ldns_rdf, RdfFree> origin_rdf;
+  if (!origin.empty()) {
+    std::string absolute(origin);
+    if (absolute.back() != '.') absolute.push_back('.');
+    origin_rdf.reset(ldns_dname_new_frm_str(absolute.c_str()));
+    if (origin_rdf == nullptr) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("invalid zone origin '", origin, "'"));
+    }
+    ldns_dname2canonical(origin_rdf.get());
+    zone.origin = RdfWire(origin_rdf.get());
+  }
+  if (text.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(display_name, ": empty zone (no SOA record)"));
+  }
+  const int threads =
+      options.threads == 1 ? 1 : ResolveThreads(options.threads);
+  std::vector<ZoneChunk> chunks;
+  if (threads > 1 && text.size() >= options.parallel_min_bytes) {
+    // A few pieces per thread even out records of different cost.
+    chunks = SplitZoneText(text, static_cast<size_t>(threads) * 4);
+  } else {
+    chunks.emplace_back();
+    chunks.back().text = {0, text.size()};
+  }
+  std::vector<SpanResult> spans(chunks.size());
+  auto parse_chunk = [&](size_t i) {
+    const ZoneChunk& chunk = chunks[i];
+    ReaderState state(origin_rdf.get(), chunk.lines_before);
+    ReplayDirective(text, chunk.origin_directive, &state);
+    ReplayDirective(text, chunk.ttl_directive, &state);
+    spans[i] = ParseSpan(
+        text.substr(chunk.text.begin, chunk.text.end - chunk.text.begin),
+        i + 1 == chunks.size(), display_name, options, &state);
+  };
+  if (chunks.size() == 1) {
+    parse_chunk(0);
+  } else {
+    const std::atomic<bool> never_stop{false};
+    ParallelFor(chunks.size(), threads, 1, never_stop, parse_chunk);
+  }
+  size_t total = 0;
+  for (const SpanResult& span : spans) total += span.records.size();
+  zone.records.reserve(total);
+  for (SpanResult& span : spans) {
+    absl::Status status = AppendSpan(std::move(span), display_name, &zone);
+    if (!status.ok()) return status;
+  }
   if (zone.origin.empty()) {
     return absl::InvalidArgumentError(
         absl::StrCat(display_name, ": empty zone (no SOA record)"));

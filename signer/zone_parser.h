@@ -4,6 +4,9 @@
 // RFC 3597 "\#" unknown types. Refuses $INCLUDE (input may come from the
 // network), classes other than IN, and owners outside the origin. The first
 // error stops parsing and is reported as "display_name:line: reason".
+// Large texts are split at safe record boundaries (signer/zone_chunker.h) and
+// the pieces parsed on several threads; records, line numbers and the first
+// error in file order are the same as reading the text in one piece.
 // Thread-safety: pure function; ldns parsing holds no global state.
 #ifndef ZONEKEEP_SIGNER_ZONE_PARSER_H_
 #define ZONEKEEP_SIGNER_ZONE_PARSER_H_
@@ -23,6 +26,10 @@ struct ParseOptions {
   // Keep RRSIG/NSEC/NSEC3/NSEC3PARAM/DNSKEY/CDS/CDNSKEY (the verifier wants
   // them); by default they are dropped and counted.
   bool keep_dnssec = false;
+  // Threads for parsing: 0 means one per core, 1 reads the text in one piece.
+  int threads = 0;
+  // Texts shorter than this are read in one piece whatever `threads` says.
+  size_t parallel_min_bytes = size_t{1} << 20;
 };
 
 struct ParsedZone {
