@@ -58,18 +58,35 @@ v1::Key ToProtoKey(const KeyView& key) {
   return out;
 }
 
-absl::StatusOr<std::string> AdminService::Admin(
-    grpc::ServerContext* context) const {
+absl::StatusOr<std::string> AdminService::Admin(grpc::ServerContext* context,
+                                                absl::string_view command) {
   std::string identity = identity_(context);
   absl::Status allowed = policy_->CheckAdmin(identity);
-  if (!allowed.ok()) return allowed;
+  if (!allowed.ok()) {
+    // A refused caller is worth a row too: someone tried.
+    keys_->RecordAudit(identity, std::string(command), "", "", allowed)
+        .IgnoreError();
+    return allowed;
+  }
   return identity;
+}
+
+void AdminService::AuditRead(const std::string& identity,
+                             absl::string_view command, const std::string& zone,
+                             const grpc::Status& result) {
+  const absl::Status status =
+      result.ok()
+          ? absl::OkStatus()
+          : absl::Status(static_cast<absl::StatusCode>(result.error_code()),
+                         result.error_message());
+  keys_->RecordAudit(identity, std::string(command), zone, "", status)
+      .IgnoreError();
 }
 
 grpc::Status AdminService::CreateKeys(grpc::ServerContext* context,
                                       const v1::CreateKeysRequest* request,
                                       v1::KeyList* response) {
-  absl::StatusOr<std::string> identity = Admin(context);
+  absl::StatusOr<std::string> identity = Admin(context, "create");
   if (!identity.ok()) return ToGrpcStatus(identity.status());
   absl::StatusOr<Algorithm> algorithm = AlgorithmOf(request->algorithm());
   if (!algorithm.ok()) return ToGrpcStatus(algorithm.status());
@@ -98,7 +115,7 @@ grpc::Status AdminService::CreateKeys(grpc::ServerContext* context,
 grpc::Status AdminService::DeleteKey(grpc::ServerContext* context,
                                      const v1::KeyRef* request,
                                      v1::KeyList* response) {
-  absl::StatusOr<std::string> identity = Admin(context);
+  absl::StatusOr<std::string> identity = Admin(context, "delete_id");
   if (!identity.ok()) return ToGrpcStatus(identity.status());
   absl::StatusOr<KeyId> key = KeyIdOf(*request);
   if (!key.ok()) return ToGrpcStatus(key.status());
@@ -110,7 +127,7 @@ grpc::Status AdminService::DeleteKey(grpc::ServerContext* context,
 grpc::Status AdminService::DeleteZone(grpc::ServerContext* context,
                                       const v1::ZoneRef* request,
                                       v1::KeyList* response) {
-  absl::StatusOr<std::string> identity = Admin(context);
+  absl::StatusOr<std::string> identity = Admin(context, "delete_name");
   if (!identity.ok()) return ToGrpcStatus(identity.status());
   return Respond(keys_->DeleteZone(*identity, request->zone()), response);
 }
@@ -118,7 +135,7 @@ grpc::Status AdminService::DeleteZone(grpc::ServerContext* context,
 grpc::Status AdminService::UndeleteKey(grpc::ServerContext* context,
                                        const v1::KeyRef* request,
                                        v1::KeyList* response) {
-  absl::StatusOr<std::string> identity = Admin(context);
+  absl::StatusOr<std::string> identity = Admin(context, "undelete");
   if (!identity.ok()) return ToGrpcStatus(identity.status());
   absl::StatusOr<KeyId> key = KeyIdOf(*request);
   if (!key.ok()) return ToGrpcStatus(key.status());
@@ -132,16 +149,20 @@ grpc::Status AdminService::UndeleteKey(grpc::ServerContext* context,
 grpc::Status AdminService::ListKeys(grpc::ServerContext* context,
                                     const v1::ListKeysRequest* request,
                                     v1::KeyList* response) {
-  absl::StatusOr<std::string> identity = Admin(context);
+  absl::StatusOr<std::string> identity = Admin(context, "list");
   if (!identity.ok()) return ToGrpcStatus(identity.status());
-  return Respond(keys_->ListKeys(request->zone(), request->include_deleted()),
-                 response);
+  const grpc::Status result = [&]() -> grpc::Status {
+    return Respond(keys_->ListKeys(request->zone(), request->include_deleted()),
+                   response);
+  }();
+  AuditRead(*identity, "list", request->zone(), result);
+  return result;
 }
 
 grpc::Status AdminService::Rollover(grpc::ServerContext* context,
                                     const v1::RolloverRequest* request,
                                     v1::KeyList* response) {
-  absl::StatusOr<std::string> identity = Admin(context);
+  absl::StatusOr<std::string> identity = Admin(context, "rollover");
   if (!identity.ok()) return ToGrpcStatus(identity.status());
   absl::StatusOr<Algorithm> algorithm = AlgorithmOf(request->algorithm());
   if (!algorithm.ok()) return ToGrpcStatus(algorithm.status());
@@ -171,55 +192,63 @@ grpc::Status AdminService::Rollover(grpc::ServerContext* context,
 grpc::Status AdminService::ParentData(grpc::ServerContext* context,
                                       const v1::ParentDataRequest* request,
                                       v1::RecordText* response) {
-  absl::StatusOr<std::string> identity = Admin(context);
+  absl::StatusOr<std::string> identity = Admin(context, "parentdata");
   if (!identity.ok()) return ToGrpcStatus(identity.status());
-  absl::StatusOr<std::vector<KeyView>> keys =
-      keys_->ListKeys(request->zone(), false);
-  if (!keys.ok()) return ToGrpcStatus(keys.status());
-  if (keys->empty()) {
-    return grpc::Status(grpc::StatusCode::NOT_FOUND,
-                        absl::StrCat("no keys for ", request->zone()));
-  }
-  DigestType digest = DigestType::kSha256;
-  if (request->digest_type() != 0) {
-    absl::StatusOr<DigestType> parsed =
-        ParseDigestType(absl::StrCat(request->digest_type()));
-    if (!parsed.ok()) return ToGrpcStatus(parsed.status());
-    digest = *parsed;
-  }
-  absl::StatusOr<std::string> text = FormatParentData(
-      keys->front().zone, *keys,
-      request->kind() == v1::ParentDataRequest::DS ? ParentDataKind::kDs
-                                                   : ParentDataKind::kDnskey,
-      digest);
-  if (!text.ok()) return ToGrpcStatus(text.status());
-  response->set_text(*text);
-  return grpc::Status::OK;
+  const grpc::Status result = [&]() -> grpc::Status {
+    absl::StatusOr<std::vector<KeyView>> keys =
+        keys_->ListKeys(request->zone(), false);
+    if (!keys.ok()) return ToGrpcStatus(keys.status());
+    if (keys->empty()) {
+      return grpc::Status(grpc::StatusCode::NOT_FOUND,
+                          absl::StrCat("no keys for ", request->zone()));
+    }
+    DigestType digest = DigestType::kSha256;
+    if (request->digest_type() != 0) {
+      absl::StatusOr<DigestType> parsed =
+          ParseDigestType(absl::StrCat(request->digest_type()));
+      if (!parsed.ok()) return ToGrpcStatus(parsed.status());
+      digest = *parsed;
+    }
+    absl::StatusOr<std::string> text = FormatParentData(
+        keys->front().zone, *keys,
+        request->kind() == v1::ParentDataRequest::DS ? ParentDataKind::kDs
+                                                     : ParentDataKind::kDnskey,
+        digest);
+    if (!text.ok()) return ToGrpcStatus(text.status());
+    response->set_text(*text);
+    return grpc::Status::OK;
+  }();
+  AuditRead(*identity, "parentdata", request->zone(), result);
+  return result;
 }
 
 grpc::Status AdminService::ShowKeys(grpc::ServerContext* context,
                                     const v1::ShowKeysRequest* request,
                                     v1::RecordText* response) {
-  absl::StatusOr<std::string> identity = Admin(context);
+  absl::StatusOr<std::string> identity = Admin(context, "showkeys");
   if (!identity.ok()) return ToGrpcStatus(identity.status());
-  absl::StatusOr<std::vector<KeyView>> keys =
-      keys_->ListKeys(request->zone(), false);
-  if (!keys.ok()) return ToGrpcStatus(keys.status());
-  if (keys->empty()) {
-    return grpc::Status(grpc::StatusCode::NOT_FOUND,
-                        absl::StrCat("no keys for ", request->zone()));
-  }
-  absl::StatusOr<std::string> text =
-      FormatShowKeys(keys->front().zone, *keys, request->ds());
-  if (!text.ok()) return ToGrpcStatus(text.status());
-  response->set_text(*text);
-  return grpc::Status::OK;
+  const grpc::Status result = [&]() -> grpc::Status {
+    absl::StatusOr<std::vector<KeyView>> keys =
+        keys_->ListKeys(request->zone(), false);
+    if (!keys.ok()) return ToGrpcStatus(keys.status());
+    if (keys->empty()) {
+      return grpc::Status(grpc::StatusCode::NOT_FOUND,
+                          absl::StrCat("no keys for ", request->zone()));
+    }
+    absl::StatusOr<std::string> text =
+        FormatShowKeys(keys->front().zone, *keys, request->ds());
+    if (!text.ok()) return ToGrpcStatus(text.status());
+    response->set_text(*text);
+    return grpc::Status::OK;
+  }();
+  AuditRead(*identity, "showkeys", request->zone(), result);
+  return result;
 }
 
 grpc::Status AdminService::ImportKey(grpc::ServerContext* context,
                                      const v1::ImportKeyRequest* request,
                                      v1::KeyList* response) {
-  absl::StatusOr<std::string> identity = Admin(context);
+  absl::StatusOr<std::string> identity = Admin(context, "import");
   if (!identity.ok()) return ToGrpcStatus(identity.status());
   const KeyState state =
       request->state() == v1::ACTIVE ? KeyState::kActive : KeyState::kPublished;
@@ -233,22 +262,26 @@ grpc::Status AdminService::ImportKey(grpc::ServerContext* context,
 grpc::Status AdminService::Audit(grpc::ServerContext* context,
                                  const v1::AuditRequest* request,
                                  v1::AuditLog* response) {
-  absl::StatusOr<std::string> identity = Admin(context);
+  absl::StatusOr<std::string> identity = Admin(context, "audit");
   if (!identity.ok()) return ToGrpcStatus(identity.status());
-  const int limit = request->limit() == 0 ? 100 : request->limit();
-  absl::StatusOr<std::vector<AuditEntry>> entries =
-      keys_->Audit(request->zone(), limit);
-  if (!entries.ok()) return ToGrpcStatus(entries.status());
-  for (const AuditEntry& entry : *entries) {
-    v1::AuditRecord* record = response->add_records();
-    record->set_time_unix(absl::ToUnixSeconds(entry.time));
-    record->set_identity(entry.identity);
-    record->set_command(entry.command);
-    record->set_zone(entry.zone);
-    record->set_key_tags(entry.key_tags);
-    record->set_result(entry.result);
-  }
-  return grpc::Status::OK;
+  const grpc::Status result = [&]() -> grpc::Status {
+    const int limit = request->limit() == 0 ? 100 : request->limit();
+    absl::StatusOr<std::vector<AuditEntry>> entries =
+        keys_->Audit(request->zone(), limit);
+    if (!entries.ok()) return ToGrpcStatus(entries.status());
+    for (const AuditEntry& entry : *entries) {
+      v1::AuditRecord* record = response->add_records();
+      record->set_time_unix(absl::ToUnixSeconds(entry.time));
+      record->set_identity(entry.identity);
+      record->set_command(entry.command);
+      record->set_zone(entry.zone);
+      record->set_key_tags(entry.key_tags);
+      record->set_result(entry.result);
+    }
+    return grpc::Status::OK;
+  }();
+  AuditRead(*identity, "audit", request->zone(), result);
+  return result;
 }
 
 }  // namespace zonekeep

@@ -2,6 +2,8 @@
 //
 // Each method finds the caller's identity, checks the admin role, converts the
 // request, calls the core once and translates its status with ToGrpcStatus.
+// Every call leaves an audit row: mutations through the core, reads and
+// refused callers here.
 // No key logic lives here. Nothing it returns carries private key material.
 // Thread-safety: safe for gRPC's concurrent calls (the core is thread-safe).
 #ifndef ZONEKEEP_KEYSTORE_ADMIN_SERVICE_H_
@@ -61,8 +63,13 @@ class AdminService final : public v1::KeyAdmin::Service {
                      v1::AuditLog* response) override;
 
  private:
-  // The caller's identity when it is an admin, else a PermissionDenied status.
-  absl::StatusOr<std::string> Admin(grpc::ServerContext* context) const;
+  // The caller's identity when it is an admin, else a PermissionDenied status
+  // (audited as an attempt at `command`).
+  absl::StatusOr<std::string> Admin(grpc::ServerContext* context,
+                                    absl::string_view command);
+  // Mutations are audited by the core; reads are audited here.
+  void AuditRead(const std::string& identity, absl::string_view command,
+                 const std::string& zone, const grpc::Status& result);
 
   KeyManager* const keys_;
   const AccessPolicy* const policy_;

@@ -23,6 +23,8 @@ grpc::Status SigningService::SignZone(
   }
   if (absl::Status allowed = policy_->CheckSigner(identity, options.origin());
       !allowed.ok()) {
+    keys_->RecordAudit(identity, "sign", options.origin(), "", allowed)
+        .IgnoreError();
     return ToGrpcStatus(allowed);
   }
   std::string zone_text;

@@ -210,6 +210,26 @@ TEST_F(GrpcApiTest, RolesFromTheClientsList) {
   s = SignStream({Options("example.com."), Chunk(kZone)});
   EXPECT_NE(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_FALSE(s.ok());
+
+  // The refused attempts are in the audit log: read it as an admin, from a
+  // daemon on the same state dir without the clients list.
+  ASSERT_EQ(daemon_->Stop(), 0);
+  Start();
+  v1::AuditRequest request;
+  grpc::ClientContext context;
+  v1::AuditLog log;
+  ASSERT_TRUE(admin_->Audit(&context, request, &log).ok());
+  bool create_denied = false, sign_denied = false;
+  for (const v1::AuditRecord& record : log.records()) {
+    if (record.identity() != MyIdentity()) continue;
+    create_denied |= record.command() == "create" &&
+                     record.result().find("not an admin") != std::string::npos;
+    sign_denied |= record.command() == "sign" &&
+                   record.zone() == "example.org." &&
+                   record.result().find("may not sign") != std::string::npos;
+  }
+  EXPECT_TRUE(create_denied);
+  EXPECT_TRUE(sign_denied);
 }
 
 TEST_F(GrpcApiTest, SighupDoesNotStopTheDaemon) {

@@ -134,6 +134,8 @@ TEST_F(MaintkeydbTest, ZskTwoStageRollover) {
   const passwd* me = getpwuid(getuid());
   ASSERT_NE(me, nullptr);
   EXPECT_THAT(r.out, HasSubstr(std::string(" unix:") + me->pw_name + " "));
+  // Reads are audited too (list ran above).
+  EXPECT_THAT(r.out, HasSubstr(std::string(" list ") + kZone + " - ok"));
   EXPECT_THAT(r.out, HasSubstr(std::to_string(old_active)));
 }
 
