@@ -99,6 +99,11 @@ absl::StatusOr<v1::SignSummary> SignZoneWithKeyStore(
   summary.set_earliest_expiration_unix(report->earliest_expiration);
   summary.set_max_ttl(report->max_ttl);
   summary.set_self_verified(report->verified);
+  for (const auto& [name, seconds] : report->phase_seconds) {
+    v1::PhaseTime* phase = summary.add_phases();
+    phase->set_name(name);
+    phase->set_seconds(seconds);
+  }
   return summary;
 }
 

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "keystore/crypto/dnskey.h"
 #include "signer/denial_chain.h"
 #include "signer/key_set.h"
@@ -113,6 +114,22 @@ uint32_t JitterFor(size_t index, int64_t jitter) {
   return static_cast<uint32_t>(z % static_cast<uint64_t>(jitter + 1));
 }
 
+// Appends (name, seconds since the previous mark) to the report's phases.
+class PhaseClock {
+ public:
+  explicit PhaseClock(SignReport* report) : report_(report) {}
+  void Mark(const char* phase) {
+    const absl::Time now = absl::Now();
+    report_->phase_seconds.emplace_back(phase,
+                                        absl::ToDoubleSeconds(now - last_));
+    last_ = now;
+  }
+
+ private:
+  SignReport* report_;
+  absl::Time last_ = absl::Now();
+};
+
 }  // namespace
 
 absl::StatusOr<SignReport> SignZone(absl::string_view zone_text,
@@ -131,14 +148,17 @@ absl::StatusOr<SignReport> SignZone(absl::string_view zone_text,
   if (!key_set.ok()) return key_set.status();
 
   SignReport report;
+  PhaseClock phases(&report);
   auto parsed = ParseZoneText(zone_text, display_name, options.origin);
   if (!parsed.ok()) return parsed.status();
+  phases.Mark("parse");
   report.records_in = parsed->records.size() + parsed->dnssec_records_dropped;
   report.dnssec_records_dropped = parsed->dnssec_records_dropped;
   auto built = BuildZone(std::move(parsed->origin), std::move(parsed->records),
                          display_name);
   if (!built.ok()) return built.status();
   Zone& zone = *built;
+  phases.Mark("build");
 
   // SOA serial.
   std::string& soa = zone.apex().Find(kTypeSoa)->rdatas.front();
@@ -165,6 +185,8 @@ absl::StatusOr<SignReport> SignZone(absl::string_view zone_text,
   } else if (absl::Status s = AddNsecChain(&zone, denial_ttl); !s.ok()) {
     return s;
   }
+
+  phases.Mark("denial");
 
   // One job per RRset to sign.
   std::vector<RRset*> jobs;
@@ -226,6 +248,7 @@ absl::StatusOr<SignReport> SignZone(absl::string_view zone_text,
     }
   });
   if (!error.ok()) return error;
+  phases.Mark("sign");
   report.rrsets_signed = jobs.size();
   report.signatures = signatures.load();
   report.records_out += report.signatures;
@@ -251,6 +274,7 @@ absl::StatusOr<SignReport> SignZone(absl::string_view zone_text,
     }
     report.earliest_expiration = verified->earliest_expiration;
     report.verified = true;
+    phases.Mark("verify");
   } else {
     uint32_t earliest = UINT32_MAX;
     for (size_t i = 0; i < jobs.size(); ++i) {
@@ -262,6 +286,7 @@ absl::StatusOr<SignReport> SignZone(absl::string_view zone_text,
   }
   if (absl::Status s = WriteZoneText(zone, sink, options.threads); !s.ok())
     return s;
+  phases.Mark("write");
   return report;
 }
 

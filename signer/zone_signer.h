@@ -29,6 +29,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -81,6 +82,9 @@ struct SignReport {
   bool verified = false;
   std::vector<uint16_t> zsk_tags;  // active ZSKs that signed
   std::vector<uint16_t> ksk_tags;  // active KSKs that signed the DNSKEY set
+  // Wall time of each step, in order: parse, build, denial, sign, verify
+  // (absent without self-verify), write. For operators and the benchmark.
+  std::vector<std::pair<std::string, double>> phase_seconds;
 };
 
 absl::StatusOr<SignReport> SignZone(absl::string_view zone_text,
