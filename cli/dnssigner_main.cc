@@ -10,7 +10,6 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -33,12 +32,23 @@ int Fail(const std::string& message) {
   return 1;
 }
 
-absl::StatusOr<std::string> ReadZoneFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot read"));
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
+// Sends the zone file in chunks as it is read, so the client never holds the
+// whole zone. False when the stream broke (the server says why on Finish).
+absl::StatusOr<bool> StreamZoneFile(
+    std::ifstream& in, const std::string& path,
+    grpc::ClientReaderWriter<v1::SignZoneRequest, v1::SignZoneResponse>*
+        stream) {
+  std::string buffer(kChunkBytes, '\0');
+  v1::SignZoneRequest request;
+  while (in) {
+    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    const size_t got = static_cast<size_t>(in.gcount());
+    if (got == 0) break;
+    request.set_zone_chunk(buffer.data(), got);
+    if (!stream->Write(request)) return false;
+  }
+  if (in.bad()) return absl::DataLossError(absl::StrCat(path, ": read error"));
+  return true;
 }
 
 // "12.3 s: parse 1.0 s, ... , transfer and files 0.5 s": the daemon's steps
@@ -71,8 +81,8 @@ int Run(const std::vector<std::string>& args) {
         "use --socket");
   }
   const absl::Time started = absl::Now();
-  absl::StatusOr<std::string> zone = ReadZoneFile(command->zone_file);
-  if (!zone.ok()) return Fail(std::string(zone.status().message()));
+  std::ifstream zone_in(command->zone_file, std::ios::binary);
+  if (!zone_in) return Fail(absl::StrCat(command->zone_file, ": cannot read"));
 
   const std::string socket = ResolveSocketPath(command->socket);
   absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
@@ -85,10 +95,14 @@ int Run(const std::vector<std::string>& args) {
   auto stream = stub->SignZone(&context);
   v1::SignZoneRequest request;
   *request.mutable_options() = command->options;
-  bool sent = stream->Write(request);
-  for (size_t at = 0; sent && at < zone->size(); at += kChunkBytes) {
-    request.set_zone_chunk(zone->substr(at, kChunkBytes));
-    sent = stream->Write(request);
+  if (stream->Write(request)) {
+    absl::StatusOr<bool> sent =
+        StreamZoneFile(zone_in, command->zone_file, stream.get());
+    if (!sent.ok()) {
+      context.TryCancel();
+      stream->Finish();
+      return Fail(std::string(sent.status().message()));
+    }
   }
   stream->WritesDone();
 

@@ -1,5 +1,7 @@
 #include "keystore/signing_service.h"
 
+#include <utility>
+
 #include "absl/strings/str_cat.h"
 #include "keystore/grpc_status.h"
 #include "keystore/zone_signing.h"
@@ -53,14 +55,13 @@ grpc::Status SigningService::SignZone(
   };
   auto sink = [&](absl::string_view piece) -> absl::Status {
     pending.append(piece.data(), piece.size());
-    return pending.size() >= kChunkBytes ? send_pending() : absl::OkStatus();
+    const bool flush =
+        piece.empty() ? !pending.empty() : pending.size() >= kChunkBytes;
+    return flush ? send_pending() : absl::OkStatus();
   };
-  absl::StatusOr<v1::SignSummary> summary =
-      SignZoneWithKeyStore(keys_, identity, options, zone_text, sink);
+  absl::StatusOr<v1::SignSummary> summary = SignZoneWithKeyStore(
+      keys_, identity, options, std::move(zone_text), sink);
   if (!summary.ok()) return ToGrpcStatus(summary.status());
-  if (!pending.empty()) {
-    if (absl::Status s = send_pending(); !s.ok()) return ToGrpcStatus(s);
-  }
   *response.mutable_summary() = *std::move(summary);
   stream->Write(response);
   return grpc::Status::OK;

@@ -1,6 +1,7 @@
 #include "keystore/zone_signing.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
@@ -59,7 +60,7 @@ absl::StatusOr<signer::SignOptions> ToEngineOptions(const v1::SignOptions& in) {
 
 absl::StatusOr<v1::SignSummary> SignZoneWithKeyStore(
     KeyManager* keys, const std::string& identity,
-    const v1::SignOptions& options, const std::string& zone_text,
+    const v1::SignOptions& options, std::string zone_text,
     const SignedZoneSink& sink) {
   std::string tags_text;
   auto fail = [&](absl::Status status) {
@@ -81,9 +82,13 @@ absl::StatusOr<v1::SignSummary> SignZoneWithKeyStore(
   const std::string display_name = options.display_name().empty()
                                        ? options.origin()
                                        : options.display_name();
-  absl::StatusOr<signer::SignReport> report = signer::SignZone(
-      zone_text, display_name, *zone_keys, *engine_options, sink);
+  absl::StatusOr<signer::SignReport> report = signer::SignZoneReleasingText(
+      std::move(zone_text), display_name, *zone_keys, *engine_options, sink);
   if (!report.ok()) return fail(report.status());
+  // The whole zone is with the client before the signing counts.
+  if (absl::Status s = sink(absl::string_view()); !s.ok()) {
+    return fail(s);
+  }
 
   // The key set is now out in a signed zone: that starts the stage-2 wait.
   // RecordZoneSigned writes the audit row of a successful signing.

@@ -7,9 +7,11 @@
 // beyond what the signed zone itself shows.
 // The signed zone goes to `sink` in pieces, in order, and only once it has
 // passed self-verify (unless that is switched off): a zone that fails is never
-// handed out, and keystored never holds a second copy of it. A sink error ends
-// the call with that error, and the signing is then not recorded for the
-// rollover waits.
+// handed out, and keystored never holds a second copy of it. After the last
+// piece the sink is called once with an empty piece (flush what you buffer);
+// only then is the signing recorded. A sink error ends the call with that
+// error, and the signing is then not recorded for the rollover waits.
+// `zone_text` is freed as soon as it is parsed.
 // Thread-safety: safe from many threads (each call is independent).
 #ifndef ZONEKEEP_KEYSTORE_ZONE_SIGNING_H_
 #define ZONEKEEP_KEYSTORE_ZONE_SIGNING_H_
@@ -24,12 +26,13 @@
 
 namespace zonekeep {
 
-// Receives the signed master file (canonical order) in pieces.
+// Receives the signed master file (canonical order) in pieces; an empty piece
+// marks the end.
 using SignedZoneSink = std::function<absl::Status(absl::string_view)>;
 
 absl::StatusOr<v1::SignSummary> SignZoneWithKeyStore(
     KeyManager* keys, const std::string& identity,
-    const v1::SignOptions& options, const std::string& zone_text,
+    const v1::SignOptions& options, std::string zone_text,
     const SignedZoneSink& sink);
 
 }  // namespace zonekeep

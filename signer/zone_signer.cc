@@ -130,13 +130,14 @@ class PhaseClock {
   absl::Time last_ = absl::Now();
 };
 
-}  // namespace
-
-absl::StatusOr<SignReport> SignZone(absl::string_view zone_text,
-                                    absl::string_view display_name,
-                                    const std::vector<ZoneKey>& keys,
-                                    const SignOptions& options,
-                                    const ZoneSink& sink) {
+// SignZone's body; `owned_text`, when given, holds `zone_text` and is freed
+// right after parsing.
+absl::StatusOr<SignReport> SignZoneImpl(absl::string_view zone_text,
+                                        std::string* owned_text,
+                                        absl::string_view display_name,
+                                        const std::vector<ZoneKey>& keys,
+                                        const SignOptions& options,
+                                        const ZoneSink& sink) {
   const int64_t now = options.now.value_or(static_cast<int64_t>(time(nullptr)));
   const int64_t inception = options.inception.value_or(now - 3600);
   const int64_t expiration =
@@ -151,6 +152,7 @@ absl::StatusOr<SignReport> SignZone(absl::string_view zone_text,
   PhaseClock phases(&report);
   auto parsed = ParseZoneText(zone_text, display_name, options.origin);
   if (!parsed.ok()) return parsed.status();
+  if (owned_text != nullptr) std::string().swap(*owned_text);
   phases.Mark("parse");
   report.records_in = parsed->records.size() + parsed->dnssec_records_dropped;
   report.dnssec_records_dropped = parsed->dnssec_records_dropped;
@@ -288,6 +290,24 @@ absl::StatusOr<SignReport> SignZone(absl::string_view zone_text,
     return s;
   phases.Mark("write");
   return report;
+}
+
+}  // namespace
+
+absl::StatusOr<SignReport> SignZone(absl::string_view zone_text,
+                                    absl::string_view display_name,
+                                    const std::vector<ZoneKey>& keys,
+                                    const SignOptions& options,
+                                    const ZoneSink& sink) {
+  return SignZoneImpl(zone_text, nullptr, display_name, keys, options, sink);
+}
+
+absl::StatusOr<SignReport> SignZoneReleasingText(
+    std::string zone_text, absl::string_view display_name,
+    const std::vector<ZoneKey>& keys, const SignOptions& options,
+    const ZoneSink& sink) {
+  const absl::string_view view = zone_text;
+  return SignZoneImpl(view, &zone_text, display_name, keys, options, sink);
 }
 
 absl::StatusOr<SignReport> SignZone(absl::string_view zone_text,

@@ -93,6 +93,13 @@ absl::StatusOr<SignReport> SignZone(absl::string_view zone_text,
                                     const SignOptions& options,
                                     const ZoneSink& sink);
 
+// As above, but takes the zone text and frees it once it is parsed, so the
+// text and the zone model are never held together (keystored's peak memory).
+absl::StatusOr<SignReport> SignZoneReleasingText(
+    std::string zone_text, absl::string_view display_name,
+    const std::vector<ZoneKey>& keys, const SignOptions& options,
+    const ZoneSink& sink);
+
 // Convenience: appends the signed zone to `*out` (cleared first).
 absl::StatusOr<SignReport> SignZone(absl::string_view zone_text,
                                     absl::string_view display_name,
