@@ -23,6 +23,7 @@
 #include "keystore/crypto/master_key.h"
 #include "keystore/key_backend.h"
 #include "keystore/key_manager_impl.h"
+#include "keystore/make_dirs.h"
 #include "keystore/store/key_db.h"
 
 namespace zonekeep {
@@ -598,33 +599,10 @@ absl::Status KeyManagerImpl::RecordAudit(const std::string& identity,
   return (*tx)->Commit();
 }
 
-// Creates `dir` (and missing parents) with mode 0700.
-absl::Status MakeStateDir(const std::string& dir) {
-  struct stat st;
-  if (::stat(dir.c_str(), &st) == 0) {
-    if (!S_ISDIR(st.st_mode)) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("state dir ", dir, " is not a directory"));
-    }
-    return absl::OkStatus();
-  }
-  const size_t slash = dir.find_last_of('/');
-  if (slash != std::string::npos && slash > 0) {
-    absl::Status s = MakeStateDir(dir.substr(0, slash));
-    if (!s.ok()) return s;
-  }
-  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "cannot create state dir ", dir, ": ", std::strerror(errno)));
-  }
-  return absl::OkStatus();
-}
-
 }  // namespace key_manager_internal
 
 using key_manager_internal::KeyDb;
 using key_manager_internal::KeyManagerImpl;
-using key_manager_internal::MakeStateDir;
 
 absl::StatusOr<std::unique_ptr<KeyManager>> KeyManager::Open(
     const KeyManagerOptions& options) {
@@ -636,7 +614,7 @@ absl::StatusOr<std::unique_ptr<KeyManager>> KeyManager::Open(
   }
   std::string dir = options.state_dir;
   while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
-  absl::Status s = MakeStateDir(dir);
+  absl::Status s = MakeDirectories(dir, 0700, "state dir");
   if (!s.ok()) return s;
   absl::StatusOr<MasterKey> master =
       MasterKey::LoadOrCreate(dir + "/master.key");

@@ -21,6 +21,7 @@
 #include "keystore/admin_service.h"
 #include "keystore/config.h"
 #include "keystore/key_manager.h"
+#include "keystore/make_dirs.h"
 #include "keystore/signing_service.h"
 #include "keystore/unix_socket_listener.h"
 
@@ -35,23 +36,11 @@ void HardenProcess() {
   umask(0077);
 }
 
+// The admin socket's directory: created 0750 (the admin group may connect).
 absl::Status EnsureParentDir(const std::string& path) {
   const size_t slash = path.rfind('/');
   if (slash == std::string::npos || slash == 0) return absl::OkStatus();
-  const std::string dir = path.substr(0, slash);
-  struct stat st;
-  if (stat(dir.c_str(), &st) == 0) return absl::OkStatus();
-  std::string partial;
-  for (size_t i = 0; i <= dir.size(); ++i) {
-    if (i == dir.size() || (dir[i] == '/' && i > 0)) {
-      partial = dir.substr(0, i);
-      if (mkdir(partial.c_str(), 0750) != 0 && errno != EEXIST) {
-        return absl::UnavailableError(
-            absl::StrCat("cannot create directory ", partial));
-      }
-    }
-  }
-  return absl::OkStatus();
+  return MakeDirectories(path.substr(0, slash), 0750, "socket directory");
 }
 
 constexpr char kUsage[] =

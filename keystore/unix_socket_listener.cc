@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "grpcpp/server_posix.h"
+#include "keystore/unix_socket.h"
 
 namespace zonekeep {
 namespace {
@@ -38,14 +39,11 @@ absl::Status ErrnoError(const std::string& what) {
 
 absl::Status UnixSocketListener::Start(grpc::Server* server) {
   server_ = server;
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  if (path_.size() >= sizeof(addr.sun_path)) {
+  absl::StatusOr<sockaddr_un> addr = UnixSocketAddress(path_);
+  if (!addr.ok()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("admin socket path is longer than ",
-                     sizeof(addr.sun_path) - 1, " bytes: ", path_));
+        absl::StrCat("admin ", addr.status().message()));
   }
-  memcpy(addr.sun_path, path_.c_str(), path_.size() + 1);
 
   struct stat st;
   if (lstat(path_.c_str(), &st) == 0) {
@@ -54,11 +52,7 @@ absl::Status UnixSocketListener::Start(grpc::Server* server) {
           absl::StrCat(path_, " exists and is not a socket"));
     }
     // A live daemon answers on it; a stale file from a crash does not.
-    int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    const bool live =
-        probe >= 0 &&
-        connect(probe, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
-    if (probe >= 0) close(probe);
+    const bool live = ProbeUnixSocket(path_).ok();
     if (live) {
       return absl::FailedPreconditionError(
           absl::StrCat("another keystored is already serving ", path_));
@@ -69,8 +63,8 @@ absl::Status UnixSocketListener::Start(grpc::Server* server) {
   listen_fd_ = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (listen_fd_ < 0) return ErrnoError("socket");
   const mode_t old_umask = umask(0117);
-  const int bound =
-      bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+  const int bound = bind(listen_fd_, reinterpret_cast<const sockaddr*>(&*addr),
+                         sizeof(*addr));
   umask(old_umask);
   if (bound != 0) return ErrnoError(absl::StrCat("bind ", path_));
   if (chmod(path_.c_str(), 0660) != 0) {
