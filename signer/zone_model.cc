@@ -1,6 +1,7 @@
 #include "signer/zone_model.h"
 
 #include <algorithm>
+#include <iterator>
 #include <numeric>
 #include <optional>
 #include <string_view>
@@ -267,10 +268,10 @@ int Zone::FindNode(absl::string_view name) const {
   return -1;
 }
 
-void SortAndMarkNodes(Zone* zone) {
-  CanonicalSort(
-      &zone->nodes, [](const Node& n) -> const std::string& { return n.name; },
-      [](const Node&, const Node&) { return false; });
+namespace {
+
+// Sets apex/ent/nsec3_only/delegation/occluded on nodes in canonical order.
+void MarkNodes(Zone* zone) {
   std::string cut;
   for (Node& node : zone->nodes) {
     node.apex = node.name == zone->origin;
@@ -291,6 +292,48 @@ void SortAndMarkNodes(Zone* zone) {
       cut = node.name;
     }
   }
+}
+
+// Adds an empty node for every missing ancestor (up to the origin) of the
+// nodes, which must be in canonical order; keeps that order.
+void AddEmptyNonTerminals(Zone* zone) {
+  std::unordered_set<std::string_view> present;
+  present.reserve(zone->nodes.size() * 2);
+  for (const Node& node : zone->nodes) present.insert(node.name);
+  std::unordered_set<std::string> missing;
+  for (const Node& node : zone->nodes) {
+    absl::string_view name = node.name;
+    while (name.size() > zone->origin.size()) {
+      name = ParentName(name);
+      if (present.count(std::string_view(name.data(), name.size())) ||
+          missing.count(std::string(name))) {
+        break;
+      }
+      missing.insert(std::string(name));
+    }
+  }
+  if (missing.empty()) return;
+  std::vector<Node> ents(missing.size());
+  size_t i = 0;
+  for (const std::string& name : missing) ents[i++].name = name;
+  const auto less = [](const Node& a, const Node& b) {
+    return CompareCanonical(a.name, b.name) < 0;
+  };
+  std::sort(ents.begin(), ents.end(), less);
+  const size_t old_size = zone->nodes.size();
+  zone->nodes.reserve(old_size + ents.size());
+  std::move(ents.begin(), ents.end(), std::back_inserter(zone->nodes));
+  std::inplace_merge(zone->nodes.begin(), zone->nodes.begin() + old_size,
+                     zone->nodes.end(), less);
+}
+
+}  // namespace
+
+void SortAndMarkNodes(Zone* zone) {
+  CanonicalSort(
+      &zone->nodes, [](const Node& n) -> const std::string& { return n.name; },
+      [](const Node&, const Node&) { return false; });
+  MarkNodes(zone);
 }
 
 absl::StatusOr<Zone> BuildZone(std::string origin, std::vector<Record> records,
@@ -331,29 +374,10 @@ absl::StatusOr<Zone> BuildZone(std::string origin, std::vector<Record> records,
   records.clear();
   records.shrink_to_fit();
 
-  // Empty non-terminals: every ancestor up to the origin must be a node.
-  {
-    std::unordered_set<std::string_view> present;
-    present.reserve(zone.nodes.size() * 2);
-    for (const Node& node : zone.nodes) present.insert(node.name);
-    std::unordered_set<std::string> missing;
-    for (const Node& node : zone.nodes) {
-      absl::string_view name = node.name;
-      while (name.size() > zone.origin.size()) {
-        name = ParentName(name);
-        if (present.count(std::string_view(name.data(), name.size())) ||
-            missing.count(std::string(name))) {
-          break;
-        }
-        missing.insert(std::string(name));
-      }
-    }
-    for (const std::string& name : missing) {
-      zone.nodes.emplace_back();
-      zone.nodes.back().name = name;
-    }
-  }
-  SortAndMarkNodes(&zone);
+  // The records were sorted, so the nodes are in canonical order already;
+  // only the empty non-terminals need placing.
+  AddEmptyNonTerminals(&zone);
+  MarkNodes(&zone);
 
   for (Record& sig : rrsigs) {
     const int index = zone.FindNode(sig.owner);
