@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdio_ext.h>
 
+#include <algorithm>
 #include <atomic>
 #include <memory>
 #include <utility>
@@ -11,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "signer/parallel.h"
+#include "signer/simple_record_line.h"
 #include "signer/wire_name.h"
 #include "signer/zone_chunker.h"
 
@@ -61,6 +63,67 @@ struct ReaderState {
   ldns_rdf* prev;
   uint32_t default_ttl = 3600;
   int line;
+};
+
+// The fast path's copy of a ReaderState (signer/simple_record_line.h) in
+// plain wire names, so a record read without ldns costs no ldns allocation. A
+// previous owner set here goes back to ldns only when ldns reads next.
+class FastPath {
+ public:
+  explicit FastPath(bool enabled) : enabled_(enabled) {}
+  FastPath(const FastPath&) = delete;
+  FastPath& operator=(const FastPath&) = delete;
+
+  // Takes origin, previous owner and $TTL from `state`, after ldns read.
+  void Load(const ReaderState& state) {
+    if (!enabled_) return;
+    AssignName(state.origin, &origin_);
+    AssignName(state.prev, &prev_);
+    default_ttl_ = state.default_ttl;
+    prev_changed_ = false;
+  }
+
+  // Hands ldns the previous owner the fast path set, before ldns reads.
+  // False when out of memory.
+  bool Store(ReaderState* state) {
+    if (!prev_changed_) return true;
+    ldns_rdf_deep_free(state->prev);
+    state->prev = ldns_dname_new_frm_data(static_cast<uint16_t>(prev_.size()),
+                                          prev_.data());
+    prev_changed_ = false;
+    return state->prev != nullptr;
+  }
+
+  // Reads the simple record at the start of `text`, if there is one.
+  bool Read(absl::string_view text, SimpleRecordLine* line) {
+    if (!enabled_) return false;
+    LineContext context;
+    context.origin = origin_;
+    context.prev_owner = prev_;
+    context.default_ttl = default_ttl_;
+    if (!ParseSimpleRecordLine(text, context, line)) return false;
+    prev_.swap(line->prev_owner);
+    prev_changed_ = true;
+    return true;
+  }
+
+ private:
+  // Empty for a missing or malformed name: the fast path then declines.
+  static void AssignName(const ldns_rdf* rdf, std::string* name) {
+    name->clear();
+    if (rdf == nullptr || ldns_rdf_get_type(rdf) != LDNS_RDF_TYPE_DNAME) {
+      return;
+    }
+    name->assign(reinterpret_cast<const char*>(ldns_rdf_data(rdf)),
+                 ldns_rdf_size(rdf));
+    if (!IsValidWireName(*name)) name->clear();
+  }
+
+  bool enabled_;
+  std::string origin_;
+  std::string prev_;
+  uint32_t default_ttl_ = 0;
+  bool prev_changed_ = false;
 };
 
 // Records of one piece of the text, checked except for zone membership (the
@@ -126,14 +189,46 @@ SpanResult ParseSpan(absl::string_view span, bool ends_input,
   }
   int& line = state->line;
   absl::Status& status = result.status;
+  FastPath fast_path(options.fast_path);
+  fast_path.Load(*state);
+  SimpleRecordLine simple;
+  size_t read_pos = 0;         // where the next record starts in `span`
+  bool stream_behind = false;  // records were read past the stream position
   while (status.ok()) {
+    if (fast_path.Read(span.substr(read_pos), &simple)) {
+      const char* begin = span.data() + read_pos;
+      line +=
+          static_cast<int>(std::count(begin, begin + simple.consumed, '\n'));
+      read_pos += simple.consumed;
+      stream_behind = true;
+      simple.record.line = line;
+      result.records.push_back(std::move(simple.record));
+      continue;
+    }
+    if (stream_behind &&
+        fseek(fp.get(), static_cast<long>(read_pos), SEEK_SET) != 0) {
+      status = absl::InternalError("cannot seek in zone text buffer");
+      break;
+    }
+    stream_behind = false;
+    if (!fast_path.Store(state)) {
+      status = absl::ResourceExhaustedError("out of memory reading zone text");
+      break;
+    }
     // Skip to the next record; ldns reports EOF through feof.
-    const long record_start = ftell(fp.get());
     ldns_rr* raw = nullptr;
     const ldns_status s =
         ldns_rr_new_frm_fp_l(&raw, fp.get(), &state->default_ttl,
                              &state->origin, &state->prev, &line);
     std::unique_ptr<ldns_rr, RrFree> rr(raw);
+    const size_t record_begin = read_pos;  // read_pos moves on below
+    const long record_end = ftell(fp.get());
+    if (record_end < 0) {
+      status = absl::InternalError("cannot tell zone text buffer position");
+      break;
+    }
+    read_pos = static_cast<size_t>(record_end);
+    fast_path.Load(*state);
     if (s == LDNS_STATUS_SYNTAX_EMPTY || s == LDNS_STATUS_SYNTAX_TTL ||
         s == LDNS_STATUS_SYNTAX_ORIGIN) {
       if (feof(fp.get())) break;
@@ -150,8 +245,7 @@ SpanResult ParseSpan(absl::string_view span, bool ends_input,
       // error at end of input: forgive exactly that, nothing else. A piece's
       // end is not the input's, so there this is always a real error.
       if (ends_input && feof(fp.get()) && s == LDNS_STATUS_SYNTAX_ERR &&
-          rr == nullptr && record_start >= 0 &&
-          OnlyBlanksAndComments(span.substr(record_start))) {
+          rr == nullptr && OnlyBlanksAndComments(span.substr(record_begin))) {
         break;
       }
       // ldns counts the newlines it consumed: a last line without one is
