@@ -267,6 +267,29 @@ table() {
       printf "\ncrypto limit: %d signatures / (%d cores x %.0f signs/s) = %.2f s\n",
         n, c, r, n / (c * r) }'
   fi
+  targets "$case" "$limit_sigs"
+}
+
+# targets CASE SIGNATURES: issue 3's targets for each zonekeep variant against
+# kzonesign in this run, and keystored's own account of where the time went.
+targets() {
+  local case=$1 sigs=$2
+  [ -f "$out/$case.knot.time" ] && [ -n "$sigs" ] || return 0
+  local knot_wall knot_rss k_user k_sys
+  read -r knot_wall k_user k_sys knot_rss <"$out/$case.knot.time"
+  echo
+  for tool in ours-verify ours-noverify; do
+    [ -f "$out/$case.$tool.time" ] || continue
+    local wall user sys rss ks_rss ks_ticks
+    read -r wall user sys rss <"$out/$case.$tool.time"
+    read -r ks_rss ks_ticks <"$out/$case.$tool.keystored"
+    awk -v t="$tool" -v w="$wall" -v kw="$knot_wall" -v n="$sigs"       -v c="$cores" -v r="$sign_rate" -v rss=$((rss + ks_rss)) -v krss="$knot_rss"       'BEGIN {
+        printf "- %s: wall / kzonesign %.2f (target <= 0.50), wall / crypto limit %.2f (<= 1.50), peak RSS / kzonesign %.2f (<= 1.00)\n",
+          t, w / kw, w / (n / (c * r)), rss / krss }'
+    local steps
+    steps=$(sed -n 's/^dnssigner: time //p' "$out/$case.$tool.log" | tail -1)
+    [ -n "$steps" ] && echo "  - steps: $steps"
+  done
 }
 
 run_case() {

@@ -235,6 +235,164 @@ absl::Status CheckNsec3Chain(const Zone& zone) {
   return absl::OkStatus();
 }
 
+using KeyMap = std::multimap<std::pair<uint8_t, uint16_t>, DnskeyVerifier>;
+
+struct Job {
+  const Node* node;
+  const RRset* rrset;
+};
+
+// RRsets per unit of work. A worker checks a block of RRsets together so that
+// their ECDSA signatures by one key are verified in one batch (one shared
+// modular inversion; see DnskeyVerifier::VerifyBatch).
+constexpr size_t kBlock = 64;
+
+// An RRSIG that passed the cheap checks and waits for its signature check.
+struct PendingSig {
+  KeyMap::const_iterator key;       // the DNSKEY to try (next)
+  KeyMap::const_iterator keys_end;  // end of those with its algorithm and tag
+  std::string data;                 // what it signs (RFC 4034 3.1.8.1)
+  std::string signature;
+  uint8_t algorithm = 0;
+  uint16_t key_tag = 0;
+  uint32_t expiration = 0;
+  bool verified = false;
+};
+
+// The cheap checks of one RRset's RRSIGs, in RRSIG order up to the first that
+// fails: the RRSIGs that passed wait in pending[first_sig, end_sig); `error`
+// is the failure after them, if any.
+struct RRsetCheck {
+  size_t first_sig = 0;
+  size_t end_sig = 0;
+  std::string error;
+};
+
+RRsetCheck CheckRrsigFields(const Zone& zone, const KeyMap& keys, int64_t now,
+                            const Job& job, std::vector<PendingSig>* pending) {
+  const Node& node = *job.node;
+  const RRset& rrset = *job.rrset;
+  const int expected_labels =
+      LabelCount(node.name) - (IsWildcard(node.name) ? 1 : 0);
+  // Only formatted on the error paths: it costs more than a verify's
+  // bookkeeping.
+  const auto where = [&] { return Where(node, rrset.type); };
+  RRsetCheck check;
+  check.first_sig = pending->size();
+  for (const std::string& sig_rdata : rrset.sigs) {
+    auto sig = ParseRrsig(sig_rdata);
+    if (!sig.ok()) {
+      check.error = absl::StrCat("malformed RRSIG for ", where());
+      break;
+    }
+    std::string signer = sig->signer_name;
+    LowercaseName(&signer);
+    if (signer != zone.origin) {
+      check.error = absl::StrCat("RRSIG for ", where(), " names signer ",
+                                 NameToText(signer));
+      break;
+    }
+    if (sig->labels != expected_labels) {
+      check.error = absl::StrCat("RRSIG for ", where(), " has labels ",
+                                 sig->labels, ", expected ", expected_labels);
+      break;
+    }
+    if (sig->original_ttl != rrset.ttl) {
+      check.error =
+          absl::StrCat("RRSIG for ", where(), " has original TTL ",
+                       sig->original_ttl, ", RRset TTL is ", rrset.ttl);
+      break;
+    }
+    if (static_cast<int64_t>(sig->inception) > now) {
+      check.error = absl::StrCat("RRSIG for ", where(), " (key ", sig->key_tag,
+                                 ") is not yet valid");
+      break;
+    }
+    if (static_cast<int64_t>(sig->expiration) <= now) {
+      check.error = absl::StrCat("RRSIG for ", where(), " (key ", sig->key_tag,
+                                 ") has expired");
+      break;
+    }
+    auto range = keys.equal_range({sig->algorithm, sig->key_tag});
+    if (range.first == range.second) {
+      check.error = absl::StrCat("RRSIG for ", where(), " by key ",
+                                 sig->key_tag, " (algorithm ", sig->algorithm,
+                                 ") which is not in the DNSKEY RRset");
+      break;
+    }
+    PendingSig p;
+    p.key = range.first;
+    p.keys_end = range.second;
+    p.algorithm = sig->algorithm;
+    p.key_tag = sig->key_tag;
+    p.expiration = sig->expiration;
+    p.signature = std::move(sig->signature);
+    sig->signer_name = std::move(signer);
+    AppendRrsigPrefix(*sig, &p.data);
+    AppendSignedRRset(node.name, rrset.type, rrset.ttl, rrset.rdatas, &p.data);
+    pending->push_back(std::move(p));
+  }
+  check.end_sig = pending->size();
+  return check;
+}
+
+// Sets `verified` on the pending signatures that verify with a DNSKEY of
+// their algorithm and key tag: in one batch per key, then, for those that
+// failed, with the next key of the same tag (tag collisions are rare).
+void VerifyPending(std::vector<PendingSig>* pending) {
+  std::vector<size_t> todo(pending->size());
+  for (size_t k = 0; k < todo.size(); ++k) todo[k] = k;
+  while (!todo.empty()) {
+    std::map<const DnskeyVerifier*, std::vector<size_t>> by_key;
+    for (size_t k : todo) by_key[&(*pending)[k].key->second].push_back(k);
+    todo.clear();
+    for (const auto& [verifier, indices] : by_key) {
+      std::vector<DnskeyVerifier::Item> items;
+      items.reserve(indices.size());
+      for (size_t k : indices) {
+        items.push_back({(*pending)[k].data, (*pending)[k].signature});
+      }
+      const std::vector<bool> ok = verifier->VerifyBatch(items);
+      for (size_t j = 0; j < indices.size(); ++j) {
+        PendingSig& sig = (*pending)[indices[j]];
+        if (ok[j]) {
+          sig.verified = true;
+        } else if (++sig.key != sig.keys_end) {
+          todo.push_back(indices[j]);
+        }
+      }
+    }
+  }
+}
+
+// The RRset's first failure in RRSIG order ("" if none), as if each RRSIG
+// had been checked completely before the next: a bad signature before the
+// failed cheap check comes first. Counts the signatures verified before it.
+std::string ConcludeRRset(const Job& job, const RRsetCheck& check,
+                          const std::vector<PendingSig>& pending,
+                          const std::set<uint8_t>& algorithms,
+                          uint32_t* earliest, size_t* verified) {
+  std::set<uint8_t> signed_by;
+  for (size_t k = check.first_sig; k < check.end_sig; ++k) {
+    const PendingSig& sig = pending[k];
+    if (!sig.verified) {
+      return absl::StrCat("bad RRSIG for ", Where(*job.node, job.rrset->type),
+                          " by key ", sig.key_tag);
+    }
+    ++*verified;
+    signed_by.insert(sig.algorithm);
+    *earliest = std::min(*earliest, sig.expiration);
+  }
+  if (!check.error.empty()) return check.error;
+  for (uint8_t alg : algorithms) {
+    if (!signed_by.count(alg)) {
+      return absl::StrCat("no valid RRSIG of algorithm ", alg, " for ",
+                          Where(*job.node, job.rrset->type));
+    }
+  }
+  return "";
+}
+
 }  // namespace
 
 absl::StatusOr<VerifyReport> VerifyZone(const Zone& zone, int64_t now,
@@ -247,7 +405,7 @@ absl::StatusOr<VerifyReport> VerifyZone(const Zone& zone, int64_t now,
   if (dnskeys == nullptr) {
     return absl::FailedPreconditionError("no DNSKEY RRset at the apex");
   }
-  std::multimap<std::pair<uint8_t, uint16_t>, DnskeyVerifier> keys;
+  KeyMap keys;
   std::set<uint8_t> algorithms;
   for (const std::string& rdata : dnskeys->rdatas) {
     auto v = DnskeyVerifier::Create(rdata);
@@ -264,10 +422,6 @@ absl::StatusOr<VerifyReport> VerifyZone(const Zone& zone, int64_t now,
   }
 
   bool has_nsec = false, has_nsec3 = false;
-  struct Job {
-    const Node* node;
-    const RRset* rrset;
-  };
   std::vector<Job> jobs;
   for (const Node& node : zone.nodes) {
     if (node.orphan_sigs > 0) {
@@ -303,87 +457,28 @@ absl::StatusOr<VerifyReport> VerifyZone(const Zone& zone, int64_t now,
     return s;
   }
 
+  // Per block of RRsets: the cheap checks of every RRSIG, then the
+  // signatures, batched per key, then the verdicts in zone order.
   FirstError error;
   std::vector<uint32_t> earliest(jobs.size(), UINT32_MAX);
   std::atomic<size_t> sig_count{0};
-  ParallelFor(jobs.size(), threads, 64, error.stop(), [&](size_t i) {
-    const Node& node = *jobs[i].node;
-    const RRset& rrset = *jobs[i].rrset;
-    const int expected_labels =
-        LabelCount(node.name) - (IsWildcard(node.name) ? 1 : 0);
-    std::set<uint8_t> signed_by;
-    std::string data;
-    for (const std::string& sig_rdata : rrset.sigs) {
-      auto sig = ParseRrsig(sig_rdata);
-      // Only formatted on the error paths: it costs more than a verify's
-      // bookkeeping.
-      const auto where = [&] { return Where(node, rrset.type); };
-      if (!sig.ok()) {
-        error.Record(i, absl::StrCat("malformed RRSIG for ", where()));
-        return;
-      }
-      std::string signer = sig->signer_name;
-      LowercaseName(&signer);
-      if (signer != zone.origin) {
-        error.Record(i, absl::StrCat("RRSIG for ", where(), " names signer ",
-                                     NameToText(signer)));
-        return;
-      }
-      if (sig->labels != expected_labels) {
-        error.Record(
-            i, absl::StrCat("RRSIG for ", where(), " has labels ", sig->labels,
-                            ", expected ", expected_labels));
-        return;
-      }
-      if (sig->original_ttl != rrset.ttl) {
-        error.Record(
-            i, absl::StrCat("RRSIG for ", where(), " has original TTL ",
-                            sig->original_ttl, ", RRset TTL is ", rrset.ttl));
-        return;
-      }
-      if (static_cast<int64_t>(sig->inception) > now) {
-        error.Record(i, absl::StrCat("RRSIG for ", where(), " (key ",
-                                     sig->key_tag, ") is not yet valid"));
-        return;
-      }
-      if (static_cast<int64_t>(sig->expiration) <= now) {
-        error.Record(i, absl::StrCat("RRSIG for ", where(), " (key ",
-                                     sig->key_tag, ") has expired"));
-        return;
-      }
-      auto range = keys.equal_range({sig->algorithm, sig->key_tag});
-      if (range.first == range.second) {
-        error.Record(
-            i, absl::StrCat("RRSIG for ", where(), " by key ", sig->key_tag,
-                            " (algorithm ", sig->algorithm,
-                            ") which is not in the DNSKEY RRset"));
-        return;
-      }
-      data.clear();
-      RrsigFields prefix = *sig;
-      prefix.signer_name = signer;
-      AppendRrsigPrefix(prefix, &data);
-      AppendSignedRRset(node.name, rrset.type, rrset.ttl, rrset.rdatas, &data);
-      bool ok = false;
-      for (auto it = range.first; it != range.second && !ok; ++it) {
-        ok = it->second.Verify(data, sig->signature);
-      }
-      if (!ok) {
-        error.Record(i, absl::StrCat("bad RRSIG for ", where(), " by key ",
-                                     sig->key_tag));
-        return;
-      }
-      sig_count.fetch_add(1, std::memory_order_relaxed);
-      signed_by.insert(sig->algorithm);
-      earliest[i] = std::min(earliest[i], sig->expiration);
+  const size_t blocks = (jobs.size() + kBlock - 1) / kBlock;
+  ParallelFor(blocks, threads, 1, error.stop(), [&](size_t b) {
+    const size_t begin = b * kBlock;
+    const size_t end = std::min(jobs.size(), begin + kBlock);
+    std::vector<PendingSig> pending;
+    std::vector<RRsetCheck> checks;
+    for (size_t i = begin; i < end; ++i) {
+      checks.push_back(CheckRrsigFields(zone, keys, now, jobs[i], &pending));
     }
-    for (uint8_t alg : algorithms) {
-      if (!signed_by.count(alg)) {
-        error.Record(i, absl::StrCat("no valid RRSIG of algorithm ", alg,
-                                     " for ", Where(node, rrset.type)));
-        return;
-      }
+    VerifyPending(&pending);
+    size_t verified = 0;
+    for (size_t i = begin; i < end; ++i) {
+      std::string message = ConcludeRRset(jobs[i], checks[i - begin], pending,
+                                          algorithms, &earliest[i], &verified);
+      if (!message.empty()) error.Record(i, std::move(message));
     }
+    sig_count.fetch_add(verified, std::memory_order_relaxed);
   });
   if (absl::Status s = error.status(); !s.ok()) return s;
   uint32_t min_exp = UINT32_MAX;
