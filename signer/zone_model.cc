@@ -1,12 +1,8 @@
 #include "signer/zone_model.h"
 
 #include <algorithm>
-#include <iterator>
-#include <numeric>
 #include <optional>
-#include <string_view>
 #include <thread>
-#include <unordered_set>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -17,44 +13,110 @@ namespace zonekeep {
 namespace signer {
 namespace {
 
+// Sort keys (AppendCanonicalKey) of many names, stored in one buffer per
+// half of the items so that building them costs no allocation per name.
+class KeyTable {
+ public:
+  KeyTable(size_t n, size_t half) : half_(half), begin_(n), size_(n) {}
+
+  // Builds the keys of items [from, to), all in the same half.
+  template <typename T, typename NameOf>
+  void Build(const std::vector<T>& items, NameOf name_of, size_t from,
+             size_t to) {
+    std::string& bytes = bytes_[from >= half_ ? 1 : 0];
+    for (size_t i = from; i < to; ++i) {
+      const size_t start = bytes.size();
+      AppendCanonicalKey(name_of(items[i]), &bytes);
+      begin_[i] = static_cast<uint32_t>(start);
+      size_[i] = static_cast<uint32_t>(bytes.size() - start);
+    }
+  }
+
+  absl::string_view Key(size_t i) const {
+    return absl::string_view(bytes_[i >= half_ ? 1 : 0].data() + begin_[i],
+                             size_[i]);
+  }
+
+  // Length of the prefix all keys share (the origin's labels, in a zone).
+  size_t CommonPrefix() const {
+    if (begin_.empty()) return 0;
+    const absl::string_view first = Key(0);
+    size_t common = first.size();
+    for (size_t i = 1; i < begin_.size() && common > 0; ++i) {
+      const absl::string_view key = Key(i);
+      size_t k = 0;
+      const size_t limit = std::min(common, key.size());
+      while (k < limit && key[k] == first[k]) ++k;
+      common = k;
+    }
+    return common;
+  }
+
+  // The 8 key bytes after `skip`, big-endian, zero-padded: comparing these
+  // integers orders keys as memcmp does, except where they tie.
+  uint64_t Head(size_t i, size_t skip) const {
+    const absl::string_view key = Key(i);
+    uint64_t head = 0;
+    for (size_t k = 0; k < 8; ++k) {
+      const size_t at = skip + k;
+      head = head << 8 | (at < key.size() ? static_cast<uint8_t>(key[at]) : 0);
+    }
+    return head;
+  }
+
+ private:
+  size_t half_;
+  std::string bytes_[2];
+  std::vector<uint32_t> begin_;
+  std::vector<uint32_t> size_;
+};
+
 // Below this many items a sort stays on the calling thread.
 constexpr size_t kParallelSortMin = 1 << 14;
 
 // Sorts `items` into canonical order of name_of(item), ties broken by
-// tie_less. The names' sort keys are built once, so each comparison is one
-// memcmp rather than a label split of both names.
+// tie_less. Each name's sort key is built once, and most comparisons are of
+// one integer holding the first key bytes where the names differ.
 template <typename T, typename NameOf, typename TieLess>
 void CanonicalSort(std::vector<T>* items, NameOf name_of, TieLess tie_less) {
   const size_t n = items->size();
-  std::vector<std::string> keys(n);
-  std::vector<uint32_t> order(n);
-  std::iota(order.begin(), order.end(), 0);
-  auto less = [&](uint32_t a, uint32_t b) {
-    const int c = keys[a].compare(keys[b]);
+  const bool parallel = n >= kParallelSortMin && ResolveThreads(0) > 1;
+  const size_t half = parallel ? n / 2 : n;
+  KeyTable keys(n, half);
+  if (parallel) {
+    std::thread helper([&] { keys.Build(*items, name_of, half, n); });
+    keys.Build(*items, name_of, 0, half);
+    helper.join();
+  } else {
+    keys.Build(*items, name_of, 0, n);
+  }
+  const size_t skip = keys.CommonPrefix();
+  struct Entry {
+    uint64_t head;
+    uint32_t index;
+  };
+  std::vector<Entry> order(n);
+  for (size_t i = 0; i < n; ++i) {
+    order[i] = {keys.Head(i, skip), static_cast<uint32_t>(i)};
+  }
+  auto less = [&](const Entry& a, const Entry& b) {
+    if (a.head != b.head) return a.head < b.head;
+    const int c = keys.Key(a.index).compare(keys.Key(b.index));
     if (c != 0) return c < 0;
-    return tie_less((*items)[a], (*items)[b]);
+    return tie_less((*items)[a.index], (*items)[b.index]);
   };
-  // Two halves on two threads (keys, then sort), then one merge.
-  auto sort_range = [&](size_t begin, size_t end) {
-    for (size_t i = begin; i < end; ++i) {
-      AppendCanonicalKey(name_of((*items)[i]), &keys[i]);
-    }
-    std::sort(order.begin() + begin, order.begin() + end, less);
-  };
-  const size_t half = n / 2;
-  if (n >= kParallelSortMin && ResolveThreads(0) > 1) {
-    std::thread helper(sort_range, half, n);
-    sort_range(0, half);
+  if (parallel) {
+    std::thread helper(
+        [&] { std::sort(order.begin() + half, order.end(), less); });
+    std::sort(order.begin(), order.begin() + half, less);
     helper.join();
     std::inplace_merge(order.begin(), order.begin() + half, order.end(), less);
   } else {
-    sort_range(0, n);
+    std::sort(order.begin(), order.end(), less);
   }
-  keys.clear();
-  keys.shrink_to_fit();
   std::vector<T> sorted;
   sorted.reserve(n);
-  for (uint32_t i : order) sorted.push_back(std::move((*items)[i]));
+  for (const Entry& e : order) sorted.push_back(std::move((*items)[e.index]));
   items->swap(sorted);
 }
 
@@ -294,38 +356,52 @@ void MarkNodes(Zone* zone) {
   }
 }
 
-// Adds an empty node for every missing ancestor (up to the origin) of the
-// nodes, which must be in canonical order; keeps that order.
-void AddEmptyNonTerminals(Zone* zone) {
-  std::unordered_set<std::string_view> present;
-  present.reserve(zone->nodes.size() * 2);
-  for (const Node& node : zone->nodes) present.insert(node.name);
-  std::unordered_set<std::string> missing;
-  for (const Node& node : zone->nodes) {
-    absl::string_view name = node.name;
-    while (name.size() > zone->origin.size()) {
-      name = ParentName(name);
-      if (present.count(std::string_view(name.data(), name.size())) ||
-          missing.count(std::string(name))) {
-        break;
+// Finds empty non-terminals in one pass over names in canonical order. It
+// keeps the chain of known ancestors of the last name (as suffix lengths of
+// it): in canonical order a name's subtree follows it contiguously, so an
+// ancestor not on the chain has not been seen and never will be.
+class AncestorChain {
+ public:
+  explicit AncestorChain(absl::string_view origin) : origin_(origin) {}
+
+  // Sets `*missing` to the ancestors of `name` below the origin that are not
+  // known yet, shortest first (their canonical order, all before `name`);
+  // from then on they and `name` are known.
+  void Next(absl::string_view name, std::vector<absl::string_view>* missing) {
+    missing->clear();
+    if (!IsSubdomainOf(name, origin_)) {
+      // Outside the zone (BuildZone reports it): every ancestor longer than
+      // the origin, as ever; the chain starts over.
+      lengths_.clear();
+      for (absl::string_view a = name; a.size() > origin_.size();) {
+        a = ParentName(a);
+        if (a.size() > origin_.size()) missing->push_back(a);
       }
-      missing.insert(std::string(name));
+      std::reverse(missing->begin(), missing->end());
+      last_.assign(name.data(), name.size());
+      return;
     }
+    while (!lengths_.empty() &&
+           !IsSubdomainOf(name, absl::string_view(last_).substr(
+                                    last_.size() - lengths_.back()))) {
+      lengths_.pop_back();
+    }
+    const size_t known = lengths_.empty() ? origin_.size() : lengths_.back();
+    for (absl::string_view a = name; a.size() > known;) {
+      a = ParentName(a);
+      if (a.size() > known) missing->push_back(a);
+    }
+    std::reverse(missing->begin(), missing->end());
+    for (absl::string_view a : *missing) lengths_.push_back(a.size());
+    if (name.size() > known) lengths_.push_back(name.size());
+    last_.assign(name.data(), name.size());
   }
-  if (missing.empty()) return;
-  std::vector<Node> ents(missing.size());
-  size_t i = 0;
-  for (const std::string& name : missing) ents[i++].name = name;
-  const auto less = [](const Node& a, const Node& b) {
-    return CompareCanonical(a.name, b.name) < 0;
-  };
-  std::sort(ents.begin(), ents.end(), less);
-  const size_t old_size = zone->nodes.size();
-  zone->nodes.reserve(old_size + ents.size());
-  std::move(ents.begin(), ents.end(), std::back_inserter(zone->nodes));
-  std::inplace_merge(zone->nodes.begin(), zone->nodes.begin() + old_size,
-                     zone->nodes.end(), less);
-}
+
+ private:
+  absl::string_view origin_;
+  std::string last_;             // the last name given
+  std::vector<size_t> lengths_;  // known ancestors of last_ (and itself)
+};
 
 }  // namespace
 
@@ -348,12 +424,22 @@ absl::StatusOr<Zone> BuildZone(std::string origin, std::vector<Record> records,
         return a.rdata < b.rdata;
       });
   std::vector<Record> rrsigs;
+  // The records are sorted, so their owners come in canonical order, and so
+  // do the nodes made for them and for the empty non-terminals found on the
+  // way.
+  AncestorChain ancestors(zone.origin);
+  std::vector<absl::string_view> missing;
   for (Record& rec : records) {
     if (rec.type == kTypeRrsig && options.attach_rrsigs) {
       rrsigs.push_back(std::move(rec));
       continue;
     }
     if (zone.nodes.empty() || zone.nodes.back().name != rec.owner) {
+      ancestors.Next(rec.owner, &missing);
+      for (absl::string_view ent : missing) {
+        zone.nodes.emplace_back();
+        zone.nodes.back().name.assign(ent.data(), ent.size());
+      }
       zone.nodes.emplace_back();
       zone.nodes.back().name = std::move(rec.owner);
     }
@@ -374,9 +460,6 @@ absl::StatusOr<Zone> BuildZone(std::string origin, std::vector<Record> records,
   records.clear();
   records.shrink_to_fit();
 
-  // The records were sorted, so the nodes are in canonical order already;
-  // only the empty non-terminals need placing.
-  AddEmptyNonTerminals(&zone);
   MarkNodes(&zone);
 
   for (Record& sig : rrsigs) {

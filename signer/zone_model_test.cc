@@ -1,6 +1,8 @@
 // Zone ingest, zone model, NSEC3 hashing, bitmaps and serials.
 #include "signer/zone_model.h"
 
+#include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -130,6 +132,37 @@ TEST(ZoneModelTest, CutsGlueAndEmptyNonTerminals) {
   EXPECT_FALSE(NeedsNsec(glue));
   EXPECT_FALSE(NeedsNsec(ent));
   EXPECT_TRUE(NeedsNsec3(ent, true));
+}
+
+// Many random names, several levels deep, in an order unrelated to the
+// canonical one: the nodes must be exactly the names and all their ancestors
+// below the origin (the empty non-terminals), each once, in canonical order.
+TEST(ZoneModelTest, EmptyNonTerminalsOfRandomNamesMatchBruteForce) {
+  std::mt19937 rng(20261123);
+  const char* labels[] = {"a", "b", "c", "ab", "b-1", "z", "_x", "0"};
+  std::string text = kHead;
+  std::set<std::string> expected = {"example.", "ns1.example."};
+  for (int i = 0; i < 3000; ++i) {
+    const int depth = 1 + static_cast<int>(rng() % 5);
+    std::string name;
+    for (int d = 0; d < depth; ++d) {
+      absl::StrAppend(&name, labels[rng() % 8], ".");
+      // Every suffix ending at a label boundary, below the origin.
+    }
+    absl::StrAppend(&text, name, "example. IN A 192.0.2.9\n");
+    for (size_t pos = 0; pos < name.size(); pos = name.find('.', pos) + 1) {
+      expected.insert(absl::StrCat(name.substr(pos), "example."));
+    }
+  }
+  auto zone = Build(text);
+  ASSERT_TRUE(zone.ok()) << zone.status();
+  const std::vector<std::string> names = Names(*zone);
+  EXPECT_EQ(std::set<std::string>(names.begin(), names.end()), expected);
+  EXPECT_EQ(names.size(), expected.size());  // each once
+  for (size_t i = 1; i < zone->nodes.size(); ++i) {
+    EXPECT_LT(CompareCanonical(zone->nodes[i - 1].name, zone->nodes[i].name), 0)
+        << names[i - 1] << " before " << names[i];
+  }
 }
 
 TEST(ZoneModelTest, Errors) {
