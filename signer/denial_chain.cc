@@ -95,48 +95,58 @@ absl::Status AddNsec3Chain(Zone* zone, const Nsec3Params& params,
     param.rdatas.push_back(Nsec3ParamRdata(params, 0));
     InsertRRset(&zone->apex(), std::move(param));
   }
-  std::vector<std::pair<std::string, size_t>> hashed;
+  // Hash the names on all cores, then sort by hash: that is also the
+  // canonical order of the NSEC3 owner names (base32hex keeps byte order).
+  std::vector<size_t> covered;
   for (size_t i = 0; i < zone->nodes.size(); ++i) {
-    if (!NeedsNsec3(zone->nodes[i], params.opt_out)) continue;
-    hashed.emplace_back(
-        Nsec3Hash(zone->nodes[i].name, params.salt, params.iterations), i);
+    if (NeedsNsec3(zone->nodes[i], params.opt_out)) covered.push_back(i);
   }
+  std::vector<std::pair<std::string, size_t>> hashed(covered.size());
+  const std::atomic<bool> never_stop{false};
+  ParallelFor(covered.size(), 0, 512, never_stop, [&](size_t j) {
+    hashed[j] = {
+        Nsec3Hash(zone->nodes[covered[j]].name, params.salt, params.iterations),
+        covered[j]};
+  });
   std::sort(hashed.begin(), hashed.end());
-  const std::string prefix = Nsec3ParamRdata(params, params.opt_out ? 1 : 0);
-  std::vector<Node> added;
-  added.reserve(hashed.size());
-  for (size_t k = 0; k < hashed.size(); ++k) {
-    if (k > 0 && hashed[k].first == hashed[k - 1].first) {
+  for (size_t k = 1; k < hashed.size(); ++k) {
+    if (hashed[k].first == hashed[k - 1].first) {
       return absl::FailedPreconditionError(
           absl::StrCat("NSEC3 hash collision between ",
                        NameToText(zone->nodes[hashed[k].second].name), " and ",
                        NameToText(zone->nodes[hashed[k - 1].second].name),
                        "; choose another salt"));
     }
+  }
+  const std::string prefix = Nsec3ParamRdata(params, params.opt_out ? 1 : 0);
+  std::vector<Node> added(hashed.size());
+  std::vector<char> collides(hashed.size(), 0);
+  ParallelFor(hashed.size(), 0, 512, never_stop, [&](size_t k) {
     const std::string& next = hashed[(k + 1) % hashed.size()].first;
     std::string rdata = prefix;
     rdata.push_back(static_cast<char>(next.size()));
     rdata.append(next);
     AppendTypeBitmap(ChainTypes(zone->nodes[hashed[k].second], true), &rdata);
-    Node node;
+    Node& node = added[k];
     const std::string label = Base32HexEncode(hashed[k].first);
     node.name.push_back(static_cast<char>(label.size()));
     node.name.append(label);
     node.name.append(zone->origin);
-    if (zone->FindNode(node.name) >= 0) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("NSEC3 owner ", NameToText(node.name),
-                       " collides with a name in the zone"));
-    }
+    collides[k] = zone->FindNode(node.name) >= 0;
     RRset nsec3;
     nsec3.type = kTypeNsec3;
     nsec3.ttl = ttl;
     nsec3.rdatas.push_back(std::move(rdata));
     node.rrsets.push_back(std::move(nsec3));
-    added.push_back(std::move(node));
+  });
+  for (size_t k = 0; k < added.size(); ++k) {
+    if (collides[k]) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("NSEC3 owner ", NameToText(added[k].name),
+                       " collides with a name in the zone"));
+    }
   }
-  for (Node& node : added) zone->nodes.push_back(std::move(node));
-  SortAndMarkNodes(zone);
+  MergeAndMarkNodes(zone, std::move(added));
   return absl::OkStatus();
 }
 

@@ -1,10 +1,11 @@
 // Authenticated denial of existence: the NSEC chain (RFC 4034 section 4) and
 // the NSEC3 chain (RFC 5155 section 7.1), added to a Zone as RRsets.
 //
-// REQUIRES: the zone holds no NSEC/NSEC3 yet and its nodes are marked
-// (SortAndMarkNodes). The signer-owned apex RRsets (DNSKEY, CDS, CDNSKEY)
+// REQUIRES: the zone holds no NSEC/NSEC3 yet and its nodes are marked (as
+// BuildZone leaves them). The signer-owned apex RRsets (DNSKEY, CDS, CDNSKEY)
 // must be in place first so the apex bitmap lists them.
-// Thread-safety: mutates the zone; call from one thread.
+// Thread-safety: mutates the zone; call from one thread (the chains are
+// built on all cores inside).
 #ifndef ZONEKEEP_SIGNER_DENIAL_CHAIN_H_
 #define ZONEKEEP_SIGNER_DENIAL_CHAIN_H_
 

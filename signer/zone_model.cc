@@ -1,6 +1,7 @@
 #include "signer/zone_model.h"
 
 #include <algorithm>
+#include <iterator>
 #include <optional>
 #include <thread>
 #include <utility>
@@ -405,10 +406,17 @@ class AncestorChain {
 
 }  // namespace
 
-void SortAndMarkNodes(Zone* zone) {
-  CanonicalSort(
-      &zone->nodes, [](const Node& n) -> const std::string& { return n.name; },
-      [](const Node&, const Node&) { return false; });
+void MergeAndMarkNodes(Zone* zone, std::vector<Node> added) {
+  std::vector<Node> merged;
+  merged.reserve(zone->nodes.size() + added.size());
+  std::merge(std::make_move_iterator(zone->nodes.begin()),
+             std::make_move_iterator(zone->nodes.end()),
+             std::make_move_iterator(added.begin()),
+             std::make_move_iterator(added.end()), std::back_inserter(merged),
+             [](const Node& a, const Node& b) {
+               return CompareCanonical(a.name, b.name) < 0;
+             });
+  zone->nodes.swap(merged);
   MarkNodes(zone);
 }
 

@@ -76,9 +76,9 @@ absl::StatusOr<Zone> BuildZone(std::string origin, std::vector<Record> records,
                                absl::string_view display_name,
                                const BuildOptions& options = {});
 
-// Recomputes delegation/occluded/ent flags and re-sorts; call after adding
-// nodes.
-void SortAndMarkNodes(Zone* zone);
+// Merges `added` (in canonical order, names not in the zone) into the zone's
+// nodes and recomputes the delegation/occluded/ent flags.
+void MergeAndMarkNodes(Zone* zone, std::vector<Node> added);
 
 }  // namespace signer
 }  // namespace zonekeep
