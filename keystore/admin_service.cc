@@ -31,6 +31,35 @@ void FillKeyList(const std::vector<KeyView>& keys, v1::KeyList* response) {
   response->set_server_time_unix(absl::ToUnixSeconds(absl::Now()));
 }
 
+absl::StatusOr<CreateWhat> CreateWhatOf(v1::CreateKeysRequest::What what) {
+  switch (what) {
+    case v1::CreateKeysRequest::BOTH:
+      return CreateWhat::kBoth;
+    case v1::CreateKeysRequest::KSK:
+      return CreateWhat::kKsk;
+    case v1::CreateKeysRequest::ZSK:
+      return CreateWhat::kZsk;
+    default:
+      return absl::InvalidArgumentError("create: say both, ksk or zsk");
+  }
+}
+
+absl::StatusOr<RolloverStage> RolloverStageOf(
+    v1::RolloverRequest::Stage stage) {
+  switch (stage) {
+    case v1::RolloverRequest::ZSK_STAGE1:
+      return RolloverStage::kZskStage1;
+    case v1::RolloverRequest::ZSK_STAGE2:
+      return RolloverStage::kZskStage2;
+    case v1::RolloverRequest::KSK_STAGE1:
+      return RolloverStage::kKskStage1;
+    case v1::RolloverRequest::KSK_STAGE2:
+      return RolloverStage::kKskStage2;
+    default:
+      return absl::InvalidArgumentError("rollover: unknown stage");
+  }
+}
+
 grpc::Status Respond(const absl::StatusOr<std::vector<KeyView>>& keys,
                      v1::KeyList* response) {
   if (!keys.ok()) return ToGrpcStatus(keys.status());
@@ -90,25 +119,12 @@ grpc::Status AdminService::CreateKeys(grpc::ServerContext* context,
   if (!identity.ok()) return ToGrpcStatus(identity.status());
   absl::StatusOr<Algorithm> algorithm = AlgorithmOf(request->algorithm());
   if (!algorithm.ok()) return ToGrpcStatus(algorithm.status());
-  CreateWhat what;
-  switch (request->what()) {
-    case v1::CreateKeysRequest::BOTH:
-      what = CreateWhat::kBoth;
-      break;
-    case v1::CreateKeysRequest::KSK:
-      what = CreateWhat::kKsk;
-      break;
-    case v1::CreateKeysRequest::ZSK:
-      what = CreateWhat::kZsk;
-      break;
-    default:
-      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                          "create: say both, ksk or zsk");
-  }
+  absl::StatusOr<CreateWhat> what = CreateWhatOf(request->what());
+  if (!what.ok()) return ToGrpcStatus(what.status());
   std::optional<int> bits;
   if (request->bits() != 0) bits = static_cast<int>(request->bits());
   return Respond(
-      keys_->CreateKeys(*identity, what, *algorithm, bits, request->zone()),
+      keys_->CreateKeys(*identity, *what, *algorithm, bits, request->zone()),
       response);
 }
 
@@ -151,10 +167,8 @@ grpc::Status AdminService::ListKeys(grpc::ServerContext* context,
                                     v1::KeyList* response) {
   absl::StatusOr<std::string> identity = Admin(context, "list");
   if (!identity.ok()) return ToGrpcStatus(identity.status());
-  const grpc::Status result = [&]() -> grpc::Status {
-    return Respond(keys_->ListKeys(request->zone(), request->include_deleted()),
-                   response);
-  }();
+  const grpc::Status result = Respond(
+      keys_->ListKeys(request->zone(), request->include_deleted()), response);
   AuditRead(*identity, "list", request->zone(), result);
   return result;
 }
@@ -166,25 +180,9 @@ grpc::Status AdminService::Rollover(grpc::ServerContext* context,
   if (!identity.ok()) return ToGrpcStatus(identity.status());
   absl::StatusOr<Algorithm> algorithm = AlgorithmOf(request->algorithm());
   if (!algorithm.ok()) return ToGrpcStatus(algorithm.status());
-  RolloverStage stage;
-  switch (request->stage()) {
-    case v1::RolloverRequest::ZSK_STAGE1:
-      stage = RolloverStage::kZskStage1;
-      break;
-    case v1::RolloverRequest::ZSK_STAGE2:
-      stage = RolloverStage::kZskStage2;
-      break;
-    case v1::RolloverRequest::KSK_STAGE1:
-      stage = RolloverStage::kKskStage1;
-      break;
-    case v1::RolloverRequest::KSK_STAGE2:
-      stage = RolloverStage::kKskStage2;
-      break;
-    default:
-      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                          "rollover: unknown stage");
-  }
-  return Respond(keys_->Rollover(*identity, stage, *algorithm, request->zone(),
+  absl::StatusOr<RolloverStage> stage = RolloverStageOf(request->stage());
+  if (!stage.ok()) return ToGrpcStatus(stage.status());
+  return Respond(keys_->Rollover(*identity, *stage, *algorithm, request->zone(),
                                  request->force()),
                  response);
 }

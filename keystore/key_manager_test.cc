@@ -3,7 +3,6 @@
 #include <sys/stat.h>
 
 #include <atomic>
-#include <cstdlib>
 #include <string>
 #include <thread>
 #include <vector>
@@ -14,6 +13,7 @@
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "keystore/clock.h"
+#include "keystore/test_dir.h"
 
 namespace zonekeep {
 namespace {
@@ -23,11 +23,7 @@ const char kZone[] = "example.com.";
 const char kAdmin[] = "unix:keymaint";
 
 std::string FreshDir(const std::string& name) {
-  const char* tmp = std::getenv("TEST_TMPDIR");
-  const std::string dir =
-      absl::StrCat(tmp != nullptr ? tmp : "/tmp", "/km_", name);
-  std::system(absl::StrCat("rm -rf '", dir, "'").c_str());
-  return dir;
+  return FreshTestDir("km_" + name);
 }
 
 // "KSK active" / "ZSK published R" / "... deleted": what a test asserts on.

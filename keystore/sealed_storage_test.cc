@@ -20,6 +20,7 @@
 #include "gtest/gtest.h"
 #include "keystore/clock.h"
 #include "keystore/key_manager.h"
+#include "keystore/test_dir.h"
 
 namespace zonekeep {
 namespace {
@@ -28,11 +29,7 @@ const char kZone[] = "example.com.";
 const char kAdmin[] = "unix:keymaint";
 
 std::string TmpDir(const std::string& name) {
-  const char* tmp = std::getenv("TEST_TMPDIR");
-  const std::string dir =
-      absl::StrCat(tmp != nullptr ? tmp : "/tmp", "/sealed_", name);
-  std::system(absl::StrCat("rm -rf '", dir, "'").c_str());
-  return dir;
+  return FreshTestDir("sealed_" + name);
 }
 
 std::string ReadFile(const std::string& path) {
