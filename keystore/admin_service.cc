@@ -187,19 +187,23 @@ grpc::Status AdminService::Rollover(grpc::ServerContext* context,
                  response);
 }
 
+absl::StatusOr<std::vector<KeyView>> AdminService::LiveKeysOf(
+    const std::string& zone) {
+  absl::StatusOr<std::vector<KeyView>> keys = keys_->ListKeys(zone, false);
+  if (keys.ok() && keys->empty()) {
+    return absl::NotFoundError(absl::StrCat("no keys for ", zone));
+  }
+  return keys;
+}
+
 grpc::Status AdminService::ParentData(grpc::ServerContext* context,
                                       const v1::ParentDataRequest* request,
                                       v1::RecordText* response) {
   absl::StatusOr<std::string> identity = Admin(context, "parentdata");
   if (!identity.ok()) return ToGrpcStatus(identity.status());
   const grpc::Status result = [&]() -> grpc::Status {
-    absl::StatusOr<std::vector<KeyView>> keys =
-        keys_->ListKeys(request->zone(), false);
+    absl::StatusOr<std::vector<KeyView>> keys = LiveKeysOf(request->zone());
     if (!keys.ok()) return ToGrpcStatus(keys.status());
-    if (keys->empty()) {
-      return grpc::Status(grpc::StatusCode::NOT_FOUND,
-                          absl::StrCat("no keys for ", request->zone()));
-    }
     DigestType digest = DigestType::kSha256;
     if (request->digest_type() != 0) {
       absl::StatusOr<DigestType> parsed =
@@ -226,13 +230,8 @@ grpc::Status AdminService::ShowKeys(grpc::ServerContext* context,
   absl::StatusOr<std::string> identity = Admin(context, "showkeys");
   if (!identity.ok()) return ToGrpcStatus(identity.status());
   const grpc::Status result = [&]() -> grpc::Status {
-    absl::StatusOr<std::vector<KeyView>> keys =
-        keys_->ListKeys(request->zone(), false);
+    absl::StatusOr<std::vector<KeyView>> keys = LiveKeysOf(request->zone());
     if (!keys.ok()) return ToGrpcStatus(keys.status());
-    if (keys->empty()) {
-      return grpc::Status(grpc::StatusCode::NOT_FOUND,
-                          absl::StrCat("no keys for ", request->zone()));
-    }
     absl::StatusOr<std::string> text =
         FormatShowKeys(keys->front().zone, *keys, request->ds());
     if (!text.ok()) return ToGrpcStatus(text.status());

@@ -11,6 +11,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "keystore/access_policy.h"
 #include "keystore/key_manager.h"
@@ -70,6 +71,8 @@ class AdminService final : public v1::KeyAdmin::Service {
   // Mutations are audited by the core; reads are audited here.
   void AuditRead(const std::string& identity, absl::string_view command,
                  const std::string& zone, const grpc::Status& result);
+  // The zone's live keys; NotFound ("no keys for ZONE") when it has none.
+  absl::StatusOr<std::vector<KeyView>> LiveKeysOf(const std::string& zone);
 
   KeyManager* const keys_;
   const AccessPolicy* const policy_;

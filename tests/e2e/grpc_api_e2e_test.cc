@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <utility>
 
 #include "gmock/gmock.h"
 #include "grpcpp/create_channel.h"
@@ -194,6 +195,51 @@ TEST_F(GrpcApiTest, OutOfRangeValuesChangeNothing) {
         << "import echoed file contents";
   }
   EXPECT_EQ(KeyCount(), before);
+}
+
+TEST_F(GrpcApiTest, ReadsOfAZoneWithoutKeysAreNotFound) {
+  Start();
+  ASSERT_TRUE(CreateBoth("example.com.").ok());
+  ASSERT_TRUE(CreateBoth("example.net.").ok());
+  {
+    v1::ZoneRef request;  // every key of example.net. to the expired bin
+    request.set_zone("example.net.");
+    grpc::ClientContext context;
+    v1::KeyList response;
+    ASSERT_TRUE(admin_->DeleteZone(&context, request, &response).ok());
+  }
+  // Unknown zone, and a zone whose keys are all deleted.
+  const std::pair<std::string, std::string> cases[] = {
+      {"example.org.", "no zone example.org. in the key store"},
+      {"example.net.", "no keys for example.net."}};
+  for (const auto& [zone, message] : cases) {
+    {
+      v1::ParentDataRequest request;
+      request.set_zone(zone);
+      grpc::ClientContext context;
+      v1::RecordText response;
+      grpc::Status s = admin_->ParentData(&context, request, &response);
+      EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND) << zone;
+      EXPECT_EQ(s.error_message(), message);
+    }
+    {
+      v1::ShowKeysRequest request;
+      request.set_zone(zone);
+      grpc::ClientContext context;
+      v1::RecordText response;
+      grpc::Status s = admin_->ShowKeys(&context, request, &response);
+      EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND) << zone;
+      EXPECT_EQ(s.error_message(), message);
+    }
+  }
+  {  // the zone with keys still answers
+    v1::ShowKeysRequest request;
+    request.set_zone("example.com.");
+    grpc::ClientContext context;
+    v1::RecordText response;
+    EXPECT_TRUE(admin_->ShowKeys(&context, request, &response).ok());
+    EXPECT_THAT(response.text(), HasSubstr("DNSKEY"));
+  }
 }
 
 TEST_F(GrpcApiTest, RolesFromTheClientsList) {
