@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 
 namespace zonekeep {
+namespace cli {
 namespace {
 
 absl::Status ErrnoError(const std::string& what) {
@@ -77,4 +78,5 @@ absl::Status AtomicFile::Commit() {
   return absl::OkStatus();
 }
 
+}  // namespace cli
 }  // namespace zonekeep

@@ -12,6 +12,7 @@
 #include "absl/strings/string_view.h"
 
 namespace zonekeep {
+namespace cli {
 
 class AtomicFile {
  public:
@@ -32,6 +33,7 @@ class AtomicFile {
   bool committed_ = false;
 };
 
+}  // namespace cli
 }  // namespace zonekeep
 
 #endif  // ZONEKEEP_CLI_ATOMIC_FILE_H_

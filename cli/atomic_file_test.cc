@@ -10,6 +10,7 @@
 #include "gtest/gtest.h"
 
 namespace zonekeep {
+namespace cli {
 namespace {
 
 std::string ReadAll(const std::string& path) {
@@ -72,4 +73,5 @@ TEST_F(AtomicFileTest, MissingDirectoryIsAnError) {
 }
 
 }  // namespace
+}  // namespace cli
 }  // namespace zonekeep

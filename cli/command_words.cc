@@ -1,6 +1,7 @@
 #include "cli/command_words.h"
 
 namespace zonekeep {
+namespace cli {
 
 absl::StatusOr<std::vector<std::string>> SplitCommandWords(
     absl::string_view line) {
@@ -41,4 +42,5 @@ absl::StatusOr<std::vector<std::string>> SplitCommandWords(
   return words;
 }
 
+}  // namespace cli
 }  // namespace zonekeep

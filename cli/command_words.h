@@ -12,11 +12,13 @@
 #include "absl/strings/string_view.h"
 
 namespace zonekeep {
+namespace cli {
 
 // InvalidArgument for an unterminated quote.
 absl::StatusOr<std::vector<std::string>> SplitCommandWords(
     absl::string_view line);
 
+}  // namespace cli
 }  // namespace zonekeep
 
 #endif  // ZONEKEEP_CLI_COMMAND_WORDS_H_

@@ -4,6 +4,7 @@
 #include "gtest/gtest.h"
 
 namespace zonekeep {
+namespace cli {
 namespace {
 
 using ::testing::ElementsAre;
@@ -34,4 +35,5 @@ TEST(SplitCommandWordsTest, UnterminatedQuoteIsAnError) {
 }
 
 }  // namespace
+}  // namespace cli
 }  // namespace zonekeep

@@ -5,9 +5,10 @@
 #include "absl/strings/str_cat.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
-#include "keystore/unix_socket.h"
+#include "proto/unix_socket.h"
 
 namespace zonekeep {
+namespace cli {
 
 std::string ResolveSocketPath(const std::string& flag_value) {
   if (!flag_value.empty()) return flag_value;
@@ -41,4 +42,5 @@ std::string DescribeRpcError(const grpc::Status& status,
   return status.error_message();
 }
 
+}  // namespace cli
 }  // namespace zonekeep

@@ -17,6 +17,7 @@
 #include "grpcpp/support/status.h"
 
 namespace zonekeep {
+namespace cli {
 
 inline constexpr char kDefaultAdminSocket[] = "./var/keystored/admin.sock";
 
@@ -29,6 +30,7 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> ConnectToDaemon(
 std::string DescribeRpcError(const grpc::Status& status,
                              const std::string& socket_path);
 
+}  // namespace cli
 }  // namespace zonekeep
 
 #endif  // ZONEKEEP_CLI_DAEMON_CLIENT_H_

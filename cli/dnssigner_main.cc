@@ -23,6 +23,7 @@
 #include "proto/keystore.grpc.pb.h"
 
 namespace zonekeep {
+namespace cli {
 namespace {
 
 constexpr size_t kChunkBytes = size_t{1} << 20;
@@ -158,8 +159,9 @@ int Run(const std::vector<std::string>& args) {
 }
 
 }  // namespace
+}  // namespace cli
 }  // namespace zonekeep
 
 int main(int argc, char** argv) {
-  return zonekeep::Run(std::vector<std::string>(argv + 1, argv + argc));
+  return zonekeep::cli::Run(std::vector<std::string>(argv + 1, argv + argc));
 }

@@ -4,6 +4,7 @@
 #include "absl/strings/str_format.h"
 
 namespace zonekeep {
+namespace cli {
 
 std::string FormatAge(int64_t seconds) {
   if (seconds < 0) seconds = 0;
@@ -34,4 +35,5 @@ std::string FormatKeyTable(const v1::KeyList& keys) {
   return out;
 }
 
+}  // namespace cli
 }  // namespace zonekeep

@@ -10,12 +10,14 @@
 #include "proto/keystore.pb.h"
 
 namespace zonekeep {
+namespace cli {
 
 // "3d04h", "2h05m", "4m10s", "0s".
 std::string FormatAge(int64_t seconds);
 
 std::string FormatKeyTable(const v1::KeyList& keys);
 
+}  // namespace cli
 }  // namespace zonekeep
 
 #endif  // ZONEKEEP_CLI_KEY_LISTING_H_

@@ -3,6 +3,7 @@
 #include "gtest/gtest.h"
 
 namespace zonekeep {
+namespace cli {
 namespace {
 
 TEST(FormatAgeTest, Units) {
@@ -38,4 +39,5 @@ TEST(FormatKeyTableTest, Empty) {
 }
 
 }  // namespace
+}  // namespace cli
 }  // namespace zonekeep

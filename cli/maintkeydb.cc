@@ -13,19 +13,21 @@
 #include "cli/daemon_client.h"
 #include "cli/key_listing.h"
 #include "cli/maintkeydb_usage.h"
-#include "keystore/crypto/algorithm.h"
-#include "keystore/crypto/dnskey.h"
+#include "dnssec/algorithm.h"
+#include "dnssec/name.h"
+#include "dnssec/digest_type.h"
 
 namespace zonekeep {
+namespace cli {
 namespace {
 
 using Args = std::vector<std::string>;
 
 // ZONE ALG KEYID, checked here so that no bad request reaches the daemon.
 absl::StatusOr<v1::KeyRef> ParseKeyRef(const Args& args) {
-  absl::StatusOr<std::string> zone = NormalizeZoneName(args[0]);
+  absl::StatusOr<std::string> zone = dnssec::NormalizeZoneName(args[0]);
   if (!zone.ok()) return zone.status();
-  absl::StatusOr<Algorithm> algorithm = ParseAlgorithm(args[1]);
+  absl::StatusOr<dnssec::Algorithm> algorithm = dnssec::ParseAlgorithm(args[1]);
   if (!algorithm.ok()) return algorithm.status();
   uint32_t key_id = 0;
   if (!absl::SimpleAtoi(args[2], &key_id) || key_id > 0xffff) {
@@ -129,7 +131,7 @@ int MaintKeyDb::Create(const Args& args) {
     return UsageError("create", absl::StrCat("create: \"", args[0],
                                              "\" is not both, ksk or zsk"));
   }
-  absl::StatusOr<Algorithm> algorithm = ParseAlgorithm(args[1]);
+  absl::StatusOr<dnssec::Algorithm> algorithm = dnssec::ParseAlgorithm(args[1]);
   if (!algorithm.ok()) {
     return UsageError("create", std::string(algorithm.status().message()));
   }
@@ -142,17 +144,17 @@ int MaintKeyDb::Create(const Args& args) {
     }
     bits = value;
   }
-  absl::StatusOr<int> resolved = ResolveKeyBits(*algorithm, bits);
+  absl::StatusOr<int> resolved = dnssec::ResolveKeyBits(*algorithm, bits);
   if (!resolved.ok()) return Fail(std::string(resolved.status().message()));
-  if (!IsAllowedForNewKeys(*algorithm)) {
-    return Fail(absl::StrCat(AlgorithmName(*algorithm),
+  if (!dnssec::IsAllowedForNewKeys(*algorithm)) {
+    return Fail(absl::StrCat(dnssec::AlgorithmName(*algorithm),
                              " is accepted for imported keys only"));
   }
-  absl::StatusOr<std::string> zone = NormalizeZoneName(args[3]);
+  absl::StatusOr<std::string> zone = dnssec::NormalizeZoneName(args[3]);
   if (!zone.ok())
     return UsageError("create", std::string(zone.status().message()));
   request.set_algorithm(static_cast<uint32_t>(*algorithm));
-  request.set_bits(IsRsa(*algorithm) ? *resolved : 0);
+  request.set_bits(dnssec::IsRsa(*algorithm) ? *resolved : 0);
   request.set_zone(*zone);
   v1::KeyAdmin::Stub* stub = Stub();
   if (stub == nullptr) return 1;
@@ -172,7 +174,7 @@ int MaintKeyDb::DeleteName(const Args& args) {
   if (args.size() != 1) {
     return UsageError("delete_name", "delete_name takes 1 argument");
   }
-  absl::StatusOr<std::string> zone = NormalizeZoneName(args[0]);
+  absl::StatusOr<std::string> zone = dnssec::NormalizeZoneName(args[0]);
   if (!zone.ok()) {
     return UsageError("delete_name", std::string(zone.status().message()));
   }
@@ -218,7 +220,7 @@ int MaintKeyDb::List(const Args& args) {
     if (arg == "--all" || arg == "-a") {
       request.set_include_deleted(true);
     } else if (request.zone().empty() && arg[0] != '-') {
-      absl::StatusOr<std::string> zone = NormalizeZoneName(arg);
+      absl::StatusOr<std::string> zone = dnssec::NormalizeZoneName(arg);
       if (!zone.ok()) {
         return UsageError("list", std::string(zone.status().message()));
       }
@@ -264,11 +266,11 @@ int MaintKeyDb::Rollover(const Args& in_args) {
     return UsageError(
         "rollover", absl::StrCat("rollover: unknown stage \"", args[0], "\""));
   }
-  absl::StatusOr<Algorithm> algorithm = ParseAlgorithm(args[1]);
+  absl::StatusOr<dnssec::Algorithm> algorithm = dnssec::ParseAlgorithm(args[1]);
   if (!algorithm.ok()) {
     return UsageError("rollover", std::string(algorithm.status().message()));
   }
-  absl::StatusOr<std::string> zone = NormalizeZoneName(args[2]);
+  absl::StatusOr<std::string> zone = dnssec::NormalizeZoneName(args[2]);
   if (!zone.ok()) {
     return UsageError("rollover", std::string(zone.status().message()));
   }
@@ -302,7 +304,7 @@ int MaintKeyDb::ParentData(const Args& args) {
     return UsageError("parentdata", absl::StrCat("parentdata: \"", args[0],
                                                  "\" is not key or ds"));
   }
-  absl::StatusOr<std::string> zone = NormalizeZoneName(args[1]);
+  absl::StatusOr<std::string> zone = dnssec::NormalizeZoneName(args[1]);
   if (!zone.ok()) {
     return UsageError("parentdata", std::string(zone.status().message()));
   }
@@ -311,7 +313,7 @@ int MaintKeyDb::ParentData(const Args& args) {
     if (request.kind() != v1::ParentDataRequest::DS) {
       return UsageError("parentdata", "a DIGEST goes with parentdata ds only");
     }
-    absl::StatusOr<DigestType> digest = ParseDigestType(args[2]);
+    absl::StatusOr<dnssec::DigestType> digest = dnssec::ParseDigestType(args[2]);
     if (!digest.ok()) {
       return UsageError("parentdata", std::string(digest.status().message()));
     }
@@ -337,7 +339,7 @@ int MaintKeyDb::ShowKeys(const Args& args) {
   if (rest.size() != 1) {
     return UsageError("showkeys", "showkeys takes [ds] and a ZONE");
   }
-  absl::StatusOr<std::string> zone = NormalizeZoneName(rest[0]);
+  absl::StatusOr<std::string> zone = dnssec::NormalizeZoneName(rest[0]);
   if (!zone.ok()) {
     return UsageError("showkeys", std::string(zone.status().message()));
   }
@@ -356,7 +358,7 @@ int MaintKeyDb::Import(const Args& args) {
   if (args.size() != 2 && args.size() != 3) {
     return UsageError("import", "import takes ZONE, KEYFILE-BASE and a state");
   }
-  absl::StatusOr<std::string> zone = NormalizeZoneName(args[0]);
+  absl::StatusOr<std::string> zone = dnssec::NormalizeZoneName(args[0]);
   if (!zone.ok()) {
     return UsageError("import", std::string(zone.status().message()));
   }
@@ -388,7 +390,7 @@ int MaintKeyDb::Audit(const Args& args) {
   if (args.size() > 1) return UsageError("audit", "audit takes at most a ZONE");
   v1::AuditRequest request;
   if (args.size() == 1) {
-    absl::StatusOr<std::string> zone = NormalizeZoneName(args[0]);
+    absl::StatusOr<std::string> zone = dnssec::NormalizeZoneName(args[0]);
     if (!zone.ok()) {
       return UsageError("audit", std::string(zone.status().message()));
     }
@@ -449,4 +451,5 @@ int MaintKeyDb::Interactive(std::istream& in, bool show_prompt) {
   return last;
 }
 
+}  // namespace cli
 }  // namespace zonekeep

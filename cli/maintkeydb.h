@@ -1,4 +1,4 @@
-// MaintKeyDb: the commands of maintkeydb (DESIGN.md), one-shot or in the
+// MaintKeyDb: the commands of maintkeydb (docs/ARCHITECTURE.md), one-shot or in the
 // interactive shell, over the KeyAdmin API of keystored.
 //
 // Contract: Run() executes one command given as words and returns the exit
@@ -19,6 +19,7 @@
 #include "proto/keystore.grpc.pb.h"
 
 namespace zonekeep {
+namespace cli {
 
 class MaintKeyDb {
  public:
@@ -63,6 +64,7 @@ class MaintKeyDb {
   std::vector<std::string> history_;
 };
 
+}  // namespace cli
 }  // namespace zonekeep
 
 #endif  // ZONEKEEP_CLI_MAINTKEYDB_H_

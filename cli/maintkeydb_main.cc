@@ -21,9 +21,9 @@
 
 namespace {
 
-int RunLine(zonekeep::MaintKeyDb& tool, const std::string& line) {
+int RunLine(zonekeep::cli::MaintKeyDb& tool, const std::string& line) {
   absl::StatusOr<std::vector<std::string>> words =
-      zonekeep::SplitCommandWords(line);
+      zonekeep::cli::SplitCommandWords(line);
   if (!words.ok()) {
     std::cerr << "maintkeydb: " << words.status().message() << "\n";
     return 2;
@@ -57,7 +57,7 @@ int main(int argc, char** argv) {
       words.push_back(arg);
     }
   }
-  zonekeep::MaintKeyDb tool(zonekeep::ResolveSocketPath(socket_flag), std::cout,
+  zonekeep::cli::MaintKeyDb tool(zonekeep::cli::ResolveSocketPath(socket_flag), std::cout,
                             std::cerr);
   if (have_command_line) return RunLine(tool, command_line);
   if (!words.empty()) return tool.Run(words);

@@ -3,6 +3,7 @@
 #include <utility>
 
 namespace zonekeep {
+namespace cli {
 namespace {
 
 constexpr std::pair<const char*, const char*> kUsage[] = {
@@ -61,4 +62,5 @@ std::string AllUsage() {
   return out;
 }
 
+}  // namespace cli
 }  // namespace zonekeep

@@ -6,6 +6,7 @@
 #include <string>
 
 namespace zonekeep {
+namespace cli {
 
 // The usage of one command, or "" if there is no such command.
 std::string CommandUsage(const std::string& command);
@@ -13,6 +14,7 @@ std::string CommandUsage(const std::string& command);
 // Every command's usage, for `help`.
 std::string AllUsage();
 
+}  // namespace cli
 }  // namespace zonekeep
 
 #endif  // ZONEKEEP_CLI_MAINTKEYDB_USAGE_H_

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 
 namespace zonekeep {
+namespace cli {
 namespace {
 
 absl::Status FlagError(const std::string& flag, const std::string& what) {
@@ -181,4 +182,5 @@ absl::StatusOr<SignCommand> ParseSignFlags(const std::vector<std::string>& args,
   return command;
 }
 
+}  // namespace cli
 }  // namespace zonekeep

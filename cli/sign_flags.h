@@ -22,6 +22,7 @@
 #include "proto/keystore.pb.h"
 
 namespace zonekeep {
+namespace cli {
 
 struct SignCommand {
   std::string zone_file;
@@ -39,6 +40,7 @@ absl::StatusOr<absl::Time> ParseSignTime(const std::string& text,
                                          absl::Time now,
                                          absl::Time relative_base);
 
+}  // namespace cli
 }  // namespace zonekeep
 
 #endif  // ZONEKEEP_CLI_SIGN_FLAGS_H_

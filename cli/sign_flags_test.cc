@@ -3,6 +3,7 @@
 #include "gtest/gtest.h"
 
 namespace zonekeep {
+namespace cli {
 namespace {
 
 const absl::Time kNow = absl::FromUnixSeconds(1800000000);
@@ -62,4 +63,5 @@ TEST(ParseSignFlagsTest, Errors) {
 }
 
 }  // namespace
+}  // namespace cli
 }  // namespace zonekeep

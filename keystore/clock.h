@@ -10,6 +10,7 @@
 #include "absl/time/time.h"
 
 namespace zonekeep {
+namespace keystore {
 
 class Clock {
  public:
@@ -33,6 +34,7 @@ class FakeClock final : public Clock {
   std::atomic<int64_t> nanos_;
 };
 
+}  // namespace keystore
 }  // namespace zonekeep
 
 #endif  // ZONEKEEP_KEYSTORE_CLOCK_H_

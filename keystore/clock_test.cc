@@ -3,6 +3,7 @@
 #include "gtest/gtest.h"
 
 namespace zonekeep {
+namespace keystore {
 namespace {
 
 TEST(FakeClockTest, AdvancesOnlyWhenTold) {
@@ -20,4 +21,5 @@ TEST(RealClockTest, IsCloseToAbslNow) {
 }
 
 }  // namespace
+}  // namespace keystore
 }  // namespace zonekeep

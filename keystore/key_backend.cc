@@ -4,14 +4,17 @@
 
 #include "absl/strings/str_cat.h"
 #include "keystore/store/rows.h"
+#include "dnssec/algorithm.h"
+#include "dnssec/zone_key.h"
 
 namespace zonekeep {
+namespace keystore {
 namespace {
 
 class SealedPendingKey final : public PendingKey {
  public:
   explicit SealedPendingKey(PrivateKey key) : key_(std::move(key)) {}
-  Algorithm algorithm() const override { return key_.algorithm(); }
+  dnssec::Algorithm algorithm() const override { return key_.algorithm(); }
   int bits() const override { return key_.bits(); }
   std::vector<uint8_t> DnskeyPublicKey() const override {
     return key_.DnskeyPublicKey();
@@ -24,7 +27,7 @@ class SealedPendingKey final : public PendingKey {
 
 std::string BindingForMessages(const KeyBinding& binding) {
   return absl::StrCat("key ", binding.key_tag, " (",
-                      AlgorithmName(binding.algorithm), ") of ", binding.zone);
+                      dnssec::AlgorithmName(binding.algorithm), ") of ", binding.zone);
 }
 
 }  // namespace
@@ -32,7 +35,7 @@ std::string BindingForMessages(const KeyBinding& binding) {
 std::string CanonicalKeyBinding(const KeyBinding& binding) {
   return absl::StrCat("zonekeep-key-v1|", binding.zone, "|", binding.key_tag,
                       "|", static_cast<int>(binding.algorithm), "|",
-                      binding.role == KeyRole::kKsk ? "KSK" : "ZSK");
+                      binding.role == dnssec::KeyRole::kKsk ? "KSK" : "ZSK");
 }
 
 std::string SealedKeyBackend::name() const {
@@ -40,7 +43,7 @@ std::string SealedKeyBackend::name() const {
 }
 
 absl::StatusOr<std::unique_ptr<PendingKey>> SealedKeyBackend::Generate(
-    Algorithm algorithm, int bits) {
+    dnssec::Algorithm algorithm, int bits) {
   absl::StatusOr<PrivateKey> key = PrivateKey::Generate(algorithm, bits);
   if (!key.ok()) return key.status();
   return std::unique_ptr<PendingKey>(
@@ -69,7 +72,7 @@ absl::StatusOr<std::vector<uint8_t>> SealedKeyBackend::Store(
   return master_key_.Seal(*der, CanonicalKeyBinding(binding));
 }
 
-absl::StatusOr<std::shared_ptr<const SigningHandle>> SealedKeyBackend::Load(
+absl::StatusOr<std::shared_ptr<const dnssec::SigningHandle>> SealedKeyBackend::Load(
     absl::Span<const uint8_t> blob, const KeyBinding& binding) const {
   absl::StatusOr<SecretBytes> der =
       master_key_.Open(blob, CanonicalKeyBinding(binding));
@@ -90,4 +93,5 @@ absl::StatusOr<std::shared_ptr<const SigningHandle>> SealedKeyBackend::Load(
   return PrivateKey::IntoSigningHandle(*std::move(key));
 }
 
+}  // namespace keystore
 }  // namespace zonekeep

@@ -5,7 +5,7 @@
 // Flow: Generate() or Import() gives a PendingKey whose public key the caller
 // turns into a DNSKEY and a key tag; Store() then binds it to its identity
 // (zone, tag, algorithm, role) and returns an opaque blob for the keys table;
-// Load() turns a blob + the same binding back into a SigningHandle. A blob
+// Load() turns a blob + the same binding back into a dnssec::SigningHandle. A blob
 // loaded with another binding (swapped rows, edited columns) or altered by one
 // bit fails with DataLoss.
 // Thread-safety: all methods are safe from many threads at once.
@@ -19,19 +19,20 @@
 
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
-#include "keystore/crypto/algorithm.h"
+#include "dnssec/algorithm.h"
 #include "keystore/crypto/master_key.h"
 #include "keystore/crypto/private_key.h"
-#include "keystore/signing_handle.h"
+#include "dnssec/zone_key.h"
 
 namespace zonekeep {
+namespace keystore {
 
 // What a stored key is bound to.
 struct KeyBinding {
   std::string zone;  // normalised
   uint16_t key_tag = 0;
-  Algorithm algorithm = Algorithm::kEcdsaP256Sha256;
-  KeyRole role = KeyRole::kZsk;
+  dnssec::Algorithm algorithm = dnssec::Algorithm::kEcdsaP256Sha256;
+  dnssec::KeyRole role = dnssec::KeyRole::kZsk;
 };
 
 // "zonekeep-key-v1|example.com.|12345|13|KSK": the associated data sealed keys
@@ -43,7 +44,7 @@ std::string CanonicalKeyBinding(const KeyBinding& binding);
 class PendingKey {
  public:
   virtual ~PendingKey() = default;
-  virtual Algorithm algorithm() const = 0;
+  virtual dnssec::Algorithm algorithm() const = 0;
   virtual int bits() const = 0;
   // The DNSKEY public key field (RFC 3110, RFC 6605, RFC 8080).
   virtual std::vector<uint8_t> DnskeyPublicKey() const = 0;
@@ -54,15 +55,15 @@ class KeyBackend {
   virtual ~KeyBackend() = default;
   // Stored in keys.backend, e.g. "sealed-sqlite".
   virtual std::string name() const = 0;
-  // REQUIRES: bits from ResolveKeyBits(algorithm, ...).
+  // REQUIRES: bits from dnssec::ResolveKeyBits(algorithm, ...).
   virtual absl::StatusOr<std::unique_ptr<PendingKey>> Generate(
-      Algorithm algorithm, int bits) = 0;
+      dnssec::Algorithm algorithm, int bits) = 0;
   virtual absl::StatusOr<std::unique_ptr<PendingKey>> Import(
       PrivateKey key) = 0;
   // REQUIRES: `key` came from this backend.
   virtual absl::StatusOr<std::vector<uint8_t>> Store(
       const PendingKey& key, const KeyBinding& binding) = 0;
-  virtual absl::StatusOr<std::shared_ptr<const SigningHandle>> Load(
+  virtual absl::StatusOr<std::shared_ptr<const dnssec::SigningHandle>> Load(
       absl::Span<const uint8_t> blob, const KeyBinding& binding) const = 0;
 };
 
@@ -74,18 +75,19 @@ class SealedKeyBackend final : public KeyBackend {
       : master_key_(std::move(master_key)) {}
 
   std::string name() const override;
-  absl::StatusOr<std::unique_ptr<PendingKey>> Generate(Algorithm algorithm,
+  absl::StatusOr<std::unique_ptr<PendingKey>> Generate(dnssec::Algorithm algorithm,
                                                        int bits) override;
   absl::StatusOr<std::unique_ptr<PendingKey>> Import(PrivateKey key) override;
   absl::StatusOr<std::vector<uint8_t>> Store(
       const PendingKey& key, const KeyBinding& binding) override;
-  absl::StatusOr<std::shared_ptr<const SigningHandle>> Load(
+  absl::StatusOr<std::shared_ptr<const dnssec::SigningHandle>> Load(
       absl::Span<const uint8_t> blob, const KeyBinding& binding) const override;
 
  private:
   const MasterKey master_key_;
 };
 
+}  // namespace keystore
 }  // namespace zonekeep
 
 #endif  // ZONEKEEP_KEYSTORE_KEY_BACKEND_H_

@@ -4,8 +4,11 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include "dnssec/algorithm.h"
+#include "dnssec/zone_key.h"
 
 namespace zonekeep {
+namespace keystore {
 namespace {
 
 SealedKeyBackend MakeBackend(const std::string& name) {
@@ -21,18 +24,18 @@ SealedKeyBackend MakeBackend(const std::string& name) {
 TEST(KeyBackendTest, CanonicalBinding) {
   EXPECT_EQ(
       CanonicalKeyBinding(KeyBinding{
-          "example.com.", 12345, Algorithm::kEcdsaP256Sha256, KeyRole::kKsk}),
+          "example.com.", 12345, dnssec::Algorithm::kEcdsaP256Sha256, dnssec::KeyRole::kKsk}),
       "zonekeep-key-v1|example.com.|12345|13|KSK");
 }
 
 TEST(KeyBackendTest, StoreLoadSignAndBindingChecks) {
   SealedKeyBackend backend = MakeBackend("backend1");
   EXPECT_EQ(backend.name(), "sealed-sqlite");
-  auto pending = backend.Generate(Algorithm::kEcdsaP256Sha256, 256);
+  auto pending = backend.Generate(dnssec::Algorithm::kEcdsaP256Sha256, 256);
   ASSERT_TRUE(pending.ok()) << pending.status();
   EXPECT_EQ((*pending)->DnskeyPublicKey().size(), 64u);
-  const KeyBinding binding{"example.com.", 4242, Algorithm::kEcdsaP256Sha256,
-                           KeyRole::kZsk};
+  const KeyBinding binding{"example.com.", 4242, dnssec::Algorithm::kEcdsaP256Sha256,
+                           dnssec::KeyRole::kZsk};
   auto blob = backend.Store(**pending, binding);
   ASSERT_TRUE(blob.ok()) << blob.status();
 
@@ -46,8 +49,8 @@ TEST(KeyBackendTest, StoreLoadSignAndBindingChecks) {
   std::vector<KeyBinding> others(4, binding);
   others[0].zone = "example.org.";
   others[1].key_tag = 4243;
-  others[2].role = KeyRole::kKsk;
-  others[3].algorithm = Algorithm::kEd25519;
+  others[2].role = dnssec::KeyRole::kKsk;
+  others[3].algorithm = dnssec::Algorithm::kEd25519;
   for (const KeyBinding& other : others) {
     EXPECT_EQ(backend.Load(*blob, other).status().code(),
               absl::StatusCode::kDataLoss)
@@ -64,10 +67,10 @@ TEST(KeyBackendTest, StoreLoadSignAndBindingChecks) {
 TEST(KeyBackendTest, OtherMasterKeyCannotOpen) {
   SealedKeyBackend a = MakeBackend("backend_a");
   SealedKeyBackend b = MakeBackend("backend_b");
-  auto pending = a.Generate(Algorithm::kEd25519, 256);
+  auto pending = a.Generate(dnssec::Algorithm::kEd25519, 256);
   ASSERT_TRUE(pending.ok()) << pending.status();
-  const KeyBinding binding{"example.com.", 1, Algorithm::kEd25519,
-                           KeyRole::kKsk};
+  const KeyBinding binding{"example.com.", 1, dnssec::Algorithm::kEd25519,
+                           dnssec::KeyRole::kKsk};
   auto blob = a.Store(**pending, binding);
   ASSERT_TRUE(blob.ok());
   EXPECT_TRUE(a.Load(*blob, binding).ok());
@@ -77,14 +80,15 @@ TEST(KeyBackendTest, OtherMasterKeyCannotOpen) {
 
 TEST(KeyBackendTest, StoreRefusesAlgorithmMismatch) {
   SealedKeyBackend backend = MakeBackend("backend_mismatch");
-  auto pending = backend.Generate(Algorithm::kEd25519, 256);
+  auto pending = backend.Generate(dnssec::Algorithm::kEd25519, 256);
   ASSERT_TRUE(pending.ok());
   EXPECT_FALSE(backend
                    .Store(**pending, KeyBinding{"example.com.", 1,
-                                                Algorithm::kEcdsaP256Sha256,
-                                                KeyRole::kKsk})
+                                                dnssec::Algorithm::kEcdsaP256Sha256,
+                                                dnssec::KeyRole::kKsk})
                    .ok());
 }
 
 }  // namespace
+}  // namespace keystore
 }  // namespace zonekeep

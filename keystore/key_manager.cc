@@ -19,21 +19,26 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "keystore/crypto/bind_key_files.h"
-#include "keystore/crypto/dnskey.h"
+#include "dnssec/dnskey.h"
+#include "dnssec/key_tag.h"
+#include "dnssec/name.h"
 #include "keystore/crypto/master_key.h"
 #include "keystore/key_backend.h"
 #include "keystore/key_manager_impl.h"
 #include "keystore/make_dirs.h"
 #include "keystore/store/key_db.h"
+#include "dnssec/algorithm.h"
+#include "dnssec/zone_key.h"
 
 namespace zonekeep {
+namespace keystore {
 namespace key_manager_internal {
 
 constexpr int kMaxTagAttempts = 32;
 constexpr size_t kMaxAuditField = 256;
 
-const char* RoleName(KeyRole role) {
-  return role == KeyRole::kKsk ? "KSK" : "ZSK";
+const char* RoleName(dnssec::KeyRole role) {
+  return role == dnssec::KeyRole::kKsk ? "KSK" : "ZSK";
 }
 
 const char* StageName(RolloverStage stage) {
@@ -108,7 +113,7 @@ KeyBinding BindingOf(const KeyRow& row) {
 
 std::string KeyName(const KeyRow& row) {
   return absl::StrCat(RoleName(row.role), " ", row.key_tag, " (",
-                      AlgorithmName(row.algorithm), ")");
+                      dnssec::AlgorithmName(row.algorithm), ")");
 }
 
 absl::Status NoZone(const std::string& zone) {
@@ -116,10 +121,10 @@ absl::Status NoZone(const std::string& zone) {
       absl::StrCat("no zone ", zone, " in the key store"));
 }
 
-absl::Status NoKey(const std::string& zone, Algorithm algorithm,
+absl::Status NoKey(const std::string& zone, dnssec::Algorithm algorithm,
                    uint16_t key_tag) {
   return absl::NotFoundError(absl::StrCat(
-      "no key ", key_tag, " (", AlgorithmName(algorithm), ") in ", zone));
+      "no key ", key_tag, " (", dnssec::AlgorithmName(algorithm), ") in ", zone));
 }
 
 absl::Status KeyManagerImpl::AuditFailure(const AuditInfo& audit,
@@ -163,10 +168,10 @@ absl::StatusOr<ZoneRow> KeyManagerImpl::LoadZone(Transaction& tx,
 
 absl::StatusOr<KeyRow> KeyManagerImpl::AddKey(
     Transaction& tx, const std::string& zone,
-    std::unique_ptr<PendingKey> pending, Algorithm algorithm, int bits,
-    KeyRole role, KeyState state, absl::Time now,
+    std::unique_ptr<PendingKey> pending, dnssec::Algorithm algorithm, int bits,
+    dnssec::KeyRole role, dnssec::KeyState state, absl::Time now,
     std::set<uint16_t>& used_tags) {
-  const uint16_t flags = role == KeyRole::kKsk ? kKskFlags : kZskFlags;
+  const uint16_t flags = role == dnssec::KeyRole::kKsk ? dnssec::kKskFlags : dnssec::kZskFlags;
   for (int attempt = 0; attempt < kMaxTagAttempts; ++attempt) {
     if (pending == nullptr) {
       absl::StatusOr<std::unique_ptr<PendingKey>> fresh =
@@ -176,8 +181,8 @@ absl::StatusOr<KeyRow> KeyManagerImpl::AddKey(
     }
     KeyRow row;
     row.dnskey_rdata =
-        BuildDnskeyRdata(flags, algorithm, pending->DnskeyPublicKey());
-    row.key_tag = ComputeKeyTag(row.dnskey_rdata);
+        dnssec::BuildDnskeyRdata(flags, algorithm, pending->DnskeyPublicKey());
+    row.key_tag = dnssec::KeyTag(row.dnskey_rdata);
     if (used_tags.count(row.key_tag) != 0) {
       pending.reset();  // tag collision: regenerate
       continue;
@@ -213,29 +218,29 @@ std::set<uint16_t> TagsOf(const std::vector<KeyRow>& rows) {
 // --- create, delete, undelete, import ---------------------------------------
 
 absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::CreateKeys(
-    const std::string& identity, CreateWhat what, Algorithm algorithm,
+    const std::string& identity, CreateWhat what, dnssec::Algorithm algorithm,
     std::optional<int> bits, const std::string& zone_arg) {
   AuditInfo audit{
       identity,
-      absl::StrCat("create ", CreateName(what), " ", AlgorithmName(algorithm)),
+      absl::StrCat("create ", CreateName(what), " ", dnssec::AlgorithmName(algorithm)),
       zone_arg,
       {}};
-  absl::StatusOr<std::string> zone = NormalizeZoneName(zone_arg);
+  absl::StatusOr<std::string> zone = dnssec::NormalizeZoneName(zone_arg);
   if (!zone.ok()) return Refuse(audit, zone.status());
   audit.zone = *zone;
-  if (!IsAllowedForNewKeys(algorithm)) {
+  if (!dnssec::IsAllowedForNewKeys(algorithm)) {
     const absl::Status s = absl::InvalidArgumentError(absl::StrCat(
-        AlgorithmName(algorithm), " is accepted for imported keys only"));
+        dnssec::AlgorithmName(algorithm), " is accepted for imported keys only"));
     return Refuse(audit, s);
   }
-  absl::StatusOr<int> resolved = ResolveKeyBits(algorithm, bits);
+  absl::StatusOr<int> resolved = dnssec::ResolveKeyBits(algorithm, bits);
   if (!resolved.ok()) {
     return Refuse(audit, resolved.status());
   }
-  std::vector<KeyRole> roles;
-  if (what != CreateWhat::kZsk) roles.push_back(KeyRole::kKsk);
-  if (what != CreateWhat::kKsk) roles.push_back(KeyRole::kZsk);
-  if (what == CreateWhat::kBoth) roles.push_back(KeyRole::kZsk);
+  std::vector<dnssec::KeyRole> roles;
+  if (what != CreateWhat::kZsk) roles.push_back(dnssec::KeyRole::kKsk);
+  if (what != CreateWhat::kKsk) roles.push_back(dnssec::KeyRole::kZsk);
+  if (what == CreateWhat::kBoth) roles.push_back(dnssec::KeyRole::kZsk);
   // Generate before taking the database's write lock (RSA is slow).
   std::vector<std::unique_ptr<PendingKey>> pending;
   for (size_t i = 0; i < roles.size(); ++i) {
@@ -257,21 +262,21 @@ absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::CreateKeys(
         for (const KeyRow& row : *rows) {
           if (row.deleted || row.algorithm != algorithm) continue;
           has_live = true;
-          if (row.state == KeyState::kActive) {
-            has_active[row.role == KeyRole::kKsk ? 0 : 1] = true;
+          if (row.state == dnssec::KeyState::kActive) {
+            has_active[row.role == dnssec::KeyRole::kKsk ? 0 : 1] = true;
           }
         }
         if (what == CreateWhat::kBoth && has_live) {
           return absl::AlreadyExistsError(
-              absl::StrCat(*zone, " already has ", AlgorithmName(algorithm),
+              absl::StrCat(*zone, " already has ", dnssec::AlgorithmName(algorithm),
                            " keys: use create ksk or create zsk"));
         }
         std::set<uint16_t> used = TagsOf(*rows);
         std::vector<KeyView> created;
         for (size_t i = 0; i < roles.size(); ++i) {
-          const int slot = roles[i] == KeyRole::kKsk ? 0 : 1;
-          const KeyState state =
-              has_active[slot] ? KeyState::kPublished : KeyState::kActive;
+          const int slot = roles[i] == dnssec::KeyRole::kKsk ? 0 : 1;
+          const dnssec::KeyState state =
+              has_active[slot] ? dnssec::KeyState::kPublished : dnssec::KeyState::kActive;
           absl::StatusOr<KeyRow> row =
               AddKey(tx, *zone, std::move(pending[i]), algorithm, *resolved,
                      roles[i], state, now, used);
@@ -286,12 +291,12 @@ absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::CreateKeys(
 
 absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::DeleteKey(
     const std::string& identity, const std::string& zone_arg,
-    Algorithm algorithm, uint16_t key_tag) {
+    dnssec::Algorithm algorithm, uint16_t key_tag) {
   AuditInfo audit{identity,
-                  absl::StrCat("delete_id ", AlgorithmName(algorithm)),
+                  absl::StrCat("delete_id ", dnssec::AlgorithmName(algorithm)),
                   zone_arg,
                   {key_tag}};
-  absl::StatusOr<std::string> zone = NormalizeZoneName(zone_arg);
+  absl::StatusOr<std::string> zone = dnssec::NormalizeZoneName(zone_arg);
   if (!zone.ok()) return Refuse(audit, zone.status());
   audit.zone = *zone;
   return Mutate<std::vector<KeyView>>(
@@ -321,7 +326,7 @@ absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::DeleteKey(
 absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::DeleteZone(
     const std::string& identity, const std::string& zone_arg) {
   AuditInfo audit{identity, "delete_name", zone_arg, {}};
-  absl::StatusOr<std::string> zone = NormalizeZoneName(zone_arg);
+  absl::StatusOr<std::string> zone = dnssec::NormalizeZoneName(zone_arg);
   if (!zone.ok()) return Refuse(audit, zone.status());
   audit.zone = *zone;
   return Mutate<std::vector<KeyView>>(
@@ -350,13 +355,13 @@ absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::DeleteZone(
 
 absl::StatusOr<KeyView> KeyManagerImpl::UndeleteKey(const std::string& identity,
                                                     const std::string& zone_arg,
-                                                    Algorithm algorithm,
+                                                    dnssec::Algorithm algorithm,
                                                     uint16_t key_tag) {
   AuditInfo audit{identity,
-                  absl::StrCat("undelete ", AlgorithmName(algorithm)),
+                  absl::StrCat("undelete ", dnssec::AlgorithmName(algorithm)),
                   zone_arg,
                   {key_tag}};
-  absl::StatusOr<std::string> zone = NormalizeZoneName(zone_arg);
+  absl::StatusOr<std::string> zone = dnssec::NormalizeZoneName(zone_arg);
   if (!zone.ok()) return Refuse(audit, zone.status());
   audit.zone = *zone;
   return Mutate<KeyView>(
@@ -382,29 +387,29 @@ absl::StatusOr<KeyView> KeyManagerImpl::UndeleteKey(const std::string& identity,
 
 absl::StatusOr<KeyView> KeyManagerImpl::ImportBindKey(
     const std::string& identity, const std::string& zone_arg,
-    const std::string& key_base, KeyState state) {
+    const std::string& key_base, dnssec::KeyState state) {
   AuditInfo audit{
       identity,
       absl::StrCat("import ",
-                   state == KeyState::kActive ? "active" : "published"),
+                   state == dnssec::KeyState::kActive ? "active" : "published"),
       zone_arg,
       {}};
-  absl::StatusOr<std::string> zone = NormalizeZoneName(zone_arg);
+  absl::StatusOr<std::string> zone = dnssec::NormalizeZoneName(zone_arg);
   if (!zone.ok()) return Refuse(audit, zone.status());
   audit.zone = *zone;
   absl::StatusOr<BindKeyPair> pair = ReadBindKeyPair(key_base);
   if (!pair.ok()) return Refuse(audit, pair.status());
   audit.tags.push_back(pair->key_tag);
-  const Algorithm algorithm = pair->key.algorithm();
-  audit.command += absl::StrCat(" ", AlgorithmName(algorithm));
+  const dnssec::Algorithm algorithm = pair->key.algorithm();
+  audit.command += absl::StrCat(" ", dnssec::AlgorithmName(algorithm));
   absl::Status bad;
-  KeyRole role = KeyRole::kZsk;
+  dnssec::KeyRole role = dnssec::KeyRole::kZsk;
   if (pair->zone != *zone) {
     bad = absl::InvalidArgumentError(
         absl::StrCat("the key file is for ", pair->zone, ", not ", *zone));
-  } else if (pair->flags == kKskFlags) {
-    role = KeyRole::kKsk;
-  } else if (pair->flags != kZskFlags) {
+  } else if (pair->flags == dnssec::kKskFlags) {
+    role = dnssec::KeyRole::kKsk;
+  } else if (pair->flags != dnssec::kZskFlags) {
     bad = absl::InvalidArgumentError(
         absl::StrCat("the key file has DNSKEY flags ", pair->flags,
                      "; only 256 (ZSK) and 257 (KSK) can be imported"));
@@ -456,7 +461,7 @@ absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::ListKeys(
     const std::string& zone_arg, bool include_deleted) const {
   std::optional<std::string> zone;
   if (!zone_arg.empty()) {
-    absl::StatusOr<std::string> normal = NormalizeZoneName(zone_arg);
+    absl::StatusOr<std::string> normal = dnssec::NormalizeZoneName(zone_arg);
     if (!normal.ok()) return normal.status();
     zone = *normal;
   }
@@ -475,9 +480,9 @@ absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::ListKeys(
   return ToViews(*rows);
 }
 
-absl::StatusOr<std::vector<ZoneKey>> KeyManagerImpl::LoadZoneKeys(
+absl::StatusOr<std::vector<dnssec::ZoneKey>> KeyManagerImpl::LoadZoneKeys(
     const std::string& zone_arg) const {
-  absl::StatusOr<std::string> zone = NormalizeZoneName(zone_arg);
+  absl::StatusOr<std::string> zone = dnssec::NormalizeZoneName(zone_arg);
   if (!zone.ok()) return zone.status();
   absl::StatusOr<std::vector<KeyRow>> rows;
   {
@@ -489,9 +494,9 @@ absl::StatusOr<std::vector<ZoneKey>> KeyManagerImpl::LoadZoneKeys(
   if (rows->empty()) {
     return absl::NotFoundError(absl::StrCat("no live keys for ", *zone));
   }
-  std::vector<ZoneKey> keys;
+  std::vector<dnssec::ZoneKey> keys;
   for (const KeyRow& row : *rows) {
-    ZoneKey key;
+    dnssec::ZoneKey key;
     key.algorithm = row.algorithm;
     key.key_tag = row.key_tag;
     key.flags = row.dnskey_rdata.size() >= 2
@@ -502,13 +507,13 @@ absl::StatusOr<std::vector<ZoneKey>> KeyManagerImpl::LoadZoneKeys(
     key.state = row.state;
     key.rollover = row.rollover;
     key.dnskey_rdata = row.dnskey_rdata;
-    if (row.state == KeyState::kActive) {
+    if (row.state == dnssec::KeyState::kActive) {
       if (row.backend != backend_->name()) {
         return absl::FailedPreconditionError(
             absl::StrCat(KeyName(row), " of ", *zone, " is kept by backend '",
                          AuditText(row.backend), "', which is not configured"));
       }
-      absl::StatusOr<std::shared_ptr<const SigningHandle>> signer =
+      absl::StatusOr<std::shared_ptr<const dnssec::SigningHandle>> signer =
           backend_->Load(row.sealed_private, BindingOf(row));
       if (!signer.ok()) return signer.status();
       key.signer = *std::move(signer);
@@ -526,7 +531,7 @@ absl::Status KeyManagerImpl::RecordZoneSigned(
   sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
   AuditInfo audit{identity, absl::StrCat("zone-signed max-ttl ", max_ttl),
                   zone_arg, sorted};
-  absl::StatusOr<std::string> zone = NormalizeZoneName(zone_arg);
+  absl::StatusOr<std::string> zone = dnssec::NormalizeZoneName(zone_arg);
   if (!zone.ok()) return Refuse(audit, zone.status());
   audit.zone = *zone;
   return Mutate<bool>(
@@ -560,7 +565,7 @@ absl::StatusOr<std::vector<AuditEntry>> KeyManagerImpl::Audit(
     const std::string& zone_arg, int limit) const {
   std::string zone;
   if (!zone_arg.empty()) {
-    absl::StatusOr<std::string> normal = NormalizeZoneName(zone_arg);
+    absl::StatusOr<std::string> normal = dnssec::NormalizeZoneName(zone_arg);
     if (!normal.ok()) return normal.status();
     zone = *normal;
   }
@@ -586,7 +591,7 @@ absl::Status KeyManagerImpl::RecordAudit(const std::string& identity,
                                          const absl::Status& result) {
   absl::StatusOr<std::unique_ptr<Transaction>> tx = db_->BeginWrite();
   if (!tx.ok()) return tx.status();
-  absl::StatusOr<std::string> normal = NormalizeZoneName(zone);
+  absl::StatusOr<std::string> normal = dnssec::NormalizeZoneName(zone);
   store::AuditRow row;
   row.time = clock_->Now();
   row.identity = AuditText(identity);
@@ -628,4 +633,5 @@ absl::StatusOr<std::unique_ptr<KeyManager>> KeyManager::Open(
       std::make_unique<SealedKeyBackend>(*std::move(master))));
 }
 
+}  // namespace keystore
 }  // namespace zonekeep

@@ -1,5 +1,5 @@
 // KeyManager: the key store's core. Every zone's keys, their states and the
-// two-stage rollovers of DESIGN.md, over the SQLite store and sealed keys.
+// two-stage rollovers of docs/ARCHITECTURE.md, over the SQLite store and sealed keys.
 //
 // Contract:
 // - Files: <state_dir>/keystore.db (0600) and <state_dir>/master.key (0400),
@@ -29,19 +29,20 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "keystore/clock.h"
-#include "keystore/crypto/algorithm.h"
-#include "keystore/signing_handle.h"
+#include "dnssec/algorithm.h"
+#include "dnssec/zone_key.h"
 
 namespace zonekeep {
+namespace keystore {
 
 // Safe-to-show metadata of one key (no secrets).
 struct KeyView {
   std::string zone;
-  Algorithm algorithm = Algorithm::kEcdsaP256Sha256;
+  dnssec::Algorithm algorithm = dnssec::Algorithm::kEcdsaP256Sha256;
   uint16_t key_tag = 0;
-  KeyRole role = KeyRole::kZsk;
+  dnssec::KeyRole role = dnssec::KeyRole::kZsk;
   int bits = 0;
-  KeyState state = KeyState::kPublished;
+  dnssec::KeyState state = dnssec::KeyState::kPublished;
   bool rollover = false;
   bool deleted = false;  // in the expired-keys bin
   absl::Time created;
@@ -97,18 +98,18 @@ class KeyManager {
 
   // create both: 1 active KSK + 1 active ZSK + 1 published ZSK.
   virtual absl::StatusOr<std::vector<KeyView>> CreateKeys(
-      const std::string& identity, CreateWhat what, Algorithm algorithm,
+      const std::string& identity, CreateWhat what, dnssec::Algorithm algorithm,
       std::optional<int> bits, const std::string& zone) = 0;
   // Moves one key / all of a zone's keys to the expired-keys bin.
   virtual absl::StatusOr<std::vector<KeyView>> DeleteKey(
-      const std::string& identity, const std::string& zone, Algorithm algorithm,
+      const std::string& identity, const std::string& zone, dnssec::Algorithm algorithm,
       uint16_t key_tag) = 0;
   virtual absl::StatusOr<std::vector<KeyView>> DeleteZone(
       const std::string& identity, const std::string& zone) = 0;
   // Brings a key back from the bin, in the state it had.
   virtual absl::StatusOr<KeyView> UndeleteKey(const std::string& identity,
                                               const std::string& zone,
-                                              Algorithm algorithm,
+                                              dnssec::Algorithm algorithm,
                                               uint16_t key_tag) = 0;
   // Live keys of one zone (or all zones when empty), ordered by zone, role
   // (KSK first), state, tag; with `include_deleted` the bin too.
@@ -118,14 +119,14 @@ class KeyManager {
   // afterwards. Stage 2 before its wait: FailedPrecondition naming the time
   // left, unless `force` (which is audited as forced).
   virtual absl::StatusOr<std::vector<KeyView>> Rollover(
-      const std::string& identity, RolloverStage stage, Algorithm algorithm,
+      const std::string& identity, RolloverStage stage, dnssec::Algorithm algorithm,
       const std::string& zone, bool force) = 0;
   // Imports a BIND key pair (K<zone>+<alg>+<tag>.key/.private); its flags give
   // the role. The tag must not collide with a key of the zone (bin included).
   virtual absl::StatusOr<KeyView> ImportBindKey(const std::string& identity,
                                                 const std::string& zone,
                                                 const std::string& key_base,
-                                                KeyState state) = 0;
+                                                dnssec::KeyState state) = 0;
   // Newest first, at most `limit` rows.
   virtual absl::StatusOr<std::vector<AuditEntry>> Audit(const std::string& zone,
                                                         int limit) const = 0;
@@ -138,7 +139,7 @@ class KeyManager {
 
   // The zone's DNSKEY set (published + active, rollover included) with signers
   // for the active keys. NotFound when the zone has no keys.
-  virtual absl::StatusOr<std::vector<ZoneKey>> LoadZoneKeys(
+  virtual absl::StatusOr<std::vector<dnssec::ZoneKey>> LoadZoneKeys(
       const std::string& zone) const = 0;
   // Records that `zone` was signed with exactly `keys` (by tag) at the clock's
   // now, with the zone's largest TTL; starts the stage-2 wait clock when the
@@ -149,6 +150,7 @@ class KeyManager {
                                         uint32_t max_ttl) = 0;
 };
 
+}  // namespace keystore
 }  // namespace zonekeep
 
 #endif  // ZONEKEEP_KEYSTORE_KEY_MANAGER_H_

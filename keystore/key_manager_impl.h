@@ -22,8 +22,11 @@
 #include "keystore/key_backend.h"
 #include "keystore/key_manager.h"
 #include "keystore/store/key_db.h"
+#include "dnssec/algorithm.h"
+#include "dnssec/zone_key.h"
 
 namespace zonekeep {
+namespace keystore {
 namespace key_manager_internal {
 
 using store::KeyDb;
@@ -32,7 +35,7 @@ using store::Transaction;
 using store::ZoneRow;
 
 // Helpers shared by both files (defined in key_manager.cc).
-const char* RoleName(KeyRole role);
+const char* RoleName(dnssec::KeyRole role);
 const char* StageName(RolloverStage stage);
 std::string FormatWhen(absl::Time t);
 std::vector<KeyView> ToViews(const std::vector<KeyRow>& rows);
@@ -69,36 +72,36 @@ class KeyManagerImpl final : public KeyManager {
                        : std::make_shared<ParentDsNotChecked>()) {}
 
   absl::StatusOr<std::vector<KeyView>> CreateKeys(
-      const std::string& identity, CreateWhat what, Algorithm algorithm,
+      const std::string& identity, CreateWhat what, dnssec::Algorithm algorithm,
       std::optional<int> bits, const std::string& zone) override;
   absl::StatusOr<std::vector<KeyView>> DeleteKey(const std::string& identity,
                                                  const std::string& zone,
-                                                 Algorithm algorithm,
+                                                 dnssec::Algorithm algorithm,
                                                  uint16_t key_tag) override;
   absl::StatusOr<std::vector<KeyView>> DeleteZone(
       const std::string& identity, const std::string& zone) override;
   absl::StatusOr<KeyView> UndeleteKey(const std::string& identity,
                                       const std::string& zone,
-                                      Algorithm algorithm,
+                                      dnssec::Algorithm algorithm,
                                       uint16_t key_tag) override;
   absl::StatusOr<std::vector<KeyView>> ListKeys(
       const std::string& zone, bool include_deleted) const override;
   absl::StatusOr<std::vector<KeyView>> Rollover(const std::string& identity,
                                                 RolloverStage stage,
-                                                Algorithm algorithm,
+                                                dnssec::Algorithm algorithm,
                                                 const std::string& zone,
                                                 bool force) override;
   absl::StatusOr<KeyView> ImportBindKey(const std::string& identity,
                                         const std::string& zone,
                                         const std::string& key_base,
-                                        KeyState state) override;
+                                        dnssec::KeyState state) override;
   absl::StatusOr<std::vector<AuditEntry>> Audit(const std::string& zone,
                                                 int limit) const override;
   absl::Status RecordAudit(const std::string& identity,
                            const std::string& command, const std::string& zone,
                            const std::string& key_tags,
                            const absl::Status& result) override;
-  absl::StatusOr<std::vector<ZoneKey>> LoadZoneKeys(
+  absl::StatusOr<std::vector<dnssec::ZoneKey>> LoadZoneKeys(
       const std::string& zone) const override;
   absl::Status RecordZoneSigned(const std::string& identity,
                                 const std::string& zone,
@@ -129,14 +132,14 @@ class KeyManagerImpl final : public KeyManager {
   // is generated.
   absl::StatusOr<KeyRow> AddKey(Transaction& tx, const std::string& zone,
                                 std::unique_ptr<PendingKey> pending,
-                                Algorithm algorithm, int bits, KeyRole role,
-                                KeyState state, absl::Time now,
+                                dnssec::Algorithm algorithm, int bits, dnssec::KeyRole role,
+                                dnssec::KeyState state, absl::Time now,
                                 std::set<uint16_t>& used_tags);
   // FailedPrecondition while the stage-2 wait for `role` has not passed.
-  absl::Status CheckStage2Wait(const ZoneRow& zone, KeyRole role,
+  absl::Status CheckStage2Wait(const ZoneRow& zone, dnssec::KeyRole role,
                                absl::Time now) const;
   absl::StatusOr<std::vector<KeyView>> RolloverInTx(
-      Transaction& tx, RolloverStage stage, Algorithm algorithm,
+      Transaction& tx, RolloverStage stage, dnssec::Algorithm algorithm,
       const std::string& zone, bool force,
       const std::optional<ParentDsResult>& parent, absl::Time now,
       AuditInfo& audit);
@@ -174,6 +177,7 @@ absl::StatusOr<T> KeyManagerImpl::Mutate(
 }
 
 }  // namespace key_manager_internal
+}  // namespace keystore
 }  // namespace zonekeep
 
 #endif  // ZONEKEEP_KEYSTORE_KEY_MANAGER_IMPL_H_

@@ -1,4 +1,4 @@
-// The two-stage rollovers of DESIGN.md: each stage is one transaction that
+// The two-stage rollovers of docs/ARCHITECTURE.md: each stage is one transaction that
 // re-reads the keys it changes; stage 2 waits for a signing with the new key
 // set plus propagation-delay + the zone's max TTL.
 #include <optional>
@@ -7,17 +7,20 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "keystore/crypto/dnskey.h"
+#include "dnssec/name.h"
 #include "keystore/key_manager_impl.h"
+#include "dnssec/algorithm.h"
+#include "dnssec/zone_key.h"
 
 namespace zonekeep {
+namespace keystore {
 namespace key_manager_internal {
 
-absl::Status KeyManagerImpl::CheckStage2Wait(const ZoneRow& zone, KeyRole role,
+absl::Status KeyManagerImpl::CheckStage2Wait(const ZoneRow& zone, dnssec::KeyRole role,
                                              absl::Time now) const {
   const std::optional<absl::Time>& stage1 =
-      role == KeyRole::kKsk ? zone.ksk_stage1_at : zone.zsk_stage1_at;
-  const char* stage1_name = role == KeyRole::kKsk ? "ksk-stage1" : "zsk-stage1";
+      role == dnssec::KeyRole::kKsk ? zone.ksk_stage1_at : zone.zsk_stage1_at;
+  const char* stage1_name = role == dnssec::KeyRole::kKsk ? "ksk-stage1" : "zsk-stage1";
   if (!zone.keyset_signed_at.has_value() ||
       (stage1.has_value() && *zone.keyset_signed_at < *stage1)) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -40,17 +43,17 @@ absl::Status KeyManagerImpl::CheckStage2Wait(const ZoneRow& zone, KeyRole role,
 }
 
 absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::Rollover(
-    const std::string& identity, RolloverStage stage, Algorithm algorithm,
+    const std::string& identity, RolloverStage stage, dnssec::Algorithm algorithm,
     const std::string& zone_arg, bool force) {
   const bool stage2 =
       stage == RolloverStage::kZskStage2 || stage == RolloverStage::kKskStage2;
   AuditInfo audit{
       identity,
-      absl::StrCat("rollover ", StageName(stage), " ", AlgorithmName(algorithm),
+      absl::StrCat("rollover ", StageName(stage), " ", dnssec::AlgorithmName(algorithm),
                    stage2 && force ? " --force" : ""),
       zone_arg,
       {}};
-  absl::StatusOr<std::string> zone = NormalizeZoneName(zone_arg);
+  absl::StatusOr<std::string> zone = dnssec::NormalizeZoneName(zone_arg);
   if (!zone.ok()) return Refuse(audit, zone.status());
   audit.zone = *zone;
   // The parent DS check is a network query: ask it before taking the write
@@ -61,8 +64,8 @@ absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::Rollover(
     if (keys.ok()) {
       std::vector<KeyView> staying;
       for (const KeyView& key : *keys) {
-        if (key.role == KeyRole::kKsk && key.algorithm == algorithm &&
-            key.state == KeyState::kActive && !key.rollover) {
+        if (key.role == dnssec::KeyRole::kKsk && key.algorithm == algorithm &&
+            key.state == dnssec::KeyState::kActive && !key.rollover) {
           staying.push_back(key);
         }
       }
@@ -79,7 +82,7 @@ absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::Rollover(
 }
 
 absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::RolloverInTx(
-    Transaction& tx, RolloverStage stage, Algorithm algorithm,
+    Transaction& tx, RolloverStage stage, dnssec::Algorithm algorithm,
     const std::string& zone, bool force,
     const std::optional<ParentDsResult>& parent, absl::Time now,
     AuditInfo& audit) {
@@ -87,11 +90,11 @@ absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::RolloverInTx(
   if (!zone_row.ok()) return zone_row.status();
   absl::StatusOr<std::vector<KeyRow>> all = tx.KeysOfZone(zone, true);
   if (!all.ok()) return all.status();
-  const KeyRole role =
+  const dnssec::KeyRole role =
       stage == RolloverStage::kKskStage1 || stage == RolloverStage::kKskStage2
-          ? KeyRole::kKsk
-          : KeyRole::kZsk;
-  const std::string alg_name = AlgorithmName(algorithm);
+          ? dnssec::KeyRole::kKsk
+          : dnssec::KeyRole::kZsk;
+  const std::string alg_name = dnssec::AlgorithmName(algorithm);
   const char* role_name = RoleName(role);
   std::vector<KeyRow> in_rollover, active, published;
   for (const KeyRow& row : *all) {
@@ -100,7 +103,7 @@ absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::RolloverInTx(
     }
     if (row.rollover) {
       in_rollover.push_back(row);
-    } else if (row.state == KeyState::kActive) {
+    } else if (row.state == dnssec::KeyState::kActive) {
       active.push_back(row);
     } else {
       published.push_back(row);
@@ -127,13 +130,13 @@ absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::RolloverInTx(
       }
       for (const KeyRow& key : active) {
         absl::Status s =
-            tx.UpdateKeyState(key.id, KeyState::kPublished, true, now);
+            tx.UpdateKeyState(key.id, dnssec::KeyState::kPublished, true, now);
         if (!s.ok()) return s;
         audit.tags.push_back(key.key_tag);
       }
       const KeyRow& next = published.front();  // oldest id first
       absl::Status s =
-          tx.UpdateKeyState(next.id, KeyState::kActive, false, now);
+          tx.UpdateKeyState(next.id, dnssec::KeyState::kActive, false, now);
       if (!s.ok()) return s;
       audit.tags.push_back(next.key_tag);
       updated.zsk_stage1_at = now;
@@ -151,13 +154,13 @@ absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::RolloverInTx(
       }
       for (const KeyRow& key : active) {
         absl::Status s =
-            tx.UpdateKeyState(key.id, KeyState::kActive, true, now);
+            tx.UpdateKeyState(key.id, dnssec::KeyState::kActive, true, now);
         if (!s.ok()) return s;
         audit.tags.push_back(key.key_tag);
       }
       absl::StatusOr<KeyRow> fresh =
           AddKey(tx, zone, nullptr, algorithm, active.front().bits,
-                 KeyRole::kKsk, KeyState::kActive, now, used);
+                 dnssec::KeyRole::kKsk, dnssec::KeyState::kActive, now, used);
       if (!fresh.ok()) return fresh.status();
       audit.tags.push_back(fresh->key_tag);
       updated.ksk_stage1_at = now;
@@ -168,7 +171,7 @@ absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::RolloverInTx(
       if (in_rollover.empty()) {
         return absl::FailedPreconditionError(absl::StrCat(
             "no ", role_name, " of ", alg_name, " in rollover for ", zone,
-            ": run ", role == KeyRole::kKsk ? "ksk" : "zsk", "-stage1 first"));
+            ": run ", role == dnssec::KeyRole::kKsk ? "ksk" : "zsk", "-stage1 first"));
       }
       if (active.empty()) {
         return absl::FailedPreconditionError(
@@ -179,7 +182,7 @@ absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::RolloverInTx(
         absl::Status wait = CheckStage2Wait(*zone_row, role, now);
         if (!wait.ok()) return wait;
       }
-      if (role == KeyRole::kKsk) {
+      if (role == dnssec::KeyRole::kKsk) {
         const ParentDsResult result =
             parent.value_or(ParentDsResult{ParentDsResult::Kind::kNotChecked,
                                            "parent DS not checked (forced)"});
@@ -197,10 +200,10 @@ absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::RolloverInTx(
         if (!s.ok()) return s;
         audit.tags.push_back(key.key_tag);
       }
-      if (role == KeyRole::kZsk) {
+      if (role == dnssec::KeyRole::kZsk) {
         absl::StatusOr<KeyRow> fresh =
             AddKey(tx, zone, nullptr, algorithm, in_rollover.front().bits,
-                   KeyRole::kZsk, KeyState::kPublished, now, used);
+                   dnssec::KeyRole::kZsk, dnssec::KeyState::kPublished, now, used);
         if (!fresh.ok()) return fresh.status();
         audit.tags.push_back(fresh->key_tag);
       }
@@ -215,4 +218,5 @@ absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::RolloverInTx(
 }
 
 }  // namespace key_manager_internal
+}  // namespace keystore
 }  // namespace zonekeep

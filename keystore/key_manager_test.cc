@@ -14,11 +14,14 @@
 #include "gtest/gtest.h"
 #include "keystore/clock.h"
 #include "keystore/test_dir.h"
+#include "dnssec/algorithm.h"
+#include "dnssec/zone_key.h"
 
 namespace zonekeep {
+namespace keystore {
 namespace {
 
-constexpr Algorithm kEc = Algorithm::kEcdsaP256Sha256;
+constexpr dnssec::Algorithm kEc = dnssec::Algorithm::kEcdsaP256Sha256;
 const char kZone[] = "example.com.";
 const char kAdmin[] = "unix:keymaint";
 
@@ -28,8 +31,8 @@ std::string FreshDir(const std::string& name) {
 
 // "KSK active" / "ZSK published R" / "... deleted": what a test asserts on.
 std::string Describe(const KeyView& key) {
-  return absl::StrCat(key.role == KeyRole::kKsk ? "KSK" : "ZSK", " ",
-                      key.state == KeyState::kActive ? "active" : "published",
+  return absl::StrCat(key.role == dnssec::KeyRole::kKsk ? "KSK" : "ZSK", " ",
+                      key.state == dnssec::KeyState::kActive ? "active" : "published",
                       key.rollover ? " R" : "", key.deleted ? " deleted" : "");
 }
 
@@ -126,7 +129,7 @@ TEST_F(KeyManagerTest, CreateBothMakesActiveKskActiveAndPublishedZsk) {
     EXPECT_EQ(key.bits, 256);
     EXPECT_EQ(key.created, clock_.Now());
     ASSERT_GE(key.dnskey_rdata.size(), 4u);
-    EXPECT_EQ(key.dnskey_rdata[1], key.role == KeyRole::kKsk ? 1 : 0);
+    EXPECT_EQ(key.dnskey_rdata[1], key.role == dnssec::KeyRole::kKsk ? 1 : 0);
   }
   EXPECT_NE(created[0].key_tag, created[1].key_tag);
   EXPECT_NE(created[1].key_tag, created[2].key_tag);
@@ -178,7 +181,7 @@ TEST_F(KeyManagerTest, CreateSingleKeysPickActiveThenPublished) {
   auto again =
       manager_->CreateKeys(kAdmin, CreateWhat::kBoth, kEc, std::nullopt, kZone);
   EXPECT_EQ(again.status().code(), absl::StatusCode::kAlreadyExists);
-  auto ed = manager_->CreateKeys(kAdmin, CreateWhat::kBoth, Algorithm::kEd25519,
+  auto ed = manager_->CreateKeys(kAdmin, CreateWhat::kBoth, dnssec::Algorithm::kEd25519,
                                  std::nullopt, kZone);
   ASSERT_TRUE(ed.ok()) << ed.status();
   EXPECT_EQ(Describe(*ed), (std::vector<std::string>{"KSK active", "ZSK active",
@@ -269,7 +272,7 @@ TEST_F(KeyManagerTest, FullKskCycle) {
   EXPECT_EQ(Describe(*Find(*after1, old_ksk)), "KSK active R");
   uint16_t new_ksk = 0;
   for (const KeyView& key : *after1) {
-    if (key.role == KeyRole::kKsk && key.key_tag != old_ksk) {
+    if (key.role == dnssec::KeyRole::kKsk && key.key_tag != old_ksk) {
       new_ksk = key.key_tag;
       EXPECT_EQ(Describe(key), "KSK active");
       EXPECT_EQ(key.bits, 256);
@@ -420,7 +423,7 @@ TEST_F(KeyManagerTest, ErrorCases) {
   // Keys of another algorithm do not count.
   EXPECT_EQ(manager_
                 ->Rollover(kAdmin, RolloverStage::kZskStage1,
-                           Algorithm::kEd25519, kZone, false)
+                           dnssec::Algorithm::kEd25519, kZone, false)
                 .status()
                 .code(),
             absl::StatusCode::kFailedPrecondition);
@@ -436,19 +439,19 @@ TEST_F(KeyManagerTest, ErrorCases) {
         << "'" << bad << "'";
   }
   EXPECT_EQ(manager_
-                ->CreateKeys(kAdmin, CreateWhat::kZsk, Algorithm::kRsaSha256,
+                ->CreateKeys(kAdmin, CreateWhat::kZsk, dnssec::Algorithm::kRsaSha256,
                              std::nullopt, kZone)
                 .status()
                 .code(),
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(manager_
-                ->CreateKeys(kAdmin, CreateWhat::kZsk, Algorithm::kRsaSha256,
+                ->CreateKeys(kAdmin, CreateWhat::kZsk, dnssec::Algorithm::kRsaSha256,
                              512, kZone)
                 .status()
                 .code(),
             absl::StatusCode::kInvalidArgument);
   s = manager_
-          ->CreateKeys(kAdmin, CreateWhat::kZsk, Algorithm::kRsaSha1, 1024,
+          ->CreateKeys(kAdmin, CreateWhat::kZsk, dnssec::Algorithm::kRsaSha1, 1024,
                        kZone)
           .status();
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
@@ -504,11 +507,11 @@ TEST_F(KeyManagerTest, LoadZoneKeysSignsWithActiveKeysOnly) {
   ASSERT_EQ(keys->size(), 3u);
   const std::vector<uint8_t> data = {0, 1, 2, 3, 4};
   for (size_t i = 0; i < keys->size(); ++i) {
-    const ZoneKey& key = (*keys)[i];
+    const dnssec::ZoneKey& key = (*keys)[i];
     EXPECT_EQ(key.key_tag, created[i].key_tag);
     EXPECT_EQ(key.dnskey_rdata, created[i].dnskey_rdata);
-    EXPECT_EQ(key.flags, key.role == KeyRole::kKsk ? 257 : 256);
-    if (key.state == KeyState::kActive) {
+    EXPECT_EQ(key.flags, key.role == dnssec::KeyRole::kKsk ? 257 : 256);
+    if (key.state == dnssec::KeyState::kActive) {
       ASSERT_NE(key.signer, nullptr);
       auto signature = key.signer->Sign(data);
       ASSERT_TRUE(signature.ok()) << signature.status();
@@ -532,7 +535,7 @@ TEST_F(KeyManagerTest, ReopenKeepsKeysAndTheyStillSign) {
   auto keys = manager_->LoadZoneKeys(kZone);
   ASSERT_TRUE(keys.ok()) << keys.status();
   int signers = 0;
-  for (const ZoneKey& key : *keys) {
+  for (const dnssec::ZoneKey& key : *keys) {
     if (key.signer == nullptr) continue;
     ++signers;
     EXPECT_TRUE(key.signer->Sign({1, 2, 3}).ok());
@@ -566,4 +569,5 @@ TEST_F(KeyManagerTest, TwoManagersOnOneDatabaseRollOnce) {
 }
 
 }  // namespace
+}  // namespace keystore
 }  // namespace zonekeep

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 
 namespace zonekeep {
+namespace keystore {
 
 absl::Status MakeDirectories(const std::string& dir, mode_t mode,
                              absl::string_view what) {
@@ -31,4 +32,5 @@ absl::Status MakeDirectories(const std::string& dir, mode_t mode,
   return absl::OkStatus();
 }
 
+}  // namespace keystore
 }  // namespace zonekeep

@@ -19,10 +19,12 @@
 #include "absl/strings/string_view.h"
 
 namespace zonekeep {
+namespace keystore {
 
 absl::Status MakeDirectories(const std::string& dir, mode_t mode,
                              absl::string_view what);
 
+}  // namespace keystore
 }  // namespace zonekeep
 
 #endif  // ZONEKEEP_KEYSTORE_MAKE_DIRS_H_

@@ -9,6 +9,7 @@
 #include "gtest/gtest.h"
 
 namespace zonekeep {
+namespace keystore {
 namespace {
 
 std::string TestDir(const std::string& name) {
@@ -43,4 +44,5 @@ TEST(MakeDirectoriesTest, AFileInTheWayIsRefusedByName) {
 }
 
 }  // namespace
+}  // namespace keystore
 }  // namespace zonekeep

@@ -1,14 +1,20 @@
 #include "keystore/parent_data.h"
 
 #include "absl/strings/str_cat.h"
+#include "dnssec/algorithm.h"
+#include "dnssec/zone_key.h"
+#include "dnssec/dnskey.h"
+#include "dnssec/digest_type.h"
+#include "dnssec/ds.h"
 
 namespace zonekeep {
+namespace keystore {
 namespace {
 
 struct RecordsWanted {
   bool dnskey = false;
   bool ds = false;
-  DigestType digest = DigestType::kSha256;
+  dnssec::DigestType digest = dnssec::DigestType::kSha256;
 };
 
 absl::Status AppendKeyRecords(const std::string& zone, const KeyView& key,
@@ -17,13 +23,13 @@ absl::Status AppendKeyRecords(const std::string& zone, const KeyView& key,
   absl::StrAppend(out, DescribeKey(key), "\n");
   if (wanted.dnskey) {
     absl::StatusOr<std::string> record =
-        FormatDnskeyRecord(zone, ttl, key.dnskey_rdata);
+        dnssec::FormatDnskeyRecord(zone, ttl, key.dnskey_rdata);
     if (!record.ok()) return record.status();
     absl::StrAppend(out, *record, "\n");
   }
   if (wanted.ds) {
     absl::StatusOr<std::string> record =
-        FormatDsRecord(zone, ttl, key.dnskey_rdata, wanted.digest);
+        dnssec::FormatDsRecord(zone, ttl, key.dnskey_rdata, wanted.digest);
     if (!record.ok()) return record.status();
     absl::StrAppend(out, *record, "\n");
   }
@@ -33,7 +39,7 @@ absl::Status AppendKeyRecords(const std::string& zone, const KeyView& key,
 std::vector<const KeyView*> Ksks(const std::vector<KeyView>& keys) {
   std::vector<const KeyView*> ksks;
   for (const KeyView& key : keys) {
-    if (key.role == KeyRole::kKsk && !key.deleted) ksks.push_back(&key);
+    if (key.role == dnssec::KeyRole::kKsk && !key.deleted) ksks.push_back(&key);
   }
   return ksks;
 }
@@ -41,16 +47,16 @@ std::vector<const KeyView*> Ksks(const std::vector<KeyView>& keys) {
 }  // namespace
 
 std::string DescribeKey(const KeyView& key) {
-  return absl::StrCat("; ", key.role == KeyRole::kKsk ? "KSK" : "ZSK", " ",
-                      key.key_tag, " ", AlgorithmName(key.algorithm), " ",
-                      key.state == KeyState::kActive ? "active" : "published",
+  return absl::StrCat("; ", key.role == dnssec::KeyRole::kKsk ? "KSK" : "ZSK", " ",
+                      key.key_tag, " ", dnssec::AlgorithmName(key.algorithm), " ",
+                      key.state == dnssec::KeyState::kActive ? "active" : "published",
                       key.rollover ? " (R)" : "");
 }
 
 absl::StatusOr<std::string> FormatParentData(const std::string& zone,
                                              const std::vector<KeyView>& keys,
                                              ParentDataKind kind,
-                                             DigestType digest, uint32_t ttl) {
+                                             dnssec::DigestType digest, uint32_t ttl) {
   const std::vector<const KeyView*> ksks = Ksks(keys);
   if (ksks.empty()) {
     return absl::NotFoundError(absl::StrCat("no KSK for ", zone));
@@ -81,7 +87,7 @@ absl::StatusOr<std::string> FormatShowKeys(const std::string& zone,
                        ": send these DS (or DNSKEY) records to the parent\n");
     for (const KeyView* key : ksks) {
       absl::Status s = AppendKeyRecords(
-          zone, *key, RecordsWanted{true, true, DigestType::kSha256}, ttl,
+          zone, *key, RecordsWanted{true, true, dnssec::DigestType::kSha256}, ttl,
           &out);
       if (!s.ok()) return s;
     }
@@ -101,4 +107,5 @@ absl::StatusOr<std::string> FormatShowKeys(const std::string& zone,
   return out;
 }
 
+}  // namespace keystore
 }  // namespace zonekeep

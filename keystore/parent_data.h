@@ -16,10 +16,11 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "keystore/crypto/dnskey.h"
 #include "keystore/key_manager.h"
+#include "dnssec/digest_type.h"
 
 namespace zonekeep {
+namespace keystore {
 
 inline constexpr uint32_t kDefaultDnskeyTtl = 3600;
 
@@ -27,7 +28,7 @@ enum class ParentDataKind { kDnskey, kDs };
 
 absl::StatusOr<std::string> FormatParentData(
     const std::string& zone, const std::vector<KeyView>& keys,
-    ParentDataKind kind, DigestType digest = DigestType::kSha256,
+    ParentDataKind kind, dnssec::DigestType digest = dnssec::DigestType::kSha256,
     uint32_t ttl = kDefaultDnskeyTtl);
 
 absl::StatusOr<std::string> FormatShowKeys(const std::string& zone,
@@ -38,6 +39,7 @@ absl::StatusOr<std::string> FormatShowKeys(const std::string& zone,
 // "; KSK 12345 ECDSAP256SHA256 active (R)"
 std::string DescribeKey(const KeyView& key);
 
+}  // namespace keystore
 }  // namespace zonekeep
 
 #endif  // ZONEKEEP_KEYSTORE_PARENT_DATA_H_

@@ -1,13 +1,17 @@
 #include "keystore/parent_data.h"
 
 #include "gtest/gtest.h"
-#include "keystore/crypto/dnskey.h"
-#include "keystore/test_zone_keys.h"
+#include "dnssec/ds.h"
+#include "dnssec/test_keys.h"
+#include "dnssec/algorithm.h"
+#include "dnssec/zone_key.h"
+#include "dnssec/digest_type.h"
 
 namespace zonekeep {
+namespace keystore {
 namespace {
 
-KeyView ViewOf(const ZoneKey& key, bool rollover, bool deleted) {
+KeyView ViewOf(const dnssec::ZoneKey& key, bool rollover, bool deleted) {
   KeyView view;
   view.zone = "example.com.";
   view.algorithm = key.algorithm;
@@ -23,9 +27,9 @@ KeyView ViewOf(const ZoneKey& key, bool rollover, bool deleted) {
 class ParentDataTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto set = MakeTestKeySet(Algorithm::kEcdsaP256Sha256);
+    auto set = dnssec::MakeTestKeySet(dnssec::Algorithm::kEcdsaP256Sha256);
     ASSERT_TRUE(set.ok()) << set.status();
-    auto second_ksk = MakeTestKey(Algorithm::kEcdsaP256Sha256, KeyRole::kKsk);
+    auto second_ksk = dnssec::MakeTestKey(dnssec::Algorithm::kEcdsaP256Sha256, dnssec::KeyRole::kKsk);
     ASSERT_TRUE(second_ksk.ok());
     ksk_ = (*set)[0];
     zsk_ = (*set)[1];
@@ -34,7 +38,7 @@ class ParentDataTest : public ::testing::Test {
               ViewOf(*second_ksk, false, /*deleted=*/true)};
     deleted_tag_ = second_ksk->key_tag;
   }
-  ZoneKey ksk_, zsk_;
+  dnssec::ZoneKey ksk_, zsk_;
   std::vector<KeyView> views_;
   uint16_t deleted_tag_ = 0;
 };
@@ -42,8 +46,8 @@ class ParentDataTest : public ::testing::Test {
 TEST_F(ParentDataTest, DsOfLiveKsksOnly) {
   auto text = FormatParentData("example.com.", views_, ParentDataKind::kDs);
   ASSERT_TRUE(text.ok()) << text.status();
-  auto expected = FormatDsRecord("example.com.", 3600, ksk_.dnskey_rdata,
-                                 DigestType::kSha256);
+  auto expected = dnssec::FormatDsRecord("example.com.", 3600, ksk_.dnskey_rdata,
+                                 dnssec::DigestType::kSha256);
   ASSERT_TRUE(expected.ok());
   EXPECT_NE(text->find(*expected), std::string::npos) << *text;
   EXPECT_NE(text->find("(R)"), std::string::npos);
@@ -57,7 +61,7 @@ TEST_F(ParentDataTest, DsOfLiveKsksOnly) {
 
 TEST_F(ParentDataTest, Sha384OnRequest) {
   auto text = FormatParentData("example.com.", views_, ParentDataKind::kDs,
-                               DigestType::kSha384);
+                               dnssec::DigestType::kSha384);
   ASSERT_TRUE(text.ok());
   EXPECT_NE(text->find(" IN DS " + std::to_string(ksk_.key_tag) + " 13 4 "),
             std::string::npos)
@@ -82,4 +86,5 @@ TEST_F(ParentDataTest, NoKskIsNotFound) {
 }
 
 }  // namespace
+}  // namespace keystore
 }  // namespace zonekeep

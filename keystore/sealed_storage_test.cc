@@ -21,8 +21,11 @@
 #include "keystore/clock.h"
 #include "keystore/key_manager.h"
 #include "keystore/test_dir.h"
+#include "dnssec/algorithm.h"
+#include "dnssec/zone_key.h"
 
 namespace zonekeep {
+namespace keystore {
 namespace {
 
 const char kZone[] = "example.com.";
@@ -145,14 +148,14 @@ TEST_F(SealedStorageTest, NoPrivateKeyInClearAndFileModes) {
   ASSERT_EQ(ed_secret.bytes.size(), 32u);
 
   auto zsk =
-      manager_->ImportBindKey(kAdmin, "example.com", ec, KeyState::kActive);
+      manager_->ImportBindKey(kAdmin, "example.com", ec, dnssec::KeyState::kActive);
   ASSERT_TRUE(zsk.ok()) << zsk.status();
   auto ksk = manager_->ImportBindKey(kAdmin, kZone, ed + ".private",
-                                     KeyState::kActive);
+                                     dnssec::KeyState::kActive);
   ASSERT_TRUE(ksk.ok()) << ksk.status();
-  EXPECT_EQ(zsk->role, KeyRole::kZsk);
-  EXPECT_EQ(ksk->role, KeyRole::kKsk);
-  EXPECT_EQ(ksk->algorithm, Algorithm::kEd25519);
+  EXPECT_EQ(zsk->role, dnssec::KeyRole::kZsk);
+  EXPECT_EQ(ksk->role, dnssec::KeyRole::kKsk);
+  EXPECT_EQ(ksk->algorithm, dnssec::Algorithm::kEd25519);
   EXPECT_TRUE(absl::EndsWith(ec, absl::StrFormat("+%05d", zsk->key_tag)));
 
   auto check_at_rest = [&](const std::string& when) {
@@ -188,7 +191,7 @@ TEST_F(SealedStorageTest, NoPrivateKeyInClearAndFileModes) {
   auto keys = manager_->LoadZoneKeys(kZone);
   ASSERT_TRUE(keys.ok()) << keys.status();
   ASSERT_EQ(keys->size(), 2u);
-  for (const ZoneKey& key : *keys) {
+  for (const dnssec::ZoneKey& key : *keys) {
     ASSERT_NE(key.signer, nullptr);
     EXPECT_TRUE(key.signer->Sign({1, 2, 3}).ok());
   }
@@ -198,8 +201,8 @@ TEST_F(SealedStorageTest, FlippedOrSwappedSealedKeyIsDataLoss) {
   const std::string ec = Keygen(dir_ + "/keys", "-a ECDSAP256SHA256");
   const std::string ksk = Keygen(dir_ + "/keys", "-a ECDSAP256SHA256 -f KSK");
   ASSERT_FALSE(ec.empty() || ksk.empty());
-  auto a = manager_->ImportBindKey(kAdmin, kZone, ec, KeyState::kActive);
-  auto b = manager_->ImportBindKey(kAdmin, kZone, ksk, KeyState::kActive);
+  auto a = manager_->ImportBindKey(kAdmin, kZone, ec, dnssec::KeyState::kActive);
+  auto b = manager_->ImportBindKey(kAdmin, kZone, ksk, dnssec::KeyState::kActive);
   ASSERT_TRUE(a.ok()) << a.status();
   ASSERT_TRUE(b.ok()) << b.status();
   ASSERT_TRUE(manager_->LoadZoneKeys(kZone).ok());
@@ -249,28 +252,28 @@ TEST_F(SealedStorageTest, FlippedOrSwappedSealedKeyIsDataLoss) {
 TEST_F(SealedStorageTest, ImportRules) {
   const std::string ec = Keygen(dir_ + "/keys", "-a ECDSAP256SHA256");
   ASSERT_FALSE(ec.empty());
-  auto first = manager_->ImportBindKey(kAdmin, kZone, ec, KeyState::kPublished);
+  auto first = manager_->ImportBindKey(kAdmin, kZone, ec, dnssec::KeyState::kPublished);
   ASSERT_TRUE(first.ok()) << first.status();
-  EXPECT_EQ(first->state, KeyState::kPublished);
+  EXPECT_EQ(first->state, dnssec::KeyState::kPublished);
 
   // The same tag again (also once it is in the bin): refused.
-  auto again = manager_->ImportBindKey(kAdmin, kZone, ec, KeyState::kActive);
+  auto again = manager_->ImportBindKey(kAdmin, kZone, ec, dnssec::KeyState::kActive);
   EXPECT_EQ(again.status().code(), absl::StatusCode::kAlreadyExists);
   ASSERT_TRUE(manager_
-                  ->DeleteKey(kAdmin, kZone, Algorithm::kEcdsaP256Sha256,
+                  ->DeleteKey(kAdmin, kZone, dnssec::Algorithm::kEcdsaP256Sha256,
                               first->key_tag)
                   .ok());
-  again = manager_->ImportBindKey(kAdmin, kZone, ec, KeyState::kActive);
+  again = manager_->ImportBindKey(kAdmin, kZone, ec, dnssec::KeyState::kActive);
   EXPECT_EQ(again.status().code(), absl::StatusCode::kAlreadyExists);
 
   // Another zone's key file.
   auto wrong =
-      manager_->ImportBindKey(kAdmin, "example.org", ec, KeyState::kActive);
+      manager_->ImportBindKey(kAdmin, "example.org", ec, dnssec::KeyState::kActive);
   EXPECT_EQ(wrong.status().code(), absl::StatusCode::kInvalidArgument);
   // Missing files.
   EXPECT_FALSE(manager_
                    ->ImportBindKey(kAdmin, kZone, dir_ + "/keys/Knothere",
-                                   KeyState::kActive)
+                                   dnssec::KeyState::kActive)
                    .ok());
   auto audit = manager_->Audit(kZone, 10);
   ASSERT_TRUE(audit.ok());
@@ -283,9 +286,9 @@ TEST_F(SealedStorageTest, ImportRules) {
       Keygen(dir_ + "/keys", "-a RSASHA1 -b 1024", "legacy.example");
   ASSERT_FALSE(rsa.empty());
   auto legacy =
-      manager_->ImportBindKey(kAdmin, "legacy.example", rsa, KeyState::kActive);
+      manager_->ImportBindKey(kAdmin, "legacy.example", rsa, dnssec::KeyState::kActive);
   ASSERT_TRUE(legacy.ok()) << legacy.status();
-  EXPECT_EQ(legacy->algorithm, Algorithm::kRsaSha1);
+  EXPECT_EQ(legacy->algorithm, dnssec::Algorithm::kRsaSha1);
   EXPECT_EQ(legacy->bits, 1024);
   auto keys = manager_->LoadZoneKeys("legacy.example");
   ASSERT_TRUE(keys.ok()) << keys.status();
@@ -294,4 +297,5 @@ TEST_F(SealedStorageTest, ImportRules) {
 }
 
 }  // namespace
+}  // namespace keystore
 }  // namespace zonekeep

@@ -5,6 +5,7 @@
 #include <system_error>
 
 namespace zonekeep {
+namespace keystore {
 
 std::string FreshTestDir(const std::string& name) {
   const char* tmp = std::getenv("TEST_TMPDIR");
@@ -15,4 +16,5 @@ std::string FreshTestDir(const std::string& name) {
   return dir;
 }
 
+}  // namespace keystore
 }  // namespace zonekeep

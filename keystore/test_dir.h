@@ -7,11 +7,13 @@
 #include <string>
 
 namespace zonekeep {
+namespace keystore {
 
 // The path of the (not yet created) directory `name` under the test's
 // temporary directory; nothing exists there on return.
 std::string FreshTestDir(const std::string& name);
 
+}  // namespace keystore
 }  // namespace zonekeep
 
 #endif  // ZONEKEEP_KEYSTORE_TEST_DIR_H_

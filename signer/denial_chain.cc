@@ -9,7 +9,7 @@
 #include "signer/parallel.h"
 #include "signer/rrsig.h"
 #include "signer/type_bitmap.h"
-#include "signer/wire_name.h"
+#include "dnssec/name.h"
 
 namespace zonekeep {
 namespace signer {
@@ -113,8 +113,8 @@ absl::Status AddNsec3Chain(Zone* zone, const Nsec3Params& params,
     if (hashed[k].first == hashed[k - 1].first) {
       return absl::FailedPreconditionError(
           absl::StrCat("NSEC3 hash collision between ",
-                       NameToText(zone->nodes[hashed[k].second].name), " and ",
-                       NameToText(zone->nodes[hashed[k - 1].second].name),
+                       dnssec::NameToText(zone->nodes[hashed[k].second].name), " and ",
+                       dnssec::NameToText(zone->nodes[hashed[k - 1].second].name),
                        "; choose another salt"));
     }
   }
@@ -142,7 +142,7 @@ absl::Status AddNsec3Chain(Zone* zone, const Nsec3Params& params,
   for (size_t k = 0; k < added.size(); ++k) {
     if (collides[k]) {
       return absl::FailedPreconditionError(
-          absl::StrCat("NSEC3 owner ", NameToText(added[k].name),
+          absl::StrCat("NSEC3 owner ", dnssec::NameToText(added[k].name),
                        " collides with a name in the zone"));
     }
   }

@@ -9,13 +9,19 @@
 #include <atomic>
 #include <cstring>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "dnssec/dnskey.h"
+#include "dnssec/ecdsa_signature.h"
+#include "dnssec/key_tag.h"
+#include "dnssec/openssl_ptr.h"
+#include "dnssec/public_key.h"
 #include "signer/ecdsa_table_verifier.h"
-#include "signer/rrsig.h"
+#include "dnssec/algorithm.h"
 
 namespace zonekeep {
 namespace signer {
@@ -27,111 +33,6 @@ namespace {
 // tables are cheaper and its verifications dearer; the same count keeps the
 // rule simple.)
 constexpr uint64_t kEcdsaTableAfter = 512;
-
-struct BnFree {
-  void operator()(BIGNUM* b) const { BN_free(b); }
-};
-struct ParamBldFree {
-  void operator()(OSSL_PARAM_BLD* b) const { OSSL_PARAM_BLD_free(b); }
-};
-struct ParamFree {
-  void operator()(OSSL_PARAM* p) const { OSSL_PARAM_free(p); }
-};
-struct PkeyCtxFree {
-  void operator()(EVP_PKEY_CTX* c) const { EVP_PKEY_CTX_free(c); }
-};
-struct MdCtxFree {
-  void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
-};
-using BnPtr = std::unique_ptr<BIGNUM, BnFree>;
-
-// One DER INTEGER from a big-endian unsigned value; returns bytes written.
-size_t PutDerInteger(const unsigned char* value, size_t size,
-                     unsigned char* out) {
-  while (size > 1 && value[0] == 0) {
-    ++value;
-    --size;
-  }
-  const bool pad = (value[0] & 0x80) != 0;
-  size_t n = 0;
-  out[n++] = 0x02;
-  out[n++] = static_cast<unsigned char>(size + (pad ? 1 : 0));
-  if (pad) out[n++] = 0;
-  std::memcpy(out + n, value, size);
-  return n + size;
-}
-
-// r||s of `size` bytes each to a DER ECDSA-Sig-Value; `out` holds at least
-// 2 * (3 + size) + 2 bytes (size <= 66 keeps every length in short form).
-size_t RawEcdsaToDer(const unsigned char* raw, int size, unsigned char* out) {
-  size_t n = 2;
-  n += PutDerInteger(raw, size, out + n);
-  n += PutDerInteger(raw + size, size, out + n);
-  out[0] = 0x30;
-  out[1] = static_cast<unsigned char>(n - 2);
-  return n;
-}
-
-std::shared_ptr<EVP_MD> Fetch(const char* name) {
-  return std::shared_ptr<EVP_MD>(EVP_MD_fetch(nullptr, name, nullptr),
-                                 EVP_MD_free);
-}
-
-EVP_PKEY* FromData(const char* type, OSSL_PARAM* params) {
-  std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree> ctx(
-      EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
-  EVP_PKEY* pkey = nullptr;
-  if (ctx == nullptr || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
-      EVP_PKEY_fromdata(ctx.get(), &pkey, EVP_PKEY_PUBLIC_KEY, params) != 1) {
-    return nullptr;
-  }
-  return pkey;
-}
-
-EVP_PKEY* RsaKey(absl::string_view key) {
-  if (key.empty()) return nullptr;
-  size_t pos = 0;
-  size_t exp_len = static_cast<uint8_t>(key[0]);
-  pos = 1;
-  if (exp_len == 0) {
-    if (key.size() < 3) return nullptr;
-    exp_len = ReadU16(key, 1);
-    pos = 3;
-  }
-  if (pos + exp_len >= key.size()) return nullptr;
-  const auto* bytes = reinterpret_cast<const unsigned char*>(key.data());
-  BnPtr e(BN_bin2bn(bytes + pos, static_cast<int>(exp_len), nullptr));
-  BnPtr n(BN_bin2bn(bytes + pos + exp_len,
-                    static_cast<int>(key.size() - pos - exp_len), nullptr));
-  std::unique_ptr<OSSL_PARAM_BLD, ParamBldFree> bld(OSSL_PARAM_BLD_new());
-  if (!e || !n || !bld ||
-      OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_N, n.get()) != 1 ||
-      OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_E, e.get()) != 1) {
-    return nullptr;
-  }
-  std::unique_ptr<OSSL_PARAM, ParamFree> params(
-      OSSL_PARAM_BLD_to_param(bld.get()));
-  if (!params) return nullptr;
-  return FromData("RSA", params.get());
-}
-
-EVP_PKEY* EcKey(absl::string_view key, const char* group, size_t size) {
-  if (key.size() != 2 * size) return nullptr;
-  std::string point(1, '\x04');
-  point.append(key.data(), key.size());
-  std::unique_ptr<OSSL_PARAM_BLD, ParamBldFree> bld(OSSL_PARAM_BLD_new());
-  if (!bld ||
-      OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME,
-                                      group, 0) != 1 ||
-      OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY,
-                                       point.data(), point.size()) != 1) {
-    return nullptr;
-  }
-  std::unique_ptr<OSSL_PARAM, ParamFree> params(
-      OSSL_PARAM_BLD_to_param(bld.get()));
-  if (!params) return nullptr;
-  return FromData("EC", params.get());
-}
 
 }  // namespace
 
@@ -148,69 +49,42 @@ struct DnskeyVerifier::EcdsaTableState {
 
 absl::StatusOr<DnskeyVerifier> DnskeyVerifier::Create(
     absl::string_view dnskey_rdata) {
-  if (dnskey_rdata.size() < 5) {
-    return absl::InvalidArgumentError("DNSKEY RDATA too short");
+  absl::StatusOr<dnssec::DnskeyFields> fields =
+      dnssec::ParseDnskeyRdata(dnskey_rdata);
+  if (!fields.ok()) return fields.status();
+  const std::optional<dnssec::AlgorithmSpec> spec =
+      dnssec::SpecOfNumber(fields->algorithm);
+  if (!spec.has_value()) {
+    return absl::UnimplementedError(absl::StrCat(
+        "DNSKEY algorithm ", fields->algorithm, " not supported"));
   }
   DnskeyVerifier v;
-  v.flags_ = ReadU16(dnskey_rdata, 0);
-  v.algorithm_ = static_cast<uint8_t>(dnskey_rdata[3]);
-  v.key_tag_ = DnskeyKeyTag(dnskey_rdata);
-  const absl::string_view key = dnskey_rdata.substr(4);
-  const auto* raw = reinterpret_cast<const unsigned char*>(key.data());
-  EVP_PKEY* pkey = nullptr;
-  switch (v.algorithm_) {
-    case 5:
-    case 7:
-      v.md_ = Fetch("SHA1");
-      pkey = RsaKey(key);
-      break;
-    case 8:
-      v.md_ = Fetch("SHA256");
-      pkey = RsaKey(key);
-      break;
-    case 10:
-      v.md_ = Fetch("SHA512");
-      pkey = RsaKey(key);
-      break;
-    case 13:
-      v.md_ = Fetch("SHA256");
-      v.ecdsa_size_ = 32;
-      pkey = EcKey(key, "P-256", 32);
-      break;
-    case 14:
-      v.md_ = Fetch("SHA384");
-      v.ecdsa_size_ = 48;
-      pkey = EcKey(key, "P-384", 48);
-      break;
-    case 15:
-      pkey = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, raw,
-                                         key.size());
-      break;
-    case 16:
-      pkey =
-          EVP_PKEY_new_raw_public_key(EVP_PKEY_ED448, nullptr, raw, key.size());
-      break;
-    default:
-      return absl::UnimplementedError(
-          absl::StrCat("DNSKEY algorithm ", v.algorithm_, " not supported"));
+  v.flags_ = fields->flags;
+  v.algorithm_ = spec->algorithm;
+  v.key_tag_ = dnssec::KeyTag(dnskey_rdata);
+  if (spec->digest != nullptr) {
+    v.md_ = std::shared_ptr<EVP_MD>(EVP_MD_fetch(nullptr, spec->digest, nullptr),
+                                    EVP_MD_free);
+    if (v.md_ == nullptr) {
+      return absl::InternalError("cannot fetch message digest");
+    }
   }
-  if (v.algorithm_ != 15 && v.algorithm_ != 16 && v.md_ == nullptr) {
-    EVP_PKEY_free(pkey);
-    return absl::InternalError("cannot fetch message digest");
-  }
-  if (pkey == nullptr) {
+  absl::StatusOr<dnssec::EvpPkeyPtr> pkey =
+      dnssec::PublicKeyFromDnskey(spec->algorithm, fields->public_key);
+  if (!pkey.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat("cannot decode DNSKEY public key (algorithm ",
-                     v.algorithm_, ", tag ", v.key_tag_, ")"));
+                     fields->algorithm, ", tag ", v.key_tag_, ")"));
   }
-  v.pkey_ = std::shared_ptr<EVP_PKEY>(pkey, PkeyFree());
+  v.pkey_ = std::shared_ptr<EVP_PKEY>(pkey->release(), EVP_PKEY_free);
   v.pool_ = std::make_shared<ContextPool>();
-  if (v.ecdsa_size_ > 0) {
+  if (spec->family == dnssec::KeyFamily::kEcdsa) {
+    v.ecdsa_size_ = static_cast<int>(spec->component_size);
     v.ecdsa_table_ = std::make_shared<EcdsaTableState>();
-    v.ecdsa_table_->curve = v.algorithm_ == 13
+    v.ecdsa_table_->curve = spec->algorithm == dnssec::Algorithm::kEcdsaP256Sha256
                                 ? EcdsaTableVerifier::Curve::kP256
                                 : EcdsaTableVerifier::Curve::kP384;
-    v.ecdsa_table_->public_key = std::string(key);
+    v.ecdsa_table_->public_key = std::string(fields->public_key);
   }
   return v;
 }
@@ -307,10 +181,9 @@ bool DnskeyVerifier::VerifyEvp(absl::string_view data,
     // ECDSA: r||s (RFC 6605) to DER, the digest, then the bare public-key
     // verify on a context prepared once and reused (see TakeContext).
     if (signature.size() != static_cast<size_t>(2 * ecdsa_size_)) return false;
-    unsigned char der[2 * (3 + 66) + 2];
-    const size_t der_len =
-        RawEcdsaToDer(reinterpret_cast<const unsigned char*>(signature.data()),
-                      ecdsa_size_, der);
+    uint8_t der[dnssec::kMaxEcdsaDerSize];
+    const size_t der_len = dnssec::EcdsaRawToDer(
+        reinterpret_cast<const uint8_t*>(signature.data()), ecdsa_size_, der);
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int digest_len = 0;
     if (EVP_Digest(bytes, data.size(), digest, &digest_len, md_.get(),
@@ -325,7 +198,7 @@ bool DnskeyVerifier::VerifyEvp(absl::string_view data,
     ReturnContext(std::move(ctx));
     return ok;
   }
-  std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
+  dnssec::EvpMdCtxPtr ctx(EVP_MD_CTX_new());
   if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, md_.get(), nullptr,
                                    pkey_.get()) != 1) {
     return false;

@@ -26,6 +26,8 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "dnssec/algorithm.h"
+#include "dnssec/openssl_ptr.h"
 
 namespace zonekeep {
 namespace signer {
@@ -38,7 +40,7 @@ class DnskeyVerifier {
   // for algorithms zonekeep does not sign with.
   static absl::StatusOr<DnskeyVerifier> Create(absl::string_view dnskey_rdata);
 
-  uint8_t algorithm() const { return algorithm_; }
+  dnssec::Algorithm algorithm() const { return algorithm_; }
   uint16_t key_tag() const { return key_tag_; }
   uint16_t flags() const { return flags_; }
 
@@ -65,13 +67,7 @@ class DnskeyVerifier {
 
  private:
   struct EcdsaTableState;  // see dnskey_verifier.cc
-  struct PkeyFree {
-    void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
-  };
-  struct PkeyCtxFree {
-    void operator()(EVP_PKEY_CTX* c) const { EVP_PKEY_CTX_free(c); }
-  };
-  using PooledContext = std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree>;
+  using PooledContext = dnssec::EvpPkeyCtxPtr;
   struct ContextPool {
     std::mutex mu;
     std::vector<PooledContext> free;  // at most one per concurrent caller
@@ -88,7 +84,7 @@ class DnskeyVerifier {
   // Builds the table unless some caller already tried; returns it or null.
   const EcdsaTableVerifier* BuildEcdsaTable() const;
 
-  uint8_t algorithm_ = 0;
+  dnssec::Algorithm algorithm_ = dnssec::Algorithm::kEcdsaP256Sha256;
   uint16_t key_tag_ = 0;
   uint16_t flags_ = 0;
   // Fetched once (OpenSSL 3 would otherwise fetch per verify); null for

@@ -74,7 +74,7 @@ class DnskeyVerifierEcdsaTest : public ::testing::TestWithParam<uint8_t> {
 TEST_P(DnskeyVerifierEcdsaTest, SameVerdictsBeforeAndAfterTheLazyTable) {
   auto verifier = DnskeyVerifier::Create(key_->DnskeyRdata());
   ASSERT_TRUE(verifier.ok()) << verifier.status();
-  EXPECT_EQ(verifier->algorithm(), GetParam());
+  EXPECT_EQ(static_cast<int>(verifier->algorithm()), GetParam());
   const std::vector<Signed> items = MakeItems(*key_, 700);
   // Batch and single verifies both count: 2 * 200 signatures, no table yet.
   ExpectVerdicts(*verifier, items, 0, 200);

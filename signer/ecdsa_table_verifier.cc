@@ -15,18 +15,15 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "dnssec/openssl_ptr.h"
 
 namespace zonekeep {
 namespace signer {
 namespace {
 
-template <typename T, void (*Free)(T*)>
-struct OsslFree {
-  void operator()(T* p) const { Free(p); }
-};
-using BnPtr = std::unique_ptr<BIGNUM, OsslFree<BIGNUM, BN_free>>;
-using BnCtxPtr = std::unique_ptr<BN_CTX, OsslFree<BN_CTX, BN_CTX_free>>;
-using EcPointPtr = std::unique_ptr<EC_POINT, OsslFree<EC_POINT, EC_POINT_free>>;
+using BnPtr = dnssec::PublicBignumPtr;
+using dnssec::BnCtxPtr;
+using EcPointPtr = dnssec::PublicEcPointPtr;
 
 using Verdict = EcdsaTableVerifier::Verdict;
 

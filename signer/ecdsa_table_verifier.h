@@ -33,6 +33,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "dnssec/openssl_ptr.h"
 
 namespace zonekeep {
 namespace signer {
@@ -64,13 +65,6 @@ class EcdsaTableVerifier {
   std::vector<Verdict> VerifyBatch(absl::Span<const Item> items) const;
 
  private:
-  template <typename T, void (*Free)(T*)>
-  struct Deleter {
-    void operator()(T* p) const { Free(p); }
-  };
-  using EcGroupPtr =
-      std::unique_ptr<EC_GROUP, Deleter<EC_GROUP, EC_GROUP_free>>;
-
   struct Scratch;  // points reused across the items of one call
 
   EcdsaTableVerifier() = default;
@@ -83,8 +77,8 @@ class EcdsaTableVerifier {
                  Scratch* scratch, BN_CTX* ctx) const;
 
   size_t size_ = 0;
-  EcGroupPtr g_group_;  // the named curve; its table is for G
-  EcGroupPtr q_group_;  // the same curve with generator Q and a table for Q
+  dnssec::EcGroupPtr g_group_;  // the named curve; its table is for G
+  dnssec::EcGroupPtr q_group_;  // the same curve with generator Q and a table for Q
   // Owned by g_group_ (unique_ptr moves keep them valid).
   const BIGNUM* n_ = nullptr;  // order of G (and of Q)
   const BIGNUM* p_ = nullptr;  // field prime

@@ -6,24 +6,17 @@
 #include <openssl/err.h>
 #include <openssl/obj_mac.h>
 
+#include <utility>
 #include <vector>
+
+#include "dnssec/dnskey.h"
+#include "dnssec/ecdsa_signature.h"
+#include "dnssec/openssl_ptr.h"
+#include "dnssec/public_key.h"
+#include "dnssec/algorithm.h"
 
 namespace zonekeep {
 namespace signer {
-namespace {
-
-template <typename T, void (*Free)(T*)>
-struct OsslFree {
-  void operator()(T* p) const { Free(p); }
-};
-using BnPtr = std::unique_ptr<BIGNUM, OsslFree<BIGNUM, BN_free>>;
-using EcdsaSigPtr =
-    std::unique_ptr<ECDSA_SIG, OsslFree<ECDSA_SIG, ECDSA_SIG_free>>;
-using MdCtxPtr =
-    std::unique_ptr<EVP_MD_CTX, OsslFree<EVP_MD_CTX, EVP_MD_CTX_free>>;
-using EcGroupPtr = std::unique_ptr<EC_GROUP, OsslFree<EC_GROUP, EC_GROUP_free>>;
-
-}  // namespace
 
 absl::StatusOr<EcdsaTestKey> EcdsaTestKey::Generate(uint8_t algorithm) {
   if (algorithm != 13 && algorithm != 14) {
@@ -33,18 +26,15 @@ absl::StatusOr<EcdsaTestKey> EcdsaTestKey::Generate(uint8_t algorithm) {
   key.algorithm_ = algorithm;
   key.size_ = algorithm == 13 ? 32 : 48;
   key.md_ = algorithm == 13 ? EVP_sha256() : EVP_sha384();
-  key.pkey_.reset(EVP_EC_gen(algorithm == 13 ? "P-256" : "P-384"), PkeyFree());
-  unsigned char point[1 + 2 * 48];
-  size_t point_len = 0;
-  if (key.pkey_ == nullptr ||
-      EVP_PKEY_get_octet_string_param(key.pkey_.get(), OSSL_PKEY_PARAM_PUB_KEY,
-                                      point, sizeof(point), &point_len) != 1 ||
-      point_len != 1 + 2 * key.size_ || point[0] != 0x04) {
+  key.pkey_.reset(EVP_EC_gen(algorithm == 13 ? "P-256" : "P-384"),
+                  EVP_PKEY_free);
+  absl::StatusOr<std::string> public_key = dnssec::DnskeyPublicKeyOf(
+      key.pkey_.get(), static_cast<dnssec::Algorithm>(algorithm));
+  if (key.pkey_ == nullptr || !public_key.ok()) {
     return absl::InternalError("cannot make an ECDSA key");
   }
-  key.public_key_.assign(reinterpret_cast<const char*>(point + 1),
-                         2 * key.size_);
-  EcGroupPtr group(EC_GROUP_new_by_curve_name(
+  key.public_key_ = *std::move(public_key);
+  dnssec::EcGroupPtr group(EC_GROUP_new_by_curve_name(
       algorithm == 13 ? NID_X9_62_prime256v1 : NID_secp384r1));
   key.order_.resize(key.size_);
   if (group == nullptr ||
@@ -58,12 +48,10 @@ absl::StatusOr<EcdsaTestKey> EcdsaTestKey::Generate(uint8_t algorithm) {
 }
 
 std::string EcdsaTestKey::DnskeyRdata(uint16_t flags) const {
-  std::string rdata;
-  rdata.push_back(static_cast<char>(flags >> 8));
-  rdata.push_back(static_cast<char>(flags & 0xff));
-  rdata.push_back(3);
-  rdata.push_back(static_cast<char>(algorithm_));
-  return rdata + public_key_;
+  const std::vector<uint8_t> rdata = dnssec::BuildDnskeyRdata(
+      flags, static_cast<dnssec::Algorithm>(algorithm_),
+      std::vector<uint8_t>(public_key_.begin(), public_key_.end()));
+  return std::string(rdata.begin(), rdata.end());
 }
 
 std::string EcdsaTestKey::Digest(absl::string_view data) const {
@@ -76,7 +64,7 @@ std::string EcdsaTestKey::Digest(absl::string_view data) const {
 }
 
 std::string EcdsaTestKey::Sign(absl::string_view data) const {
-  MdCtxPtr ctx(EVP_MD_CTX_new());
+  dnssec::EvpMdCtxPtr ctx(EVP_MD_CTX_new());
   std::vector<unsigned char> der(EVP_PKEY_get_size(pkey_.get()));
   size_t der_len = der.size();
   if (ctx == nullptr ||
@@ -86,37 +74,19 @@ std::string EcdsaTestKey::Sign(absl::string_view data) const {
                      data.size()) != 1) {
     return "";
   }
-  const unsigned char* p = der.data();
-  EcdsaSigPtr sig(d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(der_len)));
-  if (sig == nullptr) return "";
-  std::string raw(2 * size_, '\0');
-  auto* out = reinterpret_cast<unsigned char*>(&raw[0]);
-  const int n = static_cast<int>(size_);
-  if (BN_bn2binpad(ECDSA_SIG_get0_r(sig.get()), out, n) != n ||
-      BN_bn2binpad(ECDSA_SIG_get0_s(sig.get()), out + n, n) != n) {
-    return "";
-  }
-  return raw;
+  absl::StatusOr<std::vector<uint8_t>> raw =
+      dnssec::EcdsaDerToRaw(der.data(), der_len, size_);
+  if (!raw.ok()) return "";
+  return std::string(raw->begin(), raw->end());
 }
 
 bool EcdsaTestKey::EvpVerify(absl::string_view data,
                              absl::string_view signature) const {
   if (signature.size() != 2 * size_) return false;
-  const auto* raw = reinterpret_cast<const unsigned char*>(signature.data());
-  const int n = static_cast<int>(size_);
-  EcdsaSigPtr sig(ECDSA_SIG_new());
-  BnPtr r(BN_bin2bn(raw, n, nullptr));
-  BnPtr s(BN_bin2bn(raw + n, n, nullptr));
-  if (sig == nullptr || r == nullptr || s == nullptr ||
-      ECDSA_SIG_set0(sig.get(), r.get(), s.get()) != 1) {
-    return false;
-  }
-  r.release();  // now owned by sig
-  s.release();
-  unsigned char* der = nullptr;
-  const int der_len = i2d_ECDSA_SIG(sig.get(), &der);
-  if (der_len <= 0) return false;
-  MdCtxPtr ctx(EVP_MD_CTX_new());
+  uint8_t der[dnssec::kMaxEcdsaDerSize];
+  const size_t der_len = dnssec::EcdsaRawToDer(
+      reinterpret_cast<const uint8_t*>(signature.data()), size_, der);
+  dnssec::EvpMdCtxPtr ctx(EVP_MD_CTX_new());
   const bool ok =
       ctx != nullptr &&
       EVP_DigestVerifyInit(ctx.get(), nullptr, md_, nullptr, pkey_.get()) ==
@@ -124,7 +94,6 @@ bool EcdsaTestKey::EvpVerify(absl::string_view data,
       EVP_DigestVerify(ctx.get(), der, der_len,
                        reinterpret_cast<const unsigned char*>(data.data()),
                        data.size()) == 1;
-  OPENSSL_free(der);
   ERR_clear_error();  // a rejected signature leaves errors queued
   return ok;
 }

@@ -38,9 +38,6 @@ class EcdsaTestKey {
   bool EvpVerify(absl::string_view data, absl::string_view signature) const;
 
  private:
-  struct PkeyFree {
-    void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
-  };
   EcdsaTestKey() = default;
 
   uint8_t algorithm_ = 0;

@@ -5,11 +5,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "signer/rrsig.h"
+#include "dnssec/zone_key.h"
+#include "dnssec/key_tag.h"
 
 namespace zonekeep {
 namespace signer {
 
-absl::StatusOr<KeySet> CheckKeySet(const std::vector<ZoneKey>& keys) {
+absl::StatusOr<KeySet> CheckKeySet(const std::vector<dnssec::ZoneKey>& keys) {
   if (keys.empty()) {
     return absl::FailedPreconditionError(
         "the zone has no keys in the key store");
@@ -17,7 +19,7 @@ absl::StatusOr<KeySet> CheckKeySet(const std::vector<ZoneKey>& keys) {
   KeySet set;
   std::set<std::pair<int, int>> seen;
   std::set<int> algorithms, zsk_algorithms, ksk_algorithms;
-  for (const ZoneKey& key : keys) {
+  for (const dnssec::ZoneKey& key : keys) {
     const int alg = static_cast<int>(key.algorithm);
     const std::string name =
         absl::StrCat("key ", key.key_tag, " (algorithm ", alg, ")");
@@ -28,7 +30,7 @@ absl::StatusOr<KeySet> CheckKeySet(const std::vector<ZoneKey>& keys) {
       return absl::FailedPreconditionError(
           absl::StrCat(name, ": DNSKEY RDATA does not match its metadata"));
     }
-    if (DnskeyKeyTag(rdata) != key.key_tag) {
+    if (dnssec::KeyTag(rdata) != key.key_tag) {
       return absl::FailedPreconditionError(
           absl::StrCat(name, ": key tag does not match the DNSKEY RDATA"));
     }
@@ -39,12 +41,12 @@ absl::StatusOr<KeySet> CheckKeySet(const std::vector<ZoneKey>& keys) {
     }
     algorithms.insert(alg);
     set.all.push_back(&key);
-    if (key.state != KeyState::kActive) continue;
+    if (key.state != dnssec::KeyState::kActive) continue;
     if (key.signer == nullptr) {
       return absl::FailedPreconditionError(
           absl::StrCat(name, " is active but has no signing handle"));
     }
-    if (key.role == KeyRole::kZsk) {
+    if (key.role == dnssec::KeyRole::kZsk) {
       set.active_zsks.push_back(&key);
       zsk_algorithms.insert(alg);
     } else {

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "keystore/signing_handle.h"
+#include "dnssec/zone_key.h"
 
 namespace zonekeep {
 namespace signer {
@@ -20,13 +20,13 @@ namespace signer {
 inline constexpr size_t kMaxSignaturesPerRRset = 2;
 
 struct KeySet {
-  std::vector<const ZoneKey*> all;          // DNSKEY RRset
-  std::vector<const ZoneKey*> active_zsks;  // sign authoritative RRsets
-  std::vector<const ZoneKey*> active_ksks;  // sign DNSKEY/CDS/CDNSKEY
-  std::vector<const ZoneKey*> cds_ksks;     // CDS/CDNSKEY published for
+  std::vector<const dnssec::ZoneKey*> all;          // DNSKEY RRset
+  std::vector<const dnssec::ZoneKey*> active_zsks;  // sign authoritative RRsets
+  std::vector<const dnssec::ZoneKey*> active_ksks;  // sign DNSKEY/CDS/CDNSKEY
+  std::vector<const dnssec::ZoneKey*> cds_ksks;     // CDS/CDNSKEY published for
 };
 
-absl::StatusOr<KeySet> CheckKeySet(const std::vector<ZoneKey>& keys);
+absl::StatusOr<KeySet> CheckKeySet(const std::vector<dnssec::ZoneKey>& keys);
 
 }  // namespace signer
 }  // namespace zonekeep

@@ -1,6 +1,7 @@
 #include "signer/rrsig.h"
 
-#include "signer/wire_name.h"
+#include "dnssec/name.h"
+#include "dnssec/algorithm.h"
 
 namespace zonekeep {
 namespace signer {
@@ -34,7 +35,7 @@ absl::StatusOr<RrsigFields> ParseRrsig(absl::string_view rdata) {
   if (rdata.size() < 19) return absl::InvalidArgumentError("short RRSIG");
   RrsigFields f;
   f.type_covered = ReadU16(rdata, 0);
-  f.algorithm = static_cast<uint8_t>(rdata[2]);
+  f.algorithm = static_cast<dnssec::Algorithm>(rdata[2]);
   f.labels = static_cast<uint8_t>(rdata[3]);
   f.original_ttl = ReadU32(rdata, 4);
   f.expiration = ReadU32(rdata, 8);
@@ -48,21 +49,11 @@ absl::StatusOr<RrsigFields> ParseRrsig(absl::string_view rdata) {
     return absl::InvalidArgumentError("RRSIG signer name runs past RDATA");
   }
   f.signer_name = std::string(rdata.substr(18, pos + 1 - 18));
-  if (!IsValidWireName(f.signer_name)) {
+  if (!dnssec::IsValidWireName(f.signer_name)) {
     return absl::InvalidArgumentError("RRSIG signer name is malformed");
   }
   f.signature = std::string(rdata.substr(pos + 1));
   return f;
-}
-
-uint16_t DnskeyKeyTag(absl::string_view dnskey_rdata) {
-  uint32_t ac = 0;
-  for (size_t i = 0; i < dnskey_rdata.size(); ++i) {
-    const uint8_t b = static_cast<uint8_t>(dnskey_rdata[i]);
-    ac += (i & 1) ? b : static_cast<uint32_t>(b) << 8;
-  }
-  ac += (ac >> 16) & 0xffff;
-  return static_cast<uint16_t>(ac & 0xffff);
 }
 
 }  // namespace signer

@@ -11,13 +11,14 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "dnssec/algorithm.h"
 
 namespace zonekeep {
 namespace signer {
 
 struct RrsigFields {
   uint16_t type_covered = 0;
-  uint8_t algorithm = 0;
+  dnssec::Algorithm algorithm = dnssec::Algorithm::kEcdsaP256Sha256;
   uint8_t labels = 0;
   uint32_t original_ttl = 0;
   uint32_t expiration = 0;
@@ -40,9 +41,6 @@ void AppendSignedRRset(absl::string_view owner, uint16_t type,
 
 // Decodes RRSIG RDATA.
 absl::StatusOr<RrsigFields> ParseRrsig(absl::string_view rdata);
-
-// RFC 4034 appendix B key tag over DNSKEY RDATA.
-uint16_t DnskeyKeyTag(absl::string_view dnskey_rdata);
 
 inline void AppendU16(uint16_t v, std::string* out) {
   out->push_back(static_cast<char>(v >> 8));

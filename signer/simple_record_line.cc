@@ -8,7 +8,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "signer/wire_name.h"
+#include "dnssec/name.h"
 
 namespace zonekeep {
 namespace signer {
@@ -310,7 +310,7 @@ bool ParseSimpleRecordLine(absl::string_view text, const LineContext& context,
     return false;
   }
   record.owner.assign(out->prev_owner);
-  LowercaseName(&record.owner);
+  dnssec::LowercaseName(&record.owner);
   record.type = type;
   record.rrclass = kClassIn;
   record.ttl = ttl;

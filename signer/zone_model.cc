@@ -8,13 +8,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "signer/parallel.h"
-#include "signer/wire_name.h"
+#include "dnssec/name.h"
 
 namespace zonekeep {
 namespace signer {
 namespace {
 
-// Sort keys (AppendCanonicalKey) of many names, stored in one buffer per
+// Sort keys (dnssec::AppendCanonicalKey) of many names, stored in one buffer per
 // half of the items so that building them costs no allocation per name.
 class KeyTable {
  public:
@@ -27,7 +27,7 @@ class KeyTable {
     std::string& bytes = bytes_[from >= half_ ? 1 : 0];
     for (size_t i = from; i < to; ++i) {
       const size_t start = bytes.size();
-      AppendCanonicalKey(name_of(items[i]), &bytes);
+      dnssec::AppendCanonicalKey(name_of(items[i]), &bytes);
       begin_[i] = static_cast<uint32_t>(start);
       size_[i] = static_cast<uint32_t>(bytes.size() - start);
     }
@@ -162,20 +162,20 @@ std::optional<std::string> NextAlias(const Zone& zone, absl::string_view name) {
   if (at >= 0) {
     if (const RRset* cname = zone.nodes[at].Find(kTypeCname)) {
       std::string target = FirstNameOf(cname->rdatas.front());
-      LowercaseName(&target);
+      dnssec::LowercaseName(&target);
       return target;
     }
   }
   for (size_t pos = 0; pos < name.size() && name[pos] != 0;) {
     pos += 1 + static_cast<uint8_t>(name[pos]);
     const absl::string_view ancestor = name.substr(pos);
-    if (!IsSubdomainOf(ancestor, zone.origin)) break;
+    if (!dnssec::IsSubdomainOf(ancestor, zone.origin)) break;
     const int owner = zone.FindNode(ancestor);
     if (owner < 0) continue;
     const RRset* dname = zone.nodes[owner].Find(kTypeDname);
     if (dname == nullptr) continue;
     std::string target = FirstNameOf(dname->rdatas.front());
-    LowercaseName(&target);
+    dnssec::LowercaseName(&target);
     std::string synthesized = absl::StrCat(name.substr(0, pos), target);
     if (synthesized.size() > 255) return std::nullopt;
     return synthesized;
@@ -188,26 +188,26 @@ absl::Status CheckZone(const Zone& zone, absl::string_view display_name,
   if (zone.nodes.empty() || zone.nodes.front().name != zone.origin) {
     return ZoneError(display_name, 0,
                      absl::StrCat("no SOA record at the zone apex ",
-                                  NameToText(zone.origin)));
+                                  dnssec::NameToText(zone.origin)));
   }
   std::string dname_owner;
   for (const Node& node : zone.nodes) {
-    if (!dname_owner.empty() && IsSubdomainOf(node.name, dname_owner) &&
+    if (!dname_owner.empty() && dnssec::IsSubdomainOf(node.name, dname_owner) &&
         !node.occluded && !node.ent) {
       const int line = node.rrsets.empty() ? 0 : node.rrsets.front().line;
       return ZoneError(
           display_name, line,
-          absl::StrCat("data at ", NameToText(node.name),
-                       " below the DNAME at ", NameToText(dname_owner)));
+          absl::StrCat("data at ", dnssec::NameToText(node.name),
+                       " below the DNAME at ", dnssec::NameToText(dname_owner)));
     }
-    if (dname_owner.empty() || !IsSubdomainOf(node.name, dname_owner)) {
+    if (dname_owner.empty() || !dnssec::IsSubdomainOf(node.name, dname_owner)) {
       dname_owner.clear();
     }
     for (const RRset& rrset : node.rrsets) {
       if (rrset.type == kTypeSoa) {
         if (!node.apex) {
           return ZoneError(display_name, rrset.line,
-                           absl::StrCat("SOA record at ", NameToText(node.name),
+                           absl::StrCat("SOA record at ", dnssec::NameToText(node.name),
                                         ", not at the zone apex"));
         }
         if (rrset.rdatas.size() != 1) {
@@ -225,25 +225,25 @@ absl::Status CheckZone(const Zone& zone, absl::string_view display_name,
         }
         return ZoneError(
             display_name, cname->line,
-            absl::StrCat("CNAME at ", NameToText(node.name),
+            absl::StrCat("CNAME at ", dnssec::NameToText(node.name),
                          " beside other data (type ", other.type, ")"));
       }
       if (cname->rdatas.size() > 1) {
         return ZoneError(
             display_name, cname->line,
-            absl::StrCat("more than one CNAME at ", NameToText(node.name)));
+            absl::StrCat("more than one CNAME at ", dnssec::NameToText(node.name)));
       }
     }
     if (const RRset* dname = node.Find(kTypeDname)) {
       if (dname->rdatas.size() > 1) {
         return ZoneError(
             display_name, dname->line,
-            absl::StrCat("more than one DNAME at ", NameToText(node.name)));
+            absl::StrCat("more than one DNAME at ", dnssec::NameToText(node.name)));
       }
       const std::string target = FirstNameOf(dname->rdatas.front());
-      if (IsSubdomainOf(target, node.name)) {
+      if (dnssec::IsSubdomainOf(target, node.name)) {
         return ZoneError(display_name, dname->line,
-                         absl::StrCat("DNAME at ", NameToText(node.name),
+                         absl::StrCat("DNAME at ", dnssec::NameToText(node.name),
                                       " points into its own subtree (loop)"));
       }
       if (!node.occluded) dname_owner = node.name;
@@ -256,7 +256,7 @@ absl::Status CheckZone(const Zone& zone, absl::string_view display_name,
       }
       if (!node.Has(kTypeNs) && !node.occluded) {
         return ZoneError(display_name, ds->line,
-                         absl::StrCat("DS at ", NameToText(node.name),
+                         absl::StrCat("DS at ", dnssec::NameToText(node.name),
                                       " without a delegation (NS)"));
       }
     }
@@ -264,7 +264,7 @@ absl::Status CheckZone(const Zone& zone, absl::string_view display_name,
   if (!zone.apex().Has(kTypeSoa)) {
     return ZoneError(display_name, 0,
                      absl::StrCat("no SOA record at the zone apex ",
-                                  NameToText(zone.origin)));
+                                  dnssec::NameToText(zone.origin)));
   }
   if (!zone.apex().Has(kTypeNs)) {
     return ZoneError(display_name, 0, "no NS records at the zone apex");
@@ -285,7 +285,7 @@ absl::Status CheckZone(const Zone& zone, absl::string_view display_name,
         return ZoneError(
             display_name, (cname != nullptr ? cname : dname)->line,
             absl::StrCat(cname != nullptr ? "CNAME" : "DNAME", " chain from ",
-                         NameToText(node.name), " loops or is longer than ",
+                         dnssec::NameToText(node.name), " loops or is longer than ",
                          kMaxAliasHops));
       }
       name = *std::move(next);
@@ -320,7 +320,7 @@ int Zone::FindNode(absl::string_view name) const {
   size_t lo = 0, hi = nodes.size();
   while (lo < hi) {
     const size_t mid = (lo + hi) / 2;
-    const int c = CompareCanonical(nodes[mid].name, name);
+    const int c = dnssec::CompareCanonical(nodes[mid].name, name);
     if (c == 0) return static_cast<int>(mid);
     if (c < 0) {
       lo = mid + 1;
@@ -345,7 +345,7 @@ void MarkNodes(Zone* zone) {
     }
     node.occluded = false;
     node.delegation = false;
-    if (!cut.empty() && IsSubdomainOf(node.name, cut)) {
+    if (!cut.empty() && dnssec::IsSubdomainOf(node.name, cut)) {
       node.occluded = true;
       continue;
     }
@@ -370,12 +370,12 @@ class AncestorChain {
   // from then on they and `name` are known.
   void Next(absl::string_view name, std::vector<absl::string_view>* missing) {
     missing->clear();
-    if (!IsSubdomainOf(name, origin_)) {
+    if (!dnssec::IsSubdomainOf(name, origin_)) {
       // Outside the zone (BuildZone reports it): every ancestor longer than
       // the origin, as ever; the chain starts over.
       lengths_.clear();
       for (absl::string_view a = name; a.size() > origin_.size();) {
-        a = ParentName(a);
+        a = dnssec::ParentName(a);
         if (a.size() > origin_.size()) missing->push_back(a);
       }
       std::reverse(missing->begin(), missing->end());
@@ -383,13 +383,13 @@ class AncestorChain {
       return;
     }
     while (!lengths_.empty() &&
-           !IsSubdomainOf(name, absl::string_view(last_).substr(
+           !dnssec::IsSubdomainOf(name, absl::string_view(last_).substr(
                                     last_.size() - lengths_.back()))) {
       lengths_.pop_back();
     }
     const size_t known = lengths_.empty() ? origin_.size() : lengths_.back();
     for (absl::string_view a = name; a.size() > known;) {
-      a = ParentName(a);
+      a = dnssec::ParentName(a);
       if (a.size() > known) missing->push_back(a);
     }
     std::reverse(missing->begin(), missing->end());
@@ -414,7 +414,7 @@ void MergeAndMarkNodes(Zone* zone, std::vector<Node> added) {
              std::make_move_iterator(added.begin()),
              std::make_move_iterator(added.end()), std::back_inserter(merged),
              [](const Node& a, const Node& b) {
-               return CompareCanonical(a.name, b.name) < 0;
+               return dnssec::CompareCanonical(a.name, b.name) < 0;
              });
   zone->nodes.swap(merged);
   MarkNodes(zone);
@@ -474,7 +474,7 @@ absl::StatusOr<Zone> BuildZone(std::string origin, std::vector<Record> records,
     const int index = zone.FindNode(sig.owner);
     if (index < 0) {
       return ZoneError(display_name, sig.line,
-                       absl::StrCat("RRSIG at ", NameToText(sig.owner),
+                       absl::StrCat("RRSIG at ", dnssec::NameToText(sig.owner),
                                     " where no data exists"));
     }
     Node& node = zone.nodes[index];

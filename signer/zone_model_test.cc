@@ -13,7 +13,7 @@
 #include "signer/nsec3_hash.h"
 #include "signer/soa_serial.h"
 #include "signer/type_bitmap.h"
-#include "signer/wire_name.h"
+#include "dnssec/name.h"
 #include "signer/zone_parser.h"
 
 namespace zonekeep {
@@ -35,7 +35,7 @@ absl::StatusOr<Zone> Build(const std::string& text) {
 
 std::vector<std::string> Names(const Zone& zone) {
   std::vector<std::string> out;
-  for (const Node& n : zone.nodes) out.push_back(NameToText(n.name));
+  for (const Node& n : zone.nodes) out.push_back(dnssec::NameToText(n.name));
   return out;
 }
 
@@ -79,7 +79,7 @@ TEST(ZoneParserTest, EscapesUnknownTypesAndDnssecDropped) {
   ASSERT_TRUE(z.ok()) << z.status();
   EXPECT_EQ(z->dnssec_records_dropped, 1u);
   std::vector<std::string> owners;
-  for (const Record& r : z->records) owners.push_back(NameToText(r.owner));
+  for (const Record& r : z->records) owners.push_back(dnssec::NameToText(r.owner));
   EXPECT_EQ(owners[3], "a\\.b.example.");
   EXPECT_EQ(owners[4], "abc.example.");  // \065 = 'A', lower-cased
   EXPECT_EQ(z->records[5].type, 65280);
@@ -160,7 +160,7 @@ TEST(ZoneModelTest, EmptyNonTerminalsOfRandomNamesMatchBruteForce) {
   EXPECT_EQ(std::set<std::string>(names.begin(), names.end()), expected);
   EXPECT_EQ(names.size(), expected.size());  // each once
   for (size_t i = 1; i < zone->nodes.size(); ++i) {
-    EXPECT_LT(CompareCanonical(zone->nodes[i - 1].name, zone->nodes[i].name), 0)
+    EXPECT_LT(dnssec::CompareCanonical(zone->nodes[i - 1].name, zone->nodes[i].name), 0)
         << names[i - 1] << " before " << names[i];
   }
 }

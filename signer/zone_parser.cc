@@ -1,6 +1,5 @@
 #include "signer/zone_parser.h"
 
-#include <ldns/ldns.h>
 #include <stdio.h>
 #include <stdio_ext.h>
 
@@ -13,7 +12,8 @@
 #include "absl/strings/str_cat.h"
 #include "signer/parallel.h"
 #include "signer/simple_record_line.h"
-#include "signer/wire_name.h"
+#include "dnssec/ldns_ptr.h"
+#include "dnssec/name.h"
 #include "signer/zone_chunker.h"
 
 namespace zonekeep {
@@ -22,15 +22,6 @@ namespace {
 
 struct FileCloser {
   void operator()(FILE* f) const { fclose(f); }
-};
-struct RdfFree {
-  void operator()(ldns_rdf* r) const { ldns_rdf_deep_free(r); }
-};
-struct RrFree {
-  void operator()(ldns_rr* r) const { ldns_rr_free(r); }
-};
-struct BufferFree {
-  void operator()(ldns_buffer* b) const { ldns_buffer_free(b); }
 };
 
 std::string RdfWire(const ldns_rdf* rdf) {
@@ -116,7 +107,7 @@ class FastPath {
     }
     name->assign(reinterpret_cast<const char*>(ldns_rdf_data(rdf)),
                  ldns_rdf_size(rdf));
-    if (!IsValidWireName(*name)) name->clear();
+    if (!dnssec::IsValidWireName(*name)) name->clear();
   }
 
   bool enabled_;
@@ -181,7 +172,7 @@ SpanResult ParseSpan(absl::string_view span, bool ends_input,
                      const ParseOptions& options, ReaderState* state) {
   SpanResult result;
   std::unique_ptr<FILE, FileCloser> fp = OpenText(span);
-  std::unique_ptr<ldns_buffer, BufferFree> buffer(ldns_buffer_new(512));
+  dnssec::LdnsBufferPtr buffer(ldns_buffer_new(512));
   if (fp == nullptr || buffer == nullptr) {
     result.status =
         absl::ResourceExhaustedError("cannot open zone text buffer");
@@ -220,7 +211,7 @@ SpanResult ParseSpan(absl::string_view span, bool ends_input,
     const ldns_status s =
         ldns_rr_new_frm_fp_l(&raw, fp.get(), &state->default_ttl,
                              &state->origin, &state->prev, &line);
-    std::unique_ptr<ldns_rr, RrFree> rr(raw);
+    dnssec::LdnsRrPtr rr(raw);
     const size_t record_begin = read_pos;  // read_pos moves on below
     const long record_end = ftell(fp.get());
     if (record_end < 0) {
@@ -303,11 +294,11 @@ absl::Status AppendSpan(SpanResult&& span, absl::string_view display_name,
       }
       zone->origin = rec.owner;
     }
-    if (!IsSubdomainOf(rec.owner, zone->origin)) {
+    if (!dnssec::IsSubdomainOf(rec.owner, zone->origin)) {
       return LineError(
           display_name, rec.line,
-          absl::StrCat("owner ", NameToText(rec.owner), " is outside the zone ",
-                       NameToText(zone->origin)));
+          absl::StrCat("owner ", dnssec::NameToText(rec.owner), " is outside the zone ",
+                       dnssec::NameToText(zone->origin)));
     }
     zone->records.push_back(std::move(rec));
   }
@@ -322,7 +313,7 @@ absl::StatusOr<ParsedZone> ParseZoneText(absl::string_view text,
                                          absl::string_view origin,
                                          const ParseOptions& options) {
   ParsedZone zone;
-  std::unique_ptr<ldns_rdf, RdfFree> origin_rdf;
+  dnssec::LdnsRdfPtr origin_rdf;
   if (!origin.empty()) {
     std::string absolute(origin);
     if (absolute.back() != '.') absolute.push_back('.');

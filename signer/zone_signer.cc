@@ -8,16 +8,18 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "keystore/crypto/dnskey.h"
+#include "dnssec/ds.h"
+#include "dnssec/name.h"
 #include "signer/denial_chain.h"
 #include "signer/key_set.h"
 #include "signer/nsec3_hash.h"
 #include "signer/parallel.h"
 #include "signer/rrsig.h"
-#include "signer/wire_name.h"
 #include "signer/zone_model.h"
 #include "signer/zone_parser.h"
 #include "signer/zone_verifier.h"
+#include "dnssec/zone_key.h"
+#include "dnssec/digest_type.h"
 
 namespace zonekeep {
 namespace signer {
@@ -69,7 +71,7 @@ absl::Status AddKeyRRsets(Zone* zone, const KeySet& keys,
   RRset dnskey;
   dnskey.type = kTypeDnskey;
   dnskey.ttl = ttl;
-  for (const ZoneKey* key : keys.all) {
+  for (const dnssec::ZoneKey* key : keys.all) {
     dnskey.rdatas.emplace_back(key->dnskey_rdata.begin(),
                                key->dnskey_rdata.end());
   }
@@ -80,17 +82,12 @@ absl::Status AddKeyRRsets(Zone* zone, const KeySet& keys,
   cds.type = kTypeCds;
   cdnskey.type = kTypeCdnskey;
   cds.ttl = cdnskey.ttl = ttl;
-  for (const ZoneKey* key : keys.cds_ksks) {
+  for (const dnssec::ZoneKey* key : keys.cds_ksks) {
     const std::string rdata(key->dnskey_rdata.begin(), key->dnskey_rdata.end());
-    std::string ds;
-    AppendU16(key->key_tag, &ds);
-    ds.push_back(static_cast<char>(key->algorithm));
-    ds.push_back(static_cast<char>(DigestType::kSha256));
-    absl::StatusOr<std::vector<uint8_t>> digest = ComputeDsDigest(
-        NameToText(zone->origin), key->dnskey_rdata, DigestType::kSha256);
-    if (!digest.ok()) return digest.status();
-    ds.append(digest->begin(), digest->end());
-    cds.rdatas.push_back(std::move(ds));
+    absl::StatusOr<std::string> ds = dnssec::BuildDsRdata(
+        zone->origin, rdata, dnssec::DigestType::kSha256);
+    if (!ds.ok()) return ds.status();
+    cds.rdatas.push_back(*std::move(ds));
     cdnskey.rdatas.push_back(rdata);
   }
   SortUnique(&cds.rdatas);
@@ -135,7 +132,7 @@ class PhaseClock {
 absl::StatusOr<SignReport> SignZoneImpl(absl::string_view zone_text,
                                         std::string* owned_text,
                                         absl::string_view display_name,
-                                        const std::vector<ZoneKey>& keys,
+                                        const std::vector<dnssec::ZoneKey>& keys,
                                         const SignOptions& options,
                                         const ZoneSink& sink) {
   const int64_t now = options.now.value_or(static_cast<int64_t>(time(nullptr)));
@@ -211,20 +208,20 @@ absl::StatusOr<SignReport> SignZoneImpl(absl::string_view zone_text,
     thread_local std::string data;
     RRset& rrset = *jobs[i];
     const Node& node = *owners[i];
-    const std::vector<const ZoneKey*>& signers =
+    const std::vector<const dnssec::ZoneKey*>& signers =
         IsKeyType(rrset.type) ? key_set->active_ksks : key_set->active_zsks;
     RrsigFields fields;
     fields.type_covered = rrset.type;
-    fields.labels = static_cast<uint8_t>(LabelCount(node.name) -
-                                         (IsWildcard(node.name) ? 1 : 0));
+    fields.labels = static_cast<uint8_t>(dnssec::LabelCount(node.name) -
+                                         (dnssec::IsWildcard(node.name) ? 1 : 0));
     fields.original_ttl = rrset.ttl;
     fields.inception = static_cast<uint32_t>(inception);
     fields.expiration =
         static_cast<uint32_t>(expiration - JitterFor(i, options.jitter));
     fields.signer_name = zone.origin;
     rrset.sigs.reserve(signers.size());
-    for (const ZoneKey* key : signers) {
-      fields.algorithm = static_cast<uint8_t>(key->algorithm);
+    for (const dnssec::ZoneKey* key : signers) {
+      fields.algorithm = key->algorithm;
       fields.key_tag = key->key_tag;
       data.clear();
       AppendRrsigPrefix(fields, &data);
@@ -237,7 +234,7 @@ absl::StatusOr<SignReport> SignZoneImpl(absl::string_view zone_text,
         if (error.ok()) {
           error = absl::Status(
               sig.status().code(),
-              absl::StrCat("signing ", NameToText(node.name), " with key ",
+              absl::StrCat("signing ", dnssec::NameToText(node.name), " with key ",
                            key->key_tag, ": ", sig.status().message()));
         }
         stop.store(true);
@@ -260,10 +257,10 @@ absl::StatusOr<SignReport> SignZoneImpl(absl::string_view zone_text,
       report.max_ttl = std::max(report.max_ttl, r.ttl);
     }
   }
-  for (const ZoneKey* k : key_set->active_zsks) {
+  for (const dnssec::ZoneKey* k : key_set->active_zsks) {
     report.zsk_tags.push_back(k->key_tag);
   }
-  for (const ZoneKey* k : key_set->active_ksks) {
+  for (const dnssec::ZoneKey* k : key_set->active_ksks) {
     report.ksk_tags.push_back(k->key_tag);
   }
   report.earliest_expiration = expiration - options.jitter;
@@ -296,7 +293,7 @@ absl::StatusOr<SignReport> SignZoneImpl(absl::string_view zone_text,
 
 absl::StatusOr<SignReport> SignZone(absl::string_view zone_text,
                                     absl::string_view display_name,
-                                    const std::vector<ZoneKey>& keys,
+                                    const std::vector<dnssec::ZoneKey>& keys,
                                     const SignOptions& options,
                                     const ZoneSink& sink) {
   return SignZoneImpl(zone_text, nullptr, display_name, keys, options, sink);
@@ -304,7 +301,7 @@ absl::StatusOr<SignReport> SignZone(absl::string_view zone_text,
 
 absl::StatusOr<SignReport> SignZoneReleasingText(
     std::string zone_text, absl::string_view display_name,
-    const std::vector<ZoneKey>& keys, const SignOptions& options,
+    const std::vector<dnssec::ZoneKey>& keys, const SignOptions& options,
     const ZoneSink& sink) {
   const absl::string_view view = zone_text;
   return SignZoneImpl(view, &zone_text, display_name, keys, options, sink);
@@ -312,7 +309,7 @@ absl::StatusOr<SignReport> SignZoneReleasingText(
 
 absl::StatusOr<SignReport> SignZone(absl::string_view zone_text,
                                     absl::string_view display_name,
-                                    const std::vector<ZoneKey>& keys,
+                                    const std::vector<dnssec::ZoneKey>& keys,
                                     const SignOptions& options,
                                     std::string* out) {
   out->clear();

@@ -3,7 +3,7 @@
 // master-file text in canonical order plus a SignReport.
 //
 // Contract:
-//  - The engine sees only ZoneKey metadata and opaque SigningHandles; it never
+//  - The engine sees only dnssec::ZoneKey metadata and opaque SigningHandles; it never
 //    touches the key store's database or private key bytes.
 //  - Old DNSSEC records in the input (RRSIG, NSEC, NSEC3, NSEC3PARAM, DNSKEY,
 //    CDS, CDNSKEY) are dropped; the DNSKEY RRset is built from `keys` (all
@@ -34,7 +34,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "keystore/signing_handle.h"
+#include "dnssec/zone_key.h"
 #include "signer/soa_serial.h"
 #include "signer/zone_text_writer.h"
 
@@ -89,7 +89,7 @@ struct SignReport {
 
 absl::StatusOr<SignReport> SignZone(absl::string_view zone_text,
                                     absl::string_view display_name,
-                                    const std::vector<ZoneKey>& keys,
+                                    const std::vector<dnssec::ZoneKey>& keys,
                                     const SignOptions& options,
                                     const ZoneSink& sink);
 
@@ -97,13 +97,13 @@ absl::StatusOr<SignReport> SignZone(absl::string_view zone_text,
 // text and the zone model are never held together (keystored's peak memory).
 absl::StatusOr<SignReport> SignZoneReleasingText(
     std::string zone_text, absl::string_view display_name,
-    const std::vector<ZoneKey>& keys, const SignOptions& options,
+    const std::vector<dnssec::ZoneKey>& keys, const SignOptions& options,
     const ZoneSink& sink);
 
 // Convenience: appends the signed zone to `*out` (cleared first).
 absl::StatusOr<SignReport> SignZone(absl::string_view zone_text,
                                     absl::string_view display_name,
-                                    const std::vector<ZoneKey>& keys,
+                                    const std::vector<dnssec::ZoneKey>& keys,
                                     const SignOptions& options,
                                     std::string* out);
 

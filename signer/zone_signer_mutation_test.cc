@@ -10,9 +10,10 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
-#include "signer/test_keys.h"
+#include "dnssec/test_keys.h"
 #include "signer/zone_signer.h"
 #include "signer/zone_verifier.h"
+#include "dnssec/algorithm.h"
 
 namespace zonekeep {
 namespace signer {
@@ -75,7 +76,7 @@ std::string Mutate(const std::string& text, std::mt19937& rng) {
 }
 
 TEST(ZoneSignerMutationTest, CorruptedZonesSignAndVerifyOrFailWithOneLine) {
-  auto keys = MakeTestKeySet(Algorithm::kEcdsaP256Sha256);
+  auto keys = dnssec::MakeTestKeySet(dnssec::Algorithm::kEcdsaP256Sha256);
   ASSERT_TRUE(keys.ok()) << keys.status();
   SignOptions options;
   options.origin = "example.";

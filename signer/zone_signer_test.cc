@@ -8,8 +8,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
-#include "signer/test_keys.h"
+#include "dnssec/test_keys.h"
 #include "signer/zone_verifier.h"
+#include "dnssec/algorithm.h"
+#include "dnssec/zone_key.h"
 
 namespace zonekeep {
 namespace signer {
@@ -39,9 +41,9 @@ constexpr char kZone[] =
 class ZoneSignerTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto keys = MakeTestKeySet(Algorithm::kEcdsaP256Sha256);
+    auto keys = dnssec::MakeTestKeySet(dnssec::Algorithm::kEcdsaP256Sha256);
     ASSERT_TRUE(keys.ok()) << keys.status();
-    keys_ = new std::vector<ZoneKey>(*std::move(keys));
+    keys_ = new std::vector<dnssec::ZoneKey>(*std::move(keys));
   }
   static void TearDownTestSuite() { delete keys_; }
 
@@ -51,9 +53,9 @@ class ZoneSignerTest : public ::testing::Test {
     o.now = kNow;
     return o;
   }
-  static std::vector<ZoneKey>* keys_;
+  static std::vector<dnssec::ZoneKey>* keys_;
 };
-std::vector<ZoneKey>* ZoneSignerTest::keys_ = nullptr;
+std::vector<dnssec::ZoneKey>* ZoneSignerTest::keys_ = nullptr;
 
 TEST_F(ZoneSignerTest, NsecZoneSignsAndVerifies) {
   std::string out;
@@ -132,15 +134,15 @@ TEST_F(ZoneSignerTest, KeySetErrors) {
   ASSERT_FALSE(none.ok());
   EXPECT_NE(none.status().message().find("no keys"), std::string::npos);
 
-  std::vector<ZoneKey> dup = *keys_;
+  std::vector<dnssec::ZoneKey> dup = *keys_;
   dup.push_back(dup[1]);
   auto d = SignZone(kZone, "z", dup, Options(), &out);
   ASSERT_FALSE(d.ok());
   EXPECT_NE(d.status().message().find("KeyTrap"), std::string::npos);
 
-  std::vector<ZoneKey> many = *keys_;
+  std::vector<dnssec::ZoneKey> many = *keys_;
   for (int i = 0; i < 2; ++i) {
-    auto k = MakeTestKey(Algorithm::kEcdsaP256Sha256, KeyRole::kZsk);
+    auto k = dnssec::MakeTestKey(dnssec::Algorithm::kEcdsaP256Sha256, dnssec::KeyRole::kZsk);
     ASSERT_TRUE(k.ok());
     many.push_back(*std::move(k));
   }

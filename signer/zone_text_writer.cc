@@ -1,7 +1,7 @@
 #include "signer/zone_text_writer.h"
 
 #include <arpa/inet.h>
-#include <ldns/ldns.h>
+
 #include <time.h>
 
 #include <algorithm>
@@ -14,7 +14,8 @@
 #include "signer/parallel.h"
 #include "signer/rrsig.h"
 #include "signer/type_bitmap.h"
-#include "signer/wire_name.h"
+#include "dnssec/ldns_ptr.h"
+#include "dnssec/name.h"
 
 namespace zonekeep {
 namespace signer {
@@ -82,14 +83,14 @@ bool AppendRdataFast(uint16_t type, absl::string_view rd, std::string* out) {
     case kTypeDname:
     case kTypePtr:
       if (!TakeName(rd, &pos, &name) || pos != rd.size()) return false;
-      AppendNameText(name, out);
+      dnssec::AppendNameText(name, out);
       return true;
     case kTypeMx:
       if (rd.size() < 3) return false;
       pos = 2;
       if (!TakeName(rd, &pos, &name) || pos != rd.size()) return false;
       absl::StrAppend(out, ReadU16(rd, 0), " ");
-      AppendNameText(name, out);
+      dnssec::AppendNameText(name, out);
       return true;
     case kTypeSoa: {
       absl::string_view rname;
@@ -97,9 +98,9 @@ bool AppendRdataFast(uint16_t type, absl::string_view rd, std::string* out) {
           pos + 20 != rd.size()) {
         return false;
       }
-      AppendNameText(name, out);
+      dnssec::AppendNameText(name, out);
       out->push_back(' ');
-      AppendNameText(rname, out);
+      dnssec::AppendNameText(rname, out);
       absl::StrAppend(out, " ", ReadU32(rd, pos), " ", ReadU32(rd, pos + 4),
                       " ", ReadU32(rd, pos + 8), " ", ReadU32(rd, pos + 12),
                       " ", ReadU32(rd, pos + 16));
@@ -122,18 +123,19 @@ bool AppendRdataFast(uint16_t type, absl::string_view rd, std::string* out) {
     case kTypeRrsig: {
       auto f = ParseRrsig(rd);
       if (!f.ok() || f->signature.empty()) return false;
-      absl::StrAppend(out, TypeName(f->type_covered), " ", f->algorithm, " ",
+      absl::StrAppend(out, TypeName(f->type_covered), " ",
+                      static_cast<int>(f->algorithm), " ",
                       f->labels, " ", f->original_ttl, " ",
                       FormatDnssecTime(f->expiration), " ",
                       FormatDnssecTime(f->inception), " ", f->key_tag, " ");
-      AppendNameText(f->signer_name, out);
+      dnssec::AppendNameText(f->signer_name, out);
       out->push_back(' ');
       AppendBase64(f->signature, out);
       return true;
     }
     case kTypeNsec:
       if (!TakeName(rd, &pos, &name)) return false;
-      AppendNameText(name, out);
+      dnssec::AppendNameText(name, out);
       AppendTypes(rd.substr(pos), out);
       return true;
     case kTypeNsec3:
@@ -163,10 +165,6 @@ bool AppendRdataFast(uint16_t type, absl::string_view rd, std::string* out) {
   }
 }
 
-struct RrFree {
-  void operator()(ldns_rr* r) const { ldns_rr_free(r); }
-};
-
 absl::Status AppendRdataLdns(absl::string_view owner_wire, uint16_t type,
                              uint32_t ttl, absl::string_view rdata,
                              std::string* out) {
@@ -183,16 +181,15 @@ absl::Status AppendRdataLdns(absl::string_view owner_wire, uint16_t type,
     return absl::InternalError(
         absl::StrCat("cannot decode RDATA of type ", TypeName(type)));
   }
-  std::unique_ptr<ldns_rr, RrFree> rr(raw);
+  dnssec::LdnsRrPtr rr(raw);
   for (size_t i = 0; i < ldns_rr_rd_count(rr.get()); ++i) {
-    char* text = ldns_rdf2str(ldns_rr_rdf(rr.get(), i));
+    dnssec::LdnsStringPtr text(ldns_rdf2str(ldns_rr_rdf(rr.get(), i)));
     if (text == nullptr) {
       return absl::InternalError(
           absl::StrCat("cannot print RDATA of type ", TypeName(type)));
     }
     if (i > 0) out->push_back(' ');
-    out->append(text);
-    free(text);
+    out->append(text.get());
   }
   return absl::OkStatus();
 }
@@ -269,7 +266,7 @@ absl::Status FormatNodes(const Zone& zone, size_t begin, size_t end,
     const Node& node = zone.nodes[i];
     if (node.rrsets.empty()) continue;
     owner_text.clear();
-    AppendNameText(node.name, &owner_text);
+    dnssec::AppendNameText(node.name, &owner_text);
     // SOA first at the apex, then the rest in type order.
     const RRset* soa = node.apex ? node.Find(kTypeSoa) : nullptr;
     auto write_rrset = [&](const RRset& rrset) -> absl::Status {

@@ -16,16 +16,17 @@
 #include "signer/parallel.h"
 #include "signer/rrsig.h"
 #include "signer/type_bitmap.h"
-#include "signer/wire_name.h"
+#include "dnssec/name.h"
 #include "signer/zone_parser.h"
 #include "signer/zone_text_writer.h"
+#include "dnssec/algorithm.h"
 
 namespace zonekeep {
 namespace signer {
 namespace {
 
 std::string Where(const Node& node, uint16_t type) {
-  return absl::StrCat(NameToText(node.name), "/", TypeName(type));
+  return absl::StrCat(dnssec::NameToText(node.name), "/", TypeName(type));
 }
 
 std::string TypeList(const std::vector<uint16_t>& types) {
@@ -69,7 +70,7 @@ absl::Status CheckNsecChain(const Zone& zone) {
       names.push_back(i);
     } else if (node.Has(kTypeNsec)) {
       return absl::FailedPreconditionError(absl::StrCat(
-          "NSEC at ", NameToText(node.name),
+          "NSEC at ", dnssec::NameToText(node.name),
           ", which is not authoritative (glue, occluded or empty)"));
     }
   }
@@ -79,11 +80,11 @@ absl::Status CheckNsecChain(const Zone& zone) {
     const RRset* nsec = node.Find(kTypeNsec);
     if (nsec == nullptr) {
       return absl::FailedPreconditionError(
-          absl::StrCat("missing NSEC at ", NameToText(node.name)));
+          absl::StrCat("missing NSEC at ", dnssec::NameToText(node.name)));
     }
     if (nsec->rdatas.size() != 1) {
       return absl::FailedPreconditionError(
-          absl::StrCat("more than one NSEC at ", NameToText(node.name)));
+          absl::StrCat("more than one NSEC at ", dnssec::NameToText(node.name)));
     }
     const std::string& rdata = nsec->rdatas.front();
     size_t end = 0;
@@ -92,24 +93,24 @@ absl::Status CheckNsecChain(const Zone& zone) {
     }
     if (end >= rdata.size()) {
       return absl::FailedPreconditionError(
-          absl::StrCat("malformed NSEC at ", NameToText(node.name)));
+          absl::StrCat("malformed NSEC at ", dnssec::NameToText(node.name)));
     }
     std::string next_name = rdata.substr(0, end + 1);
-    LowercaseName(&next_name);
+    dnssec::LowercaseName(&next_name);
     if (next_name != next.name) {
       return absl::FailedPreconditionError(absl::StrCat(
-          "broken NSEC chain: ", NameToText(node.name), " points to ",
-          NameToText(next_name), ", expected ", NameToText(next.name)));
+          "broken NSEC chain: ", dnssec::NameToText(node.name), " points to ",
+          dnssec::NameToText(next_name), ", expected ", dnssec::NameToText(next.name)));
     }
     auto types = DecodeTypeBitmap(absl::string_view(rdata).substr(end + 1));
     if (!types.ok()) {
       return absl::FailedPreconditionError(absl::StrCat(
-          "NSEC at ", NameToText(node.name), ": ", types.status().message()));
+          "NSEC at ", dnssec::NameToText(node.name), ": ", types.status().message()));
     }
     const std::vector<uint16_t> want = ChainTypes(node, false);
     if (*types != want) {
       return absl::FailedPreconditionError(absl::StrCat(
-          "wrong NSEC type bitmap at ", NameToText(node.name), ": has {",
+          "wrong NSEC type bitmap at ", dnssec::NameToText(node.name), ": has {",
           TypeList(*types), "}, expected {", TypeList(want), "}"));
     }
   }
@@ -147,9 +148,9 @@ absl::Status CheckNsec3Chain(const Zone& zone) {
   for (const Node& node : zone.nodes) {
     const RRset* nsec3 = node.Find(kTypeNsec3);
     if (nsec3 == nullptr) continue;
-    const auto where = [&] { return NameToText(node.name); };
+    const auto where = [&] { return dnssec::NameToText(node.name); };
     if (!node.nsec3_only || nsec3->rdatas.size() != 1 ||
-        ParentName(node.name) != zone.origin) {
+        dnssec::ParentName(node.name) != zone.origin) {
       return absl::FailedPreconditionError(
           absl::StrCat("misplaced or repeated NSEC3 at ", where()));
     }
@@ -193,7 +194,7 @@ absl::Status CheckNsec3Chain(const Zone& zone) {
     const std::string& want = entries[(k + 1) % entries.size()].hash;
     if (entries[k].next != want) {
       return absl::FailedPreconditionError(absl::StrCat(
-          "broken NSEC3 chain at ", NameToText(entries[k].node->name),
+          "broken NSEC3 chain at ", dnssec::NameToText(entries[k].node->name),
           ": next hashed owner ", Base32HexEncode(entries[k].next),
           ", expected ", Base32HexEncode(want)));
     }
@@ -209,7 +210,7 @@ absl::Status CheckNsec3Chain(const Zone& zone) {
       const std::vector<uint16_t> want = ChainTypes(node, true);
       if (it->types != want) {
         return absl::FailedPreconditionError(absl::StrCat(
-            "wrong NSEC3 type bitmap for ", NameToText(node.name), ": has {",
+            "wrong NSEC3 type bitmap for ", dnssec::NameToText(node.name), ": has {",
             TypeList(it->types), "}, expected {", TypeList(want), "}"));
       }
       continue;
@@ -219,23 +220,24 @@ absl::Status CheckNsec3Chain(const Zone& zone) {
           it == entries.begin() ? entries.back() : *(it - 1);
       if (cover.flags & 1) continue;
       return absl::FailedPreconditionError(absl::StrCat(
-          "insecure delegation ", NameToText(node.name),
+          "insecure delegation ", dnssec::NameToText(node.name),
           " has no NSEC3 and its covering NSEC3 lacks the opt-out flag"));
     }
     return absl::FailedPreconditionError(absl::StrCat(
         "missing NSEC3 for ", node.ent ? "empty non-terminal " : "",
-        NameToText(node.name)));
+        dnssec::NameToText(node.name)));
   }
   for (const Nsec3Entry& e : entries) {
     if (!e.used) {
       return absl::FailedPreconditionError(absl::StrCat(
-          "NSEC3 ", NameToText(e.node->name), " matches no name in the zone"));
+          "NSEC3 ", dnssec::NameToText(e.node->name), " matches no name in the zone"));
     }
   }
   return absl::OkStatus();
 }
 
-using KeyMap = std::multimap<std::pair<uint8_t, uint16_t>, DnskeyVerifier>;
+using KeyMap =
+    std::multimap<std::pair<dnssec::Algorithm, uint16_t>, DnskeyVerifier>;
 
 struct Job {
   const Node* node;
@@ -253,7 +255,7 @@ struct PendingSig {
   KeyMap::const_iterator keys_end;  // end of those with its algorithm and tag
   std::string data;                 // what it signs (RFC 4034 3.1.8.1)
   std::string signature;
-  uint8_t algorithm = 0;
+  dnssec::Algorithm algorithm = dnssec::Algorithm::kEcdsaP256Sha256;
   uint16_t key_tag = 0;
   uint32_t expiration = 0;
   bool verified = false;
@@ -273,7 +275,7 @@ RRsetCheck CheckRrsigFields(const Zone& zone, const KeyMap& keys, int64_t now,
   const Node& node = *job.node;
   const RRset& rrset = *job.rrset;
   const int expected_labels =
-      LabelCount(node.name) - (IsWildcard(node.name) ? 1 : 0);
+      dnssec::LabelCount(node.name) - (dnssec::IsWildcard(node.name) ? 1 : 0);
   // Only formatted on the error paths: it costs more than a verify's
   // bookkeeping.
   const auto where = [&] { return Where(node, rrset.type); };
@@ -286,10 +288,10 @@ RRsetCheck CheckRrsigFields(const Zone& zone, const KeyMap& keys, int64_t now,
       break;
     }
     std::string signer = sig->signer_name;
-    LowercaseName(&signer);
+    dnssec::LowercaseName(&signer);
     if (signer != zone.origin) {
       check.error = absl::StrCat("RRSIG for ", where(), " names signer ",
-                                 NameToText(signer));
+                                 dnssec::NameToText(signer));
       break;
     }
     if (sig->labels != expected_labels) {
@@ -316,7 +318,8 @@ RRsetCheck CheckRrsigFields(const Zone& zone, const KeyMap& keys, int64_t now,
     auto range = keys.equal_range({sig->algorithm, sig->key_tag});
     if (range.first == range.second) {
       check.error = absl::StrCat("RRSIG for ", where(), " by key ",
-                                 sig->key_tag, " (algorithm ", sig->algorithm,
+                                 sig->key_tag, " (algorithm ",
+                                 static_cast<int>(sig->algorithm),
                                  ") which is not in the DNSKEY RRset");
       break;
     }
@@ -370,9 +373,9 @@ void VerifyPending(std::vector<PendingSig>* pending) {
 // failed cheap check comes first. Counts the signatures verified before it.
 std::string ConcludeRRset(const Job& job, const RRsetCheck& check,
                           const std::vector<PendingSig>& pending,
-                          const std::set<uint8_t>& algorithms,
+                          const std::set<dnssec::Algorithm>& algorithms,
                           uint32_t* earliest, size_t* verified) {
-  std::set<uint8_t> signed_by;
+  std::set<dnssec::Algorithm> signed_by;
   for (size_t k = check.first_sig; k < check.end_sig; ++k) {
     const PendingSig& sig = pending[k];
     if (!sig.verified) {
@@ -384,9 +387,10 @@ std::string ConcludeRRset(const Job& job, const RRsetCheck& check,
     *earliest = std::min(*earliest, sig.expiration);
   }
   if (!check.error.empty()) return check.error;
-  for (uint8_t alg : algorithms) {
+  for (dnssec::Algorithm alg : algorithms) {
     if (!signed_by.count(alg)) {
-      return absl::StrCat("no valid RRSIG of algorithm ", alg, " for ",
+      return absl::StrCat("no valid RRSIG of algorithm ",
+                          static_cast<int>(alg), " for ",
                           Where(*job.node, job.rrset->type));
     }
   }
@@ -406,7 +410,7 @@ absl::StatusOr<VerifyReport> VerifyZone(const Zone& zone, int64_t now,
     return absl::FailedPreconditionError("no DNSKEY RRset at the apex");
   }
   KeyMap keys;
-  std::set<uint8_t> algorithms;
+  std::set<dnssec::Algorithm> algorithms;
   for (const std::string& rdata : dnskeys->rdatas) {
     auto v = DnskeyVerifier::Create(rdata);
     if (!v.ok()) {
@@ -426,7 +430,7 @@ absl::StatusOr<VerifyReport> VerifyZone(const Zone& zone, int64_t now,
   for (const Node& node : zone.nodes) {
     if (node.orphan_sigs > 0) {
       return absl::FailedPreconditionError(absl::StrCat(
-          "RRSIG at ", NameToText(node.name), " covers a type not present"));
+          "RRSIG at ", dnssec::NameToText(node.name), " covers a type not present"));
     }
     for (const RRset& rrset : node.rrsets) {
       has_nsec |= rrset.type == kTypeNsec;

@@ -10,9 +10,11 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
-#include "signer/test_keys.h"
+#include "dnssec/test_keys.h"
 #include "signer/zone_signer.h"
 #include "signer/zone_verifier.h"
+#include "dnssec/algorithm.h"
+#include "dnssec/zone_key.h"
 
 namespace zonekeep {
 namespace signer {
@@ -24,7 +26,7 @@ constexpr int kDelegations = 800;  // 1,600 signatures by the ZSK
 class ZoneVerifierBatchTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto keys = MakeTestKeySet(Algorithm::kEcdsaP256Sha256);
+    auto keys = dnssec::MakeTestKeySet(dnssec::Algorithm::kEcdsaP256Sha256);
     ASSERT_TRUE(keys.ok()) << keys.status();
     std::string zone =
         "$ORIGIN example.\n$TTL 3600\n"
@@ -43,11 +45,11 @@ class ZoneVerifierBatchTest : public ::testing::Test {
     ASSERT_TRUE(report->verified);
     signatures_ = report->signatures;
     earliest_ = report->earliest_expiration;
-    for (const ZoneKey& key : *keys) {
-      if (key.role == KeyRole::kZsk && key.state == KeyState::kActive) {
+    for (const dnssec::ZoneKey& key : *keys) {
+      if (key.role == dnssec::KeyRole::kZsk && key.state == dnssec::KeyState::kActive) {
         zsk_tag_ = key.key_tag;
       }
-      if (key.role == KeyRole::kKsk) ksk_tag_ = key.key_tag;
+      if (key.role == dnssec::KeyRole::kKsk) ksk_tag_ = key.key_tag;
     }
   }
   static void TearDownTestSuite() { delete signed_; }

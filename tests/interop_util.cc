@@ -11,7 +11,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "gtest/gtest.h"
-#include "signer/test_keys.h"
+#include "dnssec/test_keys.h"
+#include "dnssec/algorithm.h"
+#include "dnssec/zone_key.h"
 
 namespace zonekeep {
 namespace interop {
@@ -96,13 +98,13 @@ std::string HostingZone() {
   return z;
 }
 
-const std::vector<ZoneKey>& KeysFor(Algorithm algorithm) {
+const std::vector<dnssec::ZoneKey>& KeysFor(dnssec::Algorithm algorithm) {
   static std::mutex mu;
-  static auto* cache = new std::map<Algorithm, std::vector<ZoneKey>>();
+  static auto* cache = new std::map<dnssec::Algorithm, std::vector<dnssec::ZoneKey>>();
   std::lock_guard<std::mutex> lock(mu);
   auto it = cache->find(algorithm);
   if (it == cache->end()) {
-    auto keys = signer::MakeTestKeySet(algorithm);
+    auto keys = dnssec::MakeTestKeySet(algorithm);
     if (!keys.ok()) {
       ADD_FAILURE() << "key generation: " << keys.status();
       abort();

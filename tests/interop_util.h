@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "keystore/crypto/algorithm.h"
-#include "keystore/signing_handle.h"
+#include "dnssec/algorithm.h"
+#include "dnssec/zone_key.h"
 
 namespace zonekeep {
 namespace interop {
@@ -27,7 +27,7 @@ inline constexpr char kHostingOrigin[] = "hosting.example.";
 
 // Active KSK + active ZSK + published ZSK, generated once per algorithm per
 // process (RSA is 2048 bits). Aborts the test on failure.
-const std::vector<ZoneKey>& KeysFor(Algorithm algorithm);
+const std::vector<dnssec::ZoneKey>& KeysFor(dnssec::Algorithm algorithm);
 
 struct ToolResult {
   int exit_code = -1;

@@ -10,6 +10,7 @@
 #include "signer/zone_signer.h"
 #include "signer/zone_verifier.h"
 #include "tests/interop_util.h"
+#include "dnssec/algorithm.h"
 
 namespace zonekeep {
 namespace interop {
@@ -18,7 +19,7 @@ namespace {
 enum class Denial { kNsec, kNsec3, kNsec3OptOut };
 enum class ZoneKind { kTld, kHosting };
 
-using Param = std::tuple<ZoneKind, Algorithm, Denial>;
+using Param = std::tuple<ZoneKind, dnssec::Algorithm, Denial>;
 
 std::string ParamName(const ::testing::TestParamInfo<Param>& info) {
   const auto& [kind, alg, denial] = info.param;
@@ -26,7 +27,7 @@ std::string ParamName(const ::testing::TestParamInfo<Param>& info) {
                   : denial == Denial::kNsec3 ? "Nsec3"
                                              : "Nsec3OptOut";
   return absl::StrCat(kind == ZoneKind::kTld ? "Tld" : "Hosting", "_",
-                      AlgorithmName(alg), "_", d);
+                      dnssec::AlgorithmName(alg), "_", d);
 }
 
 class SignerInteropTest : public ::testing::TestWithParam<Param> {};
@@ -67,10 +68,10 @@ INSTANTIATE_TEST_SUITE_P(
     AllAlgorithmsAndDenial, SignerInteropTest,
     ::testing::Combine(
         ::testing::Values(ZoneKind::kTld, ZoneKind::kHosting),
-        ::testing::Values(Algorithm::kRsaSha256, Algorithm::kRsaSha512,
-                          Algorithm::kEcdsaP256Sha256,
-                          Algorithm::kEcdsaP384Sha384, Algorithm::kEd25519,
-                          Algorithm::kEd448),
+        ::testing::Values(dnssec::Algorithm::kRsaSha256, dnssec::Algorithm::kRsaSha512,
+                          dnssec::Algorithm::kEcdsaP256Sha256,
+                          dnssec::Algorithm::kEcdsaP384Sha384, dnssec::Algorithm::kEd25519,
+                          dnssec::Algorithm::kEd448),
         ::testing::Values(Denial::kNsec, Denial::kNsec3, Denial::kNsec3OptOut)),
     ParamName);
 

@@ -14,15 +14,16 @@
 #include "signer/denial_chain.h"
 #include "signer/nsec3_hash.h"
 #include "signer/rrsig.h"
-#include "signer/test_keys.h"
+#include "dnssec/test_keys.h"
 #include "signer/type_bitmap.h"
-#include "signer/wire_name.h"
 #include "signer/zone_model.h"
 #include "signer/zone_parser.h"
 #include "signer/zone_signer.h"
 #include "signer/zone_text_writer.h"
 #include "signer/zone_verifier.h"
 #include "tests/interop_util.h"
+#include "dnssec/algorithm.h"
+#include "dnssec/zone_key.h"
 
 namespace zonekeep {
 namespace interop {
@@ -32,7 +33,7 @@ using signer::Node;
 using signer::RRset;
 using signer::Zone;
 
-constexpr Algorithm kAlg = Algorithm::kEcdsaP256Sha256;
+constexpr dnssec::Algorithm kAlg = dnssec::Algorithm::kEcdsaP256Sha256;
 
 // "a.b." -> wire (plain labels only).
 std::string W(const std::string& text) {
@@ -115,9 +116,9 @@ RRset& RRsetAt(Zone& zone, const std::string& name, uint16_t type) {
   return *r;
 }
 
-const ZoneKey& ActiveKey(const std::vector<ZoneKey>& keys, KeyRole role) {
-  for (const ZoneKey& k : keys) {
-    if (k.role == role && k.state == KeyState::kActive) return k;
+const dnssec::ZoneKey& ActiveKey(const std::vector<dnssec::ZoneKey>& keys, dnssec::KeyRole role) {
+  for (const dnssec::ZoneKey& k : keys) {
+    if (k.role == role && k.state == dnssec::KeyState::kActive) return k;
   }
   abort();
 }
@@ -131,11 +132,11 @@ struct SigTweak {
 // Replaces the RRset's RRSIGs with one fresh signature by `key`, taking the
 // old signature's fields and applying `tweak`.
 void Resign(const Zone& zone, const Node& node, RRset* rrset,
-            const ZoneKey& key, SigTweak tweak = {}) {
+            const dnssec::ZoneKey& key, SigTweak tweak = {}) {
   auto old = signer::ParseRrsig(rrset->sigs.front());
   ASSERT_TRUE(old.ok());
   signer::RrsigFields f = *old;
-  f.algorithm = static_cast<uint8_t>(key.algorithm);
+  f.algorithm = key.algorithm;
   f.key_tag = key.key_tag;
   f.original_ttl = rrset->ttl;
   f.inception = static_cast<uint32_t>(f.inception + tweak.inception_delta);
@@ -157,7 +158,7 @@ void Resign(const Zone& zone, const Node& node, RRset* rrset,
 
 void ResignZsk(const Zone& zone, const Node& node, RRset* rrset,
                SigTweak tweak = {}) {
-  Resign(zone, node, rrset, ActiveKey(KeysFor(kAlg), KeyRole::kZsk), tweak);
+  Resign(zone, node, rrset, ActiveKey(KeysFor(kAlg), dnssec::KeyRole::kZsk), tweak);
 }
 
 // The NSEC3 node for `name` (empty salt, 0 iterations as the base zones use).
@@ -205,10 +206,10 @@ std::vector<Corruption> Corpus() {
                  ResignZsk(z, n, n.Find(signer::kTypeA), {+5 * 86400, 0});
                }});
   c.push_back({"RrsigByKeyNotInDnskeySet", Base::kHostingNsec, [](Zone& z) {
-                 static const ZoneKey* foreign = [] {
-                   auto k = signer::MakeTestKey(kAlg, KeyRole::kZsk);
+                 static const dnssec::ZoneKey* foreign = [] {
+                   auto k = dnssec::MakeTestKey(kAlg, dnssec::KeyRole::kZsk);
                    if (!k.ok()) abort();
-                   return new ZoneKey(*std::move(k));
+                   return new dnssec::ZoneKey(*std::move(k));
                  }();
                  Node& n = NodeAt(z, "mail.hosting.example.");
                  Resign(z, n, n.Find(signer::kTypeA), *foreign);
@@ -235,13 +236,13 @@ std::vector<Corruption> Corpus() {
   c.push_back({"RemovedZskDnskey", Base::kHostingNsec, [](Zone& z) {
                  Node& apex = z.apex();
                  RRset* dnskey = apex.Find(signer::kTypeDnskey);
-                 const ZoneKey& zsk = ActiveKey(KeysFor(kAlg), KeyRole::kZsk);
+                 const dnssec::ZoneKey& zsk = ActiveKey(KeysFor(kAlg), dnssec::KeyRole::kZsk);
                  const std::string rdata(zsk.dnskey_rdata.begin(),
                                          zsk.dnskey_rdata.end());
                  dnskey->rdatas.erase(std::find(dnskey->rdatas.begin(),
                                                 dnskey->rdatas.end(), rdata));
                  Resign(z, apex, dnskey,
-                        ActiveKey(KeysFor(kAlg), KeyRole::kKsk));
+                        ActiveKey(KeysFor(kAlg), dnssec::KeyRole::kKsk));
                }});
   c.push_back({"BrokenNsecChainSkipsName", Base::kHostingNsec, [](Zone& z) {
                  // host0's NSEC jumps over host1 (which keeps its own NSEC).

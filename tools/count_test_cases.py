@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Counts GoogleTest cases from Bazel's JUnit XML for the given test targets.
 
-Usage: count_test_cases.py TESTLOGS_DIR BAZEL_OUTPUT_FILE //pkg:target ...
+Usage: count_test_cases.py TESTLOGS_DIR BAZEL_OUTPUT_FILE //pkg:target ... [NAME=passed|failed ...]
+Arguments of the form NAME=passed or NAME=failed are checks run outside Bazel
+(tools/check_layers.sh); each counts as one case.
 Prints the failing cases, then "N passed, N failed" as the last line. Bazel's own
 per-target verdicts (read from its output) count too: a target that did not build,
 timed out, or failed although all its cases passed (a crash at exit, a sanitizer
@@ -27,9 +29,18 @@ def bazel_verdicts(path):
 
 
 def main():
-    testlogs, bazel_output, labels = sys.argv[1], sys.argv[2], sys.argv[3:]
+    testlogs, bazel_output, args = sys.argv[1], sys.argv[2], sys.argv[3:]
+    labels = [a for a in args if a.startswith("//")]
+    checks = [a for a in args if not a.startswith("//")]
     verdicts = bazel_verdicts(bazel_output)
     passed = failed = 0
+    for check in checks:
+        name, _, verdict = check.partition("=")
+        if verdict == "passed":
+            passed += 1
+        else:
+            print(f"FAILED check: {name}")
+            failed += 1
     for label in labels:
         pkg, _, name = label.lstrip("/").partition(":")
         xml_path = os.path.join(testlogs, pkg, name, "test.xml")

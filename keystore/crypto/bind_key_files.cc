@@ -24,11 +24,14 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
-#include "keystore/crypto/dnskey.h"
-#include "keystore/crypto/ldns_util.h"
-#include "keystore/crypto/ossl_util.h"
+#include "dnssec/key_tag.h"
+#include "dnssec/name.h"
+#include "dnssec/ldns_ptr.h"
+#include "dnssec/openssl_ptr.h"
+#include "dnssec/algorithm.h"
 
 namespace zonekeep {
+namespace keystore {
 namespace {
 
 struct FileCloser {
@@ -157,8 +160,8 @@ absl::StatusOr<SecretBytes> Base64Field(const std::string& path,
 
 // A BIGNUM for a private component: secure flag set, so OSSL_PARAM copies
 // of it are wiped, and cleared when freed.
-absl::StatusOr<BignumPtr> SecretBignum(const SecretBytes& bytes) {
-  BignumPtr bn(BN_secure_new());
+absl::StatusOr<dnssec::BignumPtr> SecretBignum(const SecretBytes& bytes) {
+  dnssec::BignumPtr bn(BN_secure_new());
   if (bn == nullptr || BN_bin2bn(bytes.data(), static_cast<int>(bytes.size()),
                                  bn.get()) == nullptr) {
     return absl::ResourceExhaustedError("out of memory");
@@ -166,22 +169,22 @@ absl::StatusOr<BignumPtr> SecretBignum(const SecretBytes& bytes) {
   return bn;
 }
 
-absl::StatusOr<EvpPkeyPtr> FromData(const char* type, OSSL_PARAM_BLD* bld,
+absl::StatusOr<dnssec::EvpPkeyPtr> FromData(const char* type, OSSL_PARAM_BLD* bld,
                                     const std::string& path) {
-  OsslParamPtr params(OSSL_PARAM_BLD_to_param(bld));
-  EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
+  dnssec::OsslParamPtr params(OSSL_PARAM_BLD_to_param(bld));
+  dnssec::EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
   EVP_PKEY* pkey = nullptr;
   if (params == nullptr || ctx == nullptr ||
       EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
       EVP_PKEY_fromdata(ctx.get(), &pkey, EVP_PKEY_KEYPAIR, params.get()) !=
           1) {
-    ClearOpensslErrors();
+    dnssec::ClearOpensslErrors();
     return FileError(path, absl::StrCat("not a valid ", type, " private key"));
   }
-  return EvpPkeyPtr(pkey);
+  return dnssec::EvpPkeyPtr(pkey);
 }
 
-absl::StatusOr<EvpPkeyPtr> RsaFromFields(const std::string& path,
+absl::StatusOr<dnssec::EvpPkeyPtr> RsaFromFields(const std::string& path,
                                          const PrivateFields& fields) {
   struct Component {
     const char* field;
@@ -205,16 +208,16 @@ absl::StatusOr<EvpPkeyPtr> RsaFromFields(const std::string& path,
   if (crt_present != 0 && crt_present != 5) {
     return FileError(path, "RSA key has some but not all CRT fields");
   }
-  ParamBldPtr bld(OSSL_PARAM_BLD_new());
+  dnssec::ParamBldPtr bld(OSSL_PARAM_BLD_new());
   if (bld == nullptr) return absl::ResourceExhaustedError("out of memory");
-  std::vector<BignumPtr> numbers;  // must outlive OSSL_PARAM_BLD_to_param
+  std::vector<dnssec::BignumPtr> numbers;  // must outlive OSSL_PARAM_BLD_to_param
   auto push = [&](const Component& c) -> absl::Status {
     absl::StatusOr<SecretBytes> bytes = Base64Field(path, fields, c.field);
     if (!bytes.ok()) return bytes.status();
-    absl::StatusOr<BignumPtr> bn =
+    absl::StatusOr<dnssec::BignumPtr> bn =
         c.secret
             ? SecretBignum(*bytes)
-            : BignumPtr(BN_bin2bn(bytes->data(),
+            : dnssec::BignumPtr(BN_bin2bn(bytes->data(),
                                   static_cast<int>(bytes->size()), nullptr));
     if (!bn.ok()) return bn.status();
     if (*bn == nullptr ||
@@ -232,14 +235,14 @@ absl::StatusOr<EvpPkeyPtr> RsaFromFields(const std::string& path,
       if (absl::Status s = push(c); !s.ok()) return s;
     }
   }
-  absl::StatusOr<EvpPkeyPtr> pkey = FromData("RSA", bld.get(), path);
+  absl::StatusOr<dnssec::EvpPkeyPtr> pkey = FromData("RSA", bld.get(), path);
   if (!pkey.ok()) return pkey.status();
   if (crt_present != 0) {
     // The primes, CRT values and private exponent must belong together.
-    EvpPkeyCtxPtr check(
+    dnssec::EvpPkeyCtxPtr check(
         EVP_PKEY_CTX_new_from_pkey(nullptr, pkey->get(), nullptr));
     if (check == nullptr || EVP_PKEY_pairwise_check(check.get()) != 1) {
-      ClearOpensslErrors();
+      dnssec::ClearOpensslErrors();
       return FileError(path, "RSA private key fields are inconsistent");
     }
   }
@@ -252,8 +255,8 @@ absl::Status RsaSelfTest(EVP_PKEY* pkey, const std::string& path) {
   static constexpr uint8_t kProbe[] = {'z', 'o', 'n', 'e', 'k', 'e', 'e', 'p'};
   std::vector<uint8_t> sig(EVP_PKEY_get_size(pkey));
   size_t sig_len = sig.size();
-  EvpMdCtxPtr sign_ctx(EVP_MD_CTX_new());
-  EvpMdCtxPtr verify_ctx(EVP_MD_CTX_new());
+  dnssec::EvpMdCtxPtr sign_ctx(EVP_MD_CTX_new());
+  dnssec::EvpMdCtxPtr verify_ctx(EVP_MD_CTX_new());
   const bool ok = sign_ctx != nullptr && verify_ctx != nullptr &&
                   EVP_DigestSignInit(sign_ctx.get(), nullptr, EVP_sha256(),
                                      nullptr, pkey) == 1 &&
@@ -264,18 +267,18 @@ absl::Status RsaSelfTest(EVP_PKEY* pkey, const std::string& path) {
                   EVP_DigestVerify(verify_ctx.get(), sig.data(), sig_len,
                                    kProbe, sizeof(kProbe)) == 1;
   if (!ok) {
-    ClearOpensslErrors();
+    dnssec::ClearOpensslErrors();
     return FileError(path, "RSA private key fields are inconsistent");
   }
   return absl::OkStatus();
 }
 
-absl::StatusOr<EvpPkeyPtr> EcFromScalar(const std::string& path,
+absl::StatusOr<dnssec::EvpPkeyPtr> EcFromScalar(const std::string& path,
                                         const SecretBytes& scalar, int nid,
                                         const char* group_name) {
-  EcGroupPtr group(EC_GROUP_new_by_curve_name(nid));
-  BnCtxPtr bn_ctx(BN_CTX_new());
-  absl::StatusOr<BignumPtr> priv = SecretBignum(scalar);
+  dnssec::EcGroupPtr group(EC_GROUP_new_by_curve_name(nid));
+  dnssec::BnCtxPtr bn_ctx(BN_CTX_new());
+  absl::StatusOr<dnssec::BignumPtr> priv = SecretBignum(scalar);
   if (!priv.ok()) return priv.status();
   if (group == nullptr || bn_ctx == nullptr) {
     return absl::ResourceExhaustedError("out of memory");
@@ -284,7 +287,7 @@ absl::StatusOr<EvpPkeyPtr> EcFromScalar(const std::string& path,
       BN_cmp(priv->get(), EC_GROUP_get0_order(group.get())) >= 0) {
     return FileError(path, "ECDSA private key is out of range");
   }
-  EcPointPtr point(EC_POINT_new(group.get()));
+  dnssec::EcPointPtr point(EC_POINT_new(group.get()));
   std::vector<uint8_t> pub(1 +
                            2 * ((EC_GROUP_get_degree(group.get()) + 7) / 8));
   if (point == nullptr ||
@@ -293,10 +296,10 @@ absl::StatusOr<EvpPkeyPtr> EcFromScalar(const std::string& path,
       EC_POINT_point2oct(group.get(), point.get(),
                          POINT_CONVERSION_UNCOMPRESSED, pub.data(), pub.size(),
                          bn_ctx.get()) != pub.size()) {
-    ClearOpensslErrors();
+    dnssec::ClearOpensslErrors();
     return FileError(path, "cannot derive the ECDSA public key");
   }
-  ParamBldPtr bld(OSSL_PARAM_BLD_new());
+  dnssec::ParamBldPtr bld(OSSL_PARAM_BLD_new());
   if (bld == nullptr ||
       OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME,
                                       group_name, 0) != 1 ||
@@ -309,37 +312,37 @@ absl::StatusOr<EvpPkeyPtr> EcFromScalar(const std::string& path,
   return FromData("EC", bld.get(), path);
 }
 
-absl::StatusOr<EvpPkeyPtr> KeyFromFields(const std::string& path,
-                                         Algorithm algorithm,
+absl::StatusOr<dnssec::EvpPkeyPtr> KeyFromFields(const std::string& path,
+                                         dnssec::Algorithm algorithm,
                                          const PrivateFields& fields) {
-  if (IsRsa(algorithm)) return RsaFromFields(path, fields);
+  if (dnssec::IsRsa(algorithm)) return RsaFromFields(path, fields);
   absl::StatusOr<SecretBytes> raw = Base64Field(path, fields, "PrivateKey");
   if (!raw.ok()) return raw.status();
   switch (algorithm) {
-    case Algorithm::kEcdsaP256Sha256:
+    case dnssec::Algorithm::kEcdsaP256Sha256:
       return EcFromScalar(path, *raw, NID_X9_62_prime256v1, "P-256");
-    case Algorithm::kEcdsaP384Sha384:
+    case dnssec::Algorithm::kEcdsaP384Sha384:
       return EcFromScalar(path, *raw, NID_secp384r1, "P-384");
-    case Algorithm::kEd25519:
-    case Algorithm::kEd448: {
-      const bool ed25519 = algorithm == Algorithm::kEd25519;
+    case dnssec::Algorithm::kEd25519:
+    case dnssec::Algorithm::kEd448: {
+      const bool ed25519 = algorithm == dnssec::Algorithm::kEd25519;
       const size_t expected = ed25519 ? 32 : 57;
       if (raw->size() != expected) {
         return FileError(path, absl::StrCat("PrivateKey has ", raw->size(),
                                             " bytes, expected ", expected));
       }
-      EvpPkeyPtr pkey(EVP_PKEY_new_raw_private_key(
+      dnssec::EvpPkeyPtr pkey(EVP_PKEY_new_raw_private_key(
           ed25519 ? EVP_PKEY_ED25519 : EVP_PKEY_ED448, nullptr, raw->data(),
           raw->size()));
       if (pkey == nullptr) {
-        ClearOpensslErrors();
+        dnssec::ClearOpensslErrors();
         return FileError(path, "not a valid EdDSA private key");
       }
       return pkey;
     }
     default:
       return FileError(path, absl::StrCat("unsupported algorithm ",
-                                          AlgorithmName(algorithm)));
+                                          dnssec::AlgorithmName(algorithm)));
   }
 }
 
@@ -363,13 +366,13 @@ absl::StatusOr<PublicKeyFile> ReadKeyFile(const std::string& path) {
   ldns_rdf* origin_raw = nullptr;
   ldns_rdf* prev_raw = nullptr;
   int line_number = 1;
-  LdnsRrPtr dnskey;
+  dnssec::LdnsRrPtr dnskey;
   absl::Status status = absl::OkStatus();
   while (status.ok() && !feof(fp.get())) {
     ldns_rr* rr_raw = nullptr;
     const ldns_status s = ldns_rr_new_frm_fp_l(
         &rr_raw, fp.get(), &default_ttl, &origin_raw, &prev_raw, &line_number);
-    LdnsRrPtr rr(rr_raw);
+    dnssec::LdnsRrPtr rr(rr_raw);
     if (s == LDNS_STATUS_SYNTAX_EMPTY || s == LDNS_STATUS_SYNTAX_TTL ||
         s == LDNS_STATUS_SYNTAX_ORIGIN) {
       continue;
@@ -396,7 +399,7 @@ absl::StatusOr<PublicKeyFile> ReadKeyFile(const std::string& path) {
   if (!status.ok()) return status;
   if (dnskey == nullptr) return FileError(path, "no DNSKEY record");
 
-  LdnsBufferPtr buffer(ldns_buffer_new(4096));
+  dnssec::LdnsBufferPtr buffer(ldns_buffer_new(4096));
   if (buffer == nullptr ||
       ldns_rr_rdata2buffer_wire(buffer.get(), dnskey.get()) != LDNS_STATUS_OK) {
     return FileError(path, "cannot encode the DNSKEY RDATA");
@@ -404,9 +407,9 @@ absl::StatusOr<PublicKeyFile> ReadKeyFile(const std::string& path) {
   PublicKeyFile out;
   const uint8_t* begin = ldns_buffer_begin(buffer.get());
   out.rdata.assign(begin, begin + ldns_buffer_position(buffer.get()));
-  LdnsStringPtr owner(ldns_rdf2str(ldns_rr_owner(dnskey.get())));
+  dnssec::LdnsStringPtr owner(ldns_rdf2str(ldns_rr_owner(dnskey.get())));
   if (owner == nullptr) return FileError(path, "cannot read the owner name");
-  absl::StatusOr<std::string> zone = NormalizeZoneName(owner.get());
+  absl::StatusOr<std::string> zone = dnssec::NormalizeZoneName(owner.get());
   if (!zone.ok()) return FileError(path, zone.status().message());
   out.zone = *std::move(zone);
   if (out.rdata.size() <= 4 || out.rdata[2] != 3) {
@@ -429,8 +432,8 @@ absl::StatusOr<BindKeyPair> ReadBindKeyPair(const std::string& base_in) {
 
   absl::StatusOr<PublicKeyFile> pub = ReadKeyFile(key_path);
   if (!pub.ok()) return pub.status();
-  absl::StatusOr<Algorithm> algorithm =
-      ParseAlgorithm(std::to_string(pub->rdata[3]));
+  absl::StatusOr<dnssec::Algorithm> algorithm =
+      dnssec::ParseAlgorithm(std::to_string(pub->rdata[3]));
   if (!algorithm.ok()) {
     return FileError(
         key_path, absl::StrCat("unsupported DNSSEC algorithm ", pub->rdata[3]));
@@ -456,7 +459,7 @@ absl::StatusOr<BindKeyPair> ReadBindKeyPair(const std::string& base_in) {
       !absl::SimpleAtoi(
           alg_field->second.substr(0, alg_field->second.find(' ')),
           &private_alg)) {
-    return FileError(private_path, "missing or malformed Algorithm field");
+    return FileError(private_path, "missing or malformed dnssec::Algorithm field");
   }
   if (private_alg != pub->rdata[3]) {
     return FileError(
@@ -465,10 +468,10 @@ absl::StatusOr<BindKeyPair> ReadBindKeyPair(const std::string& base_in) {
                      " does not match the .key file's ", pub->rdata[3]));
   }
 
-  absl::StatusOr<EvpPkeyPtr> pkey =
+  absl::StatusOr<dnssec::EvpPkeyPtr> pkey =
       KeyFromFields(private_path, *algorithm, *fields);
   if (!pkey.ok()) return pkey.status();
-  if (IsRsa(*algorithm)) {
+  if (dnssec::IsRsa(*algorithm)) {
     if (absl::Status s = RsaSelfTest(pkey->get(), private_path); !s.ok()) {
       return s;
     }
@@ -485,9 +488,10 @@ absl::StatusOr<BindKeyPair> ReadBindKeyPair(const std::string& base_in) {
                                   key_path));
   }
   const uint16_t flags = (pub->rdata[0] << 8) | pub->rdata[1];
-  const uint16_t key_tag = ComputeKeyTag(pub->rdata);
+  const uint16_t key_tag = dnssec::KeyTag(pub->rdata);
   return BindKeyPair{pub->zone, flags, key_tag, std::move(pub->rdata),
                      *std::move(key)};
 }
 
+}  // namespace keystore
 }  // namespace zonekeep

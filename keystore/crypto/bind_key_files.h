@@ -17,6 +17,7 @@
 #include "keystore/crypto/private_key.h"
 
 namespace zonekeep {
+namespace keystore {
 
 struct BindKeyPair {
   std::string zone;  // normalised, "example.com."
@@ -28,6 +29,7 @@ struct BindKeyPair {
 
 absl::StatusOr<BindKeyPair> ReadBindKeyPair(const std::string& base);
 
+}  // namespace keystore
 }  // namespace zonekeep
 
 #endif  // ZONEKEEP_KEYSTORE_CRYPTO_BIND_KEY_FILES_H_

@@ -23,11 +23,15 @@
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "keystore/crypto/dnskey.h"
-#include "keystore/crypto/ldns_util.h"
+#include "dnssec/dnskey.h"
+#include "dnssec/ds.h"
+#include "dnssec/key_tag.h"
+#include "dnssec/ldns_ptr.h"
 #include "keystore/crypto/verify_testutil.h"
+#include "dnssec/digest_type.h"
 
 namespace zonekeep {
+namespace keystore {
 namespace {
 
 using ::testing::HasSubstr;
@@ -169,9 +173,9 @@ TEST_P(BindKeyFilesTest, ImportMatchesBindAndLdnsTools) {
   absl::StatusOr<BindKeyPair> pair = ReadBindKeyPair(base);
   ASSERT_TRUE(pair.ok()) << pair.status();
   EXPECT_EQ(pair->zone, absl::StrCat(kZone, "."));
-  EXPECT_EQ(pair->flags, c.ksk ? kKskFlags : kZskFlags);
+  EXPECT_EQ(pair->flags, c.ksk ? dnssec::kKskFlags : dnssec::kZskFlags);
   EXPECT_EQ(pair->key_tag, TagFromName(base));
-  EXPECT_EQ(pair->key_tag, ComputeKeyTag(pair->dnskey_rdata));
+  EXPECT_EQ(pair->key_tag, dnssec::KeyTag(pair->dnskey_rdata));
   EXPECT_EQ(static_cast<int>(pair->key.algorithm()), c.number);
   EXPECT_EQ(pair->dnskey_rdata[3], c.number);
   if (c.bits != 0) {
@@ -198,15 +202,15 @@ TEST_P(BindKeyFilesTest, ImportMatchesBindAndLdnsTools) {
   const std::string key2ds = FindTool("ldns-key2ds");
   ASSERT_FALSE(dsfromkey.empty());
   struct Digest {
-    DigestType type;
+    dnssec::DigestType type;
     const char* bind_name;
     const char* ldns_flag;
   };
-  for (const Digest& d : {Digest{DigestType::kSha1, "SHA-1", "-1"},
-                          Digest{DigestType::kSha256, "SHA-256", "-2"},
-                          Digest{DigestType::kSha384, "SHA-384", "-4"}}) {
+  for (const Digest& d : {Digest{dnssec::DigestType::kSha1, "SHA-1", "-1"},
+                          Digest{dnssec::DigestType::kSha256, "SHA-256", "-2"},
+                          Digest{dnssec::DigestType::kSha384, "SHA-384", "-4"}}) {
     absl::StatusOr<std::string> ours =
-        FormatDsRecord(pair->zone, 3600, pair->dnskey_rdata, d.type);
+        dnssec::FormatDsRecord(pair->zone, 3600, pair->dnskey_rdata, d.type);
     ASSERT_TRUE(ours.ok()) << ours.status();
     EXPECT_THAT(*ours, Not(HasSubstr("\n")));
     const CommandResult bind = RunCommand(
@@ -228,7 +232,7 @@ TEST_P(BindKeyFilesTest, ImportMatchesBindAndLdnsTools) {
 
   // DNSKEY text: one line, base64 without spaces, parses back to the RDATA.
   absl::StatusOr<std::string> text =
-      FormatDnskeyRecord(pair->zone, 3600, pair->dnskey_rdata);
+      dnssec::FormatDnskeyRecord(pair->zone, 3600, pair->dnskey_rdata);
   ASSERT_TRUE(text.ok()) << text.status();
   std::vector<std::string> fields = absl::StrSplit(*text, ' ');
   ASSERT_EQ(fields.size(), 8u) << *text;
@@ -442,7 +446,7 @@ TEST_F(BindKeyFilesErrorTest, KeyFileVariationsAreAccepted) {
   ASSERT_TRUE(reference.ok()) << reference.status();
   const std::string private_text = ReadFile(real + ".private");
   absl::StatusOr<std::string> record =
-      FormatDnskeyRecord("ZK-Test.Example.", 86400, reference->dnskey_rdata);
+      dnssec::FormatDnskeyRecord("ZK-Test.Example.", 86400, reference->dnskey_rdata);
   ASSERT_TRUE(record.ok());
   // Comments, $TTL, no TTL, no class, upper-case owner, trailing comment.
   const std::string rdata_text = record->substr(record->find("DNSKEY"));
@@ -459,4 +463,5 @@ TEST_F(BindKeyFilesErrorTest, KeyFileVariationsAreAccepted) {
 }
 
 }  // namespace
+}  // namespace keystore
 }  // namespace zonekeep

@@ -17,9 +17,10 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "keystore/crypto/ossl_util.h"
+#include "dnssec/openssl_ptr.h"
 
 namespace zonekeep {
+namespace keystore {
 namespace {
 
 constexpr size_t kKeySize = 32;
@@ -170,7 +171,7 @@ absl::StatusOr<MasterKey> MasterKey::LoadOrCreate(const std::string& path) {
     if (errno != ENOENT) return ErrnoError("cannot stat", path);
     SecretBytes key(kKeySize);
     if (RAND_bytes(key.data(), static_cast<int>(key.size())) != 1) {
-      ClearOpensslErrors();
+      dnssec::ClearOpensslErrors();
       return absl::InternalError("cannot generate master key: RAND_bytes");
     }
     absl::Status created = CreateKeyFile(path, key);
@@ -191,10 +192,10 @@ absl::StatusOr<std::vector<uint8_t>> MasterKey::Seal(
   uint8_t* ciphertext = nonce + kNonceSize;
   uint8_t* tag = ciphertext + plaintext.size();
   if (RAND_bytes(nonce, kNonceSize) != 1) {
-    ClearOpensslErrors();
+    dnssec::ClearOpensslErrors();
     return absl::InternalError("cannot generate nonce: RAND_bytes");
   }
-  EvpCipherCtxPtr ctx(EVP_CIPHER_CTX_new());
+  dnssec::EvpCipherCtxPtr ctx(EVP_CIPHER_CTX_new());
   int len = 0;
   const bool ok =
       ctx != nullptr &&
@@ -209,7 +210,7 @@ absl::StatusOr<std::vector<uint8_t>> MasterKey::Seal(
       EVP_EncryptFinal_ex(ctx.get(), ciphertext + len, &len) == 1 &&
       EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTagSize, tag) == 1;
   if (!ok) {
-    ClearOpensslErrors();
+    dnssec::ClearOpensslErrors();
     return absl::InternalError("AES-256-GCM sealing failed");
   }
   return out;
@@ -229,7 +230,7 @@ absl::StatusOr<SecretBytes> MasterKey::Open(absl::Span<const uint8_t> sealed,
   const size_t ciphertext_size = sealed.size() - kOverhead;
   const uint8_t* tag = ciphertext + ciphertext_size;
   SecretBytes plaintext(ciphertext_size);
-  EvpCipherCtxPtr ctx(EVP_CIPHER_CTX_new());
+  dnssec::EvpCipherCtxPtr ctx(EVP_CIPHER_CTX_new());
   int len = 0;
   // GCM decrypts before it checks the tag; `plaintext` is wiped on failure.
   const bool ok =
@@ -245,11 +246,12 @@ absl::StatusOr<SecretBytes> MasterKey::Open(absl::Span<const uint8_t> sealed,
                           const_cast<uint8_t*>(tag)) == 1 &&
       EVP_DecryptFinal_ex(ctx.get(), plaintext.data() + len, &len) == 1;
   if (!ok) {
-    ClearOpensslErrors();
+    dnssec::ClearOpensslErrors();
     return absl::DataLossError(
         "sealed key failed authentication (tampered, or bound to another key)");
   }
   return plaintext;
 }
 
+}  // namespace keystore
 }  // namespace zonekeep

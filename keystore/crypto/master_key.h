@@ -20,6 +20,7 @@
 #include "keystore/crypto/secret_bytes.h"
 
 namespace zonekeep {
+namespace keystore {
 
 class MasterKey {
  public:
@@ -37,6 +38,7 @@ class MasterKey {
   SecretBytes key_;
 };
 
+}  // namespace keystore
 }  // namespace zonekeep
 
 #endif  // ZONEKEEP_KEYSTORE_CRYPTO_MASTER_KEY_H_

@@ -15,6 +15,7 @@
 #include "gtest/gtest.h"
 
 namespace zonekeep {
+namespace keystore {
 namespace {
 
 using ::testing::HasSubstr;
@@ -179,4 +180,5 @@ TEST_F(MasterKeyTest, DifferentAadFails) {
 }
 
 }  // namespace
+}  // namespace keystore
 }  // namespace zonekeep

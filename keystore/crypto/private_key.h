@@ -18,40 +18,37 @@
 
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
-#include "keystore/crypto/algorithm.h"
+#include "dnssec/algorithm.h"
+#include "dnssec/openssl_ptr.h"
 #include "keystore/crypto/secret_bytes.h"
-#include "keystore/signing_handle.h"
+#include "dnssec/zone_key.h"
 
 namespace zonekeep {
-
-struct EvpPkeyDeleter {
-  void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
-};
-using EvpPkeyPtr = std::unique_ptr<EVP_PKEY, EvpPkeyDeleter>;
+namespace keystore {
 
 class PrivateKey {
  public:
-  // A fresh key. REQUIRES: bits from ResolveKeyBits(algorithm, ...).
-  static absl::StatusOr<PrivateKey> Generate(Algorithm algorithm, int bits);
+  // A fresh key. REQUIRES: bits from dnssec::ResolveKeyBits(algorithm, ...).
+  static absl::StatusOr<PrivateKey> Generate(dnssec::Algorithm algorithm, int bits);
   // Decodes a PKCS#8 DER private key; fails if its type does not match
   // `algorithm`.
-  static absl::StatusOr<PrivateKey> FromPkcs8(Algorithm algorithm,
+  static absl::StatusOr<PrivateKey> FromPkcs8(dnssec::Algorithm algorithm,
                                               const SecretBytes& der);
   // Takes ownership of an EVP_PKEY built elsewhere in keystore/ (BIND import);
   // fails if its type or curve does not match `algorithm`.
-  static absl::StatusOr<PrivateKey> FromEvpPkey(Algorithm algorithm,
-                                                EvpPkeyPtr pkey);
+  static absl::StatusOr<PrivateKey> FromEvpPkey(dnssec::Algorithm algorithm,
+                                                dnssec::EvpPkeyPtr pkey);
 
   PrivateKey(PrivateKey&&) = default;
   PrivateKey& operator=(PrivateKey&&) = default;
 
-  Algorithm algorithm() const { return algorithm_; }
+  dnssec::Algorithm algorithm() const { return algorithm_; }
   int bits() const;
 
   // The public key field of the DNSKEY RDATA (RFC 3110, RFC 6605, RFC 8080).
   std::vector<uint8_t> DnskeyPublicKey() const;
 
-  // Signature in DNSSEC wire form (see SigningHandle::Sign).
+  // Signature in DNSSEC wire form (see dnssec::SigningHandle::Sign).
   absl::StatusOr<std::vector<uint8_t>> Sign(
       absl::Span<const uint8_t> data) const;
 
@@ -59,7 +56,7 @@ class PrivateKey {
   absl::StatusOr<SecretBytes> ExportPkcs8ForSealing() const;
 
   // Moves the key into an opaque handle for the signer engine.
-  static std::shared_ptr<const SigningHandle> IntoSigningHandle(PrivateKey key);
+  static std::shared_ptr<const dnssec::SigningHandle> IntoSigningHandle(PrivateKey key);
 
  private:
   // Per-key signing state prepared once (digest fetched, a signing context
@@ -71,15 +68,16 @@ class PrivateKey {
   absl::StatusOr<std::vector<uint8_t>> SignEcdsa(
       absl::Span<const uint8_t> data) const;
 
-  PrivateKey(Algorithm algorithm, EvpPkeyPtr pkey);
+  PrivateKey(dnssec::Algorithm algorithm, dnssec::EvpPkeyPtr pkey);
   // Checks the key against `algorithm_` and prepares `sign_`.
   absl::Status Init();
 
-  Algorithm algorithm_;
-  EvpPkeyPtr pkey_;
+  dnssec::Algorithm algorithm_;
+  dnssec::EvpPkeyPtr pkey_;
   std::shared_ptr<const SignState> sign_;
 };
 
+}  // namespace keystore
 }  // namespace zonekeep
 
 #endif  // ZONEKEEP_KEYSTORE_CRYPTO_PRIVATE_KEY_H_

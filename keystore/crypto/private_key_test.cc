@@ -11,28 +11,31 @@
 #include "absl/status/status.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "keystore/crypto/dnskey.h"
-#include "keystore/crypto/ossl_util.h"
+#include "dnssec/openssl_ptr.h"
+#include "dnssec/public_key.h"
 #include "keystore/crypto/verify_testutil.h"
+#include "dnssec/algorithm.h"
+#include "dnssec/zone_key.h"
 
 namespace zonekeep {
+namespace keystore {
 namespace {
 
 struct Case {
-  Algorithm algorithm;
+  dnssec::Algorithm algorithm;
   int bits;
   size_t public_key_size;  // 0: RSA, checked separately
   size_t signature_size;
 };
 
 const Case kCases[] = {
-    {Algorithm::kRsaSha256, 1024, 0, 128},
-    {Algorithm::kRsaSha256, 2048, 0, 256},
-    {Algorithm::kRsaSha512, 2048, 0, 256},
-    {Algorithm::kEcdsaP256Sha256, 256, 64, 64},
-    {Algorithm::kEcdsaP384Sha384, 384, 96, 96},
-    {Algorithm::kEd25519, 256, 32, 64},
-    {Algorithm::kEd448, 456, 57, 114},
+    {dnssec::Algorithm::kRsaSha256, 1024, 0, 128},
+    {dnssec::Algorithm::kRsaSha256, 2048, 0, 256},
+    {dnssec::Algorithm::kRsaSha512, 2048, 0, 256},
+    {dnssec::Algorithm::kEcdsaP256Sha256, 256, 64, 64},
+    {dnssec::Algorithm::kEcdsaP384Sha384, 384, 96, 96},
+    {dnssec::Algorithm::kEd25519, 256, 32, 64},
+    {dnssec::Algorithm::kEd448, 456, 57, 114},
 };
 
 std::vector<uint8_t> RandomBytes(size_t n) {
@@ -92,12 +95,12 @@ TEST_P(PrivateKeyTest, Pkcs8RoundTrip) {
   EXPECT_TRUE(VerifyDnssec(c.algorithm, key->DnskeyPublicKey(), data, *sig));
 
   // The wrong algorithm for this key type or curve is refused.
-  for (Algorithm other :
-       {Algorithm::kRsaSha256, Algorithm::kEcdsaP256Sha256,
-        Algorithm::kEcdsaP384Sha384, Algorithm::kEd25519, Algorithm::kEd448}) {
-    if (other == c.algorithm || (IsRsa(other) && IsRsa(c.algorithm))) continue;
+  for (dnssec::Algorithm other :
+       {dnssec::Algorithm::kRsaSha256, dnssec::Algorithm::kEcdsaP256Sha256,
+        dnssec::Algorithm::kEcdsaP384Sha384, dnssec::Algorithm::kEd25519, dnssec::Algorithm::kEd448}) {
+    if (other == c.algorithm || (dnssec::IsRsa(other) && dnssec::IsRsa(c.algorithm))) continue;
     absl::StatusOr<PrivateKey> wrong = PrivateKey::FromPkcs8(other, *der);
-    EXPECT_FALSE(wrong.ok()) << AlgorithmName(other);
+    EXPECT_FALSE(wrong.ok()) << dnssec::AlgorithmName(other);
     if (!wrong.ok()) {
       EXPECT_EQ(wrong.status().code(), absl::StatusCode::kInvalidArgument);
     }
@@ -109,7 +112,7 @@ TEST_P(PrivateKeyTest, SigningHandleSignsFromTwoThreads) {
   absl::StatusOr<PrivateKey> key = PrivateKey::Generate(c.algorithm, c.bits);
   ASSERT_TRUE(key.ok()) << key.status();
   const std::vector<uint8_t> pub = key->DnskeyPublicKey();
-  std::shared_ptr<const SigningHandle> handle =
+  std::shared_ptr<const dnssec::SigningHandle> handle =
       PrivateKey::IntoSigningHandle(*std::move(key));
   ASSERT_NE(handle, nullptr);
   constexpr int kPerThread = 20;
@@ -134,22 +137,22 @@ TEST_P(PrivateKeyTest, SigningHandleSignsFromTwoThreads) {
 INSTANTIATE_TEST_SUITE_P(AllAlgorithms, PrivateKeyTest,
                          ::testing::ValuesIn(kCases),
                          [](const ::testing::TestParamInfo<Case>& info) {
-                           return AlgorithmName(info.param.algorithm) + "_" +
+                           return dnssec::AlgorithmName(info.param.algorithm) + "_" +
                                   std::to_string(info.param.bits);
                          });
 
 TEST(PrivateKeyLegacyTest, GenerateRefusesImportOnlyAlgorithms) {
-  EXPECT_FALSE(PrivateKey::Generate(Algorithm::kRsaSha1, 2048).ok());
-  EXPECT_FALSE(PrivateKey::Generate(Algorithm::kNsec3RsaSha1, 2048).ok());
+  EXPECT_FALSE(PrivateKey::Generate(dnssec::Algorithm::kRsaSha1, 2048).ok());
+  EXPECT_FALSE(PrivateKey::Generate(dnssec::Algorithm::kNsec3RsaSha1, 2048).ok());
 }
 
 TEST(PrivateKeyLegacyTest, ImportedRsaSha1SignsWithSha1) {
   absl::StatusOr<PrivateKey> key =
-      PrivateKey::Generate(Algorithm::kRsaSha256, 1024);
+      PrivateKey::Generate(dnssec::Algorithm::kRsaSha256, 1024);
   ASSERT_TRUE(key.ok());
   absl::StatusOr<SecretBytes> der = key->ExportPkcs8ForSealing();
   ASSERT_TRUE(der.ok());
-  for (Algorithm legacy : {Algorithm::kRsaSha1, Algorithm::kNsec3RsaSha1}) {
+  for (dnssec::Algorithm legacy : {dnssec::Algorithm::kRsaSha1, dnssec::Algorithm::kNsec3RsaSha1}) {
     absl::StatusOr<PrivateKey> sha1 = PrivateKey::FromPkcs8(legacy, *der);
     ASSERT_TRUE(sha1.ok()) << sha1.status();
     const std::vector<uint8_t> data = RandomBytes(99);
@@ -157,36 +160,39 @@ TEST(PrivateKeyLegacyTest, ImportedRsaSha1SignsWithSha1) {
     ASSERT_TRUE(sig.ok());
     EXPECT_TRUE(VerifyDnssec(legacy, sha1->DnskeyPublicKey(), data, *sig));
     // Not a SHA-256 signature.
-    EXPECT_FALSE(VerifyDnssec(Algorithm::kRsaSha256, sha1->DnskeyPublicKey(),
+    EXPECT_FALSE(VerifyDnssec(dnssec::Algorithm::kRsaSha256, sha1->DnskeyPublicKey(),
                               data, *sig));
   }
 }
 
 TEST(PrivateKeyErrorsTest, RejectsBadInput) {
-  EXPECT_FALSE(PrivateKey::Generate(Algorithm::kRsaSha256, 512).ok());
-  EXPECT_FALSE(PrivateKey::Generate(Algorithm::kRsaSha256, 8192).ok());
+  EXPECT_FALSE(PrivateKey::Generate(dnssec::Algorithm::kRsaSha256, 512).ok());
+  EXPECT_FALSE(PrivateKey::Generate(dnssec::Algorithm::kRsaSha256, 8192).ok());
   SecretBytes garbage = {0x30, 0x03, 0x02, 0x01, 0x00};
   absl::StatusOr<PrivateKey> bad =
-      PrivateKey::FromPkcs8(Algorithm::kEd25519, garbage);
+      PrivateKey::FromPkcs8(dnssec::Algorithm::kEd25519, garbage);
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_FALSE(PrivateKey::FromPkcs8(Algorithm::kEd25519, SecretBytes()).ok());
-  EXPECT_FALSE(PrivateKey::FromEvpPkey(Algorithm::kEd25519, EvpPkeyPtr()).ok());
+  EXPECT_FALSE(PrivateKey::FromPkcs8(dnssec::Algorithm::kEd25519, SecretBytes()).ok());
+  EXPECT_FALSE(PrivateKey::FromEvpPkey(dnssec::Algorithm::kEd25519, dnssec::EvpPkeyPtr()).ok());
   // A public-only key is not a private key.
   absl::StatusOr<PrivateKey> key =
-      PrivateKey::Generate(Algorithm::kEd25519, 256);
+      PrivateKey::Generate(dnssec::Algorithm::kEd25519, 256);
   ASSERT_TRUE(key.ok());
   const std::vector<uint8_t> pub = key->DnskeyPublicKey();
   EXPECT_FALSE(
-      PrivateKey::FromEvpPkey(Algorithm::kEd25519,
-                              PublicKeyFromDnskey(Algorithm::kEd25519, pub))
+      PrivateKey::FromEvpPkey(dnssec::Algorithm::kEd25519,
+                              *dnssec::PublicKeyFromDnskey(
+                                  dnssec::Algorithm::kEd25519,
+                                  std::string(pub.begin(), pub.end())))
           .ok());
   // Trailing bytes after the PKCS#8 structure are refused.
   absl::StatusOr<SecretBytes> der = key->ExportPkcs8ForSealing();
   ASSERT_TRUE(der.ok());
   der->push_back(0);
-  EXPECT_FALSE(PrivateKey::FromPkcs8(Algorithm::kEd25519, *der).ok());
+  EXPECT_FALSE(PrivateKey::FromPkcs8(dnssec::Algorithm::kEd25519, *der).ok());
 }
 
 }  // namespace
+}  // namespace keystore
 }  // namespace zonekeep

@@ -15,6 +15,7 @@
 #include <vector>
 
 namespace zonekeep {
+namespace keystore {
 
 template <typename T>
 struct WipingAllocator {
@@ -39,6 +40,7 @@ struct WipingAllocator {
 
 using SecretBytes = std::vector<uint8_t, WipingAllocator<uint8_t>>;
 
+}  // namespace keystore
 }  // namespace zonekeep
 
 #endif  // ZONEKEEP_KEYSTORE_CRYPTO_SECRET_BYTES_H_

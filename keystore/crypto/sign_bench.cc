@@ -7,26 +7,27 @@
 #include <thread>
 #include <vector>
 
-#include "keystore/crypto/algorithm.h"
+#include "dnssec/algorithm.h"
 #include "keystore/crypto/private_key.h"
 
 int main(int argc, char** argv) {
-  using zonekeep::Algorithm;
+  namespace dnssec = zonekeep::dnssec;
+  using zonekeep::keystore::PrivateKey;
   const char* name = argc > 1 ? argv[1] : "ECDSAP256SHA256";
   const int threads = argc > 2 ? std::atoi(argv[2]) : 2;
   const int count = argc > 3 ? std::atoi(argv[3]) : 100000;
-  absl::StatusOr<Algorithm> algorithm = zonekeep::ParseAlgorithm(name);
+  absl::StatusOr<dnssec::Algorithm> algorithm = dnssec::ParseAlgorithm(name);
   if (!algorithm.ok()) {
     std::fprintf(stderr, "%s\n", algorithm.status().ToString().c_str());
     return 2;
   }
-  absl::StatusOr<zonekeep::PrivateKey> key = zonekeep::PrivateKey::Generate(
-      *algorithm, zonekeep::IsRsa(*algorithm) ? 2048 : 0);
+  absl::StatusOr<PrivateKey> key = PrivateKey::Generate(
+      *algorithm, dnssec::IsRsa(*algorithm) ? 2048 : 0);
   if (!key.ok()) {
     std::fprintf(stderr, "%s\n", key.status().ToString().c_str());
     return 1;
   }
-  auto handle = zonekeep::PrivateKey::IntoSigningHandle(*std::move(key));
+  auto handle = PrivateKey::IntoSigningHandle(*std::move(key));
   const std::vector<uint8_t> data(150, 0x5a);
   const auto start = std::chrono::steady_clock::now();
   std::vector<std::thread> pool;

@@ -35,6 +35,8 @@
 #include "absl/time/time.h"
 #include "keystore/store/rows.h"
 #include "keystore/store/sqlite_statement.h"
+#include "dnssec/algorithm.h"
+#include "dnssec/zone_key.h"
 
 namespace zonekeep {
 namespace store {
@@ -95,7 +97,7 @@ class Transaction {
   // taken (bin included); the zone row must exist.
   absl::StatusOr<int64_t> InsertKey(const KeyRow& row);
   // Sets state, rollover and state_changed_at of key `id`.
-  absl::Status UpdateKeyState(int64_t id, KeyState state, bool rollover,
+  absl::Status UpdateKeyState(int64_t id, dnssec::KeyState state, bool rollover,
                               absl::Time changed_at);
   // Moves key `id` into the bin (deleted = true, deleted_at = at) or out of it.
   absl::Status SetKeyDeleted(int64_t id, bool deleted, absl::Time at);
@@ -106,7 +108,7 @@ class Transaction {
   // Every zone's keys, ordered by zone, then as KeysOfZone.
   absl::StatusOr<std::vector<KeyRow>> AllKeys(bool include_deleted);
   absl::StatusOr<std::optional<KeyRow>> FindKey(const std::string& zone,
-                                                Algorithm algorithm,
+                                                dnssec::Algorithm algorithm,
                                                 uint16_t key_tag);
 
   // Audit.

@@ -8,6 +8,8 @@
 
 #include "gtest/gtest.h"
 #include "keystore/store/schema.h"
+#include "dnssec/algorithm.h"
+#include "dnssec/zone_key.h"
 
 namespace zonekeep {
 namespace store {
@@ -40,11 +42,11 @@ ZoneRow Zone(const std::string& name) {
 KeyRow Key(const std::string& zone, uint16_t tag) {
   KeyRow key;
   key.zone = zone;
-  key.algorithm = Algorithm::kEcdsaP256Sha256;
+  key.algorithm = dnssec::Algorithm::kEcdsaP256Sha256;
   key.key_tag = tag;
-  key.role = KeyRole::kZsk;
+  key.role = dnssec::KeyRole::kZsk;
   key.bits = 256;
-  key.state = KeyState::kPublished;
+  key.state = dnssec::KeyState::kPublished;
   key.created_at = kT0;
   key.state_changed_at = kT0;
   key.dnskey_rdata = {1, 0, 3, 13, 42};
@@ -146,7 +148,7 @@ TEST(KeyDbTest, UniqueZoneAlgorithmTagAcrossBin) {
   // Same tag, other zone or other algorithm: fine.
   EXPECT_TRUE((*tx)->InsertKey(Key("example.org.", 7)).ok());
   KeyRow ed = Key("example.com.", 7);
-  ed.algorithm = Algorithm::kEd25519;
+  ed.algorithm = dnssec::Algorithm::kEd25519;
   EXPECT_TRUE((*tx)->InsertKey(ed).ok());
   ASSERT_TRUE((*tx)->Commit().ok());
 }
@@ -200,16 +202,16 @@ TEST(KeyDbTest, KeyStateZoneAndAuditRoundTrip) {
   zone.zsk_stage1_at = kT0;
   ASSERT_TRUE((*tx)->UpsertZone(zone).ok());
   KeyRow ksk = Key("example.com.", 2);
-  ksk.role = KeyRole::kKsk;
-  ksk.state = KeyState::kActive;
+  ksk.role = dnssec::KeyRole::kKsk;
+  ksk.state = dnssec::KeyState::kActive;
   ASSERT_TRUE((*tx)->InsertKey(ksk).ok());
   auto zsk_id = (*tx)->InsertKey(Key("example.com.", 1));
   ASSERT_TRUE(zsk_id.ok());
   ASSERT_TRUE((*tx)
-                  ->UpdateKeyState(*zsk_id, KeyState::kActive, true,
+                  ->UpdateKeyState(*zsk_id, dnssec::KeyState::kActive, true,
                                    kT0 + absl::Hours(1))
                   .ok());
-  EXPECT_EQ((*tx)->UpdateKeyState(999, KeyState::kActive, false, kT0).code(),
+  EXPECT_EQ((*tx)->UpdateKeyState(999, dnssec::KeyState::kActive, false, kT0).code(),
             absl::StatusCode::kNotFound);
   AuditRow a;
   a.time = kT0;
@@ -235,15 +237,15 @@ TEST(KeyDbTest, KeyStateZoneAndAuditRoundTrip) {
   auto keys = (*tx)->KeysOfZone("example.com.", false);
   ASSERT_TRUE(keys.ok());
   ASSERT_EQ(keys->size(), 2u);
-  EXPECT_EQ((*keys)[0].role, KeyRole::kKsk);  // KSK first
-  EXPECT_EQ((*keys)[1].state, KeyState::kActive);
+  EXPECT_EQ((*keys)[0].role, dnssec::KeyRole::kKsk);  // KSK first
+  EXPECT_EQ((*keys)[1].state, dnssec::KeyState::kActive);
   EXPECT_TRUE((*keys)[1].rollover);
   EXPECT_EQ((*keys)[1].state_changed_at, kT0 + absl::Hours(1));
 
-  auto found = (*tx)->FindKey("example.com.", Algorithm::kEcdsaP256Sha256, 1);
+  auto found = (*tx)->FindKey("example.com.", dnssec::Algorithm::kEcdsaP256Sha256, 1);
   ASSERT_TRUE(found.ok() && found->has_value());
   EXPECT_EQ((*found)->id, *zsk_id);
-  auto missing = (*tx)->FindKey("example.com.", Algorithm::kEd25519, 1);
+  auto missing = (*tx)->FindKey("example.com.", dnssec::Algorithm::kEd25519, 1);
   ASSERT_TRUE(missing.ok());
   EXPECT_FALSE(missing->has_value());
 

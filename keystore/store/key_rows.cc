@@ -1,6 +1,8 @@
 // Transaction: the keys table.
 #include "absl/strings/str_cat.h"
 #include "keystore/store/key_db.h"
+#include "dnssec/algorithm.h"
+#include "dnssec/zone_key.h"
 
 namespace zonekeep {
 namespace store {
@@ -11,18 +13,18 @@ constexpr char kKeyColumns[] =
     " created_at, state_changed_at, deleted_at, dnskey_rdata, sealed_private,"
     " backend";
 
-const char* RoleText(KeyRole role) {
-  return role == KeyRole::kKsk ? "KSK" : "ZSK";
+const char* RoleText(dnssec::KeyRole role) {
+  return role == dnssec::KeyRole::kKsk ? "KSK" : "ZSK";
 }
-const char* StateText(KeyState state) {
-  return state == KeyState::kActive ? "active" : "published";
+const char* StateText(dnssec::KeyState state) {
+  return state == dnssec::KeyState::kActive ? "active" : "published";
 }
 
 absl::StatusOr<KeyRow> ReadKeyRow(const Statement& q) {
   KeyRow row;
   row.id = q.Int(0);
   row.zone = q.Text(1);
-  row.algorithm = static_cast<Algorithm>(q.Int(2));
+  row.algorithm = static_cast<dnssec::Algorithm>(q.Int(2));
   row.key_tag = static_cast<uint16_t>(q.Int(3));
   const std::string role = q.Text(4);
   const std::string state = q.Text(6);
@@ -31,9 +33,9 @@ absl::StatusOr<KeyRow> ReadKeyRow(const Statement& q) {
     return absl::DataLossError(
         absl::StrCat("key row ", row.id, " has an invalid role or state"));
   }
-  row.role = role == "KSK" ? KeyRole::kKsk : KeyRole::kZsk;
+  row.role = role == "KSK" ? dnssec::KeyRole::kKsk : dnssec::KeyRole::kZsk;
   row.bits = static_cast<int>(q.Int(5));
-  row.state = state == "active" ? KeyState::kActive : KeyState::kPublished;
+  row.state = state == "active" ? dnssec::KeyState::kActive : dnssec::KeyState::kPublished;
   row.rollover = q.Int(7) != 0;
   row.deleted = q.Int(8) != 0;
   row.created_at = q.Time(9);
@@ -79,7 +81,7 @@ absl::StatusOr<int64_t> Transaction::InsertKey(const KeyRow& row) {
   return static_cast<int64_t>(sqlite3_last_insert_rowid(raw()));
 }
 
-absl::Status Transaction::UpdateKeyState(int64_t id, KeyState state,
+absl::Status Transaction::UpdateKeyState(int64_t id, dnssec::KeyState state,
                                          bool rollover, absl::Time changed_at) {
   absl::StatusOr<sqlite3_stmt*> stmt = Prepare(
       "UPDATE keys SET state = ?, rollover = ?, state_changed_at = ?"
@@ -159,7 +161,7 @@ absl::StatusOr<std::vector<KeyRow>> Transaction::AllKeys(bool include_deleted) {
 }
 
 absl::StatusOr<std::optional<KeyRow>> Transaction::FindKey(
-    const std::string& zone, Algorithm algorithm, uint16_t key_tag) {
+    const std::string& zone, dnssec::Algorithm algorithm, uint16_t key_tag) {
   static const std::string kSql = absl::StrCat(
       "SELECT ", kKeyColumns,
       " FROM keys WHERE zone = ? AND algorithm = ? AND key_tag = ?");

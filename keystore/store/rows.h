@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "absl/time/time.h"
-#include "keystore/crypto/algorithm.h"
-#include "keystore/signing_handle.h"
+#include "dnssec/algorithm.h"
+#include "dnssec/zone_key.h"
 
 namespace zonekeep {
 namespace store {
@@ -33,11 +33,11 @@ struct ZoneRow {
 struct KeyRow {
   int64_t id = 0;  // assigned by InsertKey
   std::string zone;
-  Algorithm algorithm = Algorithm::kEcdsaP256Sha256;
+  dnssec::Algorithm algorithm = dnssec::Algorithm::kEcdsaP256Sha256;
   uint16_t key_tag = 0;
-  KeyRole role = KeyRole::kZsk;
+  dnssec::KeyRole role = dnssec::KeyRole::kZsk;
   int bits = 0;
-  KeyState state = KeyState::kPublished;
+  dnssec::KeyState state = dnssec::KeyState::kPublished;
   bool rollover = false;
   bool deleted = false;
   absl::Time created_at;

@@ -14,7 +14,7 @@
 #include <sstream>
 #include <thread>
 
-#include "keystore/unix_socket.h"
+#include "proto/unix_socket.h"
 
 extern char** environ;
 

@@ -1,0 +1,288 @@
+#include "keystore/daemon/admin_service.h"
+
+#include "absl/strings/str_cat.h"
+#include "keystore/daemon/grpc_status.h"
+#include "keystore/parent_data.h"
+#include "dnssec/algorithm.h"
+#include "dnssec/zone_key.h"
+#include "dnssec/digest_type.h"
+
+namespace zonekeep {
+namespace keystored {
+namespace {
+
+absl::StatusOr<dnssec::Algorithm> AlgorithmOf(uint32_t number) {
+  return dnssec::ParseAlgorithm(absl::StrCat(number));
+}
+
+struct KeyId {
+  dnssec::Algorithm algorithm;
+  uint16_t tag;
+};
+
+absl::StatusOr<KeyId> KeyIdOf(const v1::KeyRef& ref) {
+  absl::StatusOr<dnssec::Algorithm> algorithm = AlgorithmOf(ref.algorithm());
+  if (!algorithm.ok()) return algorithm.status();
+  if (ref.key_tag() > 0xffff) {
+    return absl::InvalidArgumentError("key id must be 0-65535");
+  }
+  return KeyId{*algorithm, static_cast<uint16_t>(ref.key_tag())};
+}
+
+void FillKeyList(const std::vector<keystore::KeyView>& keys, v1::KeyList* response) {
+  for (const keystore::KeyView& key : keys) *response->add_keys() = ToProtoKey(key);
+  response->set_server_time_unix(absl::ToUnixSeconds(absl::Now()));
+}
+
+absl::StatusOr<keystore::CreateWhat> CreateWhatOf(v1::CreateKeysRequest::What what) {
+  switch (what) {
+    case v1::CreateKeysRequest::BOTH:
+      return keystore::CreateWhat::kBoth;
+    case v1::CreateKeysRequest::KSK:
+      return keystore::CreateWhat::kKsk;
+    case v1::CreateKeysRequest::ZSK:
+      return keystore::CreateWhat::kZsk;
+    default:
+      return absl::InvalidArgumentError("create: say both, ksk or zsk");
+  }
+}
+
+absl::StatusOr<keystore::RolloverStage> RolloverStageOf(
+    v1::RolloverRequest::Stage stage) {
+  switch (stage) {
+    case v1::RolloverRequest::ZSK_STAGE1:
+      return keystore::RolloverStage::kZskStage1;
+    case v1::RolloverRequest::ZSK_STAGE2:
+      return keystore::RolloverStage::kZskStage2;
+    case v1::RolloverRequest::KSK_STAGE1:
+      return keystore::RolloverStage::kKskStage1;
+    case v1::RolloverRequest::KSK_STAGE2:
+      return keystore::RolloverStage::kKskStage2;
+    default:
+      return absl::InvalidArgumentError("rollover: unknown stage");
+  }
+}
+
+grpc::Status Respond(const absl::StatusOr<std::vector<keystore::KeyView>>& keys,
+                     v1::KeyList* response) {
+  if (!keys.ok()) return ToGrpcStatus(keys.status());
+  FillKeyList(*keys, response);
+  return grpc::Status::OK;
+}
+
+}  // namespace
+
+v1::Key ToProtoKey(const keystore::KeyView& key) {
+  v1::Key out;
+  out.set_zone(key.zone);
+  out.set_algorithm(static_cast<uint32_t>(key.algorithm));
+  out.set_algorithm_name(dnssec::AlgorithmName(key.algorithm));
+  out.set_key_tag(key.key_tag);
+  out.set_role(key.role == dnssec::KeyRole::kKsk ? v1::KSK : v1::ZSK);
+  out.set_bits(key.bits);
+  out.set_state(key.state == dnssec::KeyState::kActive ? v1::ACTIVE : v1::PUBLISHED);
+  out.set_rollover(key.rollover);
+  out.set_deleted(key.deleted);
+  out.set_created_unix(absl::ToUnixSeconds(key.created));
+  out.set_state_changed_unix(absl::ToUnixSeconds(key.state_changed));
+  out.set_dnskey_rdata(
+      std::string(key.dnskey_rdata.begin(), key.dnskey_rdata.end()));
+  return out;
+}
+
+absl::StatusOr<std::string> AdminService::Admin(grpc::ServerContext* context,
+                                                absl::string_view command) {
+  std::string identity = identity_(context);
+  absl::Status allowed = policy_->CheckAdmin(identity);
+  if (!allowed.ok()) {
+    // A refused caller is worth a row too: someone tried.
+    keys_->RecordAudit(identity, std::string(command), "", "", allowed)
+        .IgnoreError();
+    return allowed;
+  }
+  return identity;
+}
+
+void AdminService::AuditRead(const std::string& identity,
+                             absl::string_view command, const std::string& zone,
+                             const grpc::Status& result) {
+  const absl::Status status =
+      result.ok()
+          ? absl::OkStatus()
+          : absl::Status(static_cast<absl::StatusCode>(result.error_code()),
+                         result.error_message());
+  keys_->RecordAudit(identity, std::string(command), zone, "", status)
+      .IgnoreError();
+}
+
+grpc::Status AdminService::CreateKeys(grpc::ServerContext* context,
+                                      const v1::CreateKeysRequest* request,
+                                      v1::KeyList* response) {
+  absl::StatusOr<std::string> identity = Admin(context, "create");
+  if (!identity.ok()) return ToGrpcStatus(identity.status());
+  absl::StatusOr<dnssec::Algorithm> algorithm = AlgorithmOf(request->algorithm());
+  if (!algorithm.ok()) return ToGrpcStatus(algorithm.status());
+  absl::StatusOr<keystore::CreateWhat> what = CreateWhatOf(request->what());
+  if (!what.ok()) return ToGrpcStatus(what.status());
+  std::optional<int> bits;
+  if (request->bits() != 0) bits = static_cast<int>(request->bits());
+  return Respond(
+      keys_->CreateKeys(*identity, *what, *algorithm, bits, request->zone()),
+      response);
+}
+
+grpc::Status AdminService::DeleteKey(grpc::ServerContext* context,
+                                     const v1::KeyRef* request,
+                                     v1::KeyList* response) {
+  absl::StatusOr<std::string> identity = Admin(context, "delete_id");
+  if (!identity.ok()) return ToGrpcStatus(identity.status());
+  absl::StatusOr<KeyId> key = KeyIdOf(*request);
+  if (!key.ok()) return ToGrpcStatus(key.status());
+  return Respond(
+      keys_->DeleteKey(*identity, request->zone(), key->algorithm, key->tag),
+      response);
+}
+
+grpc::Status AdminService::DeleteZone(grpc::ServerContext* context,
+                                      const v1::ZoneRef* request,
+                                      v1::KeyList* response) {
+  absl::StatusOr<std::string> identity = Admin(context, "delete_name");
+  if (!identity.ok()) return ToGrpcStatus(identity.status());
+  return Respond(keys_->DeleteZone(*identity, request->zone()), response);
+}
+
+grpc::Status AdminService::UndeleteKey(grpc::ServerContext* context,
+                                       const v1::KeyRef* request,
+                                       v1::KeyList* response) {
+  absl::StatusOr<std::string> identity = Admin(context, "undelete");
+  if (!identity.ok()) return ToGrpcStatus(identity.status());
+  absl::StatusOr<KeyId> key = KeyIdOf(*request);
+  if (!key.ok()) return ToGrpcStatus(key.status());
+  absl::StatusOr<keystore::KeyView> restored =
+      keys_->UndeleteKey(*identity, request->zone(), key->algorithm, key->tag);
+  if (!restored.ok()) return ToGrpcStatus(restored.status());
+  FillKeyList({*restored}, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminService::ListKeys(grpc::ServerContext* context,
+                                    const v1::ListKeysRequest* request,
+                                    v1::KeyList* response) {
+  absl::StatusOr<std::string> identity = Admin(context, "list");
+  if (!identity.ok()) return ToGrpcStatus(identity.status());
+  const grpc::Status result = Respond(
+      keys_->ListKeys(request->zone(), request->include_deleted()), response);
+  AuditRead(*identity, "list", request->zone(), result);
+  return result;
+}
+
+grpc::Status AdminService::Rollover(grpc::ServerContext* context,
+                                    const v1::RolloverRequest* request,
+                                    v1::KeyList* response) {
+  absl::StatusOr<std::string> identity = Admin(context, "rollover");
+  if (!identity.ok()) return ToGrpcStatus(identity.status());
+  absl::StatusOr<dnssec::Algorithm> algorithm = AlgorithmOf(request->algorithm());
+  if (!algorithm.ok()) return ToGrpcStatus(algorithm.status());
+  absl::StatusOr<keystore::RolloverStage> stage = RolloverStageOf(request->stage());
+  if (!stage.ok()) return ToGrpcStatus(stage.status());
+  return Respond(keys_->Rollover(*identity, *stage, *algorithm, request->zone(),
+                                 request->force()),
+                 response);
+}
+
+absl::StatusOr<std::vector<keystore::KeyView>> AdminService::LiveKeysOf(
+    const std::string& zone) {
+  absl::StatusOr<std::vector<keystore::KeyView>> keys = keys_->ListKeys(zone, false);
+  if (keys.ok() && keys->empty()) {
+    return absl::NotFoundError(absl::StrCat("no keys for ", zone));
+  }
+  return keys;
+}
+
+grpc::Status AdminService::ParentData(grpc::ServerContext* context,
+                                      const v1::ParentDataRequest* request,
+                                      v1::RecordText* response) {
+  absl::StatusOr<std::string> identity = Admin(context, "parentdata");
+  if (!identity.ok()) return ToGrpcStatus(identity.status());
+  const grpc::Status result = [&]() -> grpc::Status {
+    absl::StatusOr<std::vector<keystore::KeyView>> keys = LiveKeysOf(request->zone());
+    if (!keys.ok()) return ToGrpcStatus(keys.status());
+    dnssec::DigestType digest = dnssec::DigestType::kSha256;
+    if (request->digest_type() != 0) {
+      absl::StatusOr<dnssec::DigestType> parsed =
+          dnssec::ParseDigestType(absl::StrCat(request->digest_type()));
+      if (!parsed.ok()) return ToGrpcStatus(parsed.status());
+      digest = *parsed;
+    }
+    absl::StatusOr<std::string> text = keystore::FormatParentData(
+        keys->front().zone, *keys,
+        request->kind() == v1::ParentDataRequest::DS ? keystore::ParentDataKind::kDs
+                                                     : keystore::ParentDataKind::kDnskey,
+        digest);
+    if (!text.ok()) return ToGrpcStatus(text.status());
+    response->set_text(*text);
+    return grpc::Status::OK;
+  }();
+  AuditRead(*identity, "parentdata", request->zone(), result);
+  return result;
+}
+
+grpc::Status AdminService::ShowKeys(grpc::ServerContext* context,
+                                    const v1::ShowKeysRequest* request,
+                                    v1::RecordText* response) {
+  absl::StatusOr<std::string> identity = Admin(context, "showkeys");
+  if (!identity.ok()) return ToGrpcStatus(identity.status());
+  const grpc::Status result = [&]() -> grpc::Status {
+    absl::StatusOr<std::vector<keystore::KeyView>> keys = LiveKeysOf(request->zone());
+    if (!keys.ok()) return ToGrpcStatus(keys.status());
+    absl::StatusOr<std::string> text =
+        keystore::FormatShowKeys(keys->front().zone, *keys, request->ds());
+    if (!text.ok()) return ToGrpcStatus(text.status());
+    response->set_text(*text);
+    return grpc::Status::OK;
+  }();
+  AuditRead(*identity, "showkeys", request->zone(), result);
+  return result;
+}
+
+grpc::Status AdminService::ImportKey(grpc::ServerContext* context,
+                                     const v1::ImportKeyRequest* request,
+                                     v1::KeyList* response) {
+  absl::StatusOr<std::string> identity = Admin(context, "import");
+  if (!identity.ok()) return ToGrpcStatus(identity.status());
+  const dnssec::KeyState state =
+      request->state() == v1::ACTIVE ? dnssec::KeyState::kActive : dnssec::KeyState::kPublished;
+  absl::StatusOr<keystore::KeyView> key = keys_->ImportBindKey(
+      *identity, request->zone(), request->key_file_base(), state);
+  if (!key.ok()) return ToGrpcStatus(key.status());
+  FillKeyList({*key}, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminService::Audit(grpc::ServerContext* context,
+                                 const v1::AuditRequest* request,
+                                 v1::AuditLog* response) {
+  absl::StatusOr<std::string> identity = Admin(context, "audit");
+  if (!identity.ok()) return ToGrpcStatus(identity.status());
+  const grpc::Status result = [&]() -> grpc::Status {
+    const int limit = request->limit() == 0 ? 100 : request->limit();
+    absl::StatusOr<std::vector<keystore::AuditEntry>> entries =
+        keys_->Audit(request->zone(), limit);
+    if (!entries.ok()) return ToGrpcStatus(entries.status());
+    for (const keystore::AuditEntry& entry : *entries) {
+      v1::AuditRecord* record = response->add_records();
+      record->set_time_unix(absl::ToUnixSeconds(entry.time));
+      record->set_identity(entry.identity);
+      record->set_command(entry.command);
+      record->set_zone(entry.zone);
+      record->set_key_tags(entry.key_tags);
+      record->set_result(entry.result);
+    }
+    return grpc::Status::OK;
+  }();
+  AuditRead(*identity, "audit", request->zone(), result);
+  return result;
+}
+
+}  // namespace keystored
+}  // namespace zonekeep

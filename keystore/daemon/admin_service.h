@@ -1,0 +1,86 @@
+// AdminService: the KeyAdmin gRPC service, a thin layer over keystore::KeyManager.
+//
+// Each method finds the caller's identity, checks the admin role, converts the
+// request, calls the core once and translates its status with ToGrpcStatus.
+// Every call leaves an audit row: mutations through the core, reads and
+// refused callers here.
+// No key logic lives here. Nothing it returns carries private key material.
+// Thread-safety: safe for gRPC's concurrent calls (the core is thread-safe).
+#ifndef ZONEKEEP_KEYSTORE_DAEMON_ADMIN_SERVICE_H_
+#define ZONEKEEP_KEYSTORE_DAEMON_ADMIN_SERVICE_H_
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "keystore/daemon/access_policy.h"
+#include "keystore/key_manager.h"
+#include "proto/keystore.grpc.pb.h"
+
+namespace zonekeep {
+namespace keystored {
+
+// Maps a call to its caller's identity ("unix:USER", a certificate name).
+using IdentityFn = std::function<std::string(grpc::ServerContext*)>;
+
+// Converts a key's metadata to its API form.
+v1::Key ToProtoKey(const keystore::KeyView& key);
+
+class AdminService final : public v1::KeyAdmin::Service {
+ public:
+  // REQUIRES: `keys` and `policy` outlive the service.
+  AdminService(keystore::KeyManager* keys, const AccessPolicy* policy,
+               IdentityFn identity)
+      : keys_(keys), policy_(policy), identity_(std::move(identity)) {}
+
+  grpc::Status CreateKeys(grpc::ServerContext* context,
+                          const v1::CreateKeysRequest* request,
+                          v1::KeyList* response) override;
+  grpc::Status DeleteKey(grpc::ServerContext* context,
+                         const v1::KeyRef* request,
+                         v1::KeyList* response) override;
+  grpc::Status DeleteZone(grpc::ServerContext* context,
+                          const v1::ZoneRef* request,
+                          v1::KeyList* response) override;
+  grpc::Status UndeleteKey(grpc::ServerContext* context,
+                           const v1::KeyRef* request,
+                           v1::KeyList* response) override;
+  grpc::Status ListKeys(grpc::ServerContext* context,
+                        const v1::ListKeysRequest* request,
+                        v1::KeyList* response) override;
+  grpc::Status Rollover(grpc::ServerContext* context,
+                        const v1::RolloverRequest* request,
+                        v1::KeyList* response) override;
+  grpc::Status ParentData(grpc::ServerContext* context,
+                          const v1::ParentDataRequest* request,
+                          v1::RecordText* response) override;
+  grpc::Status ShowKeys(grpc::ServerContext* context,
+                        const v1::ShowKeysRequest* request,
+                        v1::RecordText* response) override;
+  grpc::Status ImportKey(grpc::ServerContext* context,
+                         const v1::ImportKeyRequest* request,
+                         v1::KeyList* response) override;
+  grpc::Status Audit(grpc::ServerContext* context,
+                     const v1::AuditRequest* request,
+                     v1::AuditLog* response) override;
+
+ private:
+  // The caller's identity when it is an admin, else a PermissionDenied status
+  // (audited as an attempt at `command`).
+  absl::StatusOr<std::string> Admin(grpc::ServerContext* context,
+                                    absl::string_view command);
+  // Mutations are audited by the core; reads are audited here.
+  void AuditRead(const std::string& identity, absl::string_view command,
+                 const std::string& zone, const grpc::Status& result);
+  // The zone's live keys; NotFound ("no keys for ZONE") when it has none.
+  absl::StatusOr<std::vector<keystore::KeyView>> LiveKeysOf(const std::string& zone);
+
+  keystore::KeyManager* const keys_;
+  const AccessPolicy* const policy_;
+  const IdentityFn identity_;
+};
+
+}  // namespace keystored
+}  // namespace zonekeep
+
+#endif  // ZONEKEEP_KEYSTORE_DAEMON_ADMIN_SERVICE_H_

@@ -1,0 +1,38 @@
+// keystored's configuration: the JSON file of docs/ARCHITECTURE.md (Protobuf JSON parser),
+// the embedded default, and the checks that make a bad file a startup error.
+//
+// Contract: LoadConfig returns a config whose state_dir and admin_socket are
+// set (defaults: ./var/keystored and <state_dir>/admin.sock), or an error
+// naming the file and the problem: unknown keys, TLS files not all set or all
+// unset, a TCP listener on a non-loopback address without TLS, a client with an
+// unknown role. Thread-safety: pure functions.
+#ifndef ZONEKEEP_KEYSTORE_DAEMON_CONFIG_H_
+#define ZONEKEEP_KEYSTORE_DAEMON_CONFIG_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "proto/config.pb.h"
+
+namespace zonekeep {
+namespace keystored {
+
+inline constexpr char kDefaultStateDir[] = "./var/keystored";
+inline constexpr char kAdminSocketName[] = "admin.sock";
+inline constexpr int64_t kDefaultPropagationDelaySeconds = 3600;
+
+// `config_path` empty: the embedded default. `state_dir_override` non-empty
+// replaces state-dir (and then the admin socket defaults to DIR/admin.sock
+// unless the file names one).
+absl::StatusOr<v1::KeystoredConfig> LoadConfig(
+    const std::string& config_path, const std::string& state_dir_override);
+
+// Parses and checks JSON text; `source` names it in error messages.
+absl::StatusOr<v1::KeystoredConfig> ParseConfig(
+    const std::string& json, const std::string& source,
+    const std::string& state_dir_override);
+
+}  // namespace keystored
+}  // namespace zonekeep
+
+#endif  // ZONEKEEP_KEYSTORE_DAEMON_CONFIG_H_

@@ -1,0 +1,172 @@
+// keystored: the key store daemon. Owns the SQLite key database and the master
+// key, serves KeyAdmin (and ZoneSigner) on the admin unix socket.
+//
+//   keystored [--config FILE] [--state-dir DIR]
+//
+// With no config it runs on the embedded default: state in ./var/keystored,
+// admin socket ./var/keystored/admin.sock, no TCP listener.
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "grpcpp/server.h"
+#include "grpcpp/server_builder.h"
+#include "keystore/daemon/access_policy.h"
+#include "keystore/daemon/admin_service.h"
+#include "keystore/daemon/config.h"
+#include "keystore/key_manager.h"
+#include "keystore/make_dirs.h"
+#include "keystore/daemon/signing_service.h"
+#include "keystore/daemon/unix_socket_listener.h"
+
+namespace zonekeep {
+namespace keystored {
+namespace {
+
+// No core file, no ptrace by other users: key bytes must not leave the process.
+void HardenProcess() {
+  rlimit no_core{0, 0};
+  setrlimit(RLIMIT_CORE, &no_core);
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  umask(0077);
+}
+
+// The admin socket's directory: created 0750 (the admin group may connect).
+absl::Status EnsureParentDir(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  if (slash == std::string::npos || slash == 0) return absl::OkStatus();
+  return keystore::MakeDirectories(path.substr(0, slash), 0750, "socket directory");
+}
+
+constexpr char kUsage[] =
+    "usage: keystored [--config FILE] [--state-dir DIR]\n";
+
+struct Flags {
+  std::string config;
+  std::string state_dir;
+};
+
+// docs/ARCHITECTURE.md spells the flags with dashes (--state-dir), which absl flags
+// cannot; there are only two, so they are read here.
+absl::StatusOr<Flags> ParseFlags(int argc, char** argv) {
+  Flags flags;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    std::string* target = nullptr;
+    std::string name = arg.substr(0, arg.find('='));
+    if (name == "--config") target = &flags.config;
+    if (name == "--state-dir") target = &flags.state_dir;
+    if (target == nullptr) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown argument \"", arg, "\""));
+    }
+    if (arg.size() > name.size()) {
+      *target = arg.substr(name.size() + 1);
+    } else if (i + 1 < argc) {
+      *target = argv[++i];
+    } else {
+      return absl::InvalidArgumentError(absl::StrCat(name, " needs a value"));
+    }
+    if (target->empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(name, " needs a value"));
+    }
+  }
+  return flags;
+}
+
+int Run(int argc, char** argv) {
+  HardenProcess();
+  absl::StatusOr<Flags> flags = ParseFlags(argc, argv);
+  if (!flags.ok()) {
+    fprintf(stderr, "keystored: %s\n%s",
+            std::string(flags.status().message()).c_str(), kUsage);
+    return 2;
+  }
+  absl::StatusOr<v1::KeystoredConfig> config =
+      LoadConfig(flags->config, flags->state_dir);
+  if (!config.ok()) {
+    fprintf(stderr, "keystored: %s\n",
+            std::string(config.status().message()).c_str());
+    return 2;
+  }
+  if (!config->listen().empty()) {
+    fprintf(stderr,
+            "keystored: listen %s: the TCP/TLS signing listener is not "
+            "available in this version; use the admin socket\n",
+            config->listen().c_str());
+    return 2;
+  }
+
+  keystore::KeyManagerOptions options;
+  options.state_dir = config->state_dir();
+  options.propagation_delay = absl::Seconds(config->propagation_delay());
+  absl::StatusOr<std::unique_ptr<keystore::KeyManager>> keys = keystore::KeyManager::Open(options);
+  if (!keys.ok()) {
+    fprintf(stderr, "keystored: %s\n",
+            std::string(keys.status().message()).c_str());
+    return 2;
+  }
+  if (absl::Status s = EnsureParentDir(config->admin_socket()); !s.ok()) {
+    fprintf(stderr, "keystored: %s\n", std::string(s.message()).c_str());
+    return 2;
+  }
+
+  // Signals are taken synchronously by this thread; block them before any
+  // other thread starts so none of those gets them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  const AccessPolicy policy(*config);
+  UnixSocketListener listener(config->admin_socket());
+  auto identity = [&listener](grpc::ServerContext* context) {
+    return listener.IdentityOfPeer(context->peer());
+  };
+  AdminService admin(keys->get(), &policy, identity);
+  SigningService signing(keys->get(), &policy, identity);
+
+  grpc::ServerBuilder builder;
+  builder.RegisterService(&admin);
+  builder.RegisterService(&signing);
+  builder.SetMaxReceiveMessageSize(8 << 20);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (server == nullptr) {
+    fprintf(stderr, "keystored: cannot start the gRPC server\n");
+    return 2;
+  }
+  if (absl::Status s = listener.Start(server.get()); !s.ok()) {
+    fprintf(stderr, "keystored: %s\n", std::string(s.message()).c_str());
+    server->Shutdown();
+    return 2;
+  }
+  fprintf(stderr, "keystored: serving %s (state %s, propagation-delay %llds)\n",
+          config->admin_socket().c_str(), config->state_dir().c_str(),
+          static_cast<long long>(config->propagation_delay()));
+
+  int received = 0;
+  while (sigwait(&signals, &received) == 0 && received == SIGHUP) {
+    // Operators send HUP to reload; there is nothing to reload yet, and a
+    // signing daemon must not stop because of it.
+    fprintf(stderr, "keystored: SIGHUP: nothing to reload\n");
+  }
+  fprintf(stderr, "keystored: signal %d, shutting down\n", received);
+  listener.Stop();
+  server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  return 0;
+}
+
+}  // namespace
+}  // namespace keystored
+}  // namespace zonekeep
+
+int main(int argc, char** argv) { return zonekeep::keystored::Run(argc, argv); }

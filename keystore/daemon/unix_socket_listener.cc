@@ -1,0 +1,121 @@
+#include "keystore/daemon/unix_socket_listener.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <pwd.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "grpcpp/server_posix.h"
+#include "proto/unix_socket.h"
+
+namespace zonekeep {
+namespace keystored {
+namespace {
+
+std::string IdentityOfUid(uid_t uid) {
+  struct passwd pwd;
+  struct passwd* result = nullptr;
+  std::vector<char> buf(16384);
+  if (getpwuid_r(uid, &pwd, buf.data(), buf.size(), &result) == 0 &&
+      result != nullptr) {
+    return absl::StrCat("unix:", pwd.pw_name);
+  }
+  return absl::StrCat("unix:uid=", uid);
+}
+
+absl::Status ErrnoError(const std::string& what) {
+  return absl::UnavailableError(absl::StrCat(what, ": ", strerror(errno)));
+}
+
+}  // namespace
+
+absl::Status UnixSocketListener::Start(grpc::Server* server) {
+  server_ = server;
+  absl::StatusOr<sockaddr_un> addr = UnixSocketAddress(path_);
+  if (!addr.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("admin ", addr.status().message()));
+  }
+
+  struct stat st;
+  if (lstat(path_.c_str(), &st) == 0) {
+    if (!S_ISSOCK(st.st_mode)) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(path_, " exists and is not a socket"));
+    }
+    // A live daemon answers on it; a stale file from a crash does not.
+    const bool live = ProbeUnixSocket(path_).ok();
+    if (live) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("another keystored is already serving ", path_));
+    }
+    unlink(path_.c_str());
+  }
+
+  listen_fd_ = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (listen_fd_ < 0) return ErrnoError("socket");
+  const mode_t old_umask = umask(0117);
+  const int bound = bind(listen_fd_, reinterpret_cast<const sockaddr*>(&*addr),
+                         sizeof(*addr));
+  umask(old_umask);
+  if (bound != 0) return ErrnoError(absl::StrCat("bind ", path_));
+  if (chmod(path_.c_str(), 0660) != 0) {
+    return ErrnoError(absl::StrCat("chmod ", path_));
+  }
+  if (listen(listen_fd_, 64) != 0) return ErrnoError("listen");
+  accept_thread_ = std::thread([this] { AcceptLoop(); });
+  return absl::OkStatus();
+}
+
+void UnixSocketListener::AcceptLoop() {
+  while (!stopping_) {
+    pollfd pfd{listen_fd_, POLLIN, 0};
+    if (poll(&pfd, 1, 200) <= 0) continue;
+    const int fd =
+        accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
+    if (fd < 0) continue;
+    ucred cred{};
+    socklen_t len = sizeof(cred);
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) {
+      close(fd);
+      continue;
+    }
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      identity_by_fd_[fd] = IdentityOfUid(cred.uid);
+    }
+    grpc::AddInsecureChannelFromFd(server_, fd);
+  }
+}
+
+std::string UnixSocketListener::IdentityOfPeer(const std::string& peer) const {
+  absl::string_view rest = peer;
+  int fd = -1;
+  if (!absl::ConsumePrefix(&rest, "fd:") || !absl::SimpleAtoi(rest, &fd)) {
+    return "";
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = identity_by_fd_.find(fd);
+  return it == identity_by_fd_.end() ? "" : it->second;
+}
+
+void UnixSocketListener::Stop() {
+  if (listen_fd_ < 0) return;
+  stopping_ = true;
+  if (accept_thread_.joinable()) accept_thread_.join();
+  close(listen_fd_);
+  listen_fd_ = -1;
+  unlink(path_.c_str());
+}
+
+}  // namespace keystored
+}  // namespace zonekeep

@@ -1,0 +1,118 @@
+#include "keystore/daemon/zone_signing.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "signer/zone_signer.h"
+#include "dnssec/zone_key.h"
+
+namespace zonekeep {
+namespace keystored {
+namespace {
+
+absl::StatusOr<signer::SignOptions> ToEngineOptions(const v1::SignOptions& in) {
+  signer::SignOptions out;
+  out.origin = in.origin();
+  if (in.inception_unix() != 0) out.inception = in.inception_unix();
+  if (in.expiration_unix() != 0) out.expiration = in.expiration_unix();
+  out.jitter = in.jitter_seconds();
+  out.refresh = in.refresh_seconds();
+  switch (in.serial_mode()) {
+    case v1::SignOptions::SERIAL_INCREMENT:
+      out.serial_mode = signer::SerialMode::kIncrement;
+      break;
+    case v1::SignOptions::SERIAL_UNIXTIME:
+      out.serial_mode = signer::SerialMode::kUnixTime;
+      break;
+    case v1::SignOptions::SERIAL_DATE:
+      out.serial_mode = signer::SerialMode::kDate;
+      break;
+    default:
+      out.serial_mode = signer::SerialMode::kKeep;
+  }
+  out.nsec3.enabled = in.nsec3();
+  if (!in.nsec3_salt_hex().empty()) {
+    const std::string& hex = in.nsec3_salt_hex();
+    const bool is_hex = hex.size() % 2 == 0 && hex.size() <= 510 &&
+                        std::all_of(hex.begin(), hex.end(), [](char c) {
+                          return absl::ascii_isxdigit(c);
+                        });
+    if (!is_hex) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("NSEC3 salt \"", hex, "\" is not hex"));
+    }
+    out.nsec3.salt = absl::HexStringToBytes(hex);
+  }
+  if (in.nsec3_iterations() > 0xffff) {
+    return absl::InvalidArgumentError("NSEC3 iterations above 65535");
+  }
+  out.nsec3.iterations = static_cast<uint16_t>(in.nsec3_iterations());
+  out.nsec3.opt_out = in.nsec3_opt_out();
+  out.nsec3.allow_iterations = in.allow_nsec3_iterations();
+  if (in.dnskey_ttl() != 0) out.dnskey_ttl = in.dnskey_ttl();
+  out.add_cds = in.add_cds();
+  out.self_verify = !in.skip_self_verify();
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<v1::SignSummary> SignZoneWithKeyStore(
+    keystore::KeyManager* keys, const std::string& identity,
+    const v1::SignOptions& options, std::string zone_text,
+    const SignedZoneSink& sink) {
+  std::string tags_text;
+  auto fail = [&](absl::Status status) {
+    // The call has failed already; a failing audit write cannot add to that.
+    keys->RecordAudit(identity, "sign", options.origin(), tags_text, status)
+        .IgnoreError();
+    return status;
+  };
+  absl::StatusOr<signer::SignOptions> engine_options = ToEngineOptions(options);
+  if (!engine_options.ok()) return fail(engine_options.status());
+  absl::StatusOr<std::vector<dnssec::ZoneKey>> zone_keys =
+      keys->LoadZoneKeys(options.origin());
+  if (!zone_keys.ok()) return fail(zone_keys.status());
+  std::vector<uint16_t> key_tags;
+  for (const dnssec::ZoneKey& key : *zone_keys) key_tags.push_back(key.key_tag);
+  std::sort(key_tags.begin(), key_tags.end());
+  tags_text = absl::StrJoin(key_tags, ",");
+
+  const std::string display_name = options.display_name().empty()
+                                       ? options.origin()
+                                       : options.display_name();
+  absl::StatusOr<signer::SignReport> report = signer::SignZoneReleasingText(
+      std::move(zone_text), display_name, *zone_keys, *engine_options, sink);
+  if (!report.ok()) return fail(report.status());
+  // The whole zone is with the client before the signing counts.
+  if (absl::Status s = sink(absl::string_view()); !s.ok()) {
+    return fail(s);
+  }
+
+  // The key set is now out in a signed zone: that starts the stage-2 wait.
+  // RecordZoneSigned writes the audit row of a successful signing.
+  if (absl::Status s = keys->RecordZoneSigned(identity, options.origin(),
+                                              key_tags, report->max_ttl);
+      !s.ok()) {
+    return fail(s);
+  }
+  v1::SignSummary summary;
+  summary.set_records_in(report->records_in);
+  summary.set_records_out(report->records_out);
+  summary.set_signatures(report->signatures);
+  summary.set_earliest_expiration_unix(report->earliest_expiration);
+  summary.set_max_ttl(report->max_ttl);
+  summary.set_self_verified(report->verified);
+  for (const auto& [name, seconds] : report->phase_seconds) {
+    v1::PhaseTime* phase = summary.add_phases();
+    phase->set_name(name);
+    phase->set_seconds(seconds);
+  }
+  return summary;
+}
+
+}  // namespace keystored
+}  // namespace zonekeep

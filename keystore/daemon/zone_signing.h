@@ -1,0 +1,42 @@
+// SignZoneWithKeyStore: signs one zone for a client with the key store's keys.
+//
+// Contract: loads the zone's DNSKEY set and signers from the key manager, runs
+// the signer engine (self-verify on unless the options switch it off), records
+// the signing (key set, max TTL) for the rollover waits, and audits the call
+// with the caller's identity. The client never learns which keys are active
+// beyond what the signed zone itself shows.
+// The signed zone goes to `sink` in pieces, in order, and only once it has
+// passed self-verify (unless that is switched off): a zone that fails is never
+// handed out, and keystored never holds a second copy of it. After the last
+// piece the sink is called once with an empty piece (flush what you buffer);
+// only then is the signing recorded. A sink error ends the call with that
+// error, and the signing is then not recorded for the rollover waits.
+// `zone_text` is freed as soon as it is parsed.
+// Thread-safety: safe from many threads (each call is independent).
+#ifndef ZONEKEEP_KEYSTORE_DAEMON_ZONE_SIGNING_H_
+#define ZONEKEEP_KEYSTORE_DAEMON_ZONE_SIGNING_H_
+
+#include <functional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "keystore/key_manager.h"
+#include "proto/keystore.pb.h"
+
+namespace zonekeep {
+namespace keystored {
+
+// Receives the signed master file (canonical order) in pieces; an empty piece
+// marks the end.
+using SignedZoneSink = std::function<absl::Status(absl::string_view)>;
+
+absl::StatusOr<v1::SignSummary> SignZoneWithKeyStore(
+    keystore::KeyManager* keys, const std::string& identity,
+    const v1::SignOptions& options, std::string zone_text,
+    const SignedZoneSink& sink);
+
+}  // namespace keystored
+}  // namespace zonekeep
+
+#endif  // ZONEKEEP_KEYSTORE_DAEMON_ZONE_SIGNING_H_
