@@ -14,8 +14,8 @@
 #include "cli/key_listing.h"
 #include "cli/maintkeydb_usage.h"
 #include "dnssec/algorithm.h"
-#include "dnssec/name.h"
 #include "dnssec/digest_type.h"
+#include "dnssec/name.h"
 
 namespace zonekeep {
 namespace cli {
@@ -313,7 +313,8 @@ int MaintKeyDb::ParentData(const Args& args) {
     if (request.kind() != v1::ParentDataRequest::DS) {
       return UsageError("parentdata", "a DIGEST goes with parentdata ds only");
     }
-    absl::StatusOr<dnssec::DigestType> digest = dnssec::ParseDigestType(args[2]);
+    absl::StatusOr<dnssec::DigestType> digest =
+        dnssec::ParseDigestType(args[2]);
     if (!digest.ok()) {
       return UsageError("parentdata", std::string(digest.status().message()));
     }

@@ -1,5 +1,5 @@
-// MaintKeyDb: the commands of maintkeydb (docs/ARCHITECTURE.md), one-shot or in the
-// interactive shell, over the KeyAdmin API of keystored.
+// MaintKeyDb: the commands of maintkeydb (docs/ARCHITECTURE.md), one-shot or in
+// the interactive shell, over the KeyAdmin API of keystored.
 //
 // Contract: Run() executes one command given as words and returns the exit
 // status: 0 done, 1 refused or failed (one line on `err`, starting with

@@ -57,8 +57,8 @@ int main(int argc, char** argv) {
       words.push_back(arg);
     }
   }
-  zonekeep::cli::MaintKeyDb tool(zonekeep::cli::ResolveSocketPath(socket_flag), std::cout,
-                            std::cerr);
+  zonekeep::cli::MaintKeyDb tool(zonekeep::cli::ResolveSocketPath(socket_flag),
+                                 std::cout, std::cerr);
   if (have_command_line) return RunLine(tool, command_line);
   if (!words.empty()) return tool.Run(words);
   if (!interactive) {

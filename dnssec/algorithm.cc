@@ -16,8 +16,8 @@ namespace dnssec {
 namespace {
 
 constexpr AlgorithmSpec kAlgorithms[] = {
-    {Algorithm::kRsaSha1, "RSASHA1", KeyFamily::kRsa, "RSA", "SHA1", nullptr,
-     0, 0},
+    {Algorithm::kRsaSha1, "RSASHA1", KeyFamily::kRsa, "RSA", "SHA1", nullptr, 0,
+     0},
     {Algorithm::kNsec3RsaSha1, "NSEC3RSASHA1", KeyFamily::kRsa, "RSA", "SHA1",
      nullptr, 0, 0},
     {Algorithm::kRsaSha256, "RSASHA256", KeyFamily::kRsa, "RSA", "SHA256",
@@ -106,8 +106,8 @@ absl::StatusOr<int> ResolveKeyBits(Algorithm algorithm,
   if (spec->fixed_bits != 0) return spec->fixed_bits;
   if (!bits.has_value()) {
     return absl::InvalidArgumentError(
-        absl::StrCat(spec->mnemonic, " needs a key size in bits (",
-                     kMinRsaBits, "-", kMaxRsaBits, ")"));
+        absl::StrCat(spec->mnemonic, " needs a key size in bits (", kMinRsaBits,
+                     "-", kMaxRsaBits, ")"));
   }
   if (*bits < kMinRsaBits || *bits > kMaxRsaBits) {
     return absl::InvalidArgumentError(

@@ -36,7 +36,7 @@ enum class KeyFamily { kRsa, kEcdsa, kEddsa };
 // What an algorithm needs from OpenSSL.
 struct AlgorithmSpec {
   Algorithm algorithm;
-  const char* mnemonic;   // IANA mnemonic, "ECDSAP256SHA256"
+  const char* mnemonic;  // IANA mnemonic, "ECDSAP256SHA256"
   KeyFamily family;
   const char* key_type;   // EVP_PKEY type name: "RSA", "EC", "ED25519", "ED448"
   const char* digest;     // OpenSSL digest name; nullptr for EdDSA (pure)

@@ -28,7 +28,7 @@ std::vector<uint8_t> BuildDnskeyRdata(uint16_t flags, Algorithm algorithm,
 struct DnskeyFields {
   uint16_t flags = 0;
   uint8_t protocol = 0;
-  uint8_t algorithm = 0;  // the number as found; see SpecOfNumber
+  uint8_t algorithm = 0;         // the number as found; see SpecOfNumber
   absl::string_view public_key;  // points into the RDATA
 };
 

@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "dnssec/rfc6605_test_key.h"
+#include "dnssec/test_rfc6605_key.h"
 #include "gtest/gtest.h"
 
 namespace zonekeep {

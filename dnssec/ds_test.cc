@@ -7,7 +7,7 @@
 
 #include "absl/strings/escaping.h"
 #include "dnssec/name.h"
-#include "dnssec/rfc6605_test_key.h"
+#include "dnssec/test_rfc6605_key.h"
 #include "gtest/gtest.h"
 
 namespace zonekeep {
@@ -52,10 +52,11 @@ TEST(DsTest, RejectsBadInput) {
                    .ok());
   EXPECT_FALSE(FormatDsRecord("a.", 1, {1, 1, 2, 13, 5}, DigestType::kSha1)
                    .ok());  // protocol 2
-  EXPECT_FALSE(FormatDsRecord("a..b", 1, Rfc6605DnskeyRdata(),
-                              DigestType::kSha1)
-                   .ok());
-  EXPECT_FALSE(ComputeDsDigest(std::string("\x05""ab", 3),
+  EXPECT_FALSE(
+      FormatDsRecord("a..b", 1, Rfc6605DnskeyRdata(), DigestType::kSha1).ok());
+  EXPECT_FALSE(ComputeDsDigest(std::string("\x05"
+                                           "ab",
+                                           3),
                                Rfc6605DnskeyRdataString(), DigestType::kSha1)
                    .ok());
 }

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "absl/strings/escaping.h"
-#include "dnssec/rfc6605_test_key.h"
+#include "dnssec/test_rfc6605_key.h"
 #include "gtest/gtest.h"
 
 namespace zonekeep {

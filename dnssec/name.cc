@@ -202,7 +202,8 @@ absl::StatusOr<std::string> ParseName(absl::string_view text,
 absl::StatusOr<std::string> CanonicalNameWire(absl::string_view text) {
   const absl::string_view trimmed = absl::StripAsciiWhitespace(text);
   if (trimmed.empty()) return NameError(text, "empty");
-  absl::StatusOr<std::string> wire = ParseName(trimmed, absl::string_view("\0", 1));
+  absl::StatusOr<std::string> wire =
+      ParseName(trimmed, absl::string_view("\0", 1));
   if (!wire.ok()) return wire.status();
   LowercaseName(&*wire);
   return wire;

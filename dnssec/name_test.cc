@@ -118,9 +118,9 @@ TEST(NameTest, ParsesPresentationText) {
 
 TEST(NameTest, PrintsWhatItParses) {
   const std::string origin = W("example.");
-  for (const char* text : {"a\\.b.example.", "\\000\\255.example.",
-                           "\\@\\$\\;.example.", "\\\\.example.",
-                           "*.example."}) {
+  for (const char* text :
+       {"a\\.b.example.", "\\000\\255.example.", "\\@\\$\\;.example.",
+        "\\\\.example.", "*.example."}) {
     absl::StatusOr<std::string> wire = ParseName(text, origin);
     ASSERT_TRUE(wire.ok()) << text << ": " << wire.status();
     EXPECT_EQ(*ParseName(NameToText(*wire)), *wire) << text;
@@ -129,8 +129,8 @@ TEST(NameTest, PrintsWhatItParses) {
 
 TEST(NameTest, RefusesMalformedNames) {
   const std::string origin = W("example.");
-  for (const char* text : {"", "a..b.", "..", "a\\", "a\\25", "a\\256",
-                           "a\\2x5"}) {
+  for (const char* text :
+       {"", "a..b.", "..", "a\\", "a\\25", "a\\256", "a\\2x5"}) {
     absl::StatusOr<std::string> wire = ParseName(text, origin);
     EXPECT_FALSE(wire.ok()) << text;
     EXPECT_TRUE(absl::IsInvalidArgument(wire.status())) << text;

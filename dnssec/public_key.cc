@@ -98,10 +98,9 @@ absl::StatusOr<EvpPkeyPtr> PublicKeyFromDnskey(Algorithm algorithm,
   }
   if (pkey == nullptr) {
     ClearOpensslErrors();
-    return absl::InvalidArgumentError(
-        absl::StrCat("cannot decode the ", spec->mnemonic,
-                     " public key of a DNSKEY (", public_key.size(),
-                     " octets)"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "cannot decode the ", spec->mnemonic, " public key of a DNSKEY (",
+        public_key.size(), " octets)"));
   }
   return pkey;
 }

@@ -1,7 +1,7 @@
 // A DNSKEY's public key field (RFC 3110 RSA, RFC 6605 ECDSA x||y, RFC 8080
 // EdDSA) to and from an OpenSSL EVP_PKEY: the one place zonekeep converts
-// between the two. Public data only. Thread-safety: pure function; the returned key
-// is owned by the caller.
+// between the two. Public data only. Thread-safety: pure function; the returned
+// key is owned by the caller.
 #ifndef ZONEKEEP_DNSSEC_PUBLIC_KEY_H_
 #define ZONEKEEP_DNSSEC_PUBLIC_KEY_H_
 

@@ -36,8 +36,8 @@ class TestSigningHandle final : public SigningHandle {
       return absl::InternalError("test key cannot sign");
     }
     std::vector<uint8_t> sig(len);
-    if (EVP_DigestSign(ctx.get(), sig.data(), &len, data.data(),
-                       data.size()) != 1) {
+    if (EVP_DigestSign(ctx.get(), sig.data(), &len, data.data(), data.size()) !=
+        1) {
       ClearOpensslErrors();
       return absl::InternalError("test key cannot sign");
     }
@@ -92,7 +92,8 @@ absl::StatusOr<ZoneKey> MakeTestKey(Algorithm algorithm, KeyRole role,
       std::vector<uint8_t>(public_key->begin(), public_key->end()));
   zk.key_tag = KeyTag(absl::MakeConstSpan(zk.dnskey_rdata));
   if (state == KeyState::kActive) {
-    zk.signer = std::make_shared<const TestSigningHandle>(*spec, std::move(key));
+    zk.signer =
+        std::make_shared<const TestSigningHandle>(*spec, std::move(key));
   }
   return zk;
 }

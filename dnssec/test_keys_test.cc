@@ -3,34 +3,20 @@
 #include <string>
 #include <vector>
 
-#include "dnssec/ecdsa_signature.h"
 #include "dnssec/key_tag.h"
-#include "dnssec/openssl_ptr.h"
-#include "dnssec/public_key.h"
+#include "dnssec/test_verify.h"
 #include "gtest/gtest.h"
 
 namespace zonekeep {
 namespace dnssec {
 namespace {
 
-// The handle's signature verifies with the key rebuilt from the DNSKEY.
 bool Verifies(const ZoneKey& key, const std::vector<uint8_t>& data,
-              std::vector<uint8_t> sig) {
-  const AlgorithmSpec spec = *SpecOf(key.algorithm);
-  const std::string rdata(key.dnskey_rdata.begin(), key.dnskey_rdata.end());
-  absl::StatusOr<EvpPkeyPtr> pkey =
-      PublicKeyFromDnskey(key.algorithm, rdata.substr(4));
-  if (!pkey.ok()) return false;
-  if (spec.family == KeyFamily::kEcdsa) {
-    uint8_t der[kMaxEcdsaDerSize];
-    const size_t len = EcdsaRawToDer(sig.data(), spec.component_size, der);
-    sig.assign(der, der + len);
-  }
-  EvpMdCtxPtr ctx(EVP_MD_CTX_new());
-  return EVP_DigestVerifyInit_ex(ctx.get(), nullptr, spec.digest, nullptr,
-                                 nullptr, pkey->get(), nullptr) == 1 &&
-         EVP_DigestVerify(ctx.get(), sig.data(), sig.size(), data.data(),
-                          data.size()) == 1;
+              const std::vector<uint8_t>& sig) {
+  return VerifyDnssec(key.algorithm,
+                      std::vector<uint8_t>(key.dnskey_rdata.begin() + 4,
+                                           key.dnskey_rdata.end()),
+                      data, sig);
 }
 
 TEST(TestKeysTest, KeySetsSignAndVerify) {

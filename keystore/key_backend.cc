@@ -3,9 +3,9 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "keystore/store/rows.h"
 #include "dnssec/algorithm.h"
 #include "dnssec/zone_key.h"
+#include "keystore/store/rows.h"
 
 namespace zonekeep {
 namespace keystore {
@@ -27,7 +27,8 @@ class SealedPendingKey final : public PendingKey {
 
 std::string BindingForMessages(const KeyBinding& binding) {
   return absl::StrCat("key ", binding.key_tag, " (",
-                      dnssec::AlgorithmName(binding.algorithm), ") of ", binding.zone);
+                      dnssec::AlgorithmName(binding.algorithm), ") of ",
+                      binding.zone);
 }
 
 }  // namespace
@@ -72,8 +73,9 @@ absl::StatusOr<std::vector<uint8_t>> SealedKeyBackend::Store(
   return master_key_.Seal(*der, CanonicalKeyBinding(binding));
 }
 
-absl::StatusOr<std::shared_ptr<const dnssec::SigningHandle>> SealedKeyBackend::Load(
-    absl::Span<const uint8_t> blob, const KeyBinding& binding) const {
+absl::StatusOr<std::shared_ptr<const dnssec::SigningHandle>>
+SealedKeyBackend::Load(absl::Span<const uint8_t> blob,
+                       const KeyBinding& binding) const {
   absl::StatusOr<SecretBytes> der =
       master_key_.Open(blob, CanonicalKeyBinding(binding));
   if (!der.ok()) {

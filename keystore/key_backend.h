@@ -5,10 +5,10 @@
 // Flow: Generate() or Import() gives a PendingKey whose public key the caller
 // turns into a DNSKEY and a key tag; Store() then binds it to its identity
 // (zone, tag, algorithm, role) and returns an opaque blob for the keys table;
-// Load() turns a blob + the same binding back into a dnssec::SigningHandle. A blob
-// loaded with another binding (swapped rows, edited columns) or altered by one
-// bit fails with DataLoss.
-// Thread-safety: all methods are safe from many threads at once.
+// Load() turns a blob + the same binding back into a dnssec::SigningHandle. A
+// blob loaded with another binding (swapped rows, edited columns) or altered by
+// one bit fails with DataLoss. Thread-safety: all methods are safe from many
+// threads at once.
 #ifndef ZONEKEEP_KEYSTORE_KEY_BACKEND_H_
 #define ZONEKEEP_KEYSTORE_KEY_BACKEND_H_
 
@@ -20,9 +20,9 @@
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "dnssec/algorithm.h"
+#include "dnssec/zone_key.h"
 #include "keystore/crypto/master_key.h"
 #include "keystore/crypto/private_key.h"
-#include "dnssec/zone_key.h"
 
 namespace zonekeep {
 namespace keystore {
@@ -75,8 +75,8 @@ class SealedKeyBackend final : public KeyBackend {
       : master_key_(std::move(master_key)) {}
 
   std::string name() const override;
-  absl::StatusOr<std::unique_ptr<PendingKey>> Generate(dnssec::Algorithm algorithm,
-                                                       int bits) override;
+  absl::StatusOr<std::unique_ptr<PendingKey>> Generate(
+      dnssec::Algorithm algorithm, int bits) override;
   absl::StatusOr<std::unique_ptr<PendingKey>> Import(PrivateKey key) override;
   absl::StatusOr<std::vector<uint8_t>> Store(
       const PendingKey& key, const KeyBinding& binding) override;

@@ -3,9 +3,9 @@
 #include <cstdlib>
 #include <string>
 
-#include "gtest/gtest.h"
 #include "dnssec/algorithm.h"
 #include "dnssec/zone_key.h"
+#include "gtest/gtest.h"
 
 namespace zonekeep {
 namespace keystore {
@@ -22,10 +22,10 @@ SealedKeyBackend MakeBackend(const std::string& name) {
 }
 
 TEST(KeyBackendTest, CanonicalBinding) {
-  EXPECT_EQ(
-      CanonicalKeyBinding(KeyBinding{
-          "example.com.", 12345, dnssec::Algorithm::kEcdsaP256Sha256, dnssec::KeyRole::kKsk}),
-      "zonekeep-key-v1|example.com.|12345|13|KSK");
+  EXPECT_EQ(CanonicalKeyBinding(KeyBinding{"example.com.", 12345,
+                                           dnssec::Algorithm::kEcdsaP256Sha256,
+                                           dnssec::KeyRole::kKsk}),
+            "zonekeep-key-v1|example.com.|12345|13|KSK");
 }
 
 TEST(KeyBackendTest, StoreLoadSignAndBindingChecks) {
@@ -34,7 +34,8 @@ TEST(KeyBackendTest, StoreLoadSignAndBindingChecks) {
   auto pending = backend.Generate(dnssec::Algorithm::kEcdsaP256Sha256, 256);
   ASSERT_TRUE(pending.ok()) << pending.status();
   EXPECT_EQ((*pending)->DnskeyPublicKey().size(), 64u);
-  const KeyBinding binding{"example.com.", 4242, dnssec::Algorithm::kEcdsaP256Sha256,
+  const KeyBinding binding{"example.com.", 4242,
+                           dnssec::Algorithm::kEcdsaP256Sha256,
                            dnssec::KeyRole::kZsk};
   auto blob = backend.Store(**pending, binding);
   ASSERT_TRUE(blob.ok()) << blob.status();
@@ -82,11 +83,12 @@ TEST(KeyBackendTest, StoreRefusesAlgorithmMismatch) {
   SealedKeyBackend backend = MakeBackend("backend_mismatch");
   auto pending = backend.Generate(dnssec::Algorithm::kEd25519, 256);
   ASSERT_TRUE(pending.ok());
-  EXPECT_FALSE(backend
-                   .Store(**pending, KeyBinding{"example.com.", 1,
-                                                dnssec::Algorithm::kEcdsaP256Sha256,
-                                                dnssec::KeyRole::kKsk})
-                   .ok());
+  EXPECT_FALSE(
+      backend
+          .Store(**pending, KeyBinding{"example.com.", 1,
+                                       dnssec::Algorithm::kEcdsaP256Sha256,
+                                       dnssec::KeyRole::kKsk})
+          .ok());
 }
 
 }  // namespace

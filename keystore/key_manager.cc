@@ -18,17 +18,17 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "keystore/crypto/bind_key_files.h"
+#include "dnssec/algorithm.h"
 #include "dnssec/dnskey.h"
 #include "dnssec/key_tag.h"
 #include "dnssec/name.h"
+#include "dnssec/zone_key.h"
+#include "keystore/crypto/bind_key_files.h"
 #include "keystore/crypto/master_key.h"
 #include "keystore/key_backend.h"
 #include "keystore/key_manager_impl.h"
 #include "keystore/make_dirs.h"
 #include "keystore/store/key_db.h"
-#include "dnssec/algorithm.h"
-#include "dnssec/zone_key.h"
 
 namespace zonekeep {
 namespace keystore {
@@ -123,8 +123,9 @@ absl::Status NoZone(const std::string& zone) {
 
 absl::Status NoKey(const std::string& zone, dnssec::Algorithm algorithm,
                    uint16_t key_tag) {
-  return absl::NotFoundError(absl::StrCat(
-      "no key ", key_tag, " (", dnssec::AlgorithmName(algorithm), ") in ", zone));
+  return absl::NotFoundError(absl::StrCat("no key ", key_tag, " (",
+                                          dnssec::AlgorithmName(algorithm),
+                                          ") in ", zone));
 }
 
 absl::Status KeyManagerImpl::AuditFailure(const AuditInfo& audit,
@@ -171,7 +172,8 @@ absl::StatusOr<KeyRow> KeyManagerImpl::AddKey(
     std::unique_ptr<PendingKey> pending, dnssec::Algorithm algorithm, int bits,
     dnssec::KeyRole role, dnssec::KeyState state, absl::Time now,
     std::set<uint16_t>& used_tags) {
-  const uint16_t flags = role == dnssec::KeyRole::kKsk ? dnssec::kKskFlags : dnssec::kZskFlags;
+  const uint16_t flags =
+      role == dnssec::KeyRole::kKsk ? dnssec::kKskFlags : dnssec::kZskFlags;
   for (int attempt = 0; attempt < kMaxTagAttempts; ++attempt) {
     if (pending == nullptr) {
       absl::StatusOr<std::unique_ptr<PendingKey>> fresh =
@@ -220,17 +222,18 @@ std::set<uint16_t> TagsOf(const std::vector<KeyRow>& rows) {
 absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::CreateKeys(
     const std::string& identity, CreateWhat what, dnssec::Algorithm algorithm,
     std::optional<int> bits, const std::string& zone_arg) {
-  AuditInfo audit{
-      identity,
-      absl::StrCat("create ", CreateName(what), " ", dnssec::AlgorithmName(algorithm)),
-      zone_arg,
-      {}};
+  AuditInfo audit{identity,
+                  absl::StrCat("create ", CreateName(what), " ",
+                               dnssec::AlgorithmName(algorithm)),
+                  zone_arg,
+                  {}};
   absl::StatusOr<std::string> zone = dnssec::NormalizeZoneName(zone_arg);
   if (!zone.ok()) return Refuse(audit, zone.status());
   audit.zone = *zone;
   if (!dnssec::IsAllowedForNewKeys(algorithm)) {
-    const absl::Status s = absl::InvalidArgumentError(absl::StrCat(
-        dnssec::AlgorithmName(algorithm), " is accepted for imported keys only"));
+    const absl::Status s = absl::InvalidArgumentError(
+        absl::StrCat(dnssec::AlgorithmName(algorithm),
+                     " is accepted for imported keys only"));
     return Refuse(audit, s);
   }
   absl::StatusOr<int> resolved = dnssec::ResolveKeyBits(algorithm, bits);
@@ -267,16 +270,17 @@ absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::CreateKeys(
           }
         }
         if (what == CreateWhat::kBoth && has_live) {
-          return absl::AlreadyExistsError(
-              absl::StrCat(*zone, " already has ", dnssec::AlgorithmName(algorithm),
-                           " keys: use create ksk or create zsk"));
+          return absl::AlreadyExistsError(absl::StrCat(
+              *zone, " already has ", dnssec::AlgorithmName(algorithm),
+              " keys: use create ksk or create zsk"));
         }
         std::set<uint16_t> used = TagsOf(*rows);
         std::vector<KeyView> created;
         for (size_t i = 0; i < roles.size(); ++i) {
           const int slot = roles[i] == dnssec::KeyRole::kKsk ? 0 : 1;
-          const dnssec::KeyState state =
-              has_active[slot] ? dnssec::KeyState::kPublished : dnssec::KeyState::kActive;
+          const dnssec::KeyState state = has_active[slot]
+                                             ? dnssec::KeyState::kPublished
+                                             : dnssec::KeyState::kActive;
           absl::StatusOr<KeyRow> row =
               AddKey(tx, *zone, std::move(pending[i]), algorithm, *resolved,
                      roles[i], state, now, used);

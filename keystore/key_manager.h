@@ -1,5 +1,6 @@
 // KeyManager: the key store's core. Every zone's keys, their states and the
-// two-stage rollovers of docs/ARCHITECTURE.md, over the SQLite store and sealed keys.
+// two-stage rollovers of docs/ARCHITECTURE.md, over the SQLite store and sealed
+// keys.
 //
 // Contract:
 // - Files: <state_dir>/keystore.db (0600) and <state_dir>/master.key (0400),
@@ -28,9 +29,9 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "keystore/clock.h"
 #include "dnssec/algorithm.h"
 #include "dnssec/zone_key.h"
+#include "keystore/clock.h"
 
 namespace zonekeep {
 namespace keystore {
@@ -102,8 +103,8 @@ class KeyManager {
       std::optional<int> bits, const std::string& zone) = 0;
   // Moves one key / all of a zone's keys to the expired-keys bin.
   virtual absl::StatusOr<std::vector<KeyView>> DeleteKey(
-      const std::string& identity, const std::string& zone, dnssec::Algorithm algorithm,
-      uint16_t key_tag) = 0;
+      const std::string& identity, const std::string& zone,
+      dnssec::Algorithm algorithm, uint16_t key_tag) = 0;
   virtual absl::StatusOr<std::vector<KeyView>> DeleteZone(
       const std::string& identity, const std::string& zone) = 0;
   // Brings a key back from the bin, in the state it had.
@@ -119,8 +120,8 @@ class KeyManager {
   // afterwards. Stage 2 before its wait: FailedPrecondition naming the time
   // left, unless `force` (which is audited as forced).
   virtual absl::StatusOr<std::vector<KeyView>> Rollover(
-      const std::string& identity, RolloverStage stage, dnssec::Algorithm algorithm,
-      const std::string& zone, bool force) = 0;
+      const std::string& identity, RolloverStage stage,
+      dnssec::Algorithm algorithm, const std::string& zone, bool force) = 0;
   // Imports a BIND key pair (K<zone>+<alg>+<tag>.key/.private); its flags give
   // the role. The tag must not collide with a key of the zone (bin included).
   virtual absl::StatusOr<KeyView> ImportBindKey(const std::string& identity,

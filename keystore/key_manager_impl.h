@@ -19,11 +19,11 @@
 #include <string>
 #include <vector>
 
+#include "dnssec/algorithm.h"
+#include "dnssec/zone_key.h"
 #include "keystore/key_backend.h"
 #include "keystore/key_manager.h"
 #include "keystore/store/key_db.h"
-#include "dnssec/algorithm.h"
-#include "dnssec/zone_key.h"
 
 namespace zonekeep {
 namespace keystore {
@@ -132,9 +132,9 @@ class KeyManagerImpl final : public KeyManager {
   // is generated.
   absl::StatusOr<KeyRow> AddKey(Transaction& tx, const std::string& zone,
                                 std::unique_ptr<PendingKey> pending,
-                                dnssec::Algorithm algorithm, int bits, dnssec::KeyRole role,
-                                dnssec::KeyState state, absl::Time now,
-                                std::set<uint16_t>& used_tags);
+                                dnssec::Algorithm algorithm, int bits,
+                                dnssec::KeyRole role, dnssec::KeyState state,
+                                absl::Time now, std::set<uint16_t>& used_tags);
   // FailedPrecondition while the stage-2 wait for `role` has not passed.
   absl::Status CheckStage2Wait(const ZoneRow& zone, dnssec::KeyRole role,
                                absl::Time now) const;

@@ -1,26 +1,28 @@
-// The two-stage rollovers of docs/ARCHITECTURE.md: each stage is one transaction that
-// re-reads the keys it changes; stage 2 waits for a signing with the new key
-// set plus propagation-delay + the zone's max TTL.
+// The two-stage rollovers of docs/ARCHITECTURE.md: each stage is one
+// transaction that re-reads the keys it changes; stage 2 waits for a signing
+// with the new key set plus propagation-delay + the zone's max TTL.
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "dnssec/name.h"
-#include "keystore/key_manager_impl.h"
 #include "dnssec/algorithm.h"
+#include "dnssec/name.h"
 #include "dnssec/zone_key.h"
+#include "keystore/key_manager_impl.h"
 
 namespace zonekeep {
 namespace keystore {
 namespace key_manager_internal {
 
-absl::Status KeyManagerImpl::CheckStage2Wait(const ZoneRow& zone, dnssec::KeyRole role,
+absl::Status KeyManagerImpl::CheckStage2Wait(const ZoneRow& zone,
+                                             dnssec::KeyRole role,
                                              absl::Time now) const {
   const std::optional<absl::Time>& stage1 =
       role == dnssec::KeyRole::kKsk ? zone.ksk_stage1_at : zone.zsk_stage1_at;
-  const char* stage1_name = role == dnssec::KeyRole::kKsk ? "ksk-stage1" : "zsk-stage1";
+  const char* stage1_name =
+      role == dnssec::KeyRole::kKsk ? "ksk-stage1" : "zsk-stage1";
   if (!zone.keyset_signed_at.has_value() ||
       (stage1.has_value() && *zone.keyset_signed_at < *stage1)) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -43,16 +45,16 @@ absl::Status KeyManagerImpl::CheckStage2Wait(const ZoneRow& zone, dnssec::KeyRol
 }
 
 absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::Rollover(
-    const std::string& identity, RolloverStage stage, dnssec::Algorithm algorithm,
-    const std::string& zone_arg, bool force) {
+    const std::string& identity, RolloverStage stage,
+    dnssec::Algorithm algorithm, const std::string& zone_arg, bool force) {
   const bool stage2 =
       stage == RolloverStage::kZskStage2 || stage == RolloverStage::kKskStage2;
-  AuditInfo audit{
-      identity,
-      absl::StrCat("rollover ", StageName(stage), " ", dnssec::AlgorithmName(algorithm),
-                   stage2 && force ? " --force" : ""),
-      zone_arg,
-      {}};
+  AuditInfo audit{identity,
+                  absl::StrCat("rollover ", StageName(stage), " ",
+                               dnssec::AlgorithmName(algorithm),
+                               stage2 && force ? " --force" : ""),
+                  zone_arg,
+                  {}};
   absl::StatusOr<std::string> zone = dnssec::NormalizeZoneName(zone_arg);
   if (!zone.ok()) return Refuse(audit, zone.status());
   audit.zone = *zone;
@@ -171,7 +173,8 @@ absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::RolloverInTx(
       if (in_rollover.empty()) {
         return absl::FailedPreconditionError(absl::StrCat(
             "no ", role_name, " of ", alg_name, " in rollover for ", zone,
-            ": run ", role == dnssec::KeyRole::kKsk ? "ksk" : "zsk", "-stage1 first"));
+            ": run ", role == dnssec::KeyRole::kKsk ? "ksk" : "zsk",
+            "-stage1 first"));
       }
       if (active.empty()) {
         return absl::FailedPreconditionError(
@@ -201,9 +204,9 @@ absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::RolloverInTx(
         audit.tags.push_back(key.key_tag);
       }
       if (role == dnssec::KeyRole::kZsk) {
-        absl::StatusOr<KeyRow> fresh =
-            AddKey(tx, zone, nullptr, algorithm, in_rollover.front().bits,
-                   dnssec::KeyRole::kZsk, dnssec::KeyState::kPublished, now, used);
+        absl::StatusOr<KeyRow> fresh = AddKey(
+            tx, zone, nullptr, algorithm, in_rollover.front().bits,
+            dnssec::KeyRole::kZsk, dnssec::KeyState::kPublished, now, used);
         if (!fresh.ok()) return fresh.status();
         audit.tags.push_back(fresh->key_tag);
       }

@@ -11,11 +11,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "dnssec/algorithm.h"
+#include "dnssec/zone_key.h"
 #include "gtest/gtest.h"
 #include "keystore/clock.h"
 #include "keystore/test_dir.h"
-#include "dnssec/algorithm.h"
-#include "dnssec/zone_key.h"
 
 namespace zonekeep {
 namespace keystore {
@@ -31,9 +31,10 @@ std::string FreshDir(const std::string& name) {
 
 // "KSK active" / "ZSK published R" / "... deleted": what a test asserts on.
 std::string Describe(const KeyView& key) {
-  return absl::StrCat(key.role == dnssec::KeyRole::kKsk ? "KSK" : "ZSK", " ",
-                      key.state == dnssec::KeyState::kActive ? "active" : "published",
-                      key.rollover ? " R" : "", key.deleted ? " deleted" : "");
+  return absl::StrCat(
+      key.role == dnssec::KeyRole::kKsk ? "KSK" : "ZSK", " ",
+      key.state == dnssec::KeyState::kActive ? "active" : "published",
+      key.rollover ? " R" : "", key.deleted ? " deleted" : "");
 }
 
 std::vector<std::string> Describe(const std::vector<KeyView>& keys) {
@@ -181,8 +182,9 @@ TEST_F(KeyManagerTest, CreateSingleKeysPickActiveThenPublished) {
   auto again =
       manager_->CreateKeys(kAdmin, CreateWhat::kBoth, kEc, std::nullopt, kZone);
   EXPECT_EQ(again.status().code(), absl::StatusCode::kAlreadyExists);
-  auto ed = manager_->CreateKeys(kAdmin, CreateWhat::kBoth, dnssec::Algorithm::kEd25519,
-                                 std::nullopt, kZone);
+  auto ed =
+      manager_->CreateKeys(kAdmin, CreateWhat::kBoth,
+                           dnssec::Algorithm::kEd25519, std::nullopt, kZone);
   ASSERT_TRUE(ed.ok()) << ed.status();
   EXPECT_EQ(Describe(*ed), (std::vector<std::string>{"KSK active", "ZSK active",
                                                      "ZSK published"}));
@@ -439,20 +441,20 @@ TEST_F(KeyManagerTest, ErrorCases) {
         << "'" << bad << "'";
   }
   EXPECT_EQ(manager_
-                ->CreateKeys(kAdmin, CreateWhat::kZsk, dnssec::Algorithm::kRsaSha256,
-                             std::nullopt, kZone)
+                ->CreateKeys(kAdmin, CreateWhat::kZsk,
+                             dnssec::Algorithm::kRsaSha256, std::nullopt, kZone)
                 .status()
                 .code(),
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(manager_
-                ->CreateKeys(kAdmin, CreateWhat::kZsk, dnssec::Algorithm::kRsaSha256,
-                             512, kZone)
+                ->CreateKeys(kAdmin, CreateWhat::kZsk,
+                             dnssec::Algorithm::kRsaSha256, 512, kZone)
                 .status()
                 .code(),
             absl::StatusCode::kInvalidArgument);
   s = manager_
-          ->CreateKeys(kAdmin, CreateWhat::kZsk, dnssec::Algorithm::kRsaSha1, 1024,
-                       kZone)
+          ->CreateKeys(kAdmin, CreateWhat::kZsk, dnssec::Algorithm::kRsaSha1,
+                       1024, kZone)
           .status();
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(s.message(), "RSASHA1 is accepted for imported keys only");

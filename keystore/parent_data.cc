@@ -2,10 +2,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "dnssec/algorithm.h"
-#include "dnssec/zone_key.h"
-#include "dnssec/dnskey.h"
 #include "dnssec/digest_type.h"
+#include "dnssec/dnskey.h"
 #include "dnssec/ds.h"
+#include "dnssec/zone_key.h"
 
 namespace zonekeep {
 namespace keystore {
@@ -47,16 +47,18 @@ std::vector<const KeyView*> Ksks(const std::vector<KeyView>& keys) {
 }  // namespace
 
 std::string DescribeKey(const KeyView& key) {
-  return absl::StrCat("; ", key.role == dnssec::KeyRole::kKsk ? "KSK" : "ZSK", " ",
-                      key.key_tag, " ", dnssec::AlgorithmName(key.algorithm), " ",
-                      key.state == dnssec::KeyState::kActive ? "active" : "published",
-                      key.rollover ? " (R)" : "");
+  return absl::StrCat(
+      "; ", key.role == dnssec::KeyRole::kKsk ? "KSK" : "ZSK", " ", key.key_tag,
+      " ", dnssec::AlgorithmName(key.algorithm), " ",
+      key.state == dnssec::KeyState::kActive ? "active" : "published",
+      key.rollover ? " (R)" : "");
 }
 
 absl::StatusOr<std::string> FormatParentData(const std::string& zone,
                                              const std::vector<KeyView>& keys,
                                              ParentDataKind kind,
-                                             dnssec::DigestType digest, uint32_t ttl) {
+                                             dnssec::DigestType digest,
+                                             uint32_t ttl) {
   const std::vector<const KeyView*> ksks = Ksks(keys);
   if (ksks.empty()) {
     return absl::NotFoundError(absl::StrCat("no KSK for ", zone));
@@ -87,8 +89,8 @@ absl::StatusOr<std::string> FormatShowKeys(const std::string& zone,
                        ": send these DS (or DNSKEY) records to the parent\n");
     for (const KeyView* key : ksks) {
       absl::Status s = AppendKeyRecords(
-          zone, *key, RecordsWanted{true, true, dnssec::DigestType::kSha256}, ttl,
-          &out);
+          zone, *key, RecordsWanted{true, true, dnssec::DigestType::kSha256},
+          ttl, &out);
       if (!s.ok()) return s;
     }
     return out;

@@ -16,8 +16,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "keystore/key_manager.h"
 #include "dnssec/digest_type.h"
+#include "keystore/key_manager.h"
 
 namespace zonekeep {
 namespace keystore {
@@ -28,7 +28,8 @@ enum class ParentDataKind { kDnskey, kDs };
 
 absl::StatusOr<std::string> FormatParentData(
     const std::string& zone, const std::vector<KeyView>& keys,
-    ParentDataKind kind, dnssec::DigestType digest = dnssec::DigestType::kSha256,
+    ParentDataKind kind,
+    dnssec::DigestType digest = dnssec::DigestType::kSha256,
     uint32_t ttl = kDefaultDnskeyTtl);
 
 absl::StatusOr<std::string> FormatShowKeys(const std::string& zone,

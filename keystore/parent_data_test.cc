@@ -1,11 +1,11 @@
 #include "keystore/parent_data.h"
 
-#include "gtest/gtest.h"
+#include "dnssec/algorithm.h"
+#include "dnssec/digest_type.h"
 #include "dnssec/ds.h"
 #include "dnssec/test_keys.h"
-#include "dnssec/algorithm.h"
 #include "dnssec/zone_key.h"
-#include "dnssec/digest_type.h"
+#include "gtest/gtest.h"
 
 namespace zonekeep {
 namespace keystore {
@@ -29,7 +29,8 @@ class ParentDataTest : public ::testing::Test {
   void SetUp() override {
     auto set = dnssec::MakeTestKeySet(dnssec::Algorithm::kEcdsaP256Sha256);
     ASSERT_TRUE(set.ok()) << set.status();
-    auto second_ksk = dnssec::MakeTestKey(dnssec::Algorithm::kEcdsaP256Sha256, dnssec::KeyRole::kKsk);
+    auto second_ksk = dnssec::MakeTestKey(dnssec::Algorithm::kEcdsaP256Sha256,
+                                          dnssec::KeyRole::kKsk);
     ASSERT_TRUE(second_ksk.ok());
     ksk_ = (*set)[0];
     zsk_ = (*set)[1];
@@ -46,8 +47,8 @@ class ParentDataTest : public ::testing::Test {
 TEST_F(ParentDataTest, DsOfLiveKsksOnly) {
   auto text = FormatParentData("example.com.", views_, ParentDataKind::kDs);
   ASSERT_TRUE(text.ok()) << text.status();
-  auto expected = dnssec::FormatDsRecord("example.com.", 3600, ksk_.dnskey_rdata,
-                                 dnssec::DigestType::kSha256);
+  auto expected = dnssec::FormatDsRecord(
+      "example.com.", 3600, ksk_.dnskey_rdata, dnssec::DigestType::kSha256);
   ASSERT_TRUE(expected.ok());
   EXPECT_NE(text->find(*expected), std::string::npos) << *text;
   EXPECT_NE(text->find("(R)"), std::string::npos);

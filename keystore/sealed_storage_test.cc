@@ -17,12 +17,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
+#include "dnssec/algorithm.h"
+#include "dnssec/zone_key.h"
 #include "gtest/gtest.h"
 #include "keystore/clock.h"
 #include "keystore/key_manager.h"
 #include "keystore/test_dir.h"
-#include "dnssec/algorithm.h"
-#include "dnssec/zone_key.h"
 
 namespace zonekeep {
 namespace keystore {
@@ -147,8 +147,8 @@ TEST_F(SealedStorageTest, NoPrivateKeyInClearAndFileModes) {
   ASSERT_EQ(ec_secret.bytes.size(), 32u);
   ASSERT_EQ(ed_secret.bytes.size(), 32u);
 
-  auto zsk =
-      manager_->ImportBindKey(kAdmin, "example.com", ec, dnssec::KeyState::kActive);
+  auto zsk = manager_->ImportBindKey(kAdmin, "example.com", ec,
+                                     dnssec::KeyState::kActive);
   ASSERT_TRUE(zsk.ok()) << zsk.status();
   auto ksk = manager_->ImportBindKey(kAdmin, kZone, ed + ".private",
                                      dnssec::KeyState::kActive);
@@ -201,8 +201,10 @@ TEST_F(SealedStorageTest, FlippedOrSwappedSealedKeyIsDataLoss) {
   const std::string ec = Keygen(dir_ + "/keys", "-a ECDSAP256SHA256");
   const std::string ksk = Keygen(dir_ + "/keys", "-a ECDSAP256SHA256 -f KSK");
   ASSERT_FALSE(ec.empty() || ksk.empty());
-  auto a = manager_->ImportBindKey(kAdmin, kZone, ec, dnssec::KeyState::kActive);
-  auto b = manager_->ImportBindKey(kAdmin, kZone, ksk, dnssec::KeyState::kActive);
+  auto a =
+      manager_->ImportBindKey(kAdmin, kZone, ec, dnssec::KeyState::kActive);
+  auto b =
+      manager_->ImportBindKey(kAdmin, kZone, ksk, dnssec::KeyState::kActive);
   ASSERT_TRUE(a.ok()) << a.status();
   ASSERT_TRUE(b.ok()) << b.status();
   ASSERT_TRUE(manager_->LoadZoneKeys(kZone).ok());
@@ -252,23 +254,26 @@ TEST_F(SealedStorageTest, FlippedOrSwappedSealedKeyIsDataLoss) {
 TEST_F(SealedStorageTest, ImportRules) {
   const std::string ec = Keygen(dir_ + "/keys", "-a ECDSAP256SHA256");
   ASSERT_FALSE(ec.empty());
-  auto first = manager_->ImportBindKey(kAdmin, kZone, ec, dnssec::KeyState::kPublished);
+  auto first =
+      manager_->ImportBindKey(kAdmin, kZone, ec, dnssec::KeyState::kPublished);
   ASSERT_TRUE(first.ok()) << first.status();
   EXPECT_EQ(first->state, dnssec::KeyState::kPublished);
 
   // The same tag again (also once it is in the bin): refused.
-  auto again = manager_->ImportBindKey(kAdmin, kZone, ec, dnssec::KeyState::kActive);
+  auto again =
+      manager_->ImportBindKey(kAdmin, kZone, ec, dnssec::KeyState::kActive);
   EXPECT_EQ(again.status().code(), absl::StatusCode::kAlreadyExists);
   ASSERT_TRUE(manager_
-                  ->DeleteKey(kAdmin, kZone, dnssec::Algorithm::kEcdsaP256Sha256,
+                  ->DeleteKey(kAdmin, kZone,
+                              dnssec::Algorithm::kEcdsaP256Sha256,
                               first->key_tag)
                   .ok());
   again = manager_->ImportBindKey(kAdmin, kZone, ec, dnssec::KeyState::kActive);
   EXPECT_EQ(again.status().code(), absl::StatusCode::kAlreadyExists);
 
   // Another zone's key file.
-  auto wrong =
-      manager_->ImportBindKey(kAdmin, "example.org", ec, dnssec::KeyState::kActive);
+  auto wrong = manager_->ImportBindKey(kAdmin, "example.org", ec,
+                                       dnssec::KeyState::kActive);
   EXPECT_EQ(wrong.status().code(), absl::StatusCode::kInvalidArgument);
   // Missing files.
   EXPECT_FALSE(manager_
@@ -285,8 +290,8 @@ TEST_F(SealedStorageTest, ImportRules) {
   const std::string rsa =
       Keygen(dir_ + "/keys", "-a RSASHA1 -b 1024", "legacy.example");
   ASSERT_FALSE(rsa.empty());
-  auto legacy =
-      manager_->ImportBindKey(kAdmin, "legacy.example", rsa, dnssec::KeyState::kActive);
+  auto legacy = manager_->ImportBindKey(kAdmin, "legacy.example", rsa,
+                                        dnssec::KeyState::kActive);
   ASSERT_TRUE(legacy.ok()) << legacy.status();
   EXPECT_EQ(legacy->algorithm, dnssec::Algorithm::kRsaSha1);
   EXPECT_EQ(legacy->bits, 1024);

@@ -5,11 +5,11 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "dnssec/name.h"
 #include "signer/nsec3_hash.h"
 #include "signer/parallel.h"
 #include "signer/rrsig.h"
 #include "signer/type_bitmap.h"
-#include "dnssec/name.h"
 
 namespace zonekeep {
 namespace signer {
@@ -111,11 +111,11 @@ absl::Status AddNsec3Chain(Zone* zone, const Nsec3Params& params,
   std::sort(hashed.begin(), hashed.end());
   for (size_t k = 1; k < hashed.size(); ++k) {
     if (hashed[k].first == hashed[k - 1].first) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("NSEC3 hash collision between ",
-                       dnssec::NameToText(zone->nodes[hashed[k].second].name), " and ",
-                       dnssec::NameToText(zone->nodes[hashed[k - 1].second].name),
-                       "; choose another salt"));
+      return absl::FailedPreconditionError(absl::StrCat(
+          "NSEC3 hash collision between ",
+          dnssec::NameToText(zone->nodes[hashed[k].second].name), " and ",
+          dnssec::NameToText(zone->nodes[hashed[k - 1].second].name),
+          "; choose another salt"));
     }
   }
   const std::string prefix = Nsec3ParamRdata(params, params.opt_out ? 1 : 0);

@@ -15,13 +15,13 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "dnssec/algorithm.h"
 #include "dnssec/dnskey.h"
 #include "dnssec/ecdsa_signature.h"
 #include "dnssec/key_tag.h"
 #include "dnssec/openssl_ptr.h"
 #include "dnssec/public_key.h"
 #include "signer/ecdsa_table_verifier.h"
-#include "dnssec/algorithm.h"
 
 namespace zonekeep {
 namespace signer {
@@ -55,16 +55,16 @@ absl::StatusOr<DnskeyVerifier> DnskeyVerifier::Create(
   const std::optional<dnssec::AlgorithmSpec> spec =
       dnssec::SpecOfNumber(fields->algorithm);
   if (!spec.has_value()) {
-    return absl::UnimplementedError(absl::StrCat(
-        "DNSKEY algorithm ", fields->algorithm, " not supported"));
+    return absl::UnimplementedError(
+        absl::StrCat("DNSKEY algorithm ", fields->algorithm, " not supported"));
   }
   DnskeyVerifier v;
   v.flags_ = fields->flags;
   v.algorithm_ = spec->algorithm;
   v.key_tag_ = dnssec::KeyTag(dnskey_rdata);
   if (spec->digest != nullptr) {
-    v.md_ = std::shared_ptr<EVP_MD>(EVP_MD_fetch(nullptr, spec->digest, nullptr),
-                                    EVP_MD_free);
+    v.md_ = std::shared_ptr<EVP_MD>(
+        EVP_MD_fetch(nullptr, spec->digest, nullptr), EVP_MD_free);
     if (v.md_ == nullptr) {
       return absl::InternalError("cannot fetch message digest");
     }
@@ -81,9 +81,10 @@ absl::StatusOr<DnskeyVerifier> DnskeyVerifier::Create(
   if (spec->family == dnssec::KeyFamily::kEcdsa) {
     v.ecdsa_size_ = static_cast<int>(spec->component_size);
     v.ecdsa_table_ = std::make_shared<EcdsaTableState>();
-    v.ecdsa_table_->curve = spec->algorithm == dnssec::Algorithm::kEcdsaP256Sha256
-                                ? EcdsaTableVerifier::Curve::kP256
-                                : EcdsaTableVerifier::Curve::kP384;
+    v.ecdsa_table_->curve =
+        spec->algorithm == dnssec::Algorithm::kEcdsaP256Sha256
+            ? EcdsaTableVerifier::Curve::kP256
+            : EcdsaTableVerifier::Curve::kP384;
     v.ecdsa_table_->public_key = std::string(fields->public_key);
   }
   return v;

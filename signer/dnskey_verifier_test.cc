@@ -12,7 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
-#include "signer/ecdsa_test_key.h"
+#include "signer/test_ecdsa_key.h"
 
 namespace zonekeep {
 namespace signer {

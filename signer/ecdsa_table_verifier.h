@@ -78,7 +78,8 @@ class EcdsaTableVerifier {
 
   size_t size_ = 0;
   dnssec::EcGroupPtr g_group_;  // the named curve; its table is for G
-  dnssec::EcGroupPtr q_group_;  // the same curve with generator Q and a table for Q
+  dnssec::EcGroupPtr
+      q_group_;  // the same curve with generator Q and a table for Q
   // Owned by g_group_ (unique_ptr moves keep them valid).
   const BIGNUM* n_ = nullptr;  // order of G (and of Q)
   const BIGNUM* p_ = nullptr;  // field prime

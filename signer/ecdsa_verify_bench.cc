@@ -17,7 +17,7 @@
 
 #include "signer/dnskey_verifier.h"
 #include "signer/ecdsa_table_verifier.h"
-#include "signer/ecdsa_test_key.h"
+#include "signer/test_ecdsa_key.h"
 
 namespace zonekeep {
 namespace signer {

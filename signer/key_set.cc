@@ -4,9 +4,9 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "signer/rrsig.h"
-#include "dnssec/zone_key.h"
 #include "dnssec/key_tag.h"
+#include "dnssec/zone_key.h"
+#include "signer/rrsig.h"
 
 namespace zonekeep {
 namespace signer {

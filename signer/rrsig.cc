@@ -1,7 +1,7 @@
 #include "signer/rrsig.h"
 
-#include "dnssec/name.h"
 #include "dnssec/algorithm.h"
+#include "dnssec/name.h"
 
 namespace zonekeep {
 namespace signer {

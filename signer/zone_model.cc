@@ -7,15 +7,15 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "signer/parallel.h"
 #include "dnssec/name.h"
+#include "signer/parallel.h"
 
 namespace zonekeep {
 namespace signer {
 namespace {
 
-// Sort keys (dnssec::AppendCanonicalKey) of many names, stored in one buffer per
-// half of the items so that building them costs no allocation per name.
+// Sort keys (dnssec::AppendCanonicalKey) of many names, stored in one buffer
+// per half of the items so that building them costs no allocation per name.
 class KeyTable {
  public:
   KeyTable(size_t n, size_t half) : half_(half), begin_(n), size_(n) {}
@@ -195,10 +195,10 @@ absl::Status CheckZone(const Zone& zone, absl::string_view display_name,
     if (!dname_owner.empty() && dnssec::IsSubdomainOf(node.name, dname_owner) &&
         !node.occluded && !node.ent) {
       const int line = node.rrsets.empty() ? 0 : node.rrsets.front().line;
-      return ZoneError(
-          display_name, line,
-          absl::StrCat("data at ", dnssec::NameToText(node.name),
-                       " below the DNAME at ", dnssec::NameToText(dname_owner)));
+      return ZoneError(display_name, line,
+                       absl::StrCat("data at ", dnssec::NameToText(node.name),
+                                    " below the DNAME at ",
+                                    dnssec::NameToText(dname_owner)));
     }
     if (dname_owner.empty() || !dnssec::IsSubdomainOf(node.name, dname_owner)) {
       dname_owner.clear();
@@ -206,9 +206,10 @@ absl::Status CheckZone(const Zone& zone, absl::string_view display_name,
     for (const RRset& rrset : node.rrsets) {
       if (rrset.type == kTypeSoa) {
         if (!node.apex) {
-          return ZoneError(display_name, rrset.line,
-                           absl::StrCat("SOA record at ", dnssec::NameToText(node.name),
-                                        ", not at the zone apex"));
+          return ZoneError(
+              display_name, rrset.line,
+              absl::StrCat("SOA record at ", dnssec::NameToText(node.name),
+                           ", not at the zone apex"));
         }
         if (rrset.rdatas.size() != 1) {
           return ZoneError(display_name, rrset.line,
@@ -229,22 +230,23 @@ absl::Status CheckZone(const Zone& zone, absl::string_view display_name,
                          " beside other data (type ", other.type, ")"));
       }
       if (cname->rdatas.size() > 1) {
-        return ZoneError(
-            display_name, cname->line,
-            absl::StrCat("more than one CNAME at ", dnssec::NameToText(node.name)));
+        return ZoneError(display_name, cname->line,
+                         absl::StrCat("more than one CNAME at ",
+                                      dnssec::NameToText(node.name)));
       }
     }
     if (const RRset* dname = node.Find(kTypeDname)) {
       if (dname->rdatas.size() > 1) {
-        return ZoneError(
-            display_name, dname->line,
-            absl::StrCat("more than one DNAME at ", dnssec::NameToText(node.name)));
+        return ZoneError(display_name, dname->line,
+                         absl::StrCat("more than one DNAME at ",
+                                      dnssec::NameToText(node.name)));
       }
       const std::string target = FirstNameOf(dname->rdatas.front());
       if (dnssec::IsSubdomainOf(target, node.name)) {
-        return ZoneError(display_name, dname->line,
-                         absl::StrCat("DNAME at ", dnssec::NameToText(node.name),
-                                      " points into its own subtree (loop)"));
+        return ZoneError(
+            display_name, dname->line,
+            absl::StrCat("DNAME at ", dnssec::NameToText(node.name),
+                         " points into its own subtree (loop)"));
       }
       if (!node.occluded) dname_owner = node.name;
     }
@@ -285,8 +287,8 @@ absl::Status CheckZone(const Zone& zone, absl::string_view display_name,
         return ZoneError(
             display_name, (cname != nullptr ? cname : dname)->line,
             absl::StrCat(cname != nullptr ? "CNAME" : "DNAME", " chain from ",
-                         dnssec::NameToText(node.name), " loops or is longer than ",
-                         kMaxAliasHops));
+                         dnssec::NameToText(node.name),
+                         " loops or is longer than ", kMaxAliasHops));
       }
       name = *std::move(next);
     }
@@ -384,7 +386,7 @@ class AncestorChain {
     }
     while (!lengths_.empty() &&
            !dnssec::IsSubdomainOf(name, absl::string_view(last_).substr(
-                                    last_.size() - lengths_.back()))) {
+                                            last_.size() - lengths_.back()))) {
       lengths_.pop_back();
     }
     const size_t known = lengths_.empty() ? origin_.size() : lengths_.back();

@@ -8,12 +8,12 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "dnssec/name.h"
 #include "gtest/gtest.h"
 #include "signer/denial_chain.h"
 #include "signer/nsec3_hash.h"
 #include "signer/soa_serial.h"
 #include "signer/type_bitmap.h"
-#include "dnssec/name.h"
 #include "signer/zone_parser.h"
 
 namespace zonekeep {
@@ -79,7 +79,8 @@ TEST(ZoneParserTest, EscapesUnknownTypesAndDnssecDropped) {
   ASSERT_TRUE(z.ok()) << z.status();
   EXPECT_EQ(z->dnssec_records_dropped, 1u);
   std::vector<std::string> owners;
-  for (const Record& r : z->records) owners.push_back(dnssec::NameToText(r.owner));
+  for (const Record& r : z->records)
+    owners.push_back(dnssec::NameToText(r.owner));
   EXPECT_EQ(owners[3], "a\\.b.example.");
   EXPECT_EQ(owners[4], "abc.example.");  // \065 = 'A', lower-cased
   EXPECT_EQ(z->records[5].type, 65280);
@@ -160,7 +161,9 @@ TEST(ZoneModelTest, EmptyNonTerminalsOfRandomNamesMatchBruteForce) {
   EXPECT_EQ(std::set<std::string>(names.begin(), names.end()), expected);
   EXPECT_EQ(names.size(), expected.size());  // each once
   for (size_t i = 1; i < zone->nodes.size(); ++i) {
-    EXPECT_LT(dnssec::CompareCanonical(zone->nodes[i - 1].name, zone->nodes[i].name), 0)
+    EXPECT_LT(
+        dnssec::CompareCanonical(zone->nodes[i - 1].name, zone->nodes[i].name),
+        0)
         << names[i - 1] << " before " << names[i];
   }
 }

@@ -10,10 +10,10 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "signer/parallel.h"
-#include "signer/simple_record_line.h"
 #include "dnssec/ldns_ptr.h"
 #include "dnssec/name.h"
+#include "signer/parallel.h"
+#include "signer/simple_record_line.h"
 #include "signer/zone_chunker.h"
 
 namespace zonekeep {
@@ -295,10 +295,10 @@ absl::Status AppendSpan(SpanResult&& span, absl::string_view display_name,
       zone->origin = rec.owner;
     }
     if (!dnssec::IsSubdomainOf(rec.owner, zone->origin)) {
-      return LineError(
-          display_name, rec.line,
-          absl::StrCat("owner ", dnssec::NameToText(rec.owner), " is outside the zone ",
-                       dnssec::NameToText(zone->origin)));
+      return LineError(display_name, rec.line,
+                       absl::StrCat("owner ", dnssec::NameToText(rec.owner),
+                                    " is outside the zone ",
+                                    dnssec::NameToText(zone->origin)));
     }
     zone->records.push_back(std::move(rec));
   }

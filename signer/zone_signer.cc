@@ -8,8 +8,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "dnssec/digest_type.h"
 #include "dnssec/ds.h"
 #include "dnssec/name.h"
+#include "dnssec/zone_key.h"
 #include "signer/denial_chain.h"
 #include "signer/key_set.h"
 #include "signer/nsec3_hash.h"
@@ -18,8 +20,6 @@
 #include "signer/zone_model.h"
 #include "signer/zone_parser.h"
 #include "signer/zone_verifier.h"
-#include "dnssec/zone_key.h"
-#include "dnssec/digest_type.h"
 
 namespace zonekeep {
 namespace signer {
@@ -84,8 +84,8 @@ absl::Status AddKeyRRsets(Zone* zone, const KeySet& keys,
   cds.ttl = cdnskey.ttl = ttl;
   for (const dnssec::ZoneKey* key : keys.cds_ksks) {
     const std::string rdata(key->dnskey_rdata.begin(), key->dnskey_rdata.end());
-    absl::StatusOr<std::string> ds = dnssec::BuildDsRdata(
-        zone->origin, rdata, dnssec::DigestType::kSha256);
+    absl::StatusOr<std::string> ds =
+        dnssec::BuildDsRdata(zone->origin, rdata, dnssec::DigestType::kSha256);
     if (!ds.ok()) return ds.status();
     cds.rdatas.push_back(*std::move(ds));
     cdnskey.rdatas.push_back(rdata);
@@ -129,12 +129,10 @@ class PhaseClock {
 
 // SignZone's body; `owned_text`, when given, holds `zone_text` and is freed
 // right after parsing.
-absl::StatusOr<SignReport> SignZoneImpl(absl::string_view zone_text,
-                                        std::string* owned_text,
-                                        absl::string_view display_name,
-                                        const std::vector<dnssec::ZoneKey>& keys,
-                                        const SignOptions& options,
-                                        const ZoneSink& sink) {
+absl::StatusOr<SignReport> SignZoneImpl(
+    absl::string_view zone_text, std::string* owned_text,
+    absl::string_view display_name, const std::vector<dnssec::ZoneKey>& keys,
+    const SignOptions& options, const ZoneSink& sink) {
   const int64_t now = options.now.value_or(static_cast<int64_t>(time(nullptr)));
   const int64_t inception = options.inception.value_or(now - 3600);
   const int64_t expiration =
@@ -212,8 +210,9 @@ absl::StatusOr<SignReport> SignZoneImpl(absl::string_view zone_text,
         IsKeyType(rrset.type) ? key_set->active_ksks : key_set->active_zsks;
     RrsigFields fields;
     fields.type_covered = rrset.type;
-    fields.labels = static_cast<uint8_t>(dnssec::LabelCount(node.name) -
-                                         (dnssec::IsWildcard(node.name) ? 1 : 0));
+    fields.labels =
+        static_cast<uint8_t>(dnssec::LabelCount(node.name) -
+                             (dnssec::IsWildcard(node.name) ? 1 : 0));
     fields.original_ttl = rrset.ttl;
     fields.inception = static_cast<uint32_t>(inception);
     fields.expiration =
@@ -234,8 +233,9 @@ absl::StatusOr<SignReport> SignZoneImpl(absl::string_view zone_text,
         if (error.ok()) {
           error = absl::Status(
               sig.status().code(),
-              absl::StrCat("signing ", dnssec::NameToText(node.name), " with key ",
-                           key->key_tag, ": ", sig.status().message()));
+              absl::StrCat("signing ", dnssec::NameToText(node.name),
+                           " with key ", key->key_tag, ": ",
+                           sig.status().message()));
         }
         stop.store(true);
         return;

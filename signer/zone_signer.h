@@ -3,7 +3,8 @@
 // master-file text in canonical order plus a SignReport.
 //
 // Contract:
-//  - The engine sees only dnssec::ZoneKey metadata and opaque SigningHandles; it never
+//  - The engine sees only dnssec::ZoneKey metadata and opaque SigningHandles;
+//  it never
 //    touches the key store's database or private key bytes.
 //  - Old DNSSEC records in the input (RRSIG, NSEC, NSEC3, NSEC3PARAM, DNSKEY,
 //    CDS, CDNSKEY) are dropped; the DNSKEY RRset is built from `keys` (all

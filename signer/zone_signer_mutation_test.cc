@@ -9,11 +9,11 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "gtest/gtest.h"
+#include "dnssec/algorithm.h"
 #include "dnssec/test_keys.h"
+#include "gtest/gtest.h"
 #include "signer/zone_signer.h"
 #include "signer/zone_verifier.h"
-#include "dnssec/algorithm.h"
 
 namespace zonekeep {
 namespace signer {

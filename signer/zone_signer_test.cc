@@ -7,11 +7,11 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "gtest/gtest.h"
-#include "dnssec/test_keys.h"
-#include "signer/zone_verifier.h"
 #include "dnssec/algorithm.h"
+#include "dnssec/test_keys.h"
 #include "dnssec/zone_key.h"
+#include "gtest/gtest.h"
+#include "signer/zone_verifier.h"
 
 namespace zonekeep {
 namespace signer {
@@ -142,7 +142,8 @@ TEST_F(ZoneSignerTest, KeySetErrors) {
 
   std::vector<dnssec::ZoneKey> many = *keys_;
   for (int i = 0; i < 2; ++i) {
-    auto k = dnssec::MakeTestKey(dnssec::Algorithm::kEcdsaP256Sha256, dnssec::KeyRole::kZsk);
+    auto k = dnssec::MakeTestKey(dnssec::Algorithm::kEcdsaP256Sha256,
+                                 dnssec::KeyRole::kZsk);
     ASSERT_TRUE(k.ok());
     many.push_back(*std::move(k));
   }

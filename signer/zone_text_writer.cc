@@ -1,7 +1,6 @@
 #include "signer/zone_text_writer.h"
 
 #include <arpa/inet.h>
-
 #include <time.h>
 
 #include <algorithm>
@@ -10,12 +9,12 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "dnssec/ldns_ptr.h"
+#include "dnssec/name.h"
 #include "signer/nsec3_hash.h"
 #include "signer/parallel.h"
 #include "signer/rrsig.h"
 #include "signer/type_bitmap.h"
-#include "dnssec/ldns_ptr.h"
-#include "dnssec/name.h"
 
 namespace zonekeep {
 namespace signer {
@@ -124,10 +123,10 @@ bool AppendRdataFast(uint16_t type, absl::string_view rd, std::string* out) {
       auto f = ParseRrsig(rd);
       if (!f.ok() || f->signature.empty()) return false;
       absl::StrAppend(out, TypeName(f->type_covered), " ",
-                      static_cast<int>(f->algorithm), " ",
-                      f->labels, " ", f->original_ttl, " ",
-                      FormatDnssecTime(f->expiration), " ",
-                      FormatDnssecTime(f->inception), " ", f->key_tag, " ");
+                      static_cast<int>(f->algorithm), " ", f->labels, " ",
+                      f->original_ttl, " ", FormatDnssecTime(f->expiration),
+                      " ", FormatDnssecTime(f->inception), " ", f->key_tag,
+                      " ");
       dnssec::AppendNameText(f->signer_name, out);
       out->push_back(' ');
       AppendBase64(f->signature, out);

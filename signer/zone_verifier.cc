@@ -10,16 +10,16 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "dnssec/algorithm.h"
+#include "dnssec/name.h"
 #include "signer/denial_chain.h"
 #include "signer/dnskey_verifier.h"
 #include "signer/nsec3_hash.h"
 #include "signer/parallel.h"
 #include "signer/rrsig.h"
 #include "signer/type_bitmap.h"
-#include "dnssec/name.h"
 #include "signer/zone_parser.h"
 #include "signer/zone_text_writer.h"
-#include "dnssec/algorithm.h"
 
 namespace zonekeep {
 namespace signer {
@@ -83,8 +83,8 @@ absl::Status CheckNsecChain(const Zone& zone) {
           absl::StrCat("missing NSEC at ", dnssec::NameToText(node.name)));
     }
     if (nsec->rdatas.size() != 1) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("more than one NSEC at ", dnssec::NameToText(node.name)));
+      return absl::FailedPreconditionError(absl::StrCat(
+          "more than one NSEC at ", dnssec::NameToText(node.name)));
     }
     const std::string& rdata = nsec->rdatas.front();
     size_t end = 0;
@@ -98,20 +98,22 @@ absl::Status CheckNsecChain(const Zone& zone) {
     std::string next_name = rdata.substr(0, end + 1);
     dnssec::LowercaseName(&next_name);
     if (next_name != next.name) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "broken NSEC chain: ", dnssec::NameToText(node.name), " points to ",
-          dnssec::NameToText(next_name), ", expected ", dnssec::NameToText(next.name)));
+      return absl::FailedPreconditionError(
+          absl::StrCat("broken NSEC chain: ", dnssec::NameToText(node.name),
+                       " points to ", dnssec::NameToText(next_name),
+                       ", expected ", dnssec::NameToText(next.name)));
     }
     auto types = DecodeTypeBitmap(absl::string_view(rdata).substr(end + 1));
     if (!types.ok()) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "NSEC at ", dnssec::NameToText(node.name), ": ", types.status().message()));
+      return absl::FailedPreconditionError(
+          absl::StrCat("NSEC at ", dnssec::NameToText(node.name), ": ",
+                       types.status().message()));
     }
     const std::vector<uint16_t> want = ChainTypes(node, false);
     if (*types != want) {
       return absl::FailedPreconditionError(absl::StrCat(
-          "wrong NSEC type bitmap at ", dnssec::NameToText(node.name), ": has {",
-          TypeList(*types), "}, expected {", TypeList(want), "}"));
+          "wrong NSEC type bitmap at ", dnssec::NameToText(node.name),
+          ": has {", TypeList(*types), "}, expected {", TypeList(want), "}"));
     }
   }
   return absl::OkStatus();
@@ -210,8 +212,9 @@ absl::Status CheckNsec3Chain(const Zone& zone) {
       const std::vector<uint16_t> want = ChainTypes(node, true);
       if (it->types != want) {
         return absl::FailedPreconditionError(absl::StrCat(
-            "wrong NSEC3 type bitmap for ", dnssec::NameToText(node.name), ": has {",
-            TypeList(it->types), "}, expected {", TypeList(want), "}"));
+            "wrong NSEC3 type bitmap for ", dnssec::NameToText(node.name),
+            ": has {", TypeList(it->types), "}, expected {", TypeList(want),
+            "}"));
       }
       continue;
     }
@@ -229,8 +232,9 @@ absl::Status CheckNsec3Chain(const Zone& zone) {
   }
   for (const Nsec3Entry& e : entries) {
     if (!e.used) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "NSEC3 ", dnssec::NameToText(e.node->name), " matches no name in the zone"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("NSEC3 ", dnssec::NameToText(e.node->name),
+                       " matches no name in the zone"));
     }
   }
   return absl::OkStatus();
@@ -317,10 +321,10 @@ RRsetCheck CheckRrsigFields(const Zone& zone, const KeyMap& keys, int64_t now,
     }
     auto range = keys.equal_range({sig->algorithm, sig->key_tag});
     if (range.first == range.second) {
-      check.error = absl::StrCat("RRSIG for ", where(), " by key ",
-                                 sig->key_tag, " (algorithm ",
-                                 static_cast<int>(sig->algorithm),
-                                 ") which is not in the DNSKEY RRset");
+      check.error =
+          absl::StrCat("RRSIG for ", where(), " by key ", sig->key_tag,
+                       " (algorithm ", static_cast<int>(sig->algorithm),
+                       ") which is not in the DNSKEY RRset");
       break;
     }
     PendingSig p;
@@ -389,9 +393,8 @@ std::string ConcludeRRset(const Job& job, const RRsetCheck& check,
   if (!check.error.empty()) return check.error;
   for (dnssec::Algorithm alg : algorithms) {
     if (!signed_by.count(alg)) {
-      return absl::StrCat("no valid RRSIG of algorithm ",
-                          static_cast<int>(alg), " for ",
-                          Where(*job.node, job.rrset->type));
+      return absl::StrCat("no valid RRSIG of algorithm ", static_cast<int>(alg),
+                          " for ", Where(*job.node, job.rrset->type));
     }
   }
   return "";
@@ -429,8 +432,9 @@ absl::StatusOr<VerifyReport> VerifyZone(const Zone& zone, int64_t now,
   std::vector<Job> jobs;
   for (const Node& node : zone.nodes) {
     if (node.orphan_sigs > 0) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "RRSIG at ", dnssec::NameToText(node.name), " covers a type not present"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("RRSIG at ", dnssec::NameToText(node.name),
+                       " covers a type not present"));
     }
     for (const RRset& rrset : node.rrsets) {
       has_nsec |= rrset.type == kTypeNsec;

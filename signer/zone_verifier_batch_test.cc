@@ -9,12 +9,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "gtest/gtest.h"
+#include "dnssec/algorithm.h"
 #include "dnssec/test_keys.h"
+#include "dnssec/zone_key.h"
+#include "gtest/gtest.h"
 #include "signer/zone_signer.h"
 #include "signer/zone_verifier.h"
-#include "dnssec/algorithm.h"
-#include "dnssec/zone_key.h"
 
 namespace zonekeep {
 namespace signer {
@@ -46,7 +46,8 @@ class ZoneVerifierBatchTest : public ::testing::Test {
     signatures_ = report->signatures;
     earliest_ = report->earliest_expiration;
     for (const dnssec::ZoneKey& key : *keys) {
-      if (key.role == dnssec::KeyRole::kZsk && key.state == dnssec::KeyState::kActive) {
+      if (key.role == dnssec::KeyRole::kZsk &&
+          key.state == dnssec::KeyState::kActive) {
         zsk_tag_ = key.key_tag;
       }
       if (key.role == dnssec::KeyRole::kKsk) ksk_tag_ = key.key_tag;

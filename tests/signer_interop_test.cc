@@ -6,11 +6,11 @@
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
+#include "dnssec/algorithm.h"
 #include "gtest/gtest.h"
 #include "signer/zone_signer.h"
 #include "signer/zone_verifier.h"
-#include "tests/interop_util.h"
-#include "dnssec/algorithm.h"
+#include "tests/test_interop.h"
 
 namespace zonekeep {
 namespace interop {
@@ -66,13 +66,15 @@ TEST_P(SignerInteropTest, AllVerifiersAccept) {
 
 INSTANTIATE_TEST_SUITE_P(
     AllAlgorithmsAndDenial, SignerInteropTest,
-    ::testing::Combine(
-        ::testing::Values(ZoneKind::kTld, ZoneKind::kHosting),
-        ::testing::Values(dnssec::Algorithm::kRsaSha256, dnssec::Algorithm::kRsaSha512,
-                          dnssec::Algorithm::kEcdsaP256Sha256,
-                          dnssec::Algorithm::kEcdsaP384Sha384, dnssec::Algorithm::kEd25519,
-                          dnssec::Algorithm::kEd448),
-        ::testing::Values(Denial::kNsec, Denial::kNsec3, Denial::kNsec3OptOut)),
+    ::testing::Combine(::testing::Values(ZoneKind::kTld, ZoneKind::kHosting),
+                       ::testing::Values(dnssec::Algorithm::kRsaSha256,
+                                         dnssec::Algorithm::kRsaSha512,
+                                         dnssec::Algorithm::kEcdsaP256Sha256,
+                                         dnssec::Algorithm::kEcdsaP384Sha384,
+                                         dnssec::Algorithm::kEd25519,
+                                         dnssec::Algorithm::kEd448),
+                       ::testing::Values(Denial::kNsec, Denial::kNsec3,
+                                         Denial::kNsec3OptOut)),
     ParamName);
 
 }  // namespace

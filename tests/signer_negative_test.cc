@@ -10,20 +10,20 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "dnssec/algorithm.h"
+#include "dnssec/test_keys.h"
+#include "dnssec/zone_key.h"
 #include "gtest/gtest.h"
 #include "signer/denial_chain.h"
 #include "signer/nsec3_hash.h"
 #include "signer/rrsig.h"
-#include "dnssec/test_keys.h"
 #include "signer/type_bitmap.h"
 #include "signer/zone_model.h"
 #include "signer/zone_parser.h"
 #include "signer/zone_signer.h"
 #include "signer/zone_text_writer.h"
 #include "signer/zone_verifier.h"
-#include "tests/interop_util.h"
-#include "dnssec/algorithm.h"
-#include "dnssec/zone_key.h"
+#include "tests/test_interop.h"
 
 namespace zonekeep {
 namespace interop {
@@ -116,7 +116,8 @@ RRset& RRsetAt(Zone& zone, const std::string& name, uint16_t type) {
   return *r;
 }
 
-const dnssec::ZoneKey& ActiveKey(const std::vector<dnssec::ZoneKey>& keys, dnssec::KeyRole role) {
+const dnssec::ZoneKey& ActiveKey(const std::vector<dnssec::ZoneKey>& keys,
+                                 dnssec::KeyRole role) {
   for (const dnssec::ZoneKey& k : keys) {
     if (k.role == role && k.state == dnssec::KeyState::kActive) return k;
   }
@@ -158,7 +159,8 @@ void Resign(const Zone& zone, const Node& node, RRset* rrset,
 
 void ResignZsk(const Zone& zone, const Node& node, RRset* rrset,
                SigTweak tweak = {}) {
-  Resign(zone, node, rrset, ActiveKey(KeysFor(kAlg), dnssec::KeyRole::kZsk), tweak);
+  Resign(zone, node, rrset, ActiveKey(KeysFor(kAlg), dnssec::KeyRole::kZsk),
+         tweak);
 }
 
 // The NSEC3 node for `name` (empty salt, 0 iterations as the base zones use).
@@ -236,7 +238,8 @@ std::vector<Corruption> Corpus() {
   c.push_back({"RemovedZskDnskey", Base::kHostingNsec, [](Zone& z) {
                  Node& apex = z.apex();
                  RRset* dnskey = apex.Find(signer::kTypeDnskey);
-                 const dnssec::ZoneKey& zsk = ActiveKey(KeysFor(kAlg), dnssec::KeyRole::kZsk);
+                 const dnssec::ZoneKey& zsk =
+                     ActiveKey(KeysFor(kAlg), dnssec::KeyRole::kZsk);
                  const std::string rdata(zsk.dnskey_rdata.begin(),
                                          zsk.dnskey_rdata.end());
                  dnskey->rdatas.erase(std::find(dnskey->rdatas.begin(),

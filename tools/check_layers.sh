@@ -58,7 +58,7 @@ cc_library(
     deps = ["//keystore/crypto:private_key"],
 )
 BUILD
-  run_checks
+  run_checks >/dev/null
   if [ "$violations" -eq 0 ]; then
     echo "layer check self-test FAILED: a dependency on private_key from $demo went unnoticed"
     exit 1

@@ -24,11 +24,11 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
-#include "dnssec/key_tag.h"
-#include "dnssec/name.h"
-#include "dnssec/ldns_ptr.h"
-#include "dnssec/openssl_ptr.h"
 #include "dnssec/algorithm.h"
+#include "dnssec/key_tag.h"
+#include "dnssec/ldns_ptr.h"
+#include "dnssec/name.h"
+#include "dnssec/openssl_ptr.h"
 
 namespace zonekeep {
 namespace keystore {
@@ -169,8 +169,9 @@ absl::StatusOr<dnssec::BignumPtr> SecretBignum(const SecretBytes& bytes) {
   return bn;
 }
 
-absl::StatusOr<dnssec::EvpPkeyPtr> FromData(const char* type, OSSL_PARAM_BLD* bld,
-                                    const std::string& path) {
+absl::StatusOr<dnssec::EvpPkeyPtr> FromData(const char* type,
+                                            OSSL_PARAM_BLD* bld,
+                                            const std::string& path) {
   dnssec::OsslParamPtr params(OSSL_PARAM_BLD_to_param(bld));
   dnssec::EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
   EVP_PKEY* pkey = nullptr;
@@ -185,7 +186,7 @@ absl::StatusOr<dnssec::EvpPkeyPtr> FromData(const char* type, OSSL_PARAM_BLD* bl
 }
 
 absl::StatusOr<dnssec::EvpPkeyPtr> RsaFromFields(const std::string& path,
-                                         const PrivateFields& fields) {
+                                                 const PrivateFields& fields) {
   struct Component {
     const char* field;
     const char* param;
@@ -210,15 +211,16 @@ absl::StatusOr<dnssec::EvpPkeyPtr> RsaFromFields(const std::string& path,
   }
   dnssec::ParamBldPtr bld(OSSL_PARAM_BLD_new());
   if (bld == nullptr) return absl::ResourceExhaustedError("out of memory");
-  std::vector<dnssec::BignumPtr> numbers;  // must outlive OSSL_PARAM_BLD_to_param
+  std::vector<dnssec::BignumPtr>
+      numbers;  // must outlive OSSL_PARAM_BLD_to_param
   auto push = [&](const Component& c) -> absl::Status {
     absl::StatusOr<SecretBytes> bytes = Base64Field(path, fields, c.field);
     if (!bytes.ok()) return bytes.status();
     absl::StatusOr<dnssec::BignumPtr> bn =
         c.secret
             ? SecretBignum(*bytes)
-            : dnssec::BignumPtr(BN_bin2bn(bytes->data(),
-                                  static_cast<int>(bytes->size()), nullptr));
+            : dnssec::BignumPtr(BN_bin2bn(
+                  bytes->data(), static_cast<int>(bytes->size()), nullptr));
     if (!bn.ok()) return bn.status();
     if (*bn == nullptr ||
         OSSL_PARAM_BLD_push_BN(bld.get(), c.param, bn->get()) != 1) {
@@ -274,8 +276,9 @@ absl::Status RsaSelfTest(EVP_PKEY* pkey, const std::string& path) {
 }
 
 absl::StatusOr<dnssec::EvpPkeyPtr> EcFromScalar(const std::string& path,
-                                        const SecretBytes& scalar, int nid,
-                                        const char* group_name) {
+                                                const SecretBytes& scalar,
+                                                int nid,
+                                                const char* group_name) {
   dnssec::EcGroupPtr group(EC_GROUP_new_by_curve_name(nid));
   dnssec::BnCtxPtr bn_ctx(BN_CTX_new());
   absl::StatusOr<dnssec::BignumPtr> priv = SecretBignum(scalar);
@@ -313,8 +316,8 @@ absl::StatusOr<dnssec::EvpPkeyPtr> EcFromScalar(const std::string& path,
 }
 
 absl::StatusOr<dnssec::EvpPkeyPtr> KeyFromFields(const std::string& path,
-                                         dnssec::Algorithm algorithm,
-                                         const PrivateFields& fields) {
+                                                 dnssec::Algorithm algorithm,
+                                                 const PrivateFields& fields) {
   if (dnssec::IsRsa(algorithm)) return RsaFromFields(path, fields);
   absl::StatusOr<SecretBytes> raw = Base64Field(path, fields, "PrivateKey");
   if (!raw.ok()) return raw.status();
@@ -459,7 +462,8 @@ absl::StatusOr<BindKeyPair> ReadBindKeyPair(const std::string& base_in) {
       !absl::SimpleAtoi(
           alg_field->second.substr(0, alg_field->second.find(' ')),
           &private_alg)) {
-    return FileError(private_path, "missing or malformed dnssec::Algorithm field");
+    return FileError(private_path,
+                     "missing or malformed dnssec::Algorithm field");
   }
   if (private_alg != pub->rdata[3]) {
     return FileError(

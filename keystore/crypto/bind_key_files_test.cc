@@ -21,14 +21,14 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "gmock/gmock.h"
-#include "gtest/gtest.h"
+#include "dnssec/digest_type.h"
 #include "dnssec/dnskey.h"
 #include "dnssec/ds.h"
 #include "dnssec/key_tag.h"
 #include "dnssec/ldns_ptr.h"
-#include "keystore/crypto/verify_testutil.h"
-#include "dnssec/digest_type.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "dnssec/test_verify.h"
 
 namespace zonekeep {
 namespace keystore {
@@ -195,7 +195,7 @@ TEST_P(BindKeyFilesTest, ImportMatchesBindAndLdnsTools) {
   const std::vector<uint8_t> data = {'s', 'i', 'g', 'n', 'e', 'd'};
   absl::StatusOr<std::vector<uint8_t>> sig = pair->key.Sign(data);
   ASSERT_TRUE(sig.ok()) << sig.status();
-  EXPECT_TRUE(VerifyDnssec(pair->key.algorithm(), pub, data, *sig));
+  EXPECT_TRUE(dnssec::VerifyDnssec(pair->key.algorithm(), pub, data, *sig));
 
   // DS records: dnssec-dsfromkey's exact line, and ldns-key2ds's fields.
   const std::string dsfromkey = FindTool("dnssec-dsfromkey");
@@ -206,9 +206,10 @@ TEST_P(BindKeyFilesTest, ImportMatchesBindAndLdnsTools) {
     const char* bind_name;
     const char* ldns_flag;
   };
-  for (const Digest& d : {Digest{dnssec::DigestType::kSha1, "SHA-1", "-1"},
-                          Digest{dnssec::DigestType::kSha256, "SHA-256", "-2"},
-                          Digest{dnssec::DigestType::kSha384, "SHA-384", "-4"}}) {
+  for (const Digest& d :
+       {Digest{dnssec::DigestType::kSha1, "SHA-1", "-1"},
+        Digest{dnssec::DigestType::kSha256, "SHA-256", "-2"},
+        Digest{dnssec::DigestType::kSha384, "SHA-384", "-4"}}) {
     absl::StatusOr<std::string> ours =
         dnssec::FormatDsRecord(pair->zone, 3600, pair->dnskey_rdata, d.type);
     ASSERT_TRUE(ours.ok()) << ours.status();
@@ -445,8 +446,8 @@ TEST_F(BindKeyFilesErrorTest, KeyFileVariationsAreAccepted) {
   absl::StatusOr<BindKeyPair> reference = ReadBindKeyPair(real);
   ASSERT_TRUE(reference.ok()) << reference.status();
   const std::string private_text = ReadFile(real + ".private");
-  absl::StatusOr<std::string> record =
-      dnssec::FormatDnskeyRecord("ZK-Test.Example.", 86400, reference->dnskey_rdata);
+  absl::StatusOr<std::string> record = dnssec::FormatDnskeyRecord(
+      "ZK-Test.Example.", 86400, reference->dnskey_rdata);
   ASSERT_TRUE(record.ok());
   // Comments, $TTL, no TTL, no class, upper-case owner, trailing comment.
   const std::string rdata_text = record->substr(record->find("DNSKEY"));

@@ -19,10 +19,10 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "dnssec/algorithm.h"
 #include "dnssec/ecdsa_signature.h"
 #include "dnssec/openssl_ptr.h"
 #include "dnssec/public_key.h"
-#include "dnssec/algorithm.h"
 #include "dnssec/zone_key.h"
 
 namespace zonekeep {
@@ -141,7 +141,8 @@ absl::Status PrivateKey::Init() {
   return absl::OkStatus();
 }
 
-absl::StatusOr<PrivateKey> PrivateKey::Generate(dnssec::Algorithm algorithm, int bits) {
+absl::StatusOr<PrivateKey> PrivateKey::Generate(dnssec::Algorithm algorithm,
+                                                int bits) {
   absl::StatusOr<dnssec::AlgorithmSpec> spec = SpecFor(algorithm);
   if (!spec.ok()) return spec.status();
   const std::string name = dnssec::AlgorithmName(algorithm);
@@ -266,8 +267,8 @@ absl::StatusOr<std::vector<uint8_t>> PrivateKey::SignEcdsa(
     ctx.reset(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey_.get(), nullptr));
     if (ctx == nullptr || EVP_PKEY_sign_init(ctx.get()) != 1) {
       dnssec::ClearOpensslErrors();
-      return absl::InternalError(absl::StrCat("cannot initialise signing for ",
-                                              dnssec::AlgorithmName(algorithm_)));
+      return absl::InternalError(absl::StrCat(
+          "cannot initialise signing for ", dnssec::AlgorithmName(algorithm_)));
     }
   }
   uint8_t der[dnssec::kMaxEcdsaDerSize];

@@ -20,8 +20,8 @@
 #include "absl/types/span.h"
 #include "dnssec/algorithm.h"
 #include "dnssec/openssl_ptr.h"
-#include "keystore/crypto/secret_bytes.h"
 #include "dnssec/zone_key.h"
+#include "keystore/crypto/secret_bytes.h"
 
 namespace zonekeep {
 namespace keystore {
@@ -29,7 +29,8 @@ namespace keystore {
 class PrivateKey {
  public:
   // A fresh key. REQUIRES: bits from dnssec::ResolveKeyBits(algorithm, ...).
-  static absl::StatusOr<PrivateKey> Generate(dnssec::Algorithm algorithm, int bits);
+  static absl::StatusOr<PrivateKey> Generate(dnssec::Algorithm algorithm,
+                                             int bits);
   // Decodes a PKCS#8 DER private key; fails if its type does not match
   // `algorithm`.
   static absl::StatusOr<PrivateKey> FromPkcs8(dnssec::Algorithm algorithm,
@@ -56,7 +57,8 @@ class PrivateKey {
   absl::StatusOr<SecretBytes> ExportPkcs8ForSealing() const;
 
   // Moves the key into an opaque handle for the signer engine.
-  static std::shared_ptr<const dnssec::SigningHandle> IntoSigningHandle(PrivateKey key);
+  static std::shared_ptr<const dnssec::SigningHandle> IntoSigningHandle(
+      PrivateKey key);
 
  private:
   // Per-key signing state prepared once (digest fetched, a signing context

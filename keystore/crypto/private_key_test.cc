@@ -9,13 +9,13 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "gmock/gmock.h"
-#include "gtest/gtest.h"
+#include "dnssec/algorithm.h"
 #include "dnssec/openssl_ptr.h"
 #include "dnssec/public_key.h"
-#include "keystore/crypto/verify_testutil.h"
-#include "dnssec/algorithm.h"
 #include "dnssec/zone_key.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "dnssec/test_verify.h"
 
 namespace zonekeep {
 namespace keystore {
@@ -68,15 +68,15 @@ TEST_P(PrivateKeyTest, SignaturesVerifyWithDnskeyPublicKey) {
     absl::StatusOr<std::vector<uint8_t>> sig = key->Sign(data);
     ASSERT_TRUE(sig.ok()) << sig.status();
     EXPECT_EQ(sig->size(), c.signature_size);
-    EXPECT_TRUE(VerifyDnssec(c.algorithm, pub, data, *sig)) << size;
+    EXPECT_TRUE(dnssec::VerifyDnssec(c.algorithm, pub, data, *sig)) << size;
     if (size > 0) {
       data[size / 2] ^= 0x01;
-      EXPECT_FALSE(VerifyDnssec(c.algorithm, pub, data, *sig)) << size;
+      EXPECT_FALSE(dnssec::VerifyDnssec(c.algorithm, pub, data, *sig)) << size;
       data[size / 2] ^= 0x01;
     }
     std::vector<uint8_t> bad_sig = *sig;
     bad_sig[bad_sig.size() - 1] ^= 0x80;
-    EXPECT_FALSE(VerifyDnssec(c.algorithm, pub, data, bad_sig));
+    EXPECT_FALSE(dnssec::VerifyDnssec(c.algorithm, pub, data, bad_sig));
   }
 }
 
@@ -92,13 +92,16 @@ TEST_P(PrivateKeyTest, Pkcs8RoundTrip) {
   const std::vector<uint8_t> data = RandomBytes(64);
   absl::StatusOr<std::vector<uint8_t>> sig = back->Sign(data);
   ASSERT_TRUE(sig.ok());
-  EXPECT_TRUE(VerifyDnssec(c.algorithm, key->DnskeyPublicKey(), data, *sig));
+  EXPECT_TRUE(dnssec::VerifyDnssec(c.algorithm, key->DnskeyPublicKey(), data, *sig));
 
   // The wrong algorithm for this key type or curve is refused.
   for (dnssec::Algorithm other :
        {dnssec::Algorithm::kRsaSha256, dnssec::Algorithm::kEcdsaP256Sha256,
-        dnssec::Algorithm::kEcdsaP384Sha384, dnssec::Algorithm::kEd25519, dnssec::Algorithm::kEd448}) {
-    if (other == c.algorithm || (dnssec::IsRsa(other) && dnssec::IsRsa(c.algorithm))) continue;
+        dnssec::Algorithm::kEcdsaP384Sha384, dnssec::Algorithm::kEd25519,
+        dnssec::Algorithm::kEd448}) {
+    if (other == c.algorithm ||
+        (dnssec::IsRsa(other) && dnssec::IsRsa(c.algorithm)))
+      continue;
     absl::StatusOr<PrivateKey> wrong = PrivateKey::FromPkcs8(other, *der);
     EXPECT_FALSE(wrong.ok()) << dnssec::AlgorithmName(other);
     if (!wrong.ok()) {
@@ -130,20 +133,21 @@ TEST_P(PrivateKeyTest, SigningHandleSignsFromTwoThreads) {
   for (std::thread& t : threads) t.join();
   for (size_t i = 0; i < data.size(); ++i) {
     ASSERT_TRUE(sigs[i].ok()) << sigs[i].status();
-    EXPECT_TRUE(VerifyDnssec(c.algorithm, pub, data[i], *sigs[i])) << i;
+    EXPECT_TRUE(dnssec::VerifyDnssec(c.algorithm, pub, data[i], *sigs[i])) << i;
   }
 }
 
 INSTANTIATE_TEST_SUITE_P(AllAlgorithms, PrivateKeyTest,
                          ::testing::ValuesIn(kCases),
                          [](const ::testing::TestParamInfo<Case>& info) {
-                           return dnssec::AlgorithmName(info.param.algorithm) + "_" +
-                                  std::to_string(info.param.bits);
+                           return dnssec::AlgorithmName(info.param.algorithm) +
+                                  "_" + std::to_string(info.param.bits);
                          });
 
 TEST(PrivateKeyLegacyTest, GenerateRefusesImportOnlyAlgorithms) {
   EXPECT_FALSE(PrivateKey::Generate(dnssec::Algorithm::kRsaSha1, 2048).ok());
-  EXPECT_FALSE(PrivateKey::Generate(dnssec::Algorithm::kNsec3RsaSha1, 2048).ok());
+  EXPECT_FALSE(
+      PrivateKey::Generate(dnssec::Algorithm::kNsec3RsaSha1, 2048).ok());
 }
 
 TEST(PrivateKeyLegacyTest, ImportedRsaSha1SignsWithSha1) {
@@ -152,16 +156,17 @@ TEST(PrivateKeyLegacyTest, ImportedRsaSha1SignsWithSha1) {
   ASSERT_TRUE(key.ok());
   absl::StatusOr<SecretBytes> der = key->ExportPkcs8ForSealing();
   ASSERT_TRUE(der.ok());
-  for (dnssec::Algorithm legacy : {dnssec::Algorithm::kRsaSha1, dnssec::Algorithm::kNsec3RsaSha1}) {
+  for (dnssec::Algorithm legacy :
+       {dnssec::Algorithm::kRsaSha1, dnssec::Algorithm::kNsec3RsaSha1}) {
     absl::StatusOr<PrivateKey> sha1 = PrivateKey::FromPkcs8(legacy, *der);
     ASSERT_TRUE(sha1.ok()) << sha1.status();
     const std::vector<uint8_t> data = RandomBytes(99);
     absl::StatusOr<std::vector<uint8_t>> sig = sha1->Sign(data);
     ASSERT_TRUE(sig.ok());
-    EXPECT_TRUE(VerifyDnssec(legacy, sha1->DnskeyPublicKey(), data, *sig));
+    EXPECT_TRUE(dnssec::VerifyDnssec(legacy, sha1->DnskeyPublicKey(), data, *sig));
     // Not a SHA-256 signature.
-    EXPECT_FALSE(VerifyDnssec(dnssec::Algorithm::kRsaSha256, sha1->DnskeyPublicKey(),
-                              data, *sig));
+    EXPECT_FALSE(dnssec::VerifyDnssec(dnssec::Algorithm::kRsaSha256,
+                              sha1->DnskeyPublicKey(), data, *sig));
   }
 }
 
@@ -173,19 +178,21 @@ TEST(PrivateKeyErrorsTest, RejectsBadInput) {
       PrivateKey::FromPkcs8(dnssec::Algorithm::kEd25519, garbage);
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_FALSE(PrivateKey::FromPkcs8(dnssec::Algorithm::kEd25519, SecretBytes()).ok());
-  EXPECT_FALSE(PrivateKey::FromEvpPkey(dnssec::Algorithm::kEd25519, dnssec::EvpPkeyPtr()).ok());
+  EXPECT_FALSE(
+      PrivateKey::FromPkcs8(dnssec::Algorithm::kEd25519, SecretBytes()).ok());
+  EXPECT_FALSE(
+      PrivateKey::FromEvpPkey(dnssec::Algorithm::kEd25519, dnssec::EvpPkeyPtr())
+          .ok());
   // A public-only key is not a private key.
   absl::StatusOr<PrivateKey> key =
       PrivateKey::Generate(dnssec::Algorithm::kEd25519, 256);
   ASSERT_TRUE(key.ok());
   const std::vector<uint8_t> pub = key->DnskeyPublicKey();
-  EXPECT_FALSE(
-      PrivateKey::FromEvpPkey(dnssec::Algorithm::kEd25519,
-                              *dnssec::PublicKeyFromDnskey(
-                                  dnssec::Algorithm::kEd25519,
-                                  std::string(pub.begin(), pub.end())))
-          .ok());
+  EXPECT_FALSE(PrivateKey::FromEvpPkey(dnssec::Algorithm::kEd25519,
+                                       *dnssec::PublicKeyFromDnskey(
+                                           dnssec::Algorithm::kEd25519,
+                                           std::string(pub.begin(), pub.end())))
+                   .ok());
   // Trailing bytes after the PKCS#8 structure are refused.
   absl::StatusOr<SecretBytes> der = key->ExportPkcs8ForSealing();
   ASSERT_TRUE(der.ok());

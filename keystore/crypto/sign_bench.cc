@@ -21,8 +21,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", algorithm.status().ToString().c_str());
     return 2;
   }
-  absl::StatusOr<PrivateKey> key = PrivateKey::Generate(
-      *algorithm, dnssec::IsRsa(*algorithm) ? 2048 : 0);
+  absl::StatusOr<PrivateKey> key =
+      PrivateKey::Generate(*algorithm, dnssec::IsRsa(*algorithm) ? 2048 : 0);
   if (!key.ok()) {
     std::fprintf(stderr, "%s\n", key.status().ToString().c_str());
     return 1;

@@ -1,11 +1,11 @@
 #include "keystore/daemon/admin_service.h"
 
 #include "absl/strings/str_cat.h"
+#include "dnssec/algorithm.h"
+#include "dnssec/digest_type.h"
+#include "dnssec/zone_key.h"
 #include "keystore/daemon/grpc_status.h"
 #include "keystore/parent_data.h"
-#include "dnssec/algorithm.h"
-#include "dnssec/zone_key.h"
-#include "dnssec/digest_type.h"
 
 namespace zonekeep {
 namespace keystored {
@@ -29,12 +29,15 @@ absl::StatusOr<KeyId> KeyIdOf(const v1::KeyRef& ref) {
   return KeyId{*algorithm, static_cast<uint16_t>(ref.key_tag())};
 }
 
-void FillKeyList(const std::vector<keystore::KeyView>& keys, v1::KeyList* response) {
-  for (const keystore::KeyView& key : keys) *response->add_keys() = ToProtoKey(key);
+void FillKeyList(const std::vector<keystore::KeyView>& keys,
+                 v1::KeyList* response) {
+  for (const keystore::KeyView& key : keys)
+    *response->add_keys() = ToProtoKey(key);
   response->set_server_time_unix(absl::ToUnixSeconds(absl::Now()));
 }
 
-absl::StatusOr<keystore::CreateWhat> CreateWhatOf(v1::CreateKeysRequest::What what) {
+absl::StatusOr<keystore::CreateWhat> CreateWhatOf(
+    v1::CreateKeysRequest::What what) {
   switch (what) {
     case v1::CreateKeysRequest::BOTH:
       return keystore::CreateWhat::kBoth;
@@ -80,7 +83,8 @@ v1::Key ToProtoKey(const keystore::KeyView& key) {
   out.set_key_tag(key.key_tag);
   out.set_role(key.role == dnssec::KeyRole::kKsk ? v1::KSK : v1::ZSK);
   out.set_bits(key.bits);
-  out.set_state(key.state == dnssec::KeyState::kActive ? v1::ACTIVE : v1::PUBLISHED);
+  out.set_state(key.state == dnssec::KeyState::kActive ? v1::ACTIVE
+                                                       : v1::PUBLISHED);
   out.set_rollover(key.rollover);
   out.set_deleted(key.deleted);
   out.set_created_unix(absl::ToUnixSeconds(key.created));
@@ -120,7 +124,8 @@ grpc::Status AdminService::CreateKeys(grpc::ServerContext* context,
                                       v1::KeyList* response) {
   absl::StatusOr<std::string> identity = Admin(context, "create");
   if (!identity.ok()) return ToGrpcStatus(identity.status());
-  absl::StatusOr<dnssec::Algorithm> algorithm = AlgorithmOf(request->algorithm());
+  absl::StatusOr<dnssec::Algorithm> algorithm =
+      AlgorithmOf(request->algorithm());
   if (!algorithm.ok()) return ToGrpcStatus(algorithm.status());
   absl::StatusOr<keystore::CreateWhat> what = CreateWhatOf(request->what());
   if (!what.ok()) return ToGrpcStatus(what.status());
@@ -181,9 +186,11 @@ grpc::Status AdminService::Rollover(grpc::ServerContext* context,
                                     v1::KeyList* response) {
   absl::StatusOr<std::string> identity = Admin(context, "rollover");
   if (!identity.ok()) return ToGrpcStatus(identity.status());
-  absl::StatusOr<dnssec::Algorithm> algorithm = AlgorithmOf(request->algorithm());
+  absl::StatusOr<dnssec::Algorithm> algorithm =
+      AlgorithmOf(request->algorithm());
   if (!algorithm.ok()) return ToGrpcStatus(algorithm.status());
-  absl::StatusOr<keystore::RolloverStage> stage = RolloverStageOf(request->stage());
+  absl::StatusOr<keystore::RolloverStage> stage =
+      RolloverStageOf(request->stage());
   if (!stage.ok()) return ToGrpcStatus(stage.status());
   return Respond(keys_->Rollover(*identity, *stage, *algorithm, request->zone(),
                                  request->force()),
@@ -192,7 +199,8 @@ grpc::Status AdminService::Rollover(grpc::ServerContext* context,
 
 absl::StatusOr<std::vector<keystore::KeyView>> AdminService::LiveKeysOf(
     const std::string& zone) {
-  absl::StatusOr<std::vector<keystore::KeyView>> keys = keys_->ListKeys(zone, false);
+  absl::StatusOr<std::vector<keystore::KeyView>> keys =
+      keys_->ListKeys(zone, false);
   if (keys.ok() && keys->empty()) {
     return absl::NotFoundError(absl::StrCat("no keys for ", zone));
   }
@@ -205,7 +213,8 @@ grpc::Status AdminService::ParentData(grpc::ServerContext* context,
   absl::StatusOr<std::string> identity = Admin(context, "parentdata");
   if (!identity.ok()) return ToGrpcStatus(identity.status());
   const grpc::Status result = [&]() -> grpc::Status {
-    absl::StatusOr<std::vector<keystore::KeyView>> keys = LiveKeysOf(request->zone());
+    absl::StatusOr<std::vector<keystore::KeyView>> keys =
+        LiveKeysOf(request->zone());
     if (!keys.ok()) return ToGrpcStatus(keys.status());
     dnssec::DigestType digest = dnssec::DigestType::kSha256;
     if (request->digest_type() != 0) {
@@ -214,11 +223,12 @@ grpc::Status AdminService::ParentData(grpc::ServerContext* context,
       if (!parsed.ok()) return ToGrpcStatus(parsed.status());
       digest = *parsed;
     }
-    absl::StatusOr<std::string> text = keystore::FormatParentData(
-        keys->front().zone, *keys,
-        request->kind() == v1::ParentDataRequest::DS ? keystore::ParentDataKind::kDs
-                                                     : keystore::ParentDataKind::kDnskey,
-        digest);
+    absl::StatusOr<std::string> text =
+        keystore::FormatParentData(keys->front().zone, *keys,
+                                   request->kind() == v1::ParentDataRequest::DS
+                                       ? keystore::ParentDataKind::kDs
+                                       : keystore::ParentDataKind::kDnskey,
+                                   digest);
     if (!text.ok()) return ToGrpcStatus(text.status());
     response->set_text(*text);
     return grpc::Status::OK;
@@ -233,7 +243,8 @@ grpc::Status AdminService::ShowKeys(grpc::ServerContext* context,
   absl::StatusOr<std::string> identity = Admin(context, "showkeys");
   if (!identity.ok()) return ToGrpcStatus(identity.status());
   const grpc::Status result = [&]() -> grpc::Status {
-    absl::StatusOr<std::vector<keystore::KeyView>> keys = LiveKeysOf(request->zone());
+    absl::StatusOr<std::vector<keystore::KeyView>> keys =
+        LiveKeysOf(request->zone());
     if (!keys.ok()) return ToGrpcStatus(keys.status());
     absl::StatusOr<std::string> text =
         keystore::FormatShowKeys(keys->front().zone, *keys, request->ds());
@@ -250,8 +261,9 @@ grpc::Status AdminService::ImportKey(grpc::ServerContext* context,
                                      v1::KeyList* response) {
   absl::StatusOr<std::string> identity = Admin(context, "import");
   if (!identity.ok()) return ToGrpcStatus(identity.status());
-  const dnssec::KeyState state =
-      request->state() == v1::ACTIVE ? dnssec::KeyState::kActive : dnssec::KeyState::kPublished;
+  const dnssec::KeyState state = request->state() == v1::ACTIVE
+                                     ? dnssec::KeyState::kActive
+                                     : dnssec::KeyState::kPublished;
   absl::StatusOr<keystore::KeyView> key = keys_->ImportBindKey(
       *identity, request->zone(), request->key_file_base(), state);
   if (!key.ok()) return ToGrpcStatus(key.status());

@@ -1,4 +1,5 @@
-// AdminService: the KeyAdmin gRPC service, a thin layer over keystore::KeyManager.
+// AdminService: the KeyAdmin gRPC service, a thin layer over
+// keystore::KeyManager.
 //
 // Each method finds the caller's identity, checks the admin role, converts the
 // request, calls the core once and translates its status with ToGrpcStatus.
@@ -73,7 +74,8 @@ class AdminService final : public v1::KeyAdmin::Service {
   void AuditRead(const std::string& identity, absl::string_view command,
                  const std::string& zone, const grpc::Status& result);
   // The zone's live keys; NotFound ("no keys for ZONE") when it has none.
-  absl::StatusOr<std::vector<keystore::KeyView>> LiveKeysOf(const std::string& zone);
+  absl::StatusOr<std::vector<keystore::KeyView>> LiveKeysOf(
+      const std::string& zone);
 
   keystore::KeyManager* const keys_;
   const AccessPolicy* const policy_;

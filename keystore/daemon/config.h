@@ -1,5 +1,6 @@
-// keystored's configuration: the JSON file of docs/ARCHITECTURE.md (Protobuf JSON parser),
-// the embedded default, and the checks that make a bad file a startup error.
+// keystored's configuration: the JSON file of docs/ARCHITECTURE.md (Protobuf
+// JSON parser), the embedded default, and the checks that make a bad file a
+// startup error.
 //
 // Contract: LoadConfig returns a config whose state_dir and admin_socket are
 // set (defaults: ./var/keystored and <state_dir>/admin.sock), or an error

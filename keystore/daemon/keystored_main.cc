@@ -20,10 +20,10 @@
 #include "keystore/daemon/access_policy.h"
 #include "keystore/daemon/admin_service.h"
 #include "keystore/daemon/config.h"
-#include "keystore/key_manager.h"
-#include "keystore/make_dirs.h"
 #include "keystore/daemon/signing_service.h"
 #include "keystore/daemon/unix_socket_listener.h"
+#include "keystore/key_manager.h"
+#include "keystore/make_dirs.h"
 
 namespace zonekeep {
 namespace keystored {
@@ -41,7 +41,8 @@ void HardenProcess() {
 absl::Status EnsureParentDir(const std::string& path) {
   const size_t slash = path.rfind('/');
   if (slash == std::string::npos || slash == 0) return absl::OkStatus();
-  return keystore::MakeDirectories(path.substr(0, slash), 0750, "socket directory");
+  return keystore::MakeDirectories(path.substr(0, slash), 0750,
+                                   "socket directory");
 }
 
 constexpr char kUsage[] =
@@ -52,8 +53,8 @@ struct Flags {
   std::string state_dir;
 };
 
-// docs/ARCHITECTURE.md spells the flags with dashes (--state-dir), which absl flags
-// cannot; there are only two, so they are read here.
+// docs/ARCHITECTURE.md spells the flags with dashes (--state-dir), which absl
+// flags cannot; there are only two, so they are read here.
 absl::StatusOr<Flags> ParseFlags(int argc, char** argv) {
   Flags flags;
   for (int i = 1; i < argc; ++i) {
@@ -106,7 +107,8 @@ int Run(int argc, char** argv) {
   keystore::KeyManagerOptions options;
   options.state_dir = config->state_dir();
   options.propagation_delay = absl::Seconds(config->propagation_delay());
-  absl::StatusOr<std::unique_ptr<keystore::KeyManager>> keys = keystore::KeyManager::Open(options);
+  absl::StatusOr<std::unique_ptr<keystore::KeyManager>> keys =
+      keystore::KeyManager::Open(options);
   if (!keys.ok()) {
     fprintf(stderr, "keystored: %s\n",
             std::string(keys.status().message()).c_str());

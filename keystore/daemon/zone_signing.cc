@@ -6,8 +6,8 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "signer/zone_signer.h"
 #include "dnssec/zone_key.h"
+#include "signer/zone_signer.h"
 
 namespace zonekeep {
 namespace keystored {

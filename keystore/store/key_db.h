@@ -33,10 +33,10 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "keystore/store/rows.h"
-#include "keystore/store/sqlite_statement.h"
 #include "dnssec/algorithm.h"
 #include "dnssec/zone_key.h"
+#include "keystore/store/rows.h"
+#include "keystore/store/sqlite_statement.h"
 
 namespace zonekeep {
 namespace store {

@@ -6,10 +6,10 @@
 #include <cstdlib>
 #include <string>
 
-#include "gtest/gtest.h"
-#include "keystore/store/schema.h"
 #include "dnssec/algorithm.h"
 #include "dnssec/zone_key.h"
+#include "gtest/gtest.h"
+#include "keystore/store/schema.h"
 
 namespace zonekeep {
 namespace store {
@@ -211,8 +211,9 @@ TEST(KeyDbTest, KeyStateZoneAndAuditRoundTrip) {
                   ->UpdateKeyState(*zsk_id, dnssec::KeyState::kActive, true,
                                    kT0 + absl::Hours(1))
                   .ok());
-  EXPECT_EQ((*tx)->UpdateKeyState(999, dnssec::KeyState::kActive, false, kT0).code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_EQ(
+      (*tx)->UpdateKeyState(999, dnssec::KeyState::kActive, false, kT0).code(),
+      absl::StatusCode::kNotFound);
   AuditRow a;
   a.time = kT0;
   a.identity = "unix:root";
@@ -242,7 +243,8 @@ TEST(KeyDbTest, KeyStateZoneAndAuditRoundTrip) {
   EXPECT_TRUE((*keys)[1].rollover);
   EXPECT_EQ((*keys)[1].state_changed_at, kT0 + absl::Hours(1));
 
-  auto found = (*tx)->FindKey("example.com.", dnssec::Algorithm::kEcdsaP256Sha256, 1);
+  auto found =
+      (*tx)->FindKey("example.com.", dnssec::Algorithm::kEcdsaP256Sha256, 1);
   ASSERT_TRUE(found.ok() && found->has_value());
   EXPECT_EQ((*found)->id, *zsk_id);
   auto missing = (*tx)->FindKey("example.com.", dnssec::Algorithm::kEd25519, 1);

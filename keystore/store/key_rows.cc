@@ -1,8 +1,8 @@
 // Transaction: the keys table.
 #include "absl/strings/str_cat.h"
-#include "keystore/store/key_db.h"
 #include "dnssec/algorithm.h"
 #include "dnssec/zone_key.h"
+#include "keystore/store/key_db.h"
 
 namespace zonekeep {
 namespace store {
@@ -35,7 +35,8 @@ absl::StatusOr<KeyRow> ReadKeyRow(const Statement& q) {
   }
   row.role = role == "KSK" ? dnssec::KeyRole::kKsk : dnssec::KeyRole::kZsk;
   row.bits = static_cast<int>(q.Int(5));
-  row.state = state == "active" ? dnssec::KeyState::kActive : dnssec::KeyState::kPublished;
+  row.state = state == "active" ? dnssec::KeyState::kActive
+                                : dnssec::KeyState::kPublished;
   row.rollover = q.Int(7) != 0;
   row.deleted = q.Int(8) != 0;
   row.created_at = q.Time(9);

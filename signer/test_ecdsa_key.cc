@@ -1,4 +1,4 @@
-#include "signer/ecdsa_test_key.h"
+#include "signer/test_ecdsa_key.h"
 
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
@@ -9,11 +9,11 @@
 #include <utility>
 #include <vector>
 
+#include "dnssec/algorithm.h"
 #include "dnssec/dnskey.h"
 #include "dnssec/ecdsa_signature.h"
 #include "dnssec/openssl_ptr.h"
 #include "dnssec/public_key.h"
-#include "dnssec/algorithm.h"
 
 namespace zonekeep {
 namespace signer {

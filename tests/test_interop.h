@@ -1,8 +1,8 @@
 // Shared by the signer interop and negative-corpus suites: zone generators,
 // a per-process key cache, and runners for the three external verifiers
 // (BIND dnssec-verify, ldns-verify-zone, Knot kzonecheck).
-#ifndef ZONEKEEP_TESTS_INTEROP_UTIL_H_
-#define ZONEKEEP_TESTS_INTEROP_UTIL_H_
+#ifndef ZONEKEEP_TESTS_TEST_INTEROP_H_
+#define ZONEKEEP_TESTS_TEST_INTEROP_H_
 
 #include <string>
 #include <vector>
@@ -48,4 +48,4 @@ ToolResult Kzonecheck(const std::string& origin, const std::string& path);
 }  // namespace interop
 }  // namespace zonekeep
 
-#endif  // ZONEKEEP_TESTS_INTEROP_UTIL_H_
+#endif  // ZONEKEEP_TESTS_TEST_INTEROP_H_

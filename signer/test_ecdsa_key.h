@@ -2,8 +2,8 @@
 // anywhere), in DNSSEC form (RFC 6605: x||y public key, r||s signatures),
 // with OpenSSL's own EVP_DigestVerify as the reference verifier.
 // Thread-safety: const methods may run concurrently.
-#ifndef ZONEKEEP_SIGNER_ECDSA_TEST_KEY_H_
-#define ZONEKEEP_SIGNER_ECDSA_TEST_KEY_H_
+#ifndef ZONEKEEP_SIGNER_TEST_ECDSA_KEY_H_
+#define ZONEKEEP_SIGNER_TEST_ECDSA_KEY_H_
 
 #include <openssl/evp.h>
 
@@ -51,4 +51,4 @@ class EcdsaTestKey {
 }  // namespace signer
 }  // namespace zonekeep
 
-#endif  // ZONEKEEP_SIGNER_ECDSA_TEST_KEY_H_
+#endif  // ZONEKEEP_SIGNER_TEST_ECDSA_KEY_H_

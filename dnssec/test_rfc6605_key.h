@@ -1,7 +1,7 @@
 // Test-only: the RFC 6605 section 6.1 example key (ECDSAP256SHA256 KSK of
 // example.net.), whose key tag (55648) and DS digest the RFC gives.
-#ifndef ZONEKEEP_DNSSEC_RFC6605_TEST_KEY_H_
-#define ZONEKEEP_DNSSEC_RFC6605_TEST_KEY_H_
+#ifndef ZONEKEEP_DNSSEC_TEST_RFC6605_KEY_H_
+#define ZONEKEEP_DNSSEC_TEST_RFC6605_KEY_H_
 
 #include <cstdint>
 #include <string>
@@ -32,4 +32,4 @@ inline std::string Rfc6605DnskeyRdataString() {
 }  // namespace dnssec
 }  // namespace zonekeep
 
-#endif  // ZONEKEEP_DNSSEC_RFC6605_TEST_KEY_H_
+#endif  // ZONEKEEP_DNSSEC_TEST_RFC6605_KEY_H_

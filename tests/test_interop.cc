@@ -1,4 +1,4 @@
-#include "tests/interop_util.h"
+#include "tests/test_interop.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,10 +10,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "gtest/gtest.h"
-#include "dnssec/test_keys.h"
 #include "dnssec/algorithm.h"
+#include "dnssec/test_keys.h"
 #include "dnssec/zone_key.h"
+#include "gtest/gtest.h"
 
 namespace zonekeep {
 namespace interop {
@@ -100,7 +100,8 @@ std::string HostingZone() {
 
 const std::vector<dnssec::ZoneKey>& KeysFor(dnssec::Algorithm algorithm) {
   static std::mutex mu;
-  static auto* cache = new std::map<dnssec::Algorithm, std::vector<dnssec::ZoneKey>>();
+  static auto* cache =
+      new std::map<dnssec::Algorithm, std::vector<dnssec::ZoneKey>>();
   std::lock_guard<std::mutex> lock(mu);
   auto it = cache->find(algorithm);
   if (it == cache->end()) {
