@@ -8,18 +8,19 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "dnssec/digest_type.h"
 #include "dnssec/ds.h"
 #include "dnssec/name.h"
+#include "dnssec/zone_key.h"
 #include "signer/denial_chain.h"
 #include "signer/key_set.h"
 #include "signer/nsec3_hash.h"
 #include "signer/parallel.h"
 #include "signer/rrsig.h"
+#include "signer/validity_window.h"
 #include "signer/zone_model.h"
 #include "signer/zone_parser.h"
 #include "signer/zone_verifier.h"
-#include "dnssec/zone_key.h"
-#include "dnssec/digest_type.h"
 
 namespace zonekeep {
 namespace signer {
@@ -27,11 +28,13 @@ namespace {
 
 constexpr int64_t kDefaultValidity = 30 * 24 * 3600;
 
+// The validity window by CheckValidityWindow (serial-number arithmetic,
+// signer/validity_window.h), then jitter, refresh and NSEC3 parameters.
 absl::Status CheckOptions(const SignOptions& o, int64_t inception,
-                          int64_t expiration) {
-  if (expiration <= inception) {
-    return absl::InvalidArgumentError(
-        "signature expiration must be after inception");
+                          int64_t expiration, int64_t now) {
+  if (absl::Status s = CheckValidityWindow(inception, expiration, now);
+      !s.ok()) {
+    return s;
   }
   if (o.jitter < 0 || o.jitter >= expiration - inception) {
     return absl::InvalidArgumentError(
@@ -84,8 +87,8 @@ absl::Status AddKeyRRsets(Zone* zone, const KeySet& keys,
   cds.ttl = cdnskey.ttl = ttl;
   for (const dnssec::ZoneKey* key : keys.cds_ksks) {
     const std::string rdata(key->dnskey_rdata.begin(), key->dnskey_rdata.end());
-    absl::StatusOr<std::string> ds = dnssec::BuildDsRdata(
-        zone->origin, rdata, dnssec::DigestType::kSha256);
+    absl::StatusOr<std::string> ds =
+        dnssec::BuildDsRdata(zone->origin, rdata, dnssec::DigestType::kSha256);
     if (!ds.ok()) return ds.status();
     cds.rdatas.push_back(*std::move(ds));
     cdnskey.rdatas.push_back(rdata);
@@ -129,23 +132,24 @@ class PhaseClock {
 
 // SignZone's body; `owned_text`, when given, holds `zone_text` and is freed
 // right after parsing.
-absl::StatusOr<SignReport> SignZoneImpl(absl::string_view zone_text,
-                                        std::string* owned_text,
-                                        absl::string_view display_name,
-                                        const std::vector<dnssec::ZoneKey>& keys,
-                                        const SignOptions& options,
-                                        const ZoneSink& sink) {
+absl::StatusOr<SignReport> SignZoneImpl(
+    absl::string_view zone_text, std::string* owned_text,
+    absl::string_view display_name, const std::vector<dnssec::ZoneKey>& keys,
+    const SignOptions& options, const ZoneSink& sink) {
   const int64_t now = options.now.value_or(static_cast<int64_t>(time(nullptr)));
   const int64_t inception = options.inception.value_or(now - 3600);
   const int64_t expiration =
       options.expiration.value_or(now + kDefaultValidity);
-  if (absl::Status s = CheckOptions(options, inception, expiration); !s.ok()) {
+  if (absl::Status s = CheckOptions(options, inception, expiration, now);
+      !s.ok()) {
     return s;
   }
   auto key_set = CheckKeySet(keys);
   if (!key_set.ok()) return key_set.status();
 
   SignReport report;
+  report.inception = inception;
+  report.expiration = expiration;
   PhaseClock phases(&report);
   auto parsed = ParseZoneText(zone_text, display_name, options.origin);
   if (!parsed.ok()) return parsed.status();
@@ -212,8 +216,9 @@ absl::StatusOr<SignReport> SignZoneImpl(absl::string_view zone_text,
         IsKeyType(rrset.type) ? key_set->active_ksks : key_set->active_zsks;
     RrsigFields fields;
     fields.type_covered = rrset.type;
-    fields.labels = static_cast<uint8_t>(dnssec::LabelCount(node.name) -
-                                         (dnssec::IsWildcard(node.name) ? 1 : 0));
+    fields.labels =
+        static_cast<uint8_t>(dnssec::LabelCount(node.name) -
+                             (dnssec::IsWildcard(node.name) ? 1 : 0));
     fields.original_ttl = rrset.ttl;
     fields.inception = static_cast<uint32_t>(inception);
     fields.expiration =
@@ -234,8 +239,9 @@ absl::StatusOr<SignReport> SignZoneImpl(absl::string_view zone_text,
         if (error.ok()) {
           error = absl::Status(
               sig.status().code(),
-              absl::StrCat("signing ", dnssec::NameToText(node.name), " with key ",
-                           key->key_tag, ": ", sig.status().message()));
+              absl::StrCat("signing ", dnssec::NameToText(node.name),
+                           " with key ", key->key_tag, ": ",
+                           sig.status().message()));
         }
         stop.store(true);
         return;
