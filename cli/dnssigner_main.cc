@@ -67,6 +67,19 @@ std::string TimingLine(const v1::SignSummary& summary, absl::Duration wall) {
   return line;
 }
 
+// "inception 20250101000000 (1735689600) expiration 20250131000000
+// (1738281600)": UTC as dnssec-signzone prints RRSIG times, and unix seconds.
+std::string ValidityText(const v1::SignSummary& summary) {
+  auto time = [](int64_t unix_seconds) {
+    return absl::StrCat(
+        absl::FormatTime("%Y%m%d%H%M%S", absl::FromUnixSeconds(unix_seconds),
+                         absl::UTCTimeZone()),
+        " (", unix_seconds, ")");
+  };
+  return absl::StrCat("inception ", time(summary.inception_unix()),
+                      " expiration ", time(summary.expiration_unix()));
+}
+
 int Run(const std::vector<std::string>& args) {
   absl::StatusOr<SignCommand> command = ParseSignFlags(args, absl::Now());
   if (!command.ok()) {
@@ -145,6 +158,7 @@ int Run(const std::vector<std::string>& args) {
             << summary.records_out() << " out, " << summary.signatures()
             << " signatures; "
             << (summary.self_verified() ? "self-verified" : "NOT self-verified")
+            << "; validity " << ValidityText(summary)
             << "; earliest RRSIG expiration "
             << absl::FormatTime(
                    "%Y-%m-%dT%H:%M:%SZ",

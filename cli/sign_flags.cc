@@ -166,6 +166,13 @@ absl::StatusOr<SignCommand> ParseSignFlags(const std::vector<std::string>& args,
     absl::StatusOr<absl::Time> t = ParseSignTime(start_text, now, now);
     if (!t.ok()) return FlagError("-s", std::string(t.status().message()));
     start = *t;
+    // 0 means "unset" in the API; keystored refuses the rest of the
+    // unrepresentable windows (signer/validity_window.h).
+    if (absl::ToUnixSeconds(start) <= 0) {
+      return FlagError("-s", absl::StrCat("\"", start_text,
+                                          "\" is not after 19700101000000 "
+                                          "(unix time 0)"));
+    }
     options.set_inception_unix(absl::ToUnixSeconds(start));
   }
   if (!end_text.empty()) {

@@ -1,5 +1,6 @@
 #include "cli/sign_flags.h"
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 
 namespace zonekeep {
@@ -45,6 +46,20 @@ TEST(ParseSignFlagsTest, AbsoluteTimes) {
   auto t = ParseSignTime("20270101000000", kNow, kNow);
   ASSERT_TRUE(t.ok());
   EXPECT_EQ(absl::ToUnixSeconds(*t), 1798761600);
+}
+
+// 0 is "unset" in SignOptions: -s 0 must not silently become the default.
+TEST(ParseSignFlagsTest, StartAtOrBefore1970IsRefused) {
+  for (const char* start : {"0", "19700101000000", "19690101000000"}) {
+    auto c = ParseSignFlags({"-s", start, "z"}, kNow);
+    ASSERT_FALSE(c.ok()) << start;
+    EXPECT_EQ(c.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_EQ(c.status().message().rfind(absl::StrCat("-s: \"", start), 0), 0u)
+        << c.status();
+  }
+  auto one = ParseSignFlags({"-s", "1", "z"}, kNow);
+  ASSERT_TRUE(one.ok()) << one.status();
+  EXPECT_EQ(one->options.inception_unix(), 1);
 }
 
 TEST(ParseSignFlagsTest, Errors) {

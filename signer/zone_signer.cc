@@ -17,6 +17,7 @@
 #include "signer/nsec3_hash.h"
 #include "signer/parallel.h"
 #include "signer/rrsig.h"
+#include "signer/validity_window.h"
 #include "signer/zone_model.h"
 #include "signer/zone_parser.h"
 #include "signer/zone_verifier.h"
@@ -27,11 +28,13 @@ namespace {
 
 constexpr int64_t kDefaultValidity = 30 * 24 * 3600;
 
+// The validity window by CheckValidityWindow (serial-number arithmetic,
+// signer/validity_window.h), then jitter, refresh and NSEC3 parameters.
 absl::Status CheckOptions(const SignOptions& o, int64_t inception,
-                          int64_t expiration) {
-  if (expiration <= inception) {
-    return absl::InvalidArgumentError(
-        "signature expiration must be after inception");
+                          int64_t expiration, int64_t now) {
+  if (absl::Status s = CheckValidityWindow(inception, expiration, now);
+      !s.ok()) {
+    return s;
   }
   if (o.jitter < 0 || o.jitter >= expiration - inception) {
     return absl::InvalidArgumentError(
@@ -137,13 +140,16 @@ absl::StatusOr<SignReport> SignZoneImpl(
   const int64_t inception = options.inception.value_or(now - 3600);
   const int64_t expiration =
       options.expiration.value_or(now + kDefaultValidity);
-  if (absl::Status s = CheckOptions(options, inception, expiration); !s.ok()) {
+  if (absl::Status s = CheckOptions(options, inception, expiration, now);
+      !s.ok()) {
     return s;
   }
   auto key_set = CheckKeySet(keys);
   if (!key_set.ok()) return key_set.status();
 
   SignReport report;
+  report.inception = inception;
+  report.expiration = expiration;
   PhaseClock phases(&report);
   auto parsed = ParseZoneText(zone_text, display_name, options.origin);
   if (!parsed.ok()) return parsed.status();

@@ -16,6 +16,8 @@
 //  - With self_verify (the default) the output is checked independently
 //    (VerifyZone) before any byte reaches the sink; a zone that fails is never
 //    written. Without it, output is still produced only after signing ends.
+//  - The validity window must be expressible as RRSIG serial times
+//    (CheckValidityWindow in signer/validity_window.h), else InvalidArgument.
 //  - Errors: InvalidArgument for bad input or options ("name:line: reason"),
 //    FailedPrecondition for key-set problems (no keys, KeyTrap limits),
 //    Internal for a failed self-verify (nothing is written then), the sink's
@@ -54,7 +56,8 @@ struct Nsec3Options {
 
 struct SignOptions {
   std::string origin;  // zone name; empty: the SOA owner (first record)
-  // Absolute unix times; defaults now - 1h and now + 30 days.
+  // Absolute unix times; defaults now - 1h and now + 30 days. Checked in
+  // serial-number arithmetic against `now` (CheckValidityWindow).
   std::optional<int64_t> inception;
   std::optional<int64_t> expiration;
   int64_t jitter = 0;   // seconds subtracted at random per RRset from expiry
@@ -79,6 +82,10 @@ struct SignReport {
   size_t records_out = 0;
   uint32_t serial = 0;
   uint32_t max_ttl = 0;
+  // The validity window every RRSIG got (unix seconds); jitter moves single
+  // expirations earlier than `expiration`.
+  int64_t inception = 0;
+  int64_t expiration = 0;
   int64_t earliest_expiration = 0;  // over all RRSIGs (self-verify or made)
   bool verified = false;
   std::vector<uint16_t> zsk_tags;  // active ZSKs that signed

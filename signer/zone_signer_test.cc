@@ -1,11 +1,14 @@
 // SignZone end to end with real keys, checked by our own verifier.
 #include "signer/zone_signer.h"
 
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "dnssec/algorithm.h"
 #include "dnssec/test_keys.h"
@@ -176,6 +179,66 @@ TEST_F(ZoneSignerTest, JitterAndExpiryReported) {
   EXPECT_LT(r->earliest_expiration, kNow + 10000);
   // At `expiration` the zone is no longer valid.
   EXPECT_FALSE(VerifySignedZone(out, "example.", kNow + 10000).ok());
+}
+
+// Every RRSIG's (expiration, inception) fields, as printed in the zone text.
+std::vector<std::pair<std::string, std::string>> RrsigTimes(
+    const std::string& zone) {
+  std::vector<std::pair<std::string, std::string>> times;
+  for (absl::string_view line : absl::StrSplit(zone, '\n')) {
+    std::vector<std::string> f =
+        absl::StrSplit(line, absl::ByAnyChar(" \t"), absl::SkipEmpty());
+    if (f.size() < 10 || f[3] != "RRSIG") continue;
+    times.emplace_back(f[8], f[9]);
+  }
+  return times;
+}
+
+TEST_F(ZoneSignerTest, RrsigsCarryTheWindowExactly) {
+  std::string out;
+  SignOptions o = Options();
+  o.inception = kNow;                // window and expiration at their limit:
+  o.expiration = kNow + 2147483647;  // 2^31 - 1 seconds
+  auto r = SignZone(kZone, "z", *keys_, o, &out);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->inception, kNow);
+  EXPECT_EQ(r->expiration, kNow + 2147483647);
+  const auto times = RrsigTimes(out);
+  ASSERT_EQ(times.size(), r->signatures);
+  for (const auto& [expiration, inception] : times) {
+    EXPECT_EQ(expiration, "20911203012727");  // 3847483647
+    EXPECT_EQ(inception, "20231114221320");   // 1700000000
+  }
+}
+
+TEST_F(ZoneSignerTest, UnrepresentableWindowsAreRefusedAndNothingWritten) {
+  struct Case {
+    std::optional<int64_t> inception, expiration;
+    const char* named;
+  };
+  const Case cases[] = {
+      {std::nullopt, 4102444800, "-e 21000101000000 (4102444800)"},
+      {std::nullopt, kNow + 2147483648, "-e "},
+      {0, std::nullopt, "-s 19700101000000 (0)"},
+      {-31536000, std::nullopt, "-s 19690101000000"},
+      {kNow, kNow, "-e 20231114221320"},
+      {kNow - 100, kNow - 100 + 2147483648, "s long"},
+  };
+  for (const Case& c : cases) {
+    SignOptions o = Options();
+    o.inception = c.inception;
+    o.expiration = c.expiration;
+    size_t sink_calls = 0;
+    auto r = SignZone(kZone, "z", *keys_, o, [&](absl::string_view) {
+      ++sink_calls;
+      return absl::OkStatus();
+    });
+    ASSERT_FALSE(r.ok()) << c.named;
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_NE(r.status().message().find(c.named), std::string::npos)
+        << r.status();
+    EXPECT_EQ(sink_calls, 0u) << c.named;
+  }
 }
 
 TEST_F(ZoneSignerTest, SelfVerifyCatchesTampering) {

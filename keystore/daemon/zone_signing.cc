@@ -104,6 +104,8 @@ absl::StatusOr<v1::SignSummary> SignZoneWithKeyStore(
   summary.set_records_out(report->records_out);
   summary.set_signatures(report->signatures);
   summary.set_earliest_expiration_unix(report->earliest_expiration);
+  summary.set_inception_unix(report->inception);
+  summary.set_expiration_unix(report->expiration);
   summary.set_max_ttl(report->max_ttl);
   summary.set_self_verified(report->verified);
   for (const auto& [name, seconds] : report->phase_seconds) {

@@ -179,6 +179,31 @@ TEST_F(DnssignerTest, SyntaxErrorNamesFileAndLineAndLeavesNoFile) {
   EXPECT_EQ(DirEntries(work_), before) << "a partial or temp file was left";
 }
 
+// RRSIG times are 32-bit serials: an end more than 2^31-1 s from now reads
+// as the past to every verifier, so keystored refuses it (exit 1).
+TEST_F(DnssignerTest, EndIn2100IsRefusedWithOneLineAndLeavesNoFile) {
+  ASSERT_EQ(Mk({"create", "both", kAlg, "-", kZone}).exit_code, 0);
+  const std::vector<std::string> before = DirEntries(work_);
+  ProcessResult r =
+      Sign({"-e", "21000101000000"}, zone_file_, work_ + "/2100.signed");
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("dnssigner: "));
+  EXPECT_THAT(r.err, HasSubstr("-e 21000101000000 (4102444800)"));
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_EQ(DirEntries(work_), before) << "an output or temp file was left";
+}
+
+TEST_F(DnssignerTest, SummaryPrintsTheValidityWindow) {
+  ASSERT_EQ(Mk({"create", "both", kAlg, "-", kZone}).exit_code, 0);
+  const std::string out = work_ + "/window.signed";
+  ProcessResult r =
+      Sign({"-s", "20200101000000", "-e", "20450101000000"}, zone_file_, out);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("validity inception 20200101000000 (1577836800) "
+                               "expiration 20450101000000 (2366841600)"));
+  EXPECT_THAT(ReadFile(out), HasSubstr(" 20450101000000 20200101000000 "));
+}
+
 TEST_F(DnssignerTest, ZoneWithoutKeysIsRefused) {
   ProcessResult r = Sign({}, zone_file_, work_ + "/nokeys.signed");
   EXPECT_EQ(r.exit_code, 1);
