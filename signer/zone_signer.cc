@@ -8,18 +8,19 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "dnssec/digest_type.h"
 #include "dnssec/ds.h"
 #include "dnssec/name.h"
+#include "dnssec/zone_key.h"
 #include "signer/denial_chain.h"
 #include "signer/key_set.h"
 #include "signer/nsec3_hash.h"
+#include "signer/output_readback.h"
 #include "signer/parallel.h"
 #include "signer/rrsig.h"
 #include "signer/zone_model.h"
 #include "signer/zone_parser.h"
 #include "signer/zone_verifier.h"
-#include "dnssec/zone_key.h"
-#include "dnssec/digest_type.h"
 
 namespace zonekeep {
 namespace signer {
@@ -84,8 +85,8 @@ absl::Status AddKeyRRsets(Zone* zone, const KeySet& keys,
   cds.ttl = cdnskey.ttl = ttl;
   for (const dnssec::ZoneKey* key : keys.cds_ksks) {
     const std::string rdata(key->dnskey_rdata.begin(), key->dnskey_rdata.end());
-    absl::StatusOr<std::string> ds = dnssec::BuildDsRdata(
-        zone->origin, rdata, dnssec::DigestType::kSha256);
+    absl::StatusOr<std::string> ds =
+        dnssec::BuildDsRdata(zone->origin, rdata, dnssec::DigestType::kSha256);
     if (!ds.ok()) return ds.status();
     cds.rdatas.push_back(*std::move(ds));
     cdnskey.rdatas.push_back(rdata);
@@ -129,12 +130,10 @@ class PhaseClock {
 
 // SignZone's body; `owned_text`, when given, holds `zone_text` and is freed
 // right after parsing.
-absl::StatusOr<SignReport> SignZoneImpl(absl::string_view zone_text,
-                                        std::string* owned_text,
-                                        absl::string_view display_name,
-                                        const std::vector<dnssec::ZoneKey>& keys,
-                                        const SignOptions& options,
-                                        const ZoneSink& sink) {
+absl::StatusOr<SignReport> SignZoneImpl(
+    absl::string_view zone_text, std::string* owned_text,
+    absl::string_view display_name, const std::vector<dnssec::ZoneKey>& keys,
+    const SignOptions& options, const ZoneSink& sink) {
   const int64_t now = options.now.value_or(static_cast<int64_t>(time(nullptr)));
   const int64_t inception = options.inception.value_or(now - 3600);
   const int64_t expiration =
@@ -212,8 +211,9 @@ absl::StatusOr<SignReport> SignZoneImpl(absl::string_view zone_text,
         IsKeyType(rrset.type) ? key_set->active_ksks : key_set->active_zsks;
     RrsigFields fields;
     fields.type_covered = rrset.type;
-    fields.labels = static_cast<uint8_t>(dnssec::LabelCount(node.name) -
-                                         (dnssec::IsWildcard(node.name) ? 1 : 0));
+    fields.labels =
+        static_cast<uint8_t>(dnssec::LabelCount(node.name) -
+                             (dnssec::IsWildcard(node.name) ? 1 : 0));
     fields.original_ttl = rrset.ttl;
     fields.inception = static_cast<uint32_t>(inception);
     fields.expiration =
@@ -234,8 +234,9 @@ absl::StatusOr<SignReport> SignZoneImpl(absl::string_view zone_text,
         if (error.ok()) {
           error = absl::Status(
               sig.status().code(),
-              absl::StrCat("signing ", dnssec::NameToText(node.name), " with key ",
-                           key->key_tag, ": ", sig.status().message()));
+              absl::StrCat("signing ", dnssec::NameToText(node.name),
+                           " with key ", key->key_tag, ": ",
+                           sig.status().message()));
         }
         stop.store(true);
         return;
@@ -283,9 +284,63 @@ absl::StatusOr<SignReport> SignZoneImpl(absl::string_view zone_text,
     }
     report.earliest_expiration = earliest;
   }
-  if (absl::Status s = WriteZoneText(zone, sink, options.threads); !s.ok())
-    return s;
+  const ZoneTextWriterFn write_text = options.text_writer_for_testing
+                                          ? options.text_writer_for_testing
+                                          : WriteZoneText;
+  if (!options.self_verify) {
+    if (absl::Status s = write_text(zone, sink, options.threads); !s.ok()) {
+      return s;
+    }
+    phases.Mark("write");
+    return report;
+  }
+  // The whole text is held, read back, and only then handed to the sink, in
+  // the writer's own pieces.
+  std::string text;
+  std::vector<size_t> piece_ends;
+  {
+    std::vector<std::string> pieces;
+    size_t size = 0;
+    if (absl::Status s = write_text(
+            zone,
+            [&pieces, &size](absl::string_view piece) {
+              pieces.emplace_back(piece);
+              size += piece.size();
+              return absl::OkStatus();
+            },
+            options.threads);
+        !s.ok()) {
+      return s;
+    }
+    text.reserve(size);
+    for (std::string& piece : pieces) {
+      text.append(piece);
+      piece_ends.push_back(text.size());
+      std::string().swap(piece);
+    }
+  }
+  const absl::Time formatted = absl::Now();
+  if (absl::Status s = CheckOutputReadsBack(zone, text, options.threads);
+      !s.ok()) {
+    return absl::InternalError(
+        absl::StrCat("self-verify failed, zone not returned: ", s.message()));
+  }
+  const absl::Time read_back = absl::Now();
+  size_t begin = 0;
+  for (const size_t end : piece_ends) {
+    if (end == begin) continue;
+    if (absl::Status s =
+            sink(absl::string_view(text).substr(begin, end - begin));
+        !s.ok()) {
+      return s;
+    }
+    begin = end;
+  }
   phases.Mark("write");
+  // "write" so far includes the read-back: move that time to its own step.
+  const double readback_seconds = absl::ToDoubleSeconds(read_back - formatted);
+  report.phase_seconds.back().second -= readback_seconds;
+  report.phase_seconds.emplace_back("readback", readback_seconds);
   return report;
 }
 

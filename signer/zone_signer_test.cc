@@ -7,11 +7,11 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "gtest/gtest.h"
-#include "dnssec/test_keys.h"
-#include "signer/zone_verifier.h"
 #include "dnssec/algorithm.h"
+#include "dnssec/test_keys.h"
 #include "dnssec/zone_key.h"
+#include "gtest/gtest.h"
+#include "signer/zone_verifier.h"
 
 namespace zonekeep {
 namespace signer {
@@ -75,8 +75,9 @@ TEST_F(ZoneSignerTest, NsecZoneSignsAndVerifies) {
     phase_names.push_back(name);
     EXPECT_GE(seconds, 0.0) << name;
   }
-  EXPECT_EQ(phase_names, (std::vector<std::string>{"parse", "build", "denial",
-                                                   "sign", "verify", "write"}));
+  EXPECT_EQ(phase_names,
+            (std::vector<std::string>{"parse", "build", "denial", "sign",
+                                      "verify", "write", "readback"}));
   EXPECT_TRUE(absl::StartsWith(out, "example.\t3600\tIN\tSOA\t"));
   EXPECT_NE(out.find("\tCDS\t"), std::string::npos);
   EXPECT_NE(out.find("\tCDNSKEY\t"), std::string::npos);
@@ -142,7 +143,8 @@ TEST_F(ZoneSignerTest, KeySetErrors) {
 
   std::vector<dnssec::ZoneKey> many = *keys_;
   for (int i = 0; i < 2; ++i) {
-    auto k = dnssec::MakeTestKey(dnssec::Algorithm::kEcdsaP256Sha256, dnssec::KeyRole::kZsk);
+    auto k = dnssec::MakeTestKey(dnssec::Algorithm::kEcdsaP256Sha256,
+                                 dnssec::KeyRole::kZsk);
     ASSERT_TRUE(k.ok());
     many.push_back(*std::move(k));
   }
