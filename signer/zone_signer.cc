@@ -15,6 +15,7 @@
 #include "signer/denial_chain.h"
 #include "signer/key_set.h"
 #include "signer/nsec3_hash.h"
+#include "signer/output_readback.h"
 #include "signer/parallel.h"
 #include "signer/rrsig.h"
 #include "signer/validity_window.h"
@@ -289,9 +290,63 @@ absl::StatusOr<SignReport> SignZoneImpl(
     }
     report.earliest_expiration = earliest;
   }
-  if (absl::Status s = WriteZoneText(zone, sink, options.threads); !s.ok())
-    return s;
+  const ZoneTextWriterFn write_text = options.text_writer_for_testing
+                                          ? options.text_writer_for_testing
+                                          : WriteZoneText;
+  if (!options.self_verify) {
+    if (absl::Status s = write_text(zone, sink, options.threads); !s.ok()) {
+      return s;
+    }
+    phases.Mark("write");
+    return report;
+  }
+  // The whole text is held, read back, and only then handed to the sink, in
+  // the writer's own pieces.
+  std::string text;
+  std::vector<size_t> piece_ends;
+  {
+    std::vector<std::string> pieces;
+    size_t size = 0;
+    if (absl::Status s = write_text(
+            zone,
+            [&pieces, &size](absl::string_view piece) {
+              pieces.emplace_back(piece);
+              size += piece.size();
+              return absl::OkStatus();
+            },
+            options.threads);
+        !s.ok()) {
+      return s;
+    }
+    text.reserve(size);
+    for (std::string& piece : pieces) {
+      text.append(piece);
+      piece_ends.push_back(text.size());
+      std::string().swap(piece);
+    }
+  }
+  const absl::Time formatted = absl::Now();
+  if (absl::Status s = CheckOutputReadsBack(zone, text, options.threads);
+      !s.ok()) {
+    return absl::InternalError(
+        absl::StrCat("self-verify failed, zone not returned: ", s.message()));
+  }
+  const absl::Time read_back = absl::Now();
+  size_t begin = 0;
+  for (const size_t end : piece_ends) {
+    if (end == begin) continue;
+    if (absl::Status s =
+            sink(absl::string_view(text).substr(begin, end - begin));
+        !s.ok()) {
+      return s;
+    }
+    begin = end;
+  }
   phases.Mark("write");
+  // "write" so far includes the read-back: move that time to its own step.
+  const double readback_seconds = absl::ToDoubleSeconds(read_back - formatted);
+  report.phase_seconds.back().second -= readback_seconds;
+  report.phase_seconds.emplace_back("readback", readback_seconds);
   return report;
 }
 

@@ -13,14 +13,21 @@
 //    sign DNSKEY, CDS and CDNSKEY. No RRSIG over delegation NS or glue.
 //  - KeyTrap limits (CVE-2023-50387): two keys with the same (algorithm, key
 //    tag) are refused; at most 2 active ZSKs and 2 active KSKs.
-//  - With self_verify (the default) the output is checked independently
-//    (VerifyZone) before any byte reaches the sink; a zone that fails is never
-//    written. Without it, output is still produced only after signing ends.
+//  - With self_verify (the default) the zone is checked twice before any
+//    byte reaches the sink, and a zone that fails either check is never
+//    written: the signed records independently (VerifyZone), then the output
+//    text itself, which is formatted in full, parsed again by ldns and must
+//    read back as exactly the signed records (signer/output_readback.h). The
+//    sink then gets those same bytes, in the writer's pieces. Without
+//    self_verify, output is streamed as formatted, still only after signing
+//    ends.
 //  - The validity window must be expressible as RRSIG serial times
 //    (CheckValidityWindow in signer/validity_window.h), else InvalidArgument.
 //  - Errors: InvalidArgument for bad input or options ("name:line: reason"),
 //    FailedPrecondition for key-set problems (no keys, KeyTrap limits),
-//    Internal for a failed self-verify (nothing is written then), the sink's
+//    Internal for a failed self-verify or read-back ("...: output line N:
+//    OWNER TYPE: the written text reads back differently (...)"; nothing is
+//    written then), the sink's
 //    own status if it fails (output may then be partial: callers write to a
 //    temp file and rename).
 // Thread-safety: SignZone may run concurrently for different zones; it starts
@@ -30,6 +37,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -39,6 +47,7 @@
 #include "absl/strings/string_view.h"
 #include "dnssec/zone_key.h"
 #include "signer/soa_serial.h"
+#include "signer/zone_model.h"
 #include "signer/zone_text_writer.h"
 
 namespace zonekeep {
@@ -53,6 +62,11 @@ struct Nsec3Options {
   // always refused.
   bool allow_iterations = false;
 };
+
+// Formats a signed zone as master-file text into a sink (WriteZoneText's
+// signature).
+using ZoneTextWriterFn =
+    std::function<absl::Status(const Zone&, const ZoneSink&, int threads)>;
 
 struct SignOptions {
   std::string origin;  // zone name; empty: the SOA owner (first record)
@@ -69,6 +83,9 @@ struct SignOptions {
   bool self_verify = true;
   int threads = 0;             // 0: all cores
   std::optional<int64_t> now;  // default: the clock
+  // Test seam: the text writer (empty: WriteZoneText). Tests put a broken one
+  // here to show that self-verify's read-back refuses what it writes.
+  ZoneTextWriterFn text_writer_for_testing;
 };
 
 struct SignReport {
@@ -90,8 +107,9 @@ struct SignReport {
   bool verified = false;
   std::vector<uint16_t> zsk_tags;  // active ZSKs that signed
   std::vector<uint16_t> ksk_tags;  // active KSKs that signed the DNSKEY set
-  // Wall time of each step, in order: parse, build, denial, sign, verify
-  // (absent without self-verify), write. For operators and the benchmark.
+  // Wall time of each step, in order: parse, build, denial, sign, verify,
+  // write (formatting and handing to the sink), readback (verify and readback
+  // absent without self-verify). For operators and the benchmark.
   std::vector<std::pair<std::string, double>> phase_seconds;
 };
 

@@ -1,0 +1,59 @@
+// Read-back check: the signed zone's output text, exactly the bytes that go to
+// the sink, is parsed again and must give back the records that were signed.
+// Self-verify (signer/zone_verifier.h) checks the engine's in-memory records;
+// this checks that the text a resolver's primary will load says the same
+// thing (a TXT or SVCB value with ';' written unquoted reads back cut short,
+// and every signature over it is then bogus).
+//
+// Contract:
+//  - The text is read by ParseZoneText on its ldns path (the fast path of
+//    signer/simple_record_line.h is off), keeping DNSSEC records, with the
+//    zone's origin; every read-back record must equal, in order, the record
+//    WriteZoneText's order puts there: owner, type, class IN, TTL and RDATA
+//    in canonical wire form, RRSIG/NSEC/NSEC3/DNSKEY included.
+//  - The first difference (or a text that does not parse) is an
+//    InternalError with one line naming that record's owner, type and output
+//    line and saying the written text reads back differently.
+// Thread-safety: pure functions; CheckOutputReadsBack starts up to `threads`
+// parsing workers (0: all cores). `zone` and `text` are only read.
+#ifndef ZONEKEEP_SIGNER_OUTPUT_READBACK_H_
+#define ZONEKEEP_SIGNER_OUTPUT_READBACK_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "signer/record.h"
+#include "signer/zone_model.h"
+
+namespace zonekeep {
+namespace signer {
+
+// One record as signed, viewing into the Zone it came from (class is IN).
+struct SignedRecord {
+  absl::string_view owner;  // canonical wire name
+  uint16_t type = 0;
+  uint32_t ttl = 0;
+  absl::string_view rdata;  // canonical wire RDATA
+};
+
+// The records of `zone` in the order WriteZoneText writes them: nodes in
+// canonical order, at the apex the SOA first, each RRset's records followed
+// by its RRSIGs. The views live as long as `zone` is not changed.
+std::vector<SignedRecord> SignedRecordsInWriteOrder(const Zone& zone);
+
+// OK when `read_back` (records parsed from the output, with their output
+// lines) equals `expected` record for record; else the InternalError above.
+absl::Status CompareReadBack(absl::Span<const SignedRecord> expected,
+                             absl::Span<const Record> read_back);
+
+// Parses `text` and compares it with `zone` as above.
+absl::Status CheckOutputReadsBack(const Zone& zone, absl::string_view text,
+                                  int threads = 0);
+
+}  // namespace signer
+}  // namespace zonekeep
+
+#endif  // ZONEKEEP_SIGNER_OUTPUT_READBACK_H_
