@@ -15,6 +15,7 @@
 #include "cli/maintkeydb_usage.h"
 #include "dnssec/algorithm.h"
 #include "dnssec/digest_type.h"
+#include "dnssec/key_actions.h"
 #include "dnssec/name.h"
 
 namespace zonekeep {
@@ -120,16 +121,21 @@ int MaintKeyDb::Help(const Args& args) {
 int MaintKeyDb::Create(const Args& args) {
   if (args.size() != 4) return UsageError("create", "create takes 4 arguments");
   v1::CreateKeysRequest request;
-  const std::string what = absl::AsciiStrToLower(args[0]);
-  if (what == "both") {
-    request.set_what(v1::CreateKeysRequest::BOTH);
-  } else if (what == "ksk") {
-    request.set_what(v1::CreateKeysRequest::KSK);
-  } else if (what == "zsk") {
-    request.set_what(v1::CreateKeysRequest::ZSK);
-  } else {
-    return UsageError("create", absl::StrCat("create: \"", args[0],
-                                             "\" is not both, ksk or zsk"));
+  absl::StatusOr<dnssec::CreateWhat> what = dnssec::ParseCreateWhat(args[0]);
+  if (!what.ok()) {
+    return UsageError("create",
+                      absl::StrCat("create: ", what.status().message()));
+  }
+  switch (*what) {
+    case dnssec::CreateWhat::kBoth:
+      request.set_what(v1::CreateKeysRequest::BOTH);
+      break;
+    case dnssec::CreateWhat::kKsk:
+      request.set_what(v1::CreateKeysRequest::KSK);
+      break;
+    case dnssec::CreateWhat::kZsk:
+      request.set_what(v1::CreateKeysRequest::ZSK);
+      break;
   }
   absl::StatusOr<dnssec::Algorithm> algorithm = dnssec::ParseAlgorithm(args[1]);
   if (!algorithm.ok()) {
@@ -253,18 +259,25 @@ int MaintKeyDb::Rollover(const Args& in_args) {
     return UsageError("rollover", "rollover takes a stage, ALG and ZONE");
   }
   v1::RolloverRequest request;
-  const std::string stage = absl::AsciiStrToLower(args[0]);
-  if (stage == "zsk-stage1") {
-    request.set_stage(v1::RolloverRequest::ZSK_STAGE1);
-  } else if (stage == "zsk-stage2") {
-    request.set_stage(v1::RolloverRequest::ZSK_STAGE2);
-  } else if (stage == "ksk-stage1") {
-    request.set_stage(v1::RolloverRequest::KSK_STAGE1);
-  } else if (stage == "ksk-stage2") {
-    request.set_stage(v1::RolloverRequest::KSK_STAGE2);
-  } else {
-    return UsageError(
-        "rollover", absl::StrCat("rollover: unknown stage \"", args[0], "\""));
+  absl::StatusOr<dnssec::RolloverStage> stage =
+      dnssec::ParseRolloverStage(args[0]);
+  if (!stage.ok()) {
+    return UsageError("rollover",
+                      absl::StrCat("rollover: ", stage.status().message()));
+  }
+  switch (*stage) {
+    case dnssec::RolloverStage::kZskStage1:
+      request.set_stage(v1::RolloverRequest::ZSK_STAGE1);
+      break;
+    case dnssec::RolloverStage::kZskStage2:
+      request.set_stage(v1::RolloverRequest::ZSK_STAGE2);
+      break;
+    case dnssec::RolloverStage::kKskStage1:
+      request.set_stage(v1::RolloverRequest::KSK_STAGE1);
+      break;
+    case dnssec::RolloverStage::kKskStage2:
+      request.set_stage(v1::RolloverRequest::KSK_STAGE2);
+      break;
   }
   absl::StatusOr<dnssec::Algorithm> algorithm = dnssec::ParseAlgorithm(args[1]);
   if (!algorithm.ok()) {
@@ -283,8 +296,9 @@ int MaintKeyDb::Rollover(const Args& in_args) {
   v1::KeyList response;
   grpc::Status status = stub->Rollover(&context, request, &response);
   if (!status.ok()) {
-    return Fail(absl::StrCat("rollover ", stage, " refused: ",
-                             DescribeRpcError(status, socket_path_)));
+    return Fail(
+        absl::StrCat("rollover ", dnssec::RolloverStageName(*stage),
+                     " refused: ", DescribeRpcError(status, socket_path_)));
   }
   out_ << FormatKeyTable(response);
   return 0;

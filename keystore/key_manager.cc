@@ -20,6 +20,7 @@
 #include "absl/strings/str_join.h"
 #include "dnssec/algorithm.h"
 #include "dnssec/dnskey.h"
+#include "dnssec/key_actions.h"
 #include "dnssec/key_tag.h"
 #include "dnssec/name.h"
 #include "dnssec/zone_key.h"
@@ -39,32 +40,6 @@ constexpr size_t kMaxAuditField = 256;
 
 const char* RoleName(dnssec::KeyRole role) {
   return role == dnssec::KeyRole::kKsk ? "KSK" : "ZSK";
-}
-
-const char* StageName(RolloverStage stage) {
-  switch (stage) {
-    case RolloverStage::kZskStage1:
-      return "zsk-stage1";
-    case RolloverStage::kZskStage2:
-      return "zsk-stage2";
-    case RolloverStage::kKskStage1:
-      return "ksk-stage1";
-    case RolloverStage::kKskStage2:
-      return "ksk-stage2";
-  }
-  return "?";
-}
-
-const char* CreateName(CreateWhat what) {
-  switch (what) {
-    case CreateWhat::kBoth:
-      return "both";
-    case CreateWhat::kKsk:
-      return "ksk";
-    case CreateWhat::kZsk:
-      return "zsk";
-  }
-  return "?";
 }
 
 std::string FormatWhen(absl::Time t) {
@@ -220,10 +195,11 @@ std::set<uint16_t> TagsOf(const std::vector<KeyRow>& rows) {
 // --- create, delete, undelete, import ---------------------------------------
 
 absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::CreateKeys(
-    const std::string& identity, CreateWhat what, dnssec::Algorithm algorithm,
-    std::optional<int> bits, const std::string& zone_arg) {
+    const std::string& identity, dnssec::CreateWhat what,
+    dnssec::Algorithm algorithm, std::optional<int> bits,
+    const std::string& zone_arg) {
   AuditInfo audit{identity,
-                  absl::StrCat("create ", CreateName(what), " ",
+                  absl::StrCat("create ", dnssec::CreateWhatName(what), " ",
                                dnssec::AlgorithmName(algorithm)),
                   zone_arg,
                   {}};
@@ -241,9 +217,9 @@ absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::CreateKeys(
     return Refuse(audit, resolved.status());
   }
   std::vector<dnssec::KeyRole> roles;
-  if (what != CreateWhat::kZsk) roles.push_back(dnssec::KeyRole::kKsk);
-  if (what != CreateWhat::kKsk) roles.push_back(dnssec::KeyRole::kZsk);
-  if (what == CreateWhat::kBoth) roles.push_back(dnssec::KeyRole::kZsk);
+  if (what != dnssec::CreateWhat::kZsk) roles.push_back(dnssec::KeyRole::kKsk);
+  if (what != dnssec::CreateWhat::kKsk) roles.push_back(dnssec::KeyRole::kZsk);
+  if (what == dnssec::CreateWhat::kBoth) roles.push_back(dnssec::KeyRole::kZsk);
   // Generate before taking the database's write lock (RSA is slow).
   std::vector<std::unique_ptr<PendingKey>> pending;
   for (size_t i = 0; i < roles.size(); ++i) {
@@ -269,7 +245,7 @@ absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::CreateKeys(
             has_active[row.role == dnssec::KeyRole::kKsk ? 0 : 1] = true;
           }
         }
-        if (what == CreateWhat::kBoth && has_live) {
+        if (what == dnssec::CreateWhat::kBoth && has_live) {
           return absl::AlreadyExistsError(absl::StrCat(
               *zone, " already has ", dnssec::AlgorithmName(algorithm),
               " keys: use create ksk or create zsk"));

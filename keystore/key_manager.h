@@ -30,6 +30,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "dnssec/algorithm.h"
+#include "dnssec/key_actions.h"
 #include "dnssec/zone_key.h"
 #include "keystore/clock.h"
 
@@ -59,9 +60,6 @@ struct AuditEntry {
   std::string key_tags;  // e.g. "12345,23456"
   std::string result;    // "ok" or the error message
 };
-
-enum class CreateWhat { kBoth, kKsk, kZsk };
-enum class RolloverStage { kZskStage1, kZskStage2, kKskStage1, kKskStage2 };
 
 // Whether the parent zone serves the DS records of a zone's new KSKs, asked
 // before ksk-stage2 retires the old KSK. The DNS implementation comes later;
@@ -99,8 +97,9 @@ class KeyManager {
 
   // create both: 1 active KSK + 1 active ZSK + 1 published ZSK.
   virtual absl::StatusOr<std::vector<KeyView>> CreateKeys(
-      const std::string& identity, CreateWhat what, dnssec::Algorithm algorithm,
-      std::optional<int> bits, const std::string& zone) = 0;
+      const std::string& identity, dnssec::CreateWhat what,
+      dnssec::Algorithm algorithm, std::optional<int> bits,
+      const std::string& zone) = 0;
   // Moves one key / all of a zone's keys to the expired-keys bin.
   virtual absl::StatusOr<std::vector<KeyView>> DeleteKey(
       const std::string& identity, const std::string& zone,
@@ -120,7 +119,7 @@ class KeyManager {
   // afterwards. Stage 2 before its wait: FailedPrecondition naming the time
   // left, unless `force` (which is audited as forced).
   virtual absl::StatusOr<std::vector<KeyView>> Rollover(
-      const std::string& identity, RolloverStage stage,
+      const std::string& identity, dnssec::RolloverStage stage,
       dnssec::Algorithm algorithm, const std::string& zone, bool force) = 0;
   // Imports a BIND key pair (K<zone>+<alg>+<tag>.key/.private); its flags give
   // the role. The tag must not collide with a key of the zone (bin included).

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "dnssec/algorithm.h"
+#include "dnssec/key_actions.h"
 #include "dnssec/zone_key.h"
 #include "keystore/key_backend.h"
 #include "keystore/key_manager.h"
@@ -36,7 +37,6 @@ using store::ZoneRow;
 
 // Helpers shared by both files (defined in key_manager.cc).
 const char* RoleName(dnssec::KeyRole role);
-const char* StageName(RolloverStage stage);
 std::string FormatWhen(absl::Time t);
 std::vector<KeyView> ToViews(const std::vector<KeyRow>& rows);
 std::set<uint16_t> TagsOf(const std::vector<KeyRow>& rows);
@@ -72,8 +72,9 @@ class KeyManagerImpl final : public KeyManager {
                        : std::make_shared<ParentDsNotChecked>()) {}
 
   absl::StatusOr<std::vector<KeyView>> CreateKeys(
-      const std::string& identity, CreateWhat what, dnssec::Algorithm algorithm,
-      std::optional<int> bits, const std::string& zone) override;
+      const std::string& identity, dnssec::CreateWhat what,
+      dnssec::Algorithm algorithm, std::optional<int> bits,
+      const std::string& zone) override;
   absl::StatusOr<std::vector<KeyView>> DeleteKey(const std::string& identity,
                                                  const std::string& zone,
                                                  dnssec::Algorithm algorithm,
@@ -87,7 +88,7 @@ class KeyManagerImpl final : public KeyManager {
   absl::StatusOr<std::vector<KeyView>> ListKeys(
       const std::string& zone, bool include_deleted) const override;
   absl::StatusOr<std::vector<KeyView>> Rollover(const std::string& identity,
-                                                RolloverStage stage,
+                                                dnssec::RolloverStage stage,
                                                 dnssec::Algorithm algorithm,
                                                 const std::string& zone,
                                                 bool force) override;
@@ -139,7 +140,7 @@ class KeyManagerImpl final : public KeyManager {
   absl::Status CheckStage2Wait(const ZoneRow& zone, dnssec::KeyRole role,
                                absl::Time now) const;
   absl::StatusOr<std::vector<KeyView>> RolloverInTx(
-      Transaction& tx, RolloverStage stage, dnssec::Algorithm algorithm,
+      Transaction& tx, dnssec::RolloverStage stage, dnssec::Algorithm algorithm,
       const std::string& zone, bool force,
       const std::optional<ParentDsResult>& parent, absl::Time now,
       AuditInfo& audit);

@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "dnssec/algorithm.h"
+#include "dnssec/key_actions.h"
 #include "dnssec/name.h"
 #include "dnssec/zone_key.h"
 #include "keystore/key_manager_impl.h"
@@ -21,8 +22,9 @@ absl::Status KeyManagerImpl::CheckStage2Wait(const ZoneRow& zone,
                                              absl::Time now) const {
   const std::optional<absl::Time>& stage1 =
       role == dnssec::KeyRole::kKsk ? zone.ksk_stage1_at : zone.zsk_stage1_at;
-  const char* stage1_name =
-      role == dnssec::KeyRole::kKsk ? "ksk-stage1" : "zsk-stage1";
+  const char* stage1_name = dnssec::RolloverStageName(
+      role == dnssec::KeyRole::kKsk ? dnssec::RolloverStage::kKskStage1
+                                    : dnssec::RolloverStage::kZskStage1);
   if (!zone.keyset_signed_at.has_value() ||
       (stage1.has_value() && *zone.keyset_signed_at < *stage1)) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -45,13 +47,13 @@ absl::Status KeyManagerImpl::CheckStage2Wait(const ZoneRow& zone,
 }
 
 absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::Rollover(
-    const std::string& identity, RolloverStage stage,
+    const std::string& identity, dnssec::RolloverStage stage,
     dnssec::Algorithm algorithm, const std::string& zone_arg, bool force) {
-  const bool stage2 =
-      stage == RolloverStage::kZskStage2 || stage == RolloverStage::kKskStage2;
+  const bool stage2 = stage == dnssec::RolloverStage::kZskStage2 ||
+                      stage == dnssec::RolloverStage::kKskStage2;
   AuditInfo audit{identity,
-                  absl::StrCat("rollover ", StageName(stage), " ",
-                               dnssec::AlgorithmName(algorithm),
+                  absl::StrCat("rollover ", dnssec::RolloverStageName(stage),
+                               " ", dnssec::AlgorithmName(algorithm),
                                stage2 && force ? " --force" : ""),
                   zone_arg,
                   {}};
@@ -61,7 +63,7 @@ absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::Rollover(
   // The parent DS check is a network query: ask it before taking the write
   // lock, about the KSKs that stay; the transaction re-checks the key states.
   std::optional<ParentDsResult> parent;
-  if (stage == RolloverStage::kKskStage2 && !force) {
+  if (stage == dnssec::RolloverStage::kKskStage2 && !force) {
     absl::StatusOr<std::vector<KeyView>> keys = ListKeys(*zone, false);
     if (keys.ok()) {
       std::vector<KeyView> staying;
@@ -84,7 +86,7 @@ absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::Rollover(
 }
 
 absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::RolloverInTx(
-    Transaction& tx, RolloverStage stage, dnssec::Algorithm algorithm,
+    Transaction& tx, dnssec::RolloverStage stage, dnssec::Algorithm algorithm,
     const std::string& zone, bool force,
     const std::optional<ParentDsResult>& parent, absl::Time now,
     AuditInfo& audit) {
@@ -93,7 +95,8 @@ absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::RolloverInTx(
   absl::StatusOr<std::vector<KeyRow>> all = tx.KeysOfZone(zone, true);
   if (!all.ok()) return all.status();
   const dnssec::KeyRole role =
-      stage == RolloverStage::kKskStage1 || stage == RolloverStage::kKskStage2
+      stage == dnssec::RolloverStage::kKskStage1 ||
+              stage == dnssec::RolloverStage::kKskStage2
           ? dnssec::KeyRole::kKsk
           : dnssec::KeyRole::kZsk;
   const std::string alg_name = dnssec::AlgorithmName(algorithm);
@@ -115,7 +118,7 @@ absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::RolloverInTx(
   ZoneRow updated = *zone_row;
 
   switch (stage) {
-    case RolloverStage::kZskStage1: {
+    case dnssec::RolloverStage::kZskStage1: {
       if (!in_rollover.empty()) {
         return absl::FailedPreconditionError(
             absl::StrCat("a ZSK of ", alg_name, " in ", zone,
@@ -144,7 +147,7 @@ absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::RolloverInTx(
       updated.zsk_stage1_at = now;
       break;
     }
-    case RolloverStage::kKskStage1: {
+    case dnssec::RolloverStage::kKskStage1: {
       if (!in_rollover.empty()) {
         return absl::FailedPreconditionError(
             absl::StrCat("a KSK of ", alg_name, " in ", zone,
@@ -168,8 +171,8 @@ absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::RolloverInTx(
       updated.ksk_stage1_at = now;
       break;
     }
-    case RolloverStage::kZskStage2:
-    case RolloverStage::kKskStage2: {
+    case dnssec::RolloverStage::kZskStage2:
+    case dnssec::RolloverStage::kKskStage2: {
       if (in_rollover.empty()) {
         return absl::FailedPreconditionError(absl::StrCat(
             "no ", role_name, " of ", alg_name, " in rollover for ", zone,

@@ -12,6 +12,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "dnssec/algorithm.h"
+#include "dnssec/key_actions.h"
 #include "dnssec/zone_key.h"
 #include "gtest/gtest.h"
 #include "keystore/clock.h"
@@ -81,7 +82,7 @@ class KeyManagerTest : public ::testing::Test {
   }
 
   std::vector<KeyView> CreateBoth(const std::string& zone = kZone) {
-    auto keys = manager_->CreateKeys(kAdmin, CreateWhat::kBoth, kEc,
+    auto keys = manager_->CreateKeys(kAdmin, dnssec::CreateWhat::kBoth, kEc,
                                      std::nullopt, zone);
     EXPECT_TRUE(keys.ok()) << keys.status();
     return keys.ok() ? *keys : std::vector<KeyView>();
@@ -99,7 +100,7 @@ class KeyManagerTest : public ::testing::Test {
     return tags;
   }
 
-  absl::Status Roll(RolloverStage stage, bool force = false) {
+  absl::Status Roll(dnssec::RolloverStage stage, bool force = false) {
     return manager_->Rollover(kAdmin, stage, kEc, kZone, force).status();
   }
 
@@ -148,8 +149,8 @@ TEST_F(KeyManagerTest, CreateBothMakesActiveKskActiveAndPublishedZsk) {
 TEST_F(KeyManagerTest, ListOrderIsZoneRoleStateTag) {
   CreateBoth("b.example.");
   CreateBoth("a.example.");
-  auto zsk = manager_->CreateKeys(kAdmin, CreateWhat::kZsk, kEc, std::nullopt,
-                                  "a.example.");
+  auto zsk = manager_->CreateKeys(kAdmin, dnssec::CreateWhat::kZsk, kEc,
+                                  std::nullopt, "a.example.");
   ASSERT_TRUE(zsk.ok()) << zsk.status();
   auto all = manager_->ListKeys("", false);
   ASSERT_TRUE(all.ok());
@@ -164,14 +165,14 @@ TEST_F(KeyManagerTest, ListOrderIsZoneRoleStateTag) {
 }
 
 TEST_F(KeyManagerTest, CreateSingleKeysPickActiveThenPublished) {
-  auto k1 =
-      manager_->CreateKeys(kAdmin, CreateWhat::kKsk, kEc, std::nullopt, kZone);
-  auto k2 =
-      manager_->CreateKeys(kAdmin, CreateWhat::kKsk, kEc, std::nullopt, kZone);
-  auto z1 =
-      manager_->CreateKeys(kAdmin, CreateWhat::kZsk, kEc, std::nullopt, kZone);
-  auto z2 =
-      manager_->CreateKeys(kAdmin, CreateWhat::kZsk, kEc, std::nullopt, kZone);
+  auto k1 = manager_->CreateKeys(kAdmin, dnssec::CreateWhat::kKsk, kEc,
+                                 std::nullopt, kZone);
+  auto k2 = manager_->CreateKeys(kAdmin, dnssec::CreateWhat::kKsk, kEc,
+                                 std::nullopt, kZone);
+  auto z1 = manager_->CreateKeys(kAdmin, dnssec::CreateWhat::kZsk, kEc,
+                                 std::nullopt, kZone);
+  auto z2 = manager_->CreateKeys(kAdmin, dnssec::CreateWhat::kZsk, kEc,
+                                 std::nullopt, kZone);
   ASSERT_TRUE(k1.ok() && k2.ok() && z1.ok() && z2.ok());
   EXPECT_EQ(Describe((*k1)[0]), "KSK active");
   EXPECT_EQ(Describe((*k2)[0]), "KSK published");
@@ -179,11 +180,11 @@ TEST_F(KeyManagerTest, CreateSingleKeysPickActiveThenPublished) {
   EXPECT_EQ(Describe((*z2)[0]), "ZSK published");
 
   // Same algorithm again with "both": refused; a second algorithm: fine.
-  auto again =
-      manager_->CreateKeys(kAdmin, CreateWhat::kBoth, kEc, std::nullopt, kZone);
+  auto again = manager_->CreateKeys(kAdmin, dnssec::CreateWhat::kBoth, kEc,
+                                    std::nullopt, kZone);
   EXPECT_EQ(again.status().code(), absl::StatusCode::kAlreadyExists);
   auto ed =
-      manager_->CreateKeys(kAdmin, CreateWhat::kBoth,
+      manager_->CreateKeys(kAdmin, dnssec::CreateWhat::kBoth,
                            dnssec::Algorithm::kEd25519, std::nullopt, kZone);
   ASSERT_TRUE(ed.ok()) << ed.status();
   EXPECT_EQ(Describe(*ed), (std::vector<std::string>{"KSK active", "ZSK active",
@@ -200,8 +201,8 @@ TEST_F(KeyManagerTest, FullZskCycle) {
   clock_.Advance(absl::Minutes(5));
   ASSERT_TRUE(Signed().ok());  // signed before stage 1: does not count
   clock_.Advance(absl::Hours(3));
-  auto after1 =
-      manager_->Rollover(kAdmin, RolloverStage::kZskStage1, kEc, kZone, false);
+  auto after1 = manager_->Rollover(kAdmin, dnssec::RolloverStage::kZskStage1,
+                                   kEc, kZone, false);
   ASSERT_TRUE(after1.ok()) << after1.status();
   EXPECT_EQ(Describe(*Find(*after1, old_zsk)), "ZSK published R");
   EXPECT_EQ(Describe(*Find(*after1, next_zsk)), "ZSK active");
@@ -209,10 +210,10 @@ TEST_F(KeyManagerTest, FullZskCycle) {
   EXPECT_EQ(Find(*after1, next_zsk)->state_changed, clock_.Now());
 
   // A second stage 1 while one is under way: refused.
-  EXPECT_EQ(Roll(RolloverStage::kZskStage1).code(),
+  EXPECT_EQ(Roll(dnssec::RolloverStage::kZskStage1).code(),
             absl::StatusCode::kFailedPrecondition);
 
-  absl::Status s = Roll(RolloverStage::kZskStage2);
+  absl::Status s = Roll(dnssec::RolloverStage::kZskStage2);
   EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(s.message(),
             "example.com. has not been signed since zsk-stage1: sign it, then "
@@ -221,7 +222,7 @@ TEST_F(KeyManagerTest, FullZskCycle) {
   clock_.Advance(absl::Minutes(1));
   ASSERT_TRUE(Signed(3600).ok());
   clock_.Advance(absl::Minutes(57) + absl::Seconds(57));
-  s = Roll(RolloverStage::kZskStage2);
+  s = Roll(dnssec::RolloverStage::kZskStage2);
   EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_TRUE(absl::StartsWith(
       s.message(),
@@ -231,12 +232,12 @@ TEST_F(KeyManagerTest, FullZskCycle) {
   // Signing again with the same key set does not restart the wait.
   ASSERT_TRUE(Signed(3600).ok());
   clock_.Advance(absl::Hours(1) + absl::Minutes(2));
-  s = Roll(RolloverStage::kZskStage2);
+  s = Roll(dnssec::RolloverStage::kZskStage2);
   EXPECT_NE(s.message().find("wait 3s more"), std::string::npos) << s;
   clock_.Advance(absl::Seconds(3));
 
-  auto after2 =
-      manager_->Rollover(kAdmin, RolloverStage::kZskStage2, kEc, kZone, false);
+  auto after2 = manager_->Rollover(kAdmin, dnssec::RolloverStage::kZskStage2,
+                                   kEc, kZone, false);
   ASSERT_TRUE(after2.ok()) << after2.status();
   ASSERT_EQ(after2->size(), 3u);
   EXPECT_EQ(Find(*after2, old_zsk), nullptr);
@@ -261,14 +262,14 @@ TEST_F(KeyManagerTest, FullZskCycle) {
   EXPECT_EQ(audit.key_tags, absl::StrCat(old_zsk, ",", fresh->key_tag));
 
   // The cycle can run again.
-  ASSERT_TRUE(Roll(RolloverStage::kZskStage1).ok());
+  ASSERT_TRUE(Roll(dnssec::RolloverStage::kZskStage1).ok());
 }
 
 TEST_F(KeyManagerTest, FullKskCycle) {
   std::vector<KeyView> keys = CreateBoth();
   const uint16_t old_ksk = keys[0].key_tag;
-  auto after1 =
-      manager_->Rollover(kAdmin, RolloverStage::kKskStage1, kEc, kZone, false);
+  auto after1 = manager_->Rollover(kAdmin, dnssec::RolloverStage::kKskStage1,
+                                   kEc, kZone, false);
   ASSERT_TRUE(after1.ok()) << after1.status();
   ASSERT_EQ(after1->size(), 4u);
   EXPECT_EQ(Describe(*Find(*after1, old_ksk)), "KSK active R");
@@ -281,23 +282,23 @@ TEST_F(KeyManagerTest, FullKskCycle) {
     }
   }
   ASSERT_NE(new_ksk, 0);
-  EXPECT_EQ(Roll(RolloverStage::kKskStage1).code(),
+  EXPECT_EQ(Roll(dnssec::RolloverStage::kKskStage1).code(),
             absl::StatusCode::kFailedPrecondition);
 
-  absl::Status s = Roll(RolloverStage::kKskStage2);
+  absl::Status s = Roll(dnssec::RolloverStage::kKskStage2);
   EXPECT_EQ(s.message(),
             "example.com. has not been signed since ksk-stage1: sign it, then "
             "wait propagation-delay 1h + its max TTL");
   ASSERT_TRUE(Signed(600).ok());
   clock_.Advance(absl::Minutes(30));
-  s = Roll(RolloverStage::kKskStage2);
+  s = Roll(dnssec::RolloverStage::kKskStage2);
   EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_TRUE(absl::StartsWith(
       s.message(), "wait 40m more (propagation-delay 1h + max TTL 600s since"))
       << s;
   clock_.Advance(absl::Minutes(40));
-  auto after2 =
-      manager_->Rollover(kAdmin, RolloverStage::kKskStage2, kEc, kZone, false);
+  auto after2 = manager_->Rollover(kAdmin, dnssec::RolloverStage::kKskStage2,
+                                   kEc, kZone, false);
   ASSERT_TRUE(after2.ok()) << after2.status();
   EXPECT_EQ(
       Describe(*after2),
@@ -323,30 +324,30 @@ TEST_F(KeyManagerTest, KskStage2AsksTheParentUnlessForced) {
   options_.parent_ds_checker = std::make_shared<RefusingParent>();
   Reopen();
   CreateBoth();
-  ASSERT_TRUE(Roll(RolloverStage::kKskStage1).ok());
+  ASSERT_TRUE(Roll(dnssec::RolloverStage::kKskStage1).ok());
   ASSERT_TRUE(Signed(0).ok());
   clock_.Advance(absl::Hours(2));
-  absl::Status s = Roll(RolloverStage::kKskStage2);
+  absl::Status s = Roll(dnssec::RolloverStage::kKskStage2);
   EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_NE(s.message().find("does not serve the new DS yet: no DS for key"),
             std::string::npos)
       << s;
-  EXPECT_TRUE(Roll(RolloverStage::kKskStage2, /*force=*/true).ok());
+  EXPECT_TRUE(Roll(dnssec::RolloverStage::kKskStage2, /*force=*/true).ok());
 }
 
 TEST_F(KeyManagerTest, ForceSkipsTheWaitAndIsAudited) {
   CreateBoth();
-  ASSERT_TRUE(Roll(RolloverStage::kZskStage1).ok());
-  EXPECT_FALSE(Roll(RolloverStage::kZskStage2).ok());
-  ASSERT_TRUE(Roll(RolloverStage::kZskStage2, /*force=*/true).ok());
+  ASSERT_TRUE(Roll(dnssec::RolloverStage::kZskStage1).ok());
+  EXPECT_FALSE(Roll(dnssec::RolloverStage::kZskStage2).ok());
+  ASSERT_TRUE(Roll(dnssec::RolloverStage::kZskStage2, /*force=*/true).ok());
   AuditEntry audit = LastAudit();
   EXPECT_EQ(audit.command, "rollover zsk-stage2 ECDSAP256SHA256 --force");
   EXPECT_EQ(audit.result, "ok");
   EXPECT_EQ(List().size(), 3u);
   EXPECT_EQ(List(true).size(), 4u);
 
-  ASSERT_TRUE(Roll(RolloverStage::kKskStage1).ok());
-  ASSERT_TRUE(Roll(RolloverStage::kKskStage2, /*force=*/true).ok());
+  ASSERT_TRUE(Roll(dnssec::RolloverStage::kKskStage1).ok());
+  ASSERT_TRUE(Roll(dnssec::RolloverStage::kKskStage2, /*force=*/true).ok());
   audit = LastAudit();
   EXPECT_EQ(audit.command,
             "rollover ksk-stage2 ECDSAP256SHA256 --force (parent DS not "
@@ -368,7 +369,7 @@ TEST_F(KeyManagerTest, DeleteUndeleteAndDeleteZone) {
   EXPECT_EQ(manager_->DeleteKey(kAdmin, kZone, kEc, zsk).status().code(),
             absl::StatusCode::kFailedPrecondition);
   // Without its published ZSK, a ZSK rollover cannot start.
-  EXPECT_EQ(Roll(RolloverStage::kZskStage1).code(),
+  EXPECT_EQ(Roll(dnssec::RolloverStage::kZskStage1).code(),
             absl::StatusCode::kFailedPrecondition);
 
   auto back = manager_->UndeleteKey(kAdmin, kZone, kEc, zsk);
@@ -377,7 +378,7 @@ TEST_F(KeyManagerTest, DeleteUndeleteAndDeleteZone) {
   EXPECT_EQ(List().size(), 3u);
   EXPECT_EQ(manager_->UndeleteKey(kAdmin, kZone, kEc, zsk).status().code(),
             absl::StatusCode::kFailedPrecondition);
-  EXPECT_TRUE(Roll(RolloverStage::kZskStage1).ok());
+  EXPECT_TRUE(Roll(dnssec::RolloverStage::kZskStage1).ok());
 
   auto gone = manager_->DeleteZone(kAdmin, "EXAMPLE.com");
   ASSERT_TRUE(gone.ok()) << gone.status();
@@ -399,8 +400,8 @@ TEST_F(KeyManagerTest, DeleteUndeleteAndDeleteZone) {
 TEST_F(KeyManagerTest, ErrorCases) {
   CreateBoth();
   absl::Status s = manager_
-                       ->Rollover(kAdmin, RolloverStage::kZskStage1, kEc,
-                                  "nope.example", false)
+                       ->Rollover(kAdmin, dnssec::RolloverStage::kZskStage1,
+                                  kEc, "nope.example", false)
                        .status();
   EXPECT_EQ(s.code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(s.message(), "no zone nope.example. in the key store");
@@ -413,18 +414,18 @@ TEST_F(KeyManagerTest, ErrorCases) {
   EXPECT_EQ(manager_->UndeleteKey(kAdmin, kZone, kEc, 1).status().code(),
             absl::StatusCode::kNotFound);
 
-  s = Roll(RolloverStage::kZskStage2);
+  s = Roll(dnssec::RolloverStage::kZskStage2);
   EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(s.message(),
             "no ZSK of ECDSAP256SHA256 in rollover for example.com.: run "
             "zsk-stage1 first");
-  s = Roll(RolloverStage::kKskStage2, /*force=*/true);
+  s = Roll(dnssec::RolloverStage::kKskStage2, /*force=*/true);
   EXPECT_EQ(s.message(),
             "no KSK of ECDSAP256SHA256 in rollover for example.com.: run "
             "ksk-stage1 first");
   // Keys of another algorithm do not count.
   EXPECT_EQ(manager_
-                ->Rollover(kAdmin, RolloverStage::kZskStage1,
+                ->Rollover(kAdmin, dnssec::RolloverStage::kZskStage1,
                            dnssec::Algorithm::kEd25519, kZone, false)
                 .status()
                 .code(),
@@ -433,28 +434,29 @@ TEST_F(KeyManagerTest, ErrorCases) {
   for (const std::string& bad :
        {std::string(64, 'a') + ".com", std::string("a..b"), std::string(""),
         std::string("..")}) {
-    EXPECT_EQ(
-        manager_->CreateKeys(kAdmin, CreateWhat::kBoth, kEc, std::nullopt, bad)
-            .status()
-            .code(),
-        absl::StatusCode::kInvalidArgument)
+    EXPECT_EQ(manager_
+                  ->CreateKeys(kAdmin, dnssec::CreateWhat::kBoth, kEc,
+                               std::nullopt, bad)
+                  .status()
+                  .code(),
+              absl::StatusCode::kInvalidArgument)
         << "'" << bad << "'";
   }
   EXPECT_EQ(manager_
-                ->CreateKeys(kAdmin, CreateWhat::kZsk,
+                ->CreateKeys(kAdmin, dnssec::CreateWhat::kZsk,
                              dnssec::Algorithm::kRsaSha256, std::nullopt, kZone)
                 .status()
                 .code(),
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(manager_
-                ->CreateKeys(kAdmin, CreateWhat::kZsk,
+                ->CreateKeys(kAdmin, dnssec::CreateWhat::kZsk,
                              dnssec::Algorithm::kRsaSha256, 512, kZone)
                 .status()
                 .code(),
             absl::StatusCode::kInvalidArgument);
   s = manager_
-          ->CreateKeys(kAdmin, CreateWhat::kZsk, dnssec::Algorithm::kRsaSha1,
-                       1024, kZone)
+          ->CreateKeys(kAdmin, dnssec::CreateWhat::kZsk,
+                       dnssec::Algorithm::kRsaSha1, 1024, kZone)
           .status();
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(s.message(), "RSASHA1 is accepted for imported keys only");
@@ -465,22 +467,25 @@ TEST_F(KeyManagerTest, ErrorCases) {
 
 TEST_F(KeyManagerTest, FailedCallsChangeNothingAndAreAudited) {
   CreateBoth();
-  ASSERT_TRUE(Roll(RolloverStage::kZskStage1).ok());
+  ASSERT_TRUE(Roll(dnssec::RolloverStage::kZskStage1).ok());
   const std::string before = Snapshot(List(true));
   auto audit_before = manager_->Audit("", 1000);
   ASSERT_TRUE(audit_before.ok());
   clock_.Advance(absl::Minutes(1));
 
-  EXPECT_FALSE(Roll(RolloverStage::kZskStage2).ok());  // not signed
-  EXPECT_FALSE(Roll(RolloverStage::kZskStage1).ok());  // already rolling
-  EXPECT_FALSE(Roll(RolloverStage::kKskStage2).ok());  // nothing in R
+  EXPECT_FALSE(Roll(dnssec::RolloverStage::kZskStage2).ok());  // not signed
+  EXPECT_FALSE(
+      Roll(dnssec::RolloverStage::kZskStage1).ok());  // already rolling
+  EXPECT_FALSE(Roll(dnssec::RolloverStage::kKskStage2).ok());  // nothing in R
   EXPECT_FALSE(manager_->DeleteKey(kAdmin, kZone, kEc, 1).ok());
-  EXPECT_FALSE(
-      manager_->CreateKeys(kAdmin, CreateWhat::kBoth, kEc, std::nullopt, kZone)
-          .ok());
-  EXPECT_FALSE(
-      manager_->CreateKeys(kAdmin, CreateWhat::kBoth, kEc, std::nullopt, "a..b")
-          .ok());
+  EXPECT_FALSE(manager_
+                   ->CreateKeys(kAdmin, dnssec::CreateWhat::kBoth, kEc,
+                                std::nullopt, kZone)
+                   .ok());
+  EXPECT_FALSE(manager_
+                   ->CreateKeys(kAdmin, dnssec::CreateWhat::kBoth, kEc,
+                                std::nullopt, "a..b")
+                   .ok());
   EXPECT_FALSE(manager_->DeleteZone(kAdmin, "other.example").ok());
 
   EXPECT_EQ(Snapshot(List(true)), before);
@@ -530,7 +535,7 @@ TEST_F(KeyManagerTest, LoadZoneKeysSignsWithActiveKeysOnly) {
 
 TEST_F(KeyManagerTest, ReopenKeepsKeysAndTheyStillSign) {
   const std::vector<KeyView> created = CreateBoth();
-  ASSERT_TRUE(Roll(RolloverStage::kZskStage1).ok());
+  ASSERT_TRUE(Roll(dnssec::RolloverStage::kZskStage1).ok());
   const std::string before = Snapshot(List(true));
   Reopen();
   EXPECT_EQ(Snapshot(List(true)), before);
@@ -557,7 +562,8 @@ TEST_F(KeyManagerTest, TwoManagersOnOneDatabaseRollOnce) {
   for (KeyManager* m :
        {manager_.get(), second->get(), manager_.get(), second->get()}) {
     threads.emplace_back([m, &ok] {
-      if (m->Rollover(kAdmin, RolloverStage::kZskStage1, kEc, kZone, false)
+      if (m->Rollover(kAdmin, dnssec::RolloverStage::kZskStage1, kEc, kZone,
+                      false)
               .ok()) {
         ++ok;
       }

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "dnssec/algorithm.h"
 #include "dnssec/digest_type.h"
+#include "dnssec/key_actions.h"
 #include "dnssec/zone_key.h"
 #include "keystore/daemon/grpc_status.h"
 #include "keystore/parent_data.h"
@@ -36,31 +37,31 @@ void FillKeyList(const std::vector<keystore::KeyView>& keys,
   response->set_server_time_unix(absl::ToUnixSeconds(absl::Now()));
 }
 
-absl::StatusOr<keystore::CreateWhat> CreateWhatOf(
+absl::StatusOr<dnssec::CreateWhat> CreateWhatOf(
     v1::CreateKeysRequest::What what) {
   switch (what) {
     case v1::CreateKeysRequest::BOTH:
-      return keystore::CreateWhat::kBoth;
+      return dnssec::CreateWhat::kBoth;
     case v1::CreateKeysRequest::KSK:
-      return keystore::CreateWhat::kKsk;
+      return dnssec::CreateWhat::kKsk;
     case v1::CreateKeysRequest::ZSK:
-      return keystore::CreateWhat::kZsk;
+      return dnssec::CreateWhat::kZsk;
     default:
       return absl::InvalidArgumentError("create: say both, ksk or zsk");
   }
 }
 
-absl::StatusOr<keystore::RolloverStage> RolloverStageOf(
+absl::StatusOr<dnssec::RolloverStage> RolloverStageOf(
     v1::RolloverRequest::Stage stage) {
   switch (stage) {
     case v1::RolloverRequest::ZSK_STAGE1:
-      return keystore::RolloverStage::kZskStage1;
+      return dnssec::RolloverStage::kZskStage1;
     case v1::RolloverRequest::ZSK_STAGE2:
-      return keystore::RolloverStage::kZskStage2;
+      return dnssec::RolloverStage::kZskStage2;
     case v1::RolloverRequest::KSK_STAGE1:
-      return keystore::RolloverStage::kKskStage1;
+      return dnssec::RolloverStage::kKskStage1;
     case v1::RolloverRequest::KSK_STAGE2:
-      return keystore::RolloverStage::kKskStage2;
+      return dnssec::RolloverStage::kKskStage2;
     default:
       return absl::InvalidArgumentError("rollover: unknown stage");
   }
@@ -127,7 +128,7 @@ grpc::Status AdminService::CreateKeys(grpc::ServerContext* context,
   absl::StatusOr<dnssec::Algorithm> algorithm =
       AlgorithmOf(request->algorithm());
   if (!algorithm.ok()) return ToGrpcStatus(algorithm.status());
-  absl::StatusOr<keystore::CreateWhat> what = CreateWhatOf(request->what());
+  absl::StatusOr<dnssec::CreateWhat> what = CreateWhatOf(request->what());
   if (!what.ok()) return ToGrpcStatus(what.status());
   std::optional<int> bits;
   if (request->bits() != 0) bits = static_cast<int>(request->bits());
@@ -189,7 +190,7 @@ grpc::Status AdminService::Rollover(grpc::ServerContext* context,
   absl::StatusOr<dnssec::Algorithm> algorithm =
       AlgorithmOf(request->algorithm());
   if (!algorithm.ok()) return ToGrpcStatus(algorithm.status());
-  absl::StatusOr<keystore::RolloverStage> stage =
+  absl::StatusOr<dnssec::RolloverStage> stage =
       RolloverStageOf(request->stage());
   if (!stage.ok()) return ToGrpcStatus(stage.status());
   return Respond(keys_->Rollover(*identity, *stage, *algorithm, request->zone(),
