@@ -64,7 +64,8 @@ void ExpectVerdicts(const DnskeyVerifier& verifier,
 class DnskeyVerifierEcdsaTest : public ::testing::TestWithParam<uint8_t> {
  protected:
   void SetUp() override {
-    auto key = EcdsaTestKey::Generate(GetParam());
+    auto key =
+        EcdsaTestKey::Generate(static_cast<dnssec::Algorithm>(GetParam()));
     ASSERT_TRUE(key.ok()) << key.status();
     key_ = std::make_unique<EcdsaTestKey>(*std::move(key));
   }
@@ -98,7 +99,8 @@ TEST_P(DnskeyVerifierEcdsaTest, CopiesShareTheTable) {
 TEST_P(DnskeyVerifierEcdsaTest, WrongLengthsAndOtherKeys) {
   auto verifier = DnskeyVerifier::Create(key_->DnskeyRdata());
   ASSERT_TRUE(verifier.ok()) << verifier.status();
-  auto other = EcdsaTestKey::Generate(GetParam());
+  auto other =
+      EcdsaTestKey::Generate(static_cast<dnssec::Algorithm>(GetParam()));
   ASSERT_TRUE(other.ok()) << other.status();
   const std::string data = "data";
   const std::string sig = key_->Sign(data);

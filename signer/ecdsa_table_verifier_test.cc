@@ -55,7 +55,8 @@ std::string Negate(absl::string_view s, const std::string& order) {
 class EcdsaTableVerifierTest : public ::testing::TestWithParam<uint8_t> {
  protected:
   void SetUp() override {
-    auto key = EcdsaTestKey::Generate(GetParam());
+    auto key =
+        EcdsaTestKey::Generate(static_cast<dnssec::Algorithm>(GetParam()));
     ASSERT_TRUE(key.ok()) << key.status();
     key_ = std::make_unique<EcdsaTestKey>(*std::move(key));
     auto verifier = EcdsaTableVerifier::Create(curve(), key_->public_key());
@@ -159,7 +160,8 @@ TEST_P(EcdsaTableVerifierTest, EdgeValuesOfRAndS) {
 }
 
 TEST_P(EcdsaTableVerifierTest, OtherKeysSignatureIsInvalid) {
-  auto other = EcdsaTestKey::Generate(GetParam());
+  auto other =
+      EcdsaTestKey::Generate(static_cast<dnssec::Algorithm>(GetParam()));
   ASSERT_TRUE(other.ok()) << other.status();
   const std::string data = "signed by someone else";
   ExpectAgreement({{data, other->Sign(data), false, "other key"},

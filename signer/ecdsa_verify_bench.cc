@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "dnssec/ecdsa_signature.h"
 #include "signer/dnskey_verifier.h"
 #include "signer/ecdsa_table_verifier.h"
 #include "signer/test_ecdsa_key.h"
@@ -61,7 +62,7 @@ int Main(int argc, char** argv) {
   const int algorithm = argc > 1 ? std::atoi(argv[1]) : 13;
   const int threads = argc > 2 ? std::atoi(argv[2]) : 1;
   const double seconds = argc > 3 ? std::atof(argv[3]) : 3;
-  auto key = EcdsaTestKey::Generate(static_cast<uint8_t>(algorithm));
+  auto key = EcdsaTestKey::Generate(static_cast<dnssec::Algorithm>(algorithm));
   if (!key.ok()) {
     std::fprintf(stderr, "%s\n", key.status().ToString().c_str());
     return 2;
@@ -72,17 +73,10 @@ int Main(int argc, char** argv) {
     data.push_back(std::string(150, 'a' + i % 26) + std::to_string(i));
     digests.push_back(key->Digest(data.back()));
     sigs.push_back(key->Sign(data.back()));
-    const size_t n = key->size();
-    const auto* raw =
-        reinterpret_cast<const unsigned char*>(sigs.back().data());
-    ECDSA_SIG* sig = ECDSA_SIG_new();
-    ECDSA_SIG_set0(sig, BN_bin2bn(raw, n, nullptr),
-                   BN_bin2bn(raw + n, n, nullptr));
-    unsigned char* der = nullptr;
-    const int der_len = i2d_ECDSA_SIG(sig, &der);
+    uint8_t der[dnssec::kMaxEcdsaDerSize];
+    const size_t der_len = dnssec::EcdsaRawToDer(
+        reinterpret_cast<const uint8_t*>(sigs.back().data()), key->size(), der);
     ders.emplace_back(reinterpret_cast<const char*>(der), der_len);
-    OPENSSL_free(der);
-    ECDSA_SIG_free(sig);
   }
 
   const auto build_start = Clock::now();

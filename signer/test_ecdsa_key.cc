@@ -6,6 +6,7 @@
 #include <openssl/err.h>
 #include <openssl/obj_mac.h>
 
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -18,24 +19,25 @@
 namespace zonekeep {
 namespace signer {
 
-absl::StatusOr<EcdsaTestKey> EcdsaTestKey::Generate(uint8_t algorithm) {
-  if (algorithm != 13 && algorithm != 14) {
+absl::StatusOr<EcdsaTestKey> EcdsaTestKey::Generate(
+    dnssec::Algorithm algorithm) {
+  const std::optional<dnssec::AlgorithmSpec> spec = dnssec::SpecOf(algorithm);
+  if (!spec.has_value() || spec->family != dnssec::KeyFamily::kEcdsa) {
     return absl::InvalidArgumentError("not an ECDSA algorithm");
   }
   EcdsaTestKey key;
   key.algorithm_ = algorithm;
-  key.size_ = algorithm == 13 ? 32 : 48;
-  key.md_ = algorithm == 13 ? EVP_sha256() : EVP_sha384();
-  key.pkey_.reset(EVP_EC_gen(algorithm == 13 ? "P-256" : "P-384"),
-                  EVP_PKEY_free);
-  absl::StatusOr<std::string> public_key = dnssec::DnskeyPublicKeyOf(
-      key.pkey_.get(), static_cast<dnssec::Algorithm>(algorithm));
+  key.size_ = spec->component_size;
+  key.md_ = EVP_get_digestbyname(spec->digest);
+  key.pkey_.reset(EVP_EC_gen(spec->group), EVP_PKEY_free);
+  absl::StatusOr<std::string> public_key =
+      dnssec::DnskeyPublicKeyOf(key.pkey_.get(), algorithm);
   if (key.pkey_ == nullptr || !public_key.ok()) {
     return absl::InternalError("cannot make an ECDSA key");
   }
   key.public_key_ = *std::move(public_key);
-  dnssec::EcGroupPtr group(EC_GROUP_new_by_curve_name(
-      algorithm == 13 ? NID_X9_62_prime256v1 : NID_secp384r1));
+  dnssec::EcGroupPtr group(
+      EC_GROUP_new_by_curve_name(EC_curve_nist2nid(spec->group)));
   key.order_.resize(key.size_);
   if (group == nullptr ||
       BN_bn2binpad(EC_GROUP_get0_order(group.get()),
@@ -49,7 +51,7 @@ absl::StatusOr<EcdsaTestKey> EcdsaTestKey::Generate(uint8_t algorithm) {
 
 std::string EcdsaTestKey::DnskeyRdata(uint16_t flags) const {
   const std::vector<uint8_t> rdata = dnssec::BuildDnskeyRdata(
-      flags, static_cast<dnssec::Algorithm>(algorithm_),
+      flags, algorithm_,
       std::vector<uint8_t>(public_key_.begin(), public_key_.end()));
   return std::string(rdata.begin(), rdata.end());
 }

@@ -14,16 +14,17 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "dnssec/algorithm.h"
 
 namespace zonekeep {
 namespace signer {
 
 class EcdsaTestKey {
  public:
-  // DNSSEC algorithm 13 (P-256/SHA-256) or 14 (P-384/SHA-384).
-  static absl::StatusOr<EcdsaTestKey> Generate(uint8_t algorithm);
+  // ECDSAP256SHA256 or ECDSAP384SHA384.
+  static absl::StatusOr<EcdsaTestKey> Generate(dnssec::Algorithm algorithm);
 
-  uint8_t algorithm() const { return algorithm_; }
+  dnssec::Algorithm algorithm() const { return algorithm_; }
   size_t size() const { return size_; }  // bytes of n, r, s, digest
   const std::string& public_key() const { return public_key_; }  // x||y
   const std::string& order() const { return order_; }  // n, size() bytes
@@ -40,7 +41,7 @@ class EcdsaTestKey {
  private:
   EcdsaTestKey() = default;
 
-  uint8_t algorithm_ = 0;
+  dnssec::Algorithm algorithm_ = dnssec::Algorithm::kEcdsaP256Sha256;
   size_t size_ = 0;
   const EVP_MD* md_ = nullptr;  // static, from EVP_sha256 / EVP_sha384
   std::shared_ptr<EVP_PKEY> pkey_;

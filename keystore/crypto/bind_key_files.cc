@@ -275,11 +275,12 @@ absl::Status RsaSelfTest(EVP_PKEY* pkey, const std::string& path) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<dnssec::EvpPkeyPtr> EcFromScalar(const std::string& path,
-                                                const SecretBytes& scalar,
-                                                int nid,
-                                                const char* group_name) {
-  dnssec::EcGroupPtr group(EC_GROUP_new_by_curve_name(nid));
+absl::StatusOr<dnssec::EvpPkeyPtr> EcFromScalar(
+    const std::string& path, const SecretBytes& scalar,
+    const dnssec::AlgorithmSpec& spec) {
+  const char* group_name = spec.group;
+  dnssec::EcGroupPtr group(
+      EC_GROUP_new_by_curve_name(EC_curve_nist2nid(group_name)));
   dnssec::BnCtxPtr bn_ctx(BN_CTX_new());
   absl::StatusOr<dnssec::BignumPtr> priv = SecretBignum(scalar);
   if (!priv.ok()) return priv.status();
@@ -323,13 +324,12 @@ absl::StatusOr<dnssec::EvpPkeyPtr> KeyFromFields(const std::string& path,
   if (!raw.ok()) return raw.status();
   switch (algorithm) {
     case dnssec::Algorithm::kEcdsaP256Sha256:
-      return EcFromScalar(path, *raw, NID_X9_62_prime256v1, "P-256");
     case dnssec::Algorithm::kEcdsaP384Sha384:
-      return EcFromScalar(path, *raw, NID_secp384r1, "P-384");
+      return EcFromScalar(path, *raw, *dnssec::SpecOf(algorithm));
     case dnssec::Algorithm::kEd25519:
     case dnssec::Algorithm::kEd448: {
       const bool ed25519 = algorithm == dnssec::Algorithm::kEd25519;
-      const size_t expected = ed25519 ? 32 : 57;
+      const size_t expected = dnssec::SpecOf(algorithm)->component_size;
       if (raw->size() != expected) {
         return FileError(path, absl::StrCat("PrivateKey has ", raw->size(),
                                             " bytes, expected ", expected));
