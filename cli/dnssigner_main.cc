@@ -4,12 +4,17 @@
 //   dnssigner [-o origin] [-f outfile|-] [-s start] [-e end] [-N mode]
 //             [-3 salt] [-H iterations] [-A] [-T ttl] [--cds]
 //             [--socket PATH] zonefile
+//   dnssigner --check [-o origin] zonefile
 //
+// --check reads the zone locally as the signer would (signer/zone_check.h),
+// with no keys and no daemon: the records in canonical form on stdout, or
+// the error as "zonefile:line: reason" on stderr and exit status 1.
 // The output file appears whole or not at all (temp file + rename).
 #include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -21,6 +26,7 @@
 #include "cli/sign_flags.h"
 #include "grpcpp/client_context.h"
 #include "proto/keystore.grpc.pb.h"
+#include "signer/zone_check.h"
 
 namespace zonekeep {
 namespace cli {
@@ -80,13 +86,43 @@ std::string ValidityText(const v1::SignSummary& summary) {
                       " expiration ", time(summary.expiration_unix()));
 }
 
+// dnssigner --check: 0 and the records on stdout, 1 and the error on stderr
+// (nothing on stdout), 2 for a usage error.
+int RunCheck(const std::vector<std::string>& args) {
+  absl::StatusOr<CheckCommand> command = ParseCheckFlags(args);
+  if (!command.ok()) {
+    std::cerr << "dnssigner: " << command.status().message()
+              << "\nusage: dnssigner --check [-o origin] zonefile\n";
+    return 2;
+  }
+  std::ifstream in(command->zone_file, std::ios::binary);
+  if (!in) return Fail(absl::StrCat(command->zone_file, ": cannot read"));
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return Fail(absl::StrCat(command->zone_file, ": read error"));
+  signer::CheckOptions options;
+  options.origin = command->origin;
+  // The text is held until the zone has been read whole: an error leaves
+  // stdout empty.
+  absl::StatusOr<std::string> records =
+      signer::CheckZoneText(text.str(), command->zone_file, options);
+  if (!records.ok()) {
+    std::cerr << records.status().message() << "\n";
+    return 1;
+  }
+  std::cout << *records << std::flush;
+  return std::cout.good() ? 0 : Fail("stdout: write error");
+}
+
 int Run(const std::vector<std::string>& args) {
+  if (IsCheckCommand(args)) return RunCheck(args);
   absl::StatusOr<SignCommand> command = ParseSignFlags(args, absl::Now());
   if (!command.ok()) {
     std::cerr << "dnssigner: " << command.status().message()
               << "\nusage: dnssigner [-o origin] [-f outfile|-] [-s start] "
                  "[-e end] [-N mode] [-3 salt] [-H iter] [-A] [-T ttl] "
-                 "[--cds] [--socket PATH] zonefile\n";
+                 "[--cds] [--socket PATH] zonefile\n"
+                 "       dnssigner --check [-o origin] zonefile\n";
     return 2;
   }
   if (!command->server.empty()) {

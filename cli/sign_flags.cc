@@ -55,6 +55,37 @@ absl::StatusOr<absl::Time> ParseSignTime(const std::string& text,
       "bad time \"", text, "\" (YYYYMMDDHHMMSS, unix time, now[+-N] or +N)"));
 }
 
+bool IsCheckCommand(const std::vector<std::string>& args) {
+  for (const std::string& arg : args) {
+    if (arg == "--check") return true;
+  }
+  return false;
+}
+
+absl::StatusOr<CheckCommand> ParseCheckFlags(
+    const std::vector<std::string>& args) {
+  CheckCommand command;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "--check") continue;
+    if (arg == "-o") {
+      if (i + 1 >= args.size()) return FlagError(arg, "needs a value");
+      command.origin = args[++i];
+    } else if (!arg.empty() && arg[0] == '-' && arg != "-") {
+      return FlagError(arg, "not accepted with --check");
+    } else if (command.zone_file.empty()) {
+      command.zone_file = arg;
+    } else {
+      return absl::InvalidArgumentError(
+          absl::StrCat("unexpected argument \"", arg, "\" (one zone file)"));
+    }
+  }
+  if (command.zone_file.empty()) {
+    return absl::InvalidArgumentError("no zone file given");
+  }
+  return command;
+}
+
 absl::StatusOr<SignCommand> ParseSignFlags(const std::vector<std::string>& args,
                                            absl::Time now) {
   SignCommand command;

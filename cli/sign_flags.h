@@ -32,6 +32,18 @@ struct SignCommand {
   v1::SignOptions options;
 };
 
+// `dnssigner --check [-o origin] zonefile`: no other flag is accepted.
+struct CheckCommand {
+  std::string zone_file;
+  std::string origin;  // empty: the SOA owner
+};
+
+// True when `args` asks for the check mode (holds "--check").
+bool IsCheckCommand(const std::vector<std::string>& args);
+
+absl::StatusOr<CheckCommand> ParseCheckFlags(
+    const std::vector<std::string>& args);
+
 absl::StatusOr<SignCommand> ParseSignFlags(const std::vector<std::string>& args,
                                            absl::Time now);
 

@@ -77,6 +77,24 @@ TEST(ParseSignFlagsTest, Errors) {
   EXPECT_NE(no_tls.status().message().find("--ca"), std::string::npos);
 }
 
+TEST(ParseCheckFlagsTest, CheckModeTakesOriginAndOneFile) {
+  EXPECT_TRUE(IsCheckCommand({"-o", "x.", "--check", "z"}));
+  EXPECT_FALSE(IsCheckCommand({"-o", "x.", "z"}));
+  auto c = ParseCheckFlags({"--check", "-o", "example.", "z.zone"});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->origin, "example.");
+  EXPECT_EQ(c->zone_file, "z.zone");
+  auto no_origin = ParseCheckFlags({"z.zone", "--check"});
+  ASSERT_TRUE(no_origin.ok()) << no_origin.status();
+  EXPECT_EQ(no_origin->origin, "");
+  EXPECT_FALSE(ParseCheckFlags({"--check"}).ok());
+  EXPECT_FALSE(ParseCheckFlags({"--check", "-o"}).ok());
+  EXPECT_FALSE(ParseCheckFlags({"--check", "a", "b"}).ok());
+  auto signing_flag = ParseCheckFlags({"--check", "-f", "out", "z"});
+  ASSERT_FALSE(signing_flag.ok());
+  EXPECT_EQ(signing_flag.status().message(), "-f: not accepted with --check");
+}
+
 }  // namespace
 }  // namespace cli
 }  // namespace zonekeep

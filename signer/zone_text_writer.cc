@@ -13,6 +13,7 @@
 #include "dnssec/name.h"
 #include "signer/nsec3_hash.h"
 #include "signer/parallel.h"
+#include "signer/rdata_text.h"
 #include "signer/rrsig.h"
 #include "signer/type_bitmap.h"
 
@@ -24,6 +25,12 @@ namespace {
 // blocks formatted per worker between two rounds of sink calls.
 constexpr size_t kBlockNodes = 2048;
 constexpr size_t kBlocksPerWorker = 4;
+
+constexpr uint16_t kTypeNull = 10;
+constexpr uint16_t kTypeSpf = 99;
+constexpr uint16_t kTypeSvcb = 64;
+constexpr uint16_t kTypeHttps = 65;
+constexpr uint16_t kTypeCaa = 257;
 
 void AppendHex(absl::string_view data, bool upper, std::string* out) {
   const char* digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
@@ -159,8 +166,63 @@ bool AppendRdataFast(uint16_t type, absl::string_view rd, std::string* out) {
       AppendTypes(rd.substr(pos + 1 + hash_len), out);
       return true;
     }
+    case kTypeTxt:
+    case kTypeSpf:
+      return AppendTxtRdata(rd, out);
+    case kTypeSvcb:
+    case kTypeHttps:
+      AppendSvcbRdata(rd, out);
+      return true;
+    case kTypeCaa:
+      AppendCaaRdata(rd, out);
+      return true;
     default:
       return false;
+  }
+}
+
+// The RDATA bytes ldns reads from `text` for `type`; false when it cannot.
+bool LdnsReadsRdata(uint16_t type, absl::string_view text, std::string* rdata) {
+  const std::string line = absl::StrCat(". 0 IN ", TypeName(type), " ", text);
+  ldns_rr* raw = nullptr;
+  if (ldns_rr_new_frm_str(&raw, line.c_str(), 0, nullptr, nullptr) !=
+      LDNS_STATUS_OK) {
+    return false;
+  }
+  dnssec::LdnsRrPtr rr(raw);
+  rdata->clear();
+  for (size_t i = 0; i < ldns_rr_rd_count(rr.get()); ++i) {
+    const ldns_rdf* rdf = ldns_rr_rdf(rr.get(), i);
+    rdata->append(reinterpret_cast<const char*>(ldns_rdf_data(rdf)),
+                  ldns_rdf_size(rdf));
+  }
+  return true;
+}
+
+// Formats one ldns field: names and character-strings with our escaping
+// (signer/rdata_text.h), the rest with ldns's printer.
+bool AppendLdnsField(const ldns_rdf* rdf, std::string* out) {
+  const absl::string_view data(
+      reinterpret_cast<const char*>(ldns_rdf_data(rdf)), ldns_rdf_size(rdf));
+  switch (ldns_rdf_get_type(rdf)) {
+    case LDNS_RDF_TYPE_DNAME:
+      dnssec::AppendNameText(data, out);
+      return true;
+    case LDNS_RDF_TYPE_STR:
+      if (data.empty() || static_cast<uint8_t>(data[0]) + 1u != data.size()) {
+        return false;
+      }
+      AppendQuotedText(data.substr(1), out);
+      return true;
+    case LDNS_RDF_TYPE_LONG_STR:
+      AppendQuotedText(data, out);
+      return true;
+    default: {
+      dnssec::LdnsStringPtr text(ldns_rdf2str(rdf));
+      if (text == nullptr) return false;
+      out->append(text.get());
+      return true;
+    }
   }
 }
 
@@ -181,14 +243,20 @@ absl::Status AppendRdataLdns(absl::string_view owner_wire, uint16_t type,
         absl::StrCat("cannot decode RDATA of type ", TypeName(type)));
   }
   dnssec::LdnsRrPtr rr(raw);
-  for (size_t i = 0; i < ldns_rr_rd_count(rr.get()); ++i) {
-    dnssec::LdnsStringPtr text(ldns_rdf2str(ldns_rr_rdf(rr.get(), i)));
-    if (text == nullptr) {
-      return absl::InternalError(
-          absl::StrCat("cannot print RDATA of type ", TypeName(type)));
-    }
-    if (i > 0) out->push_back(' ');
-    out->append(text.get());
+  // Printed, then read again by ldns: a form that does not give back the same
+  // bytes (a field ldns prints but cannot read, a missing empty field) is
+  // written in the generic form instead.
+  std::string text;
+  bool ok = true;
+  for (size_t i = 0; ok && i < ldns_rr_rd_count(rr.get()); ++i) {
+    if (i > 0) text.push_back(' ');
+    ok = AppendLdnsField(ldns_rr_rdf(rr.get(), i), &text);
+  }
+  std::string reread;
+  if (ok && LdnsReadsRdata(type, text, &reread) && reread == rdata) {
+    out->append(text);
+  } else {
+    AppendGenericRdata(rdata, out);
   }
   return absl::OkStatus();
 }
@@ -234,7 +302,8 @@ std::string TypeName(uint16_t type) {
   const ldns_rr_descriptor* d =
       ldns_rr_descript(static_cast<ldns_rr_type>(type));
   if (d != nullptr && d->_name != nullptr &&
-      d->_type == static_cast<ldns_rr_type>(type)) {
+      d->_type == static_cast<ldns_rr_type>(type) &&
+      HasPortableMnemonic(type)) {
     return d->_name;
   }
   return absl::StrCat("TYPE", type);
@@ -245,7 +314,14 @@ absl::Status AppendRecordLine(absl::string_view owner_text,
                               uint32_t ttl, absl::string_view rdata,
                               std::string* out) {
   absl::StrAppend(out, owner_text, "\t", ttl, "\tIN\t", TypeName(type), "\t");
-  if (!AppendRdataFast(type, rdata, out)) {
+  // Empty RDATA, NULL (no reader agrees on its mnemonic; RFC 1035 3.3.10
+  // keeps it out of master files) and types without a mnemonic every reader
+  // knows: the RFC 3597 generic form.
+  if (rdata.empty() || type == kTypeNull || !HasPortableMnemonic(type)) {
+    AppendGenericRdata(rdata, out);
+  } else if (const size_t start = out->size();
+             !AppendRdataFast(type, rdata, out)) {
+    out->resize(start);
     if (absl::Status s = AppendRdataLdns(owner_wire, type, ttl, rdata, out);
         !s.ok()) {
       return s;

@@ -1,7 +1,10 @@
 // Master-file text for records: one RR per line, absolute owner names,
-// "owner<TAB>ttl<TAB>IN<TAB>TYPE<TAB>rdata". Common types (the ones a signed
-// zone is mostly made of) are formatted here directly; others go through
-// ldns's printer.
+// "owner<TAB>ttl<TAB>IN<TAB>TYPE<TAB>rdata", in forms that BIND, Knot and
+// ldns read back to the same bytes (signer/rdata_text.h). Common types (the
+// ones a signed zone is mostly made of) are formatted here directly; others
+// are decoded by ldns, their names and character-strings printed with our
+// escaping, and written in the RFC 3597 generic form when ldns does not read
+// the printed text back to the same bytes.
 // Thread-safety: pure functions.
 #ifndef ZONEKEEP_SIGNER_ZONE_TEXT_WRITER_H_
 #define ZONEKEEP_SIGNER_ZONE_TEXT_WRITER_H_
@@ -27,7 +30,8 @@ absl::Status AppendRecordLine(absl::string_view owner_text,
                               uint32_t ttl, absl::string_view rdata,
                               std::string* out);
 
-// The type mnemonic ("A", "NSEC3") or "TYPE<n>".
+// The type mnemonic ("A", "NSEC3") when BIND, Knot and ldns all know it,
+// else "TYPE<n>" (NULL is "TYPE10").
 std::string TypeName(uint16_t type);
 
 // Writes `zone` in canonical order (SOA first), each RRset followed by its
