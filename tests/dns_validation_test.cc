@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -273,6 +274,111 @@ TEST_P(DnsValidationTest, WrongTrustAnchorIsBogus) {
   ASSERT_TRUE(a.ok()) << a.status();
   EXPECT_EQ(a->rcode, "SERVFAIL") << a->raw;
   EXPECT_FALSE(a->ad) << a->raw;
+}
+
+// Presentation forms that issue 12 found read differently by ldns and by
+// Knot/BIND/resolvers. Each is valid input: it must sign and its answer must
+// validate with RDATA holding `wire` (when given); nothing may be refused or
+// served bogus. One zone per case, so one failure does not hide the others.
+struct TrickyCase {
+  const char* record;  // owner x.example.
+  const char* type;
+  std::string wire;  // expected somewhere in the answer's RDATA; "" = any
+};
+
+TEST(DnsValidationTrickyFormsTest, EachSignsAndValidates) {
+  auto keys = dnssec::MakeTestKeySet(dnssec::Algorithm::kEcdsaP256Sha256);
+  ASSERT_TRUE(keys.ok()) << keys.status();
+  std::string ds;
+  for (const dnssec::ZoneKey& k : *keys) {
+    if (k.role != dnssec::KeyRole::kKsk) continue;
+    auto d = dnssec::FormatDsRecord(kOrigin, 3600, k.dnskey_rdata,
+                                    dnssec::DigestType::kSha256);
+    ASSERT_TRUE(d.ok()) << d.status();
+    ds = *d;
+  }
+  const TrickyCase cases[] = {
+      // One SvcParam key667 with value "a;b" (3 octets).
+      {"x IN HTTPS 1 . key667=\"a;b\"", "HTTPS",
+       std::string("\x02\x9b\x00\x03"
+                   "a;b",
+                   7)},
+      // RFC 9460 A.1: "\," is a comma after character-string unescaping, so
+      // this is two ALPN ids, h2 and h3.
+      {"x IN SVCB 1 . alpn=h2\\,h3", "SVCB",
+       std::string("\x00\x01\x00\x06\x02h2\x02h3", 10)},
+      {"x IN SVCB 1 . alpn=\"h2,h3\" mandatory=alpn", "SVCB",
+       std::string("\x00\x01\x00\x06\x02h2\x02h3", 10)},
+      {"x IN APL 1:192.168.32.0/21 !1:192.168.38.0/28", "APL", ""},
+      {"x IN APL", "APL", ""},
+      // The relative gateway is gw.example. (RFC 4025 with RFC 1035 names).
+      {"x IN IPSECKEY 10 3 2 gw "
+       "AQNRU3mG7TVTO2BkR47usntb102uFJtugbo6BSGvgqt4AQ==",
+       "IPSECKEY",
+       std::string("\x02gw\x07"
+                   "example\x00",
+                   12)},
+      {"x IN CAA 0 issue \"\"", "CAA", std::string("\x00\x05issue", 7)},
+      {"x IN NAPTR 100 10 \"u\" \"E2U+sip\" \"!^.*$!sip:a\\\\;b@example.net!\" "
+       ".",
+       "NAPTR", ""},
+      {"x IN TXT \"a;b\" \"c\\\"d\"", "TXT",
+       std::string("\x03"
+                   "a;b\x03"
+                   "c\"d",
+                   8)},
+  };
+  for (const TrickyCase& c : cases) {
+    SCOPED_TRACE(c.record);
+    const std::string zone = absl::StrCat(
+        "$ORIGIN example.\n$TTL 300\n"
+        "@ IN SOA ns1 hostmaster 1 7200 3600 1209600 300\n"
+        "@ IN NS ns1\nns1 IN A 192.0.2.1\n",
+        c.record, "\n");
+    signer::SignOptions options;
+    options.origin = kOrigin;
+    std::string out;
+    auto report = signer::SignZone(zone, "tricky.zone", *keys, options,
+                                   [&](absl::string_view piece) {
+                                     out.append(piece.data(), piece.size());
+                                     return absl::OkStatus();
+                                   });
+    EXPECT_TRUE(report.ok()) << c.record << ": refused: " << report.status();
+    if (!report.ok()) continue;
+    std::string written;
+    for (absl::string_view line : absl::StrSplit(out, '\n')) {
+      if (absl::StartsWith(line, "x.example.") &&
+          absl::StrContains(line, absl::StrCat("\t", c.type, "\t"))) {
+        written = std::string(line);
+      }
+    }
+    auto loop = DnsLoop::Start(kOrigin, out, ds);
+    EXPECT_TRUE(loop.ok()) << c.record << " written as: " << written << "\n"
+                           << loop.status();
+    if (!loop.ok()) continue;
+    auto a = loop->Ask("x.example.", c.type);
+    ASSERT_TRUE(a.ok()) << a.status();
+    std::string rdata;
+    for (const DnsRecord& r : a->answer) {
+      if (r.type != signer::kTypeRrsig) rdata += r.rdata;
+    }
+    const bool ok =
+        a->rcode == "NOERROR" && a->ad &&
+        (c.wire.empty() ? !rdata.empty() || c.type == std::string("APL")
+                        : absl::StrContains(rdata, c.wire));
+    // What knotd itself serves, to tell a reading difference from a signing
+    // one.
+    auto served = DigQuery(loop->knot->port(), "x.example.", c.type,
+                           /*norec=*/true);
+    const std::string served_text =
+        served.ok() ? served->raw : served.status().ToString();
+    EXPECT_TRUE(ok) << c.record << " written as: " << written
+                    << "\nanswer RDATA " << absl::BytesToHexString(rdata)
+                    << ", expected to hold " << absl::BytesToHexString(c.wire)
+                    << "\n--- unbound's answer ---\n"
+                    << a->raw << "--- knotd's answer ---\n"
+                    << served_text << loop->Logs();
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(EcdsaP256, DnsValidationTest,
