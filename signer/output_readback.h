@@ -19,6 +19,7 @@
 #ifndef ZONEKEEP_SIGNER_OUTPUT_READBACK_H_
 #define ZONEKEEP_SIGNER_OUTPUT_READBACK_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -49,9 +50,18 @@ std::vector<SignedRecord> SignedRecordsInWriteOrder(const Zone& zone);
 absl::Status CompareReadBack(absl::Span<const SignedRecord> expected,
                              absl::Span<const Record> read_back);
 
-// Parses `text` and compares it with `zone` as above.
+// Text read back at a time by CheckOutputReadsBack: large enough to keep
+// every core busy parsing, small enough that its records are a small part of
+// the zone's memory.
+inline constexpr size_t kReadBackWindowBytes = 16 << 20;
+
+// Parses `text` and compares it with `zone` as above, `window_bytes` of text
+// at a time (rounded up to a line end): the writer puts one record with an
+// absolute owner and an explicit TTL on each line, so every line starts a
+// record and only one window's records are held at once.
 absl::Status CheckOutputReadsBack(const Zone& zone, absl::string_view text,
-                                  int threads = 0);
+                                  int threads = 0,
+                                  size_t window_bytes = kReadBackWindowBytes);
 
 }  // namespace signer
 }  // namespace zonekeep

@@ -182,6 +182,36 @@ TEST_F(OutputReadBackTest, QuotelessWriterIsRefusedAndNothingIsWritten) {
   EXPECT_NE(broken.find("v=spf1 a;b"), std::string::npos);
 }
 
+// The text is read back a window at a time: with windows of a few lines the
+// same zone passes, and a broken line is named with its line in the whole
+// output, not in its window.
+TEST_F(OutputReadBackTest, SmallWindowsReadTheSameAndNameTheSameLine) {
+  SignOptions o = Options();
+  std::string whole;
+  ASSERT_TRUE(SignZone(kZone, "example.zone", *keys_, o, &whole).ok());
+  o.readback_window_bytes_for_testing = 100;
+  std::string windowed;
+  auto report = SignZone(kZone, "example.zone", *keys_, o, &windowed);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(windowed.size(), whole.size());
+
+  o.text_writer_for_testing = EditingWriter(DropTxtQuotes);
+  SignOptions plain = o;
+  plain.self_verify = false;
+  std::string broken;
+  ASSERT_TRUE(SignZone(kZone, "example.zone", *keys_, plain, &broken).ok());
+  const int line = LineOf(broken, "t.example.\t3600\tIN\tTXT\tv=spf1 a;b");
+  ASSERT_GT(line, 3) << broken;
+  for (size_t window : {size_t{1}, size_t{100}, size_t{1000}}) {
+    o.readback_window_bytes_for_testing = window;
+    report = SignZone(kZone, "example.zone", *keys_, o, &windowed);
+    ASSERT_FALSE(report.ok()) << window;
+    EXPECT_TRUE(absl::StrContains(report.status().message(),
+                                  absl::StrCat("output line ", line, ": ")))
+        << window << ": " << report.status();
+  }
+}
+
 TEST_F(OutputReadBackTest, EditedTextIsRefused) {
   std::string out;
   SignOptions o = Options();

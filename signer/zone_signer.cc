@@ -326,7 +326,9 @@ absl::StatusOr<SignReport> SignZoneImpl(
     }
   }
   const absl::Time formatted = absl::Now();
-  if (absl::Status s = CheckOutputReadsBack(zone, text, options.threads);
+  if (absl::Status s =
+          CheckOutputReadsBack(zone, text, options.threads,
+                               options.readback_window_bytes_for_testing);
       !s.ok()) {
     return absl::InternalError(
         absl::StrCat("self-verify failed, zone not returned: ", s.message()));

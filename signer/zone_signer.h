@@ -46,6 +46,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "dnssec/zone_key.h"
+#include "signer/output_readback.h"
 #include "signer/soa_serial.h"
 #include "signer/zone_model.h"
 #include "signer/zone_text_writer.h"
@@ -86,6 +87,8 @@ struct SignOptions {
   // Test seam: the text writer (empty: WriteZoneText). Tests put a broken one
   // here to show that self-verify's read-back refuses what it writes.
   ZoneTextWriterFn text_writer_for_testing;
+  // Tests only: how much output text the read-back parses at a time.
+  size_t readback_window_bytes_for_testing = kReadBackWindowBytes;
 };
 
 struct SignReport {
