@@ -28,10 +28,10 @@ ZoneReading ReadWithZonekeep(const std::string& origin,
 // OUT read back with our parser (fast path off).
 ZoneReading ReadWithBind(const std::string& origin, const std::string& path);
 
-// Knot 3.2: `kzonecheck -o origin [-d on] path`; only the verdict: refused
-// when its zone loader reports an error (semantic-check findings such as
-// missing glue are not reading errors and are ignored unless `dnssec`, where
-// any failure counts).
+// Knot 3.2: `kzonecheck -v -o origin [-d on] path`; only the verdict: refused
+// when its zone loader reports an error, or, with `dnssec`, on any finding
+// but missing glue (semantic findings such as missing glue are no reading
+// errors).
 ZoneReading ReadWithKnot(const std::string& origin, const std::string& path,
                          bool dnssec = false);
 
