@@ -19,7 +19,6 @@ constexpr size_t kMaxLineBytes = 1024;
 constexpr size_t kMaxNameOctets = 255;
 constexpr size_t kMaxLabelOctets = 63;
 constexpr uint32_t kMaxTtl = 0x7fffffff;
-constexpr uint32_t kLdnsDefaultTtl = 3600;  // LDNS_DEFAULT_TTL
 
 // Character classes, one bit each, looked up per byte.
 enum CharClass : uint8_t {
@@ -292,8 +291,7 @@ bool ParseSimpleRecordLine(absl::string_view text, const LineContext& context,
 
   // ldns reads a TTL when the token starts with a digit, then a class when
   // the next token is one; "IN 300" would make "300" the type.
-  uint32_t ttl =
-      context.default_ttl == 0 ? kLdnsDefaultTtl : context.default_ttl;
+  uint32_t ttl = context.default_ttl;
   absl::string_view token = tokens.Next();
   if (!token.empty() &&
       absl::ascii_isdigit(static_cast<unsigned char>(token.front()))) {

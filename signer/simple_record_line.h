@@ -26,8 +26,9 @@
 // same state returns the same record in canonical form, leaves the stream
 // `consumed` bytes further on, advances its line count by the number of '\n'
 // in those bytes and sets its previous owner to `prev_owner`; ldns's origin
-// and $TTL stay as they were. The TTL of a record without one is the $TTL
-// value, or 3600 when that is 0 (ldns's rule).
+// and $TTL stay as they were. The TTL of a record without one is
+// `context.default_ttl`. "ldns" here means ldns behind the rules of
+// signer/master_file_rules.h, which read the same simple lines as plain ldns.
 // Thread-safety: pure function.
 #ifndef ZONEKEEP_SIGNER_SIMPLE_RECORD_LINE_H_
 #define ZONEKEEP_SIGNER_SIMPLE_RECORD_LINE_H_
@@ -47,7 +48,7 @@ namespace signer {
 struct LineContext {
   absl::string_view origin;      // $ORIGIN; empty when there is none
   absl::string_view prev_owner;  // previous owner; empty when there is none
-  uint32_t default_ttl = 0;      // $TTL as ldns holds it; 0 stands for 3600
+  uint32_t default_ttl = 3600;   // TTL of a record without one ($TTL)
 };
 
 struct SimpleRecordLine {

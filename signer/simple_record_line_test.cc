@@ -124,8 +124,8 @@ TEST(SimpleRecordLineTest, TtlAndClass) {
   EXPECT_EQ(Handled("www 0 A 192.0.2.1\n").record.ttl, 0u);
   EXPECT_EQ(Handled("www 0060 A 192.0.2.1\n").record.ttl, 60u);
   EXPECT_EQ(Handled("www 2147483647 A 192.0.2.1\n").record.ttl, 2147483647u);
-  // ldns: without a TTL the $TTL value, 3600 when that is 0.
-  EXPECT_EQ(Handled("www A 192.0.2.1\n", Context(0)).record.ttl, 3600u);
+  // Without a TTL the $TTL value, 0 included.
+  EXPECT_EQ(Handled("www A 192.0.2.1\n", Context(0)).record.ttl, 0u);
   EXPECT_EQ(Handled("www A 192.0.2.1\n", Context(86400)).record.ttl, 86400u);
   for (const char* text :
        {"www 2147483648 A 192.0.2.1\n", "www 1h A 192.0.2.1\n",

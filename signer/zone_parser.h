@@ -1,9 +1,13 @@
-// Zone ingest: RFC 1035 master-file text to Records, with ldns as the parser.
+// Zone ingest: RFC 1035 master-file text to Records, with ldns as the record
+// parser behind zonekeep's own rules (signer/master_file_rules.h), so that
+// zones read as BIND 9.18 and Knot 3.2 read them.
 //
-// Accepts relative names, $ORIGIN, $TTL, escapes, every type ldns knows and
-// RFC 3597 "\#" unknown types. Refuses $INCLUDE (input may come from the
-// network), classes other than IN, and owners outside the origin. The first
-// error stops parsing and is reported as "display_name:line: reason".
+// Accepts relative names, $ORIGIN (relative ones too), $TTL, escapes, every
+// type ldns knows, AMTRELAY and RFC 3597 "\#" unknown types. Refuses
+// $INCLUDE (input may come from the network), classes other than IN, owners
+// outside the origin and everything master_file_rules.h refuses. The first
+// error stops parsing and is reported as "display_name:line: reason"; a
+// record's line is the line it ends on.
 // Large texts are split at safe record boundaries (signer/zone_chunker.h) and
 // the pieces parsed on several threads; records, line numbers and the first
 // error in file order are the same as reading the text in one piece.

@@ -1,0 +1,746 @@
+#include "signer/master_file_rules.h"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <deque>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "dnssec/ldns_ptr.h"
+#include "dnssec/name.h"
+
+namespace zonekeep {
+namespace signer {
+namespace {
+
+constexpr uint16_t kTypeIpseckey = 45;
+constexpr uint16_t kTypeSvcb = 64;
+constexpr uint16_t kTypeHttps = 65;
+constexpr uint16_t kTypeAmtrelay = 260;
+constexpr uint16_t kTypeNull = 10;
+
+absl::Status LineError(absl::string_view display_name, int line,
+                       absl::string_view reason) {
+  return absl::InvalidArgumentError(
+      absl::StrCat(display_name, ":", line, ": ", reason));
+}
+
+bool IsBlank(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
+
+std::string Wire(const ldns_rdf* rdf) {
+  return std::string(reinterpret_cast<const char*>(ldns_rdf_data(rdf)),
+                     ldns_rdf_size(rdf));
+}
+
+// RDATA of `rr` in wire form.
+bool RdataWire(const ldns_rr* rr, std::string* out) {
+  dnssec::LdnsBufferPtr buffer(ldns_buffer_new(512));
+  if (buffer == nullptr ||
+      ldns_rr_rdata2buffer_wire(buffer.get(), rr) != LDNS_STATUS_OK) {
+    return false;
+  }
+  out->assign(reinterpret_cast<const char*>(ldns_buffer_begin(buffer.get())),
+              ldns_buffer_position(buffer.get()));
+  return true;
+}
+
+std::string TypeName(uint16_t type) {
+  if (type == kTypeAmtrelay) return "AMTRELAY";
+  dnssec::LdnsStringPtr name(ldns_rr_type2str(static_cast<ldns_rr_type>(type)));
+  return name == nullptr ? absl::StrCat("TYPE", type) : std::string(name.get());
+}
+
+// A name field ends in an unescaped '.'.
+bool IsAbsoluteName(absl::string_view name) {
+  if (name.empty() || name.back() != '.') return false;
+  size_t backslashes = 0;
+  for (size_t i = name.size() - 1; i > 0 && name[i - 1] == '\\'; --i) {
+    ++backslashes;
+  }
+  return backslashes % 2 == 0;
+}
+
+std::string OriginText(const ldns_rdf* origin) {
+  dnssec::LdnsStringPtr text(ldns_rdf2str(origin));
+  return text == nullptr ? std::string(".") : std::string(text.get());
+}
+
+// `name` made absolute against `origin` ("@" is the origin), as text.
+std::string AbsoluteNameText(absl::string_view name, const ldns_rdf* origin) {
+  if (IsAbsoluteName(name) || origin == nullptr) return std::string(name);
+  const std::string origin_text = OriginText(origin);
+  if (name == "@") return origin_text;
+  if (origin_text == ".") return absl::StrCat(name, ".");
+  return absl::StrCat(name, ".", origin_text);
+}
+
+// Wire form of a name field, made absolute against `origin`.
+bool NameWire(absl::string_view name, const ldns_rdf* origin,
+              std::string* wire) {
+  dnssec::LdnsRdfPtr rdf(
+      ldns_dname_new_frm_str(AbsoluteNameText(name, origin).c_str()));
+  if (rdf == nullptr || ldns_rdf_size(rdf.get()) > 255) return false;
+  *wire = Wire(rdf.get());
+  return true;
+}
+
+// Decodes RFC 1035 character-string escapes ("\X", "\DDD").
+bool UnescapeText(absl::string_view in, std::string* out) {
+  out->clear();
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i] != '\\') {
+      out->push_back(in[i]);
+      continue;
+    }
+    if (++i == in.size()) return false;
+    if (i + 2 < in.size() && absl::ascii_isdigit(in[i]) &&
+        absl::ascii_isdigit(in[i + 1]) && absl::ascii_isdigit(in[i + 2])) {
+      const int value =
+          (in[i] - '0') * 100 + (in[i + 1] - '0') * 10 + (in[i + 2] - '0');
+      if (value > 255) return false;
+      out->push_back(static_cast<char>(value));
+      i += 2;
+    } else {
+      out->push_back(in[i]);
+    }
+  }
+  return true;
+}
+
+std::string Hex(absl::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (const char c : bytes) {
+    out.push_back(kDigits[(static_cast<unsigned char>(c) >> 4) & 0xf]);
+    out.push_back(kDigits[static_cast<unsigned char>(c) & 0xf]);
+  }
+  return out;
+}
+
+// RFC 9460 alpn value as BIND and Knot read it: character-string escapes
+// first, then a comma list in which "\," and "\\" are literal. Rewritten in
+// ldns 1.8's one-level form, where "\," is a literal comma.
+bool RewriteAlpn(absl::string_view field, std::string* out) {
+  absl::string_view value = field.substr(5);  // after "alpn="
+  if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+    value = value.substr(1, value.size() - 2);
+  }
+  std::string text;
+  if (!UnescapeText(value, &text)) return false;
+  std::vector<std::string> ids(1);
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\\' && i + 1 < text.size()) {
+      ids.back().push_back(text[++i]);
+    } else if (text[i] == ',') {
+      ids.emplace_back();
+    } else {
+      ids.back().push_back(text[i]);
+    }
+  }
+  *out = "alpn=";
+  for (size_t k = 0; k < ids.size(); ++k) {
+    if (ids[k].empty() || ids[k].size() > 255) return false;
+    if (k > 0) out->push_back(',');
+    for (const char c : ids[k]) {
+      const unsigned char u = static_cast<unsigned char>(c);
+      if (c == ',' || c == '\\') {
+        absl::StrAppend(out, "\\", std::string(1, c));
+      } else if (u > 0x20 && u < 0x7f && c != '"' && c != ';' && c != '(' &&
+                 c != ')') {
+        out->push_back(c);
+      } else {
+        absl::StrAppend(out, "\\", u / 100, (u / 10) % 10, u % 10);
+      }
+    }
+  }
+  return true;
+}
+
+// RFC 8777 AMTRELAY presentation form to "\# len hex" fields.
+bool EncodeAmtrelay(const std::vector<absl::string_view>& rdata,
+                    const ldns_rdf* origin, std::deque<std::string>* owned,
+                    std::vector<absl::string_view>* out) {
+  uint32_t precedence = 0;
+  uint32_t discovery = 0;
+  uint32_t relay_type = 0;
+  if (rdata.size() < 3 || !absl::SimpleAtoi(rdata[0], &precedence) ||
+      precedence > 255 || !absl::SimpleAtoi(rdata[1], &discovery) ||
+      discovery > 1 || !absl::SimpleAtoi(rdata[2], &relay_type) ||
+      relay_type > 3) {
+    return false;
+  }
+  std::string wire;
+  wire.push_back(static_cast<char>(precedence));
+  wire.push_back(static_cast<char>((discovery << 7) | relay_type));
+  if (relay_type == 0) {
+    if (rdata.size() > 4 || (rdata.size() == 4 && rdata[3] != ".")) {
+      return false;
+    }
+  } else {
+    if (rdata.size() != 4) return false;
+    const std::string relay(rdata[3]);
+    if (relay_type == 1 || relay_type == 2) {
+      unsigned char address[16];
+      if (inet_pton(relay_type == 1 ? AF_INET : AF_INET6, relay.c_str(),
+                    address) != 1) {
+        return false;
+      }
+      wire.append(reinterpret_cast<const char*>(address),
+                  relay_type == 1 ? 4 : 16);
+    } else {
+      std::string name;
+      if (!NameWire(relay, origin, &name)) return false;
+      wire += name;
+    }
+  }
+  out->clear();
+  out->push_back("\\#");
+  out->push_back(owned->emplace_back(absl::StrCat(wire.size())));
+  out->push_back(owned->emplace_back(Hex(wire)));
+  return true;
+}
+
+// The bytes of "\# len hex..." fields, or false when malformed.
+bool GenericBytes(const std::vector<absl::string_view>& rdata,
+                  std::string* bytes) {
+  uint32_t length = 0;
+  if (rdata.size() < 2 || !absl::SimpleAtoi(rdata[1], &length)) return false;
+  std::string hex;
+  for (size_t i = 2; i < rdata.size(); ++i) absl::StrAppend(&hex, rdata[i]);
+  if (hex.size() != 2 * size_t{length}) return false;
+  bytes->clear();
+  for (size_t i = 0; i < hex.size(); i += 2) {
+    int value = 0;
+    for (size_t k = i; k < i + 2; ++k) {
+      const char c = absl::ascii_tolower(hex[k]);
+      if (!absl::ascii_isxdigit(c)) return false;
+      value = value * 16 + (absl::ascii_isdigit(c) ? c - '0' : c - 'a' + 10);
+    }
+    bytes->push_back(static_cast<char>(value));
+  }
+  return true;
+}
+
+// True when ldns knows the RDATA layout of `type` (not only its number).
+bool LdnsKnowsLayout(uint16_t type) {
+  if (type == kTypeNull) return false;
+  const ldns_rr_descriptor* d = ldns_rr_descript(type);
+  if (d == nullptr || d->_type != type || d->_name == nullptr) return false;
+  for (size_t i = 0; i < ldns_rr_descriptor_maximum(d); ++i) {
+    if (ldns_rr_descriptor_field_type(d, i) == LDNS_RDF_TYPE_UNKNOWN) {
+      return false;
+    }
+    if (ldns_rr_descriptor_maximum(d) > 64) break;  // variable-length lists
+  }
+  return true;
+}
+
+// RDATA given as "\#" for a type ldns knows: must be exactly what ldns
+// decoded, and print and read back to the same canonical bytes.
+bool CanonicalGenericRdata(const ldns_rr* rr, absl::string_view given,
+                           std::string* canonical) {
+  std::string decoded;
+  if (!RdataWire(rr, &decoded) || decoded != given) return false;
+  dnssec::LdnsRrPtr copy(ldns_rr_clone(rr));
+  if (copy == nullptr) return false;
+  ldns_rr2canonical(copy.get());
+  if (!RdataWire(copy.get(), canonical)) return false;
+  dnssec::LdnsStringPtr text(ldns_rr2str(rr));
+  if (text == nullptr) return false;
+  ldns_rr* raw = nullptr;
+  if (ldns_rr_new_frm_str(&raw, text.get(), ldns_rr_ttl(rr), nullptr,
+                          nullptr) != LDNS_STATUS_OK) {
+    return false;
+  }
+  dnssec::LdnsRrPtr again(raw);
+  ldns_rr2canonical(again.get());
+  std::string reread;
+  return RdataWire(again.get(), &reread) && reread == *canonical;
+}
+
+bool ParseClass(absl::string_view field, uint16_t* rrclass) {
+  if (absl::EqualsIgnoreCase(field, "IN")) {
+    *rrclass = 1;
+  } else if (absl::EqualsIgnoreCase(field, "CS")) {
+    *rrclass = 2;
+  } else if (absl::EqualsIgnoreCase(field, "CH")) {
+    *rrclass = 3;
+  } else if (absl::EqualsIgnoreCase(field, "HS")) {
+    *rrclass = 4;
+  } else if (field.size() > 5 && absl::StartsWithIgnoreCase(field, "CLASS")) {
+    uint32_t value = 0;
+    if (!absl::SimpleAtoi(field.substr(5), &value) || value > 65535) {
+      return false;
+    }
+    *rrclass = static_cast<uint16_t>(value);
+  } else {
+    return false;
+  }
+  return true;
+}
+
+bool IsMetaType(uint16_t type) {
+  return type == 0 || type == 41 || (type >= 128 && type <= 255);
+}
+
+absl::Status ApplyDirective(const MasterEntry& entry,
+                            absl::string_view display_name,
+                            ReaderState* state) {
+  const std::string name = absl::AsciiStrToUpper(entry.fields[0]);
+  const int line = entry.first_line;
+  if (name == "$INCLUDE") {
+    return LineError(display_name, line,
+                     "$INCLUDE is not allowed (zone text may come from the "
+                     "network)");
+  }
+  if (name != "$ORIGIN" && name != "$TTL") {
+    return LineError(display_name, line,
+                     absl::StrCat("unknown directive ", entry.fields[0]));
+  }
+  if (entry.fields.size() != 2) {
+    return LineError(display_name, line,
+                     absl::StrCat(entry.fields[0], " takes one value"));
+  }
+  const absl::string_view value = entry.fields[1];
+  if (name == "$TTL") {
+    if (!ParseTtl(value, &state->default_ttl)) {
+      return LineError(display_name, line,
+                       absl::StrCat("invalid $TTL '", value,
+                                    "' (at most 4294967295 seconds)"));
+    }
+    return absl::OkStatus();
+  }
+  if (!IsAbsoluteName(value) && state->origin == nullptr) {
+    return LineError(display_name, line,
+                     absl::StrCat("relative $ORIGIN '", value,
+                                  "' with no origin to complete it"));
+  }
+  ldns_rdf* origin =
+      ldns_dname_new_frm_str(AbsoluteNameText(value, state->origin).c_str());
+  if (origin == nullptr || ldns_rdf_size(origin) > 255) {
+    ldns_rdf_deep_free(origin);
+    return LineError(display_name, line,
+                     absl::StrCat("invalid $ORIGIN '", value, "'"));
+  }
+  ldns_rdf_deep_free(state->origin);
+  state->origin = origin;
+  return absl::OkStatus();
+}
+
+absl::Status ReadRecord(const MasterEntry& entry,
+                        absl::string_view display_name, ReaderState* state,
+                        Record* record) {
+  const int line = entry.last_line;
+  const std::vector<absl::string_view>& fields = entry.fields;
+  size_t i = 0;
+  absl::string_view owner;
+  if (!entry.owner_blank) owner = fields[i++];
+  uint32_t ttl = state->default_ttl;
+  bool have_ttl = false;
+  bool have_class = false;
+  while (i < fields.size()) {
+    uint16_t rrclass = 0;
+    if (!have_ttl && absl::ascii_isdigit(fields[i].front())) {
+      if (!ParseTtl(fields[i], &ttl)) {
+        return LineError(display_name, line,
+                         absl::StrCat("invalid TTL '", fields[i],
+                                      "' (at most 4294967295 seconds)"));
+      }
+      have_ttl = true;
+    } else if (!have_class && ParseClass(fields[i], &rrclass)) {
+      if (rrclass != 1) {
+        return LineError(display_name, line, "only class IN is supported");
+      }
+      have_class = true;
+    } else {
+      break;
+    }
+    ++i;
+  }
+  if (i >= fields.size()) {
+    return LineError(display_name, line, "record without a type");
+  }
+  const absl::string_view type_field = fields[i++];
+  uint16_t type = 0;
+  if (absl::EqualsIgnoreCase(type_field, "AMTRELAY")) {
+    type = kTypeAmtrelay;
+  } else {
+    type = static_cast<uint16_t>(
+        ldns_get_rr_type_by_name(std::string(type_field).c_str()));
+  }
+  if (type == 0) {
+    return LineError(display_name, line,
+                     absl::StrCat("unknown RR type '", type_field, "'"));
+  }
+  if (IsMetaType(type)) {
+    return LineError(
+        display_name, line,
+        absl::StrCat("meta type ", TypeName(type), " cannot appear in a zone"));
+  }
+  std::vector<absl::string_view> rdata(fields.begin() + i, fields.end());
+  std::deque<std::string> owned;
+  const bool generic = !rdata.empty() && rdata[0] == "\\#";
+  if (type == kTypeAmtrelay && !generic &&
+      !EncodeAmtrelay(rdata, state->origin, &owned, &rdata)) {
+    return LineError(display_name, line, "invalid AMTRELAY RDATA");
+  }
+  if (type == kTypeIpseckey && !generic && rdata.size() >= 4 &&
+      rdata[1] == "3") {
+    rdata[3] = owned.emplace_back(AbsoluteNameText(rdata[3], state->origin));
+  }
+  if ((type == kTypeSvcb || type == kTypeHttps) && !generic) {
+    for (absl::string_view& field : rdata) {
+      if (!absl::StartsWith(field, "alpn=")) continue;
+      std::string rewritten;
+      if (!RewriteAlpn(field, &rewritten)) {
+        return LineError(display_name, line,
+                         absl::StrCat("invalid alpn value '", field, "'"));
+      }
+      field = owned.emplace_back(std::move(rewritten));
+    }
+  }
+  std::string text = entry.owner_blank ? std::string(" ") : std::string(owner);
+  absl::StrAppend(&text, " ", ttl, " IN ",
+                  type == kTypeAmtrelay ? "TYPE260" : type_field, " ",
+                  absl::StrJoin(rdata, " "));
+  ldns_rr* raw = nullptr;
+  const ldns_status s =
+      ldns_rr_new_frm_str(&raw, text.c_str(), ttl, state->origin, &state->prev);
+  dnssec::LdnsRrPtr rr(raw);
+  if (s != LDNS_STATUS_OK) {
+    return LineError(display_name, line, ldns_get_errorstr_by_id(s));
+  }
+  if (ldns_rdf_size(ldns_rr_owner(rr.get())) > 255) {
+    return LineError(display_name, line, "owner name longer than 255 octets");
+  }
+  ldns_rr_set_ttl(rr.get(), ttl);
+  if (generic && LdnsKnowsLayout(type)) {
+    std::string given;
+    if (!GenericBytes(rdata, &given) ||
+        !CanonicalGenericRdata(rr.get(), given, &record->rdata)) {
+      return LineError(display_name, line,
+                       absl::StrCat("RDATA in \\# form is not valid ",
+                                    TypeName(type), " data"));
+    }
+    ldns_rr2canonical(rr.get());
+  } else {
+    ldns_rr2canonical(rr.get());
+    if (!RdataWire(rr.get(), &record->rdata)) {
+      return LineError(display_name, line, "cannot encode RDATA");
+    }
+  }
+  record->owner = Wire(ldns_rr_owner(rr.get()));
+  record->type = type;
+  record->rrclass = kClassIn;
+  record->ttl = ttl;
+  record->line = line;
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+ReaderState::ReaderState(const ldns_rdf* origin, int lines_before)
+    : origin(origin == nullptr ? nullptr : ldns_rdf_clone(origin)),
+      prev(origin == nullptr ? nullptr : ldns_rdf_clone(origin)),
+      line(lines_before) {}
+
+ReaderState::~ReaderState() {
+  ldns_rdf_deep_free(origin);
+  ldns_rdf_deep_free(prev);
+}
+
+absl::Status ReadMasterEntry(absl::string_view text, int lines_before,
+                             absl::string_view display_name,
+                             MasterEntry* entry) {
+  *entry = MasterEntry();
+  const size_t n = text.size();
+  int line = lines_before + 1;
+  size_t pos = 0;
+  // Blank and comment lines.
+  while (pos < n) {
+    size_t p = pos;
+    while (p < n && IsBlank(text[p])) ++p;
+    if (p < n && text[p] == ';') {
+      while (p < n && text[p] != '\n') ++p;
+    }
+    if (p == n) {
+      pos = n;
+      break;
+    }
+    if (text[p] != '\n') break;
+    pos = p + 1;
+    ++line;
+  }
+  if (pos == n) {
+    entry->consumed = n;
+    return absl::OkStatus();
+  }
+  // Like ldns, '\f', '\r' and '\v' at the start of an entry are skipped
+  // (the fast path does the same), not read as a blank owner.
+  while (pos < n &&
+         (text[pos] == '\f' || text[pos] == '\r' || text[pos] == '\v')) {
+    ++pos;
+  }
+  if (pos == n) {
+    entry->consumed = n;
+    return absl::OkStatus();
+  }
+  entry->owner_blank = IsBlank(text[pos]);
+  entry->first_line = line;
+  int depth = 0;
+  int paren_line = 0;
+  bool quoted = false;
+  int quote_line = 0;
+  size_t field_begin = std::string_view::npos;
+  auto end_field = [&](size_t end) {
+    if (field_begin != std::string_view::npos) {
+      entry->fields.push_back(text.substr(field_begin, end - field_begin));
+      field_begin = std::string_view::npos;
+    }
+  };
+  auto start_field = [&] {
+    if (field_begin == std::string_view::npos) field_begin = pos;
+  };
+  while (pos < n) {
+    const char c = text[pos];
+    if (c == '\0') {
+      return LineError(display_name, line, "NUL character in zone text");
+    }
+    if (c == '\\') {
+      start_field();
+      if (pos + 1 < n && text[pos + 1] == '\n') ++line;
+      pos = std::min(n, pos + 2);
+      continue;
+    }
+    if (quoted) {
+      if (c == '"') quoted = false;
+      if (c == '\n') {
+        return LineError(display_name, quote_line,
+                         "quoted string not closed on its line");
+      }
+      ++pos;
+      continue;
+    }
+    switch (c) {
+      case '"':
+        start_field();
+        quoted = true;
+        quote_line = line;
+        ++pos;
+        break;
+      case '(':
+        end_field(pos);
+        if (depth++ == 0) paren_line = line;
+        ++pos;
+        break;
+      case ')':
+        end_field(pos);
+        if (depth == 0) {
+          return LineError(display_name, line, "')' without an open '('");
+        }
+        --depth;
+        ++pos;
+        break;
+      case ';':
+        end_field(pos);
+        while (pos < n && text[pos] != '\n') ++pos;
+        break;
+      case '\n':
+        end_field(pos);
+        ++pos;
+        if (depth == 0) {
+          entry->consumed = pos;
+          entry->last_line = line;
+          return absl::OkStatus();
+        }
+        ++line;
+        break;
+      default:
+        if (IsBlank(c)) {
+          end_field(pos);
+        } else {
+          start_field();
+        }
+        ++pos;
+    }
+  }
+  end_field(n);
+  if (quoted) {
+    return LineError(display_name, quote_line,
+                     "quoted string not closed at end of file");
+  }
+  if (depth > 0) {
+    return LineError(display_name, paren_line, "'(' not closed at end of file");
+  }
+  entry->consumed = n;
+  entry->last_line = line;
+  return absl::OkStatus();
+}
+
+bool ParseTtl(absl::string_view text, uint32_t* ttl) {
+  if (text.empty()) return false;
+  uint64_t total = 0;
+  uint64_t number = 0;
+  bool digits = false;
+  bool units = false;
+  for (const char c : text) {
+    if (absl::ascii_isdigit(c)) {
+      number = number * 10 + static_cast<uint64_t>(c - '0');
+      if (number > 0xffffffffu) return false;
+      digits = true;
+      continue;
+    }
+    uint64_t scale = 0;
+    switch (absl::ascii_tolower(c)) {
+      case 's':
+        scale = 1;
+        break;
+      case 'm':
+        scale = 60;
+        break;
+      case 'h':
+        scale = 3600;
+        break;
+      case 'd':
+        scale = 86400;
+        break;
+      case 'w':
+        scale = 604800;
+        break;
+      default:
+        return false;
+    }
+    if (!digits) return false;
+    total += number * scale;
+    if (total > 0xffffffffu) return false;
+    number = 0;
+    digits = false;
+    units = true;
+  }
+  if (digits) {
+    total += number;
+  } else if (!units) {
+    return false;
+  }
+  if (total > 0xffffffffu) return false;
+  *ttl = total > 0x7fffffffu ? 0 : static_cast<uint32_t>(total);
+  return true;
+}
+
+absl::Status ReadEntry(absl::string_view text, absl::string_view display_name,
+                       ReaderState* state, size_t* consumed, bool* has_record,
+                       Record* record) {
+  *has_record = false;
+  MasterEntry entry;
+  absl::Status status =
+      ReadMasterEntry(text, state->line, display_name, &entry);
+  if (!status.ok()) return status;
+  *consumed = entry.consumed;
+  state->line += static_cast<int>(
+      std::count(text.begin(), text.begin() + entry.consumed, '\n'));
+  if (entry.fields.empty()) return absl::OkStatus();
+  if (!entry.owner_blank && entry.fields[0].front() == '$') {
+    return ApplyDirective(entry, display_name, state);
+  }
+  status = ReadRecord(entry, display_name, state, record);
+  if (status.ok()) *has_record = true;
+  return status;
+}
+
+bool IsRelativeOriginDirective(absl::string_view directive_text) {
+  MasterEntry entry;
+  if (!ReadMasterEntry(directive_text, 0, "", &entry).ok()) return true;
+  return entry.fields.size() != 2 ||
+         !absl::EqualsIgnoreCase(entry.fields[0], "$ORIGIN") ||
+         !IsAbsoluteName(entry.fields[1]);
+}
+
+absl::Status CheckRecordRules(const Record& record,
+                              absl::string_view display_name) {
+  if (record.type == kTypeNs && record.owner.size() > 2 &&
+      record.owner[0] == 1 && record.owner[1] == '*') {
+    return LineError(display_name, record.line,
+                     absl::StrCat("NS at the wildcard owner ",
+                                  dnssec::NameToText(record.owner),
+                                  " is not allowed (RFC 4592 section 4.2)"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckRrsetSizes(const std::vector<Record>& records,
+                             absl::string_view display_name) {
+  // Header, then the first owner in full and compression pointers after it,
+  // type, class, TTL and RDATA length.
+  constexpr size_t kHeader = 12;
+  constexpr size_t kPerRecord = 2 + 10;
+  constexpr size_t kMaxMessage = 65535;
+  size_t total = kHeader;
+  for (const Record& r : records) {
+    total += r.owner.size() + 10 + r.rdata.size();
+  }
+  if (total <= kMaxMessage) return absl::OkStatus();
+  // Sums per hash bucket first: a bucket holds at least the bytes of every
+  // RRset in it, so when none is too big no RRset is (the usual case; exact
+  // per-RRset sums cost three times as much).
+  // About 16 records a bucket, hashed on the owner's first 8 octets, its
+  // length and the type (owners mostly differ at the front).
+  size_t buckets = 64;
+  while (buckets * 16 < records.size()) buckets <<= 1;
+  std::vector<uint32_t> bucket_bytes(buckets);
+  bool maybe_too_big = false;
+  for (const Record& r : records) {
+    uint64_t front = 0;
+    std::memcpy(&front, r.owner.data(), std::min<size_t>(8, r.owner.size()));
+    const uint64_t hash = (front ^ (uint64_t{r.type} << 48) ^ r.owner.size()) *
+                          0x9e3779b97f4a7c15u;
+    uint32_t& sum = bucket_bytes[(hash >> 32) & (buckets - 1)];
+    sum += static_cast<uint32_t>(r.owner.size() + kPerRecord + r.rdata.size());
+    if (sum > kMaxMessage - kHeader) maybe_too_big = true;
+  }
+  if (!maybe_too_big) return absl::OkStatus();
+  struct Key {
+    absl::string_view owner;
+    uint16_t type;
+    bool operator==(const Key& o) const {
+      return type == o.type && owner == o.owner;
+    }
+  };
+  struct KeyHash {
+    size_t operator()(const Key& k) const {
+      return std::hash<std::string_view>()(
+                 std::string_view(k.owner.data(), k.owner.size())) ^
+             k.type;
+    }
+  };
+  std::unordered_map<Key, std::pair<size_t, int>, KeyHash> sizes;
+  sizes.reserve(records.size());
+  for (const Record& r : records) {
+    auto it = sizes
+                  .try_emplace(Key{r.owner, r.type},
+                               kHeader + r.owner.size() - 2, r.line)
+                  .first;
+    it->second.first += kPerRecord + r.rdata.size();
+    if (it->second.first > kMaxMessage) {
+      return LineError(
+          display_name, it->second.second,
+          absl::StrCat("the ", dnssec::NameToText(r.owner), " ",
+                       TypeName(r.type),
+                       " RRset does not fit a DNS message (65535 octets)"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace signer
+}  // namespace zonekeep
