@@ -118,6 +118,24 @@ TEST(MasterFileRulesTest, GenericRdataMustBeValidAndIsCanonical) {
   EXPECT_EQ(Hex(Last("x TYPE65000 \\# 3 010203\n").rdata), "010203");
 }
 
+// ldns prints these so that they do not read back (a ';' in an SvcParam
+// value unquoted, an empty CAA value as nothing); in "\#" form they are
+// still valid data, and are what the writer prints for them.
+TEST(MasterFileRulesTest, GenericRdataThatLdnsCannotPrintIsAccepted) {
+  // HTTPS 1 . key667="a;b"
+  EXPECT_EQ(Hex(Last("x HTTPS \\# 10 0001 00 029b 0003 613b62\n").rdata),
+            "000100029b0003613b62");
+  // CAA 0 issue ""
+  EXPECT_EQ(Hex(Last("x CAA \\# 7 00056973737565\n").rdata), "00056973737565");
+  ExpectRefused("x HTTPS \\# 2 0001\n", kHeadLines + 1,
+                "not valid HTTPS data");  // no target
+  // Keys out of order; a length past the end.
+  ExpectRefused("x SVCB \\# 11 0001 00 0003 0000 0001 0000\n", kHeadLines + 1,
+                "not valid SVCB data");
+  ExpectRefused("x SVCB \\# 8 0001 00 0003 0002 01\n", kHeadLines + 1,
+                "not valid SVCB data");
+}
+
 TEST(MasterFileRulesTest, UnknownAndMetaTypesRefused) {
   ExpectRefused("x FOOBAR 1 2 3\n", kHeadLines + 1, "unknown RR type");
   ExpectRefused("x ANY \\# 0\n", kHeadLines + 1, "meta type");
