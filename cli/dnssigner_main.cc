@@ -5,6 +5,7 @@
 //             [-3 salt] [-H iterations] [-A] [-T ttl] [--cds]
 //             [--socket PATH] zonefile
 //   dnssigner --check [-o origin] zonefile
+//   dnssigner --help | -h | help | --version
 //
 // --check reads the zone locally as the signer would (signer/zone_check.h),
 // with no keys and no daemon: the records in canonical form on stdout, or
@@ -26,6 +27,7 @@
 #include "cli/sign_flags.h"
 #include "grpcpp/client_context.h"
 #include "proto/keystore.grpc.pb.h"
+#include "proto/version.h"
 #include "signer/zone_check.h"
 
 namespace zonekeep {
@@ -33,6 +35,54 @@ namespace cli {
 namespace {
 
 constexpr size_t kChunkBytes = size_t{1} << 20;
+
+// Every flag ParseSignFlags and ParseCheckFlags accept (cli/sign_flags.h).
+constexpr char kUsage[] =
+    "usage: dnssigner [options] zonefile\n"
+    "       dnssigner --check [-o origin] zonefile\n"
+    "       dnssigner --help | -h | help | --version\n"
+    "Signs a zone file through keystored; keystored chooses the keys.\n"
+    "options (as for dnssec-signzone where they mean the same):\n"
+    "  -o origin          the zone's origin (default: the SOA owner)\n"
+    "  -f outfile         output file, - for stdout (default: "
+    "zonefile.signed)\n"
+    "  -s start           validity start: YYYYMMDDHHMMSS (UTC), unix time, "
+    "now,\n"
+    "                     now+N, now-N (default: now - 1 h)\n"
+    "  -e end             validity end, as -s or +N after the start "
+    "(default:\n"
+    "                     start + 30 days)\n"
+    "  -i interval        refresh interval in seconds (accepted; every run "
+    "re-signs)\n"
+    "  -j jitter          seconds of random jitter on the end time\n"
+    "  -N keep|increment|unixtime|date   SOA serial\n"
+    "  -3 salt            NSEC3 with this hex salt (- for none)\n"
+    "  -H iterations      NSEC3 extra iterations (default 0)\n"
+    "  --allow-nsec3-iterations   allow -H above 0 (at most 50)\n"
+    "  -A                 NSEC3 opt-out\n"
+    "  -T ttl             DNSKEY TTL\n"
+    "  --cds              add CDS and CDNSKEY for the active KSKs\n"
+    "  --no-self-verify   skip the verification before the zone is returned\n"
+    "  --socket PATH      keystored's admin socket (default "
+    "$KEYSTORED_SOCKET,\n"
+    "                     else ./var/keystored/admin.sock)\n"
+    "  --server HOST:PORT --ca FILE --cert FILE --key FILE\n"
+    "                     mutual TLS signing (not available in this "
+    "version)\n"
+    "  --check            read the zone locally, no keys, no keystored: "
+    "records\n"
+    "                     in canonical form, or file:line: reason\n"
+    "  -h, --help         this text\n"
+    "  --version          the version\n"
+    "exit status: 0 signed (or checked), 1 failed, 2 mistyped flags\n";
+
+bool WantsHelp(const std::vector<std::string>& args) {
+  if (args.size() == 1 && args[0] == "help") return true;
+  for (const std::string& arg : args) {
+    if (arg == "--help" || arg == "-h") return true;
+  }
+  return false;
+}
 
 int Fail(const std::string& message) {
   std::cerr << "dnssigner: " << message << "\n";
@@ -115,14 +165,19 @@ int RunCheck(const std::vector<std::string>& args) {
 }
 
 int Run(const std::vector<std::string>& args) {
+  if (WantsHelp(args)) {
+    std::cout << kUsage;
+    return 0;
+  }
+  if (args.size() == 1 && args[0] == "--version") {
+    std::cout << "dnssigner (zonekeep) " << kVersion << "\n";
+    return 0;
+  }
   if (IsCheckCommand(args)) return RunCheck(args);
   absl::StatusOr<SignCommand> command = ParseSignFlags(args, absl::Now());
   if (!command.ok()) {
     std::cerr << "dnssigner: " << command.status().message()
-              << "\nusage: dnssigner [-o origin] [-f outfile|-] [-s start] "
-                 "[-e end] [-N mode] [-3 salt] [-H iter] [-A] [-T ttl] "
-                 "[--cds] [--socket PATH] zonefile\n"
-                 "       dnssigner --check [-o origin] zonefile\n";
+              << "\ntry: dnssigner --help\n";
     return 2;
   }
   if (!command->server.empty()) {

@@ -1,5 +1,7 @@
 #include "cli/key_listing.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
@@ -19,18 +21,28 @@ std::string FormatAge(int64_t seconds) {
 
 std::string FormatKeyTable(const v1::KeyList& keys) {
   if (keys.keys().empty()) return "no keys\n";
+  // Columns as wide as their longest value: long zone names stay aligned.
+  size_t zone_width = 4;
+  size_t algorithm_width = 9;
+  for (const v1::Key& key : keys.keys()) {
+    zone_width = std::max(zone_width, key.zone().size());
+    algorithm_width = std::max(algorithm_width, key.algorithm_name().size());
+  }
+  const int zw = static_cast<int>(zone_width);
+  const int aw = static_cast<int>(algorithm_width);
   std::string out =
-      absl::StrFormat("%-24s %5s %-4s %-16s %5s %-13s %s\n", "ZONE", "TAG",
-                      "ROLE", "ALGORITHM", "BITS", "STATE", "SINCE");
+      absl::StrFormat("%-*s %5s %-4s %-*s %5s %-13s %s\n", zw, "ZONE", "TAG",
+                      "ROLE", aw, "ALGORITHM", "BITS", "STATE", "SINCE");
   for (const v1::Key& key : keys.keys()) {
     std::string state = key.deleted()               ? "expired"
                         : key.state() == v1::ACTIVE ? "active"
                                                     : "published";
     if (key.rollover() && !key.deleted()) state += "(R)";
     out += absl::StrFormat(
-        "%-24s %5d %-4s %-16s %5d %-13s %s\n", key.zone(), key.key_tag(),
-        key.role() == v1::KSK ? "KSK" : "ZSK", key.algorithm_name(), key.bits(),
-        state, FormatAge(keys.server_time_unix() - key.state_changed_unix()));
+        "%-*s %5d %-4s %-*s %5d %-13s %s\n", zw, key.zone(), key.key_tag(),
+        key.role() == v1::KSK ? "KSK" : "ZSK", aw, key.algorithm_name(),
+        key.bits(), state,
+        FormatAge(keys.server_time_unix() - key.state_changed_unix()));
   }
   return out;
 }

@@ -1,5 +1,8 @@
 #include "cli/key_listing.h"
 
+#include <string>
+#include <vector>
+
 #include "gtest/gtest.h"
 
 namespace zonekeep {
@@ -32,6 +35,35 @@ TEST(FormatKeyTableTest, ShowsStateRolloverAndAge) {
   EXPECT_NE(table.find("KSK"), std::string::npos);
   EXPECT_NE(table.find("active(R)"), std::string::npos);
   EXPECT_NE(table.find("2m10s"), std::string::npos);
+}
+
+TEST(FormatKeyTableTest, ColumnsFitLongZoneNames) {
+  v1::KeyList keys;
+  const std::string long_zone =
+      "a-very-long-label-for-a-zone.sub-department.example-registry.org.";
+  for (const std::string& zone : {std::string("a.example."), long_zone}) {
+    v1::Key* key = keys.add_keys();
+    key->set_zone(zone);
+    key->set_key_tag(7);
+    key->set_role(v1::ZSK);
+    key->set_algorithm_name("ED25519");
+    key->set_bits(256);
+    key->set_state(v1::PUBLISHED);
+  }
+  const std::string table = FormatKeyTable(keys);
+  // Every line has its TAG column at the same place, after the longest zone.
+  std::vector<size_t> tag_ends;
+  size_t start = 0;
+  while (start < table.size()) {
+    const size_t end = table.find('\n', start);
+    const std::string line = table.substr(start, end - start);
+    tag_ends.push_back(line.find_first_of("G7", long_zone.size()));
+    EXPECT_EQ(line[long_zone.size()], ' ') << table;
+    start = end + 1;
+  }
+  ASSERT_EQ(tag_ends.size(), 3u) << table;
+  EXPECT_EQ(tag_ends[0], tag_ends[1]) << table;
+  EXPECT_EQ(tag_ends[1], tag_ends[2]) << table;
 }
 
 TEST(FormatKeyTableTest, Empty) {

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <climits>
 #include <cstdlib>
 #include <iostream>
@@ -9,8 +10,11 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "cli/command_words.h"
 #include "cli/daemon_client.h"
+#include "cli/json_output.h"
 #include "cli/key_listing.h"
 #include "cli/maintkeydb_usage.h"
 #include "dnssec/algorithm.h"
@@ -42,6 +46,39 @@ absl::StatusOr<v1::KeyRef> ParseKeyRef(const Args& args) {
   return ref;
 }
 
+constexpr uint32_t kDefaultAuditLimit = 100;
+constexpr uint32_t kMaxAuditLimit = 1000000;
+
+// --since: RFC 3339 ("2026-11-30T10:00:00Z"), a UTC date ("2026-11-30"), or
+// an age before `now` ("90s", "30m", "2h", "3d", "1w").
+absl::StatusOr<absl::Time> ParseSince(const std::string& text, absl::Time now) {
+  absl::Time time;
+  std::string ignored;
+  if (absl::ParseTime(absl::RFC3339_full, text, &time, &ignored) ||
+      absl::ParseTime("%Y-%m-%d", text, absl::UTCTimeZone(), &time, &ignored)) {
+    return time;
+  }
+  if (text.size() >= 2) {
+    int64_t count = 0;
+    const char unit = text.back();
+    const int64_t seconds = unit == 's'   ? 1
+                            : unit == 'm' ? 60
+                            : unit == 'h' ? 3600
+                            : unit == 'd' ? 86400
+                            : unit == 'w' ? 7 * 86400
+                                          : 0;
+    if (seconds != 0 &&
+        absl::SimpleAtoi(text.substr(0, text.size() - 1), &count) &&
+        count >= 0 && count < int64_t{1} << 32) {
+      return now - absl::Seconds(count * seconds);
+    }
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("\"", text,
+                   "\" is not a time: give 2026-11-30T10:00:00Z, 2026-11-30 "
+                   "or an age such as 2h or 3d"));
+}
+
 std::string AbsolutePath(const std::string& path) {
   if (!path.empty() && path[0] == '/') return path;
   char cwd[PATH_MAX];
@@ -58,8 +95,22 @@ int MaintKeyDb::Fail(const std::string& what) {
 
 int MaintKeyDb::UsageError(const std::string& command,
                            const std::string& what) {
-  err_ << "maintkeydb: " << what << "\n" << CommandUsage(command);
-  return 2;
+  err_ << "maintkeydb: " << what << "\n"
+       << "usage: " << CommandSynopsis(command) << " (more: " << HelpPrefix()
+       << "help " << command << ")\n";
+  return kExitUsage;
+}
+
+int MaintKeyDb::UnknownCommand(const std::string& word) {
+  const std::string suggestion = SuggestCommand(word);
+  err_ << "maintkeydb: unknown command \"" << word
+       << "\"; try: " << HelpPrefix() << "help"
+       << (suggestion.empty() ? "" : " " + suggestion) << "\n";
+  return kExitUsage;
+}
+
+std::string MaintKeyDb::HelpPrefix() const {
+  return in_shell_ ? "" : "maintkeydb ";
 }
 
 int MaintKeyDb::RpcFailed(const grpc::Status& status) {
@@ -84,10 +135,7 @@ int MaintKeyDb::Run(const Args& words) {
   const std::string& command = words[0];
   const Args args(words.begin() + 1, words.end());
   if (command == "help") return Help(args);
-  if (CommandUsage(command).empty()) {
-    err_ << "maintkeydb: unknown command \"" << command << "\"\n" << AllUsage();
-    return 2;
-  }
+  if (CommandUsage(command).empty()) return UnknownCommand(command);
   if (args.size() == 1 && args[0] == "help") {
     out_ << CommandUsage(command);
     return 0;
@@ -110,10 +158,7 @@ int MaintKeyDb::Help(const Args& args) {
     return 0;
   }
   const std::string usage = CommandUsage(args[0]);
-  if (usage.empty()) {
-    err_ << "maintkeydb: unknown command \"" << args[0] << "\"\n" << AllUsage();
-    return 2;
-  }
+  if (usage.empty()) return UnknownCommand(args[0]);
   out_ << usage;
   return 0;
 }
@@ -222,9 +267,13 @@ int MaintKeyDb::KeyRefCommand(const std::string& command, const Args& args) {
 
 int MaintKeyDb::List(const Args& args) {
   v1::ListKeysRequest request;
+  bool all = false;
+  bool json = false;
   for (const std::string& arg : args) {
     if (arg == "--all" || arg == "-a") {
-      request.set_include_deleted(true);
+      all = true;
+    } else if (arg == "--json") {
+      json = true;
     } else if (request.zone().empty() && arg[0] != '-') {
       absl::StatusOr<std::string> zone = dnssec::NormalizeZoneName(arg);
       if (!zone.ok()) {
@@ -235,14 +284,46 @@ int MaintKeyDb::List(const Args& args) {
       return UsageError("list", absl::StrCat("list: unexpected \"", arg, "\""));
     }
   }
+  // The bin is always asked for: it tells a zone with only expired keys
+  // from a zone that does not exist.
+  request.set_include_deleted(true);
   v1::KeyAdmin::Stub* stub = Stub();
   if (stub == nullptr) return 1;
   grpc::ClientContext context;
   v1::KeyList response;
   grpc::Status status = stub->ListKeys(&context, request, &response);
-  if (!status.ok()) return RpcFailed(status);
-  out_ << FormatKeyTable(response);
-  return 0;
+  // keystored says NOT_FOUND for a zone it has never had keys for.
+  const bool unknown_zone = !request.zone().empty() &&
+                            status.error_code() == grpc::StatusCode::NOT_FOUND;
+  if (!status.ok() && !unknown_zone) return RpcFailed(status);
+  v1::KeyList shown;
+  shown.set_server_time_unix(unknown_zone ? absl::ToUnixSeconds(absl::Now())
+                                          : response.server_time_unix());
+  for (const v1::Key& key : response.keys()) {
+    if (all || !key.deleted()) *shown.add_keys() = key;
+  }
+  int result = kExitOk;
+  if (!request.zone().empty() && shown.keys().empty()) {
+    if (response.keys().empty()) {
+      err_ << "maintkeydb: no zone " << request.zone()
+           << " in the key store; create its keys with: " << HelpPrefix()
+           << "create both ALG BITS " << request.zone() << "\n";
+      result = kExitUnknownZone;
+    } else {
+      err_ << "maintkeydb: " << request.zone() << " has no live keys, only "
+           << response.keys_size()
+           << " in the expired-keys bin; see them with: " << HelpPrefix()
+           << "list --all " << request.zone()
+           << " (undelete brings one back)\n";
+      result = kExitNoLiveKeys;
+    }
+  }
+  if (json) {
+    out_ << FormatKeysJson(shown);
+  } else if (result == kExitOk) {
+    out_ << FormatKeyTable(shown);
+  }
+  return result;
 }
 
 int MaintKeyDb::Rollover(const Args& in_args) {
@@ -402,67 +483,118 @@ int MaintKeyDb::Import(const Args& args) {
 }
 
 int MaintKeyDb::Audit(const Args& args) {
-  if (args.size() > 1) return UsageError("audit", "audit takes at most a ZONE");
   v1::AuditRequest request;
-  if (args.size() == 1) {
-    absl::StatusOr<std::string> zone = dnssec::NormalizeZoneName(args[0]);
-    if (!zone.ok()) {
-      return UsageError("audit", std::string(zone.status().message()));
+  bool json = false;
+  uint32_t limit = kDefaultAuditLimit;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    std::string name = arg.substr(0, arg.find('='));
+    std::string value;
+    if (name == "--limit" || name == "--since") {
+      if (arg.size() > name.size()) {
+        value = arg.substr(name.size() + 1);
+      } else if (i + 1 < args.size()) {
+        value = args[++i];
+      } else {
+        return UsageError("audit",
+                          absl::StrCat("audit: ", name, " needs a value"));
+      }
     }
-    request.set_zone(*zone);
+    if (arg == "--json") {
+      json = true;
+    } else if (name == "--limit") {
+      if (!absl::SimpleAtoi(value, &limit) || limit == 0 ||
+          limit > kMaxAuditLimit) {
+        return UsageError("audit", absl::StrCat("audit: --limit \"", value,
+                                                "\" is not a number from 1 to ",
+                                                kMaxAuditLimit));
+      }
+    } else if (name == "--since") {
+      absl::StatusOr<absl::Time> since = ParseSince(value, absl::Now());
+      if (!since.ok()) {
+        return UsageError("audit", absl::StrCat("audit: --since: ",
+                                                since.status().message()));
+      }
+      request.set_since_unix(std::max<int64_t>(1, absl::ToUnixSeconds(*since)));
+    } else if (request.zone().empty() && !arg.empty() && arg[0] != '-') {
+      absl::StatusOr<std::string> zone = dnssec::NormalizeZoneName(arg);
+      if (!zone.ok()) {
+        return UsageError("audit", std::string(zone.status().message()));
+      }
+      request.set_zone(*zone);
+    } else {
+      return UsageError("audit",
+                        absl::StrCat("audit: unexpected \"", arg, "\""));
+    }
   }
+  request.set_limit(limit);
   v1::KeyAdmin::Stub* stub = Stub();
   if (stub == nullptr) return 1;
   grpc::ClientContext context;
   v1::AuditLog response;
   grpc::Status status = stub->Audit(&context, request, &response);
   if (!status.ok()) return RpcFailed(status);
-  for (const v1::AuditRecord& record : response.records()) {
-    out_ << absl::FormatTime("%Y-%m-%dT%H:%M:%SZ",
-                             absl::FromUnixSeconds(record.time_unix()),
-                             absl::UTCTimeZone())
-         << " " << record.identity() << " " << record.command() << " "
-         << (record.zone().empty() ? "-" : record.zone()) << " "
-         << (record.key_tags().empty() ? "-" : record.key_tags()) << " "
-         << record.result() << "\n";
+  if (json) {
+    out_ << FormatAuditJson(response, limit);
+  } else {
+    for (const v1::AuditRecord& record : response.records()) {
+      out_ << Rfc3339Utc(record.time_unix()) << " " << record.identity() << " "
+           << record.command() << " "
+           << (record.zone().empty() ? "-" : record.zone()) << " "
+           << (record.key_tags().empty() ? "-" : record.key_tags()) << " "
+           << record.result() << "\n";
+    }
+  }
+  if (response.truncated()) {
+    err_ << "maintkeydb: audit: cut at " << limit
+         << " rows, older rows left out; ask for more with --limit N or "
+            "fewer with --since TIME\n";
   }
   return 0;
 }
 
-int MaintKeyDb::Interactive(std::istream& in, bool show_prompt) {
+int MaintKeyDb::Interactive(LineReader& reader, bool keep_going) {
+  in_shell_ = true;
   int last = 0;
-  std::string line;
-  while (true) {
-    if (show_prompt) out_ << "maintkeydb> " << std::flush;
-    if (!std::getline(in, line)) break;
-    std::string trimmed(absl::StripAsciiWhitespace(line));
+  // Piped commands stop at the first failure unless told to go on.
+  auto stop = [&](int status) {
+    return status != 0 && !reader.interactive() && !keep_going;
+  };
+  while (std::optional<std::string> line = reader.ReadLine()) {
+    std::string trimmed(absl::StripAsciiWhitespace(*line));
     if (trimmed.empty()) continue;
     if (trimmed == "quit" || trimmed == "exit") break;
     if (trimmed == "history") {
-      for (size_t i = 0; i < history_.size(); ++i) {
-        out_ << "  " << i + 1 << "  " << history_[i] << "\n";
+      const std::vector<std::string>& history = reader.History();
+      for (size_t i = 0; i < history.size(); ++i) {
+        out_ << "  " << i + 1 << "  " << history[i] << "\n";
       }
       continue;
     }
     if (trimmed[0] == '!') {
+      const std::vector<std::string>& history = reader.History();
       size_t n = 0;
       if (!absl::SimpleAtoi(trimmed.substr(1), &n) || n == 0 ||
-          n > history_.size()) {
-        last = Fail(absl::StrCat("no history entry ", trimmed.substr(1)));
+          n > history.size()) {
+        last = Fail(absl::StrCat("no history entry ", trimmed.substr(1),
+                                 " (history lists them)"));
+        if (stop(last)) break;
         continue;
       }
-      trimmed = history_[n - 1];
+      trimmed = history[n - 1];
       out_ << trimmed << "\n";
     }
-    history_.push_back(trimmed);
+    reader.AddHistory(trimmed);
     absl::StatusOr<std::vector<std::string>> words = SplitCommandWords(trimmed);
     if (!words.ok()) {
-      last = Fail(std::string(words.status().message()));
+      last = UsageError("help", std::string(words.status().message()));
+      if (stop(last)) break;
       continue;
     }
     last = Run(*words);
+    if (stop(last)) break;
   }
-  if (show_prompt) out_ << "\n";
+  in_shell_ = false;
   return last;
 }
 

@@ -3,7 +3,9 @@
 //
 // Contract: Run() executes one command given as words and returns the exit
 // status: 0 done, 1 refused or failed (one line on `err`, starting with
-// "maintkeydb: "), 2 mistyped command or arguments (a warning and the usage).
+// "maintkeydb: "), 2 mistyped command or arguments (the reason and a one-line
+// hint), 3 and 4 for `list ZONE` of an unknown zone and of a zone with only
+// expired keys (maintkeydb_usage.h).
 // Arguments are checked before the daemon is contacted. `X help` and
 // `help X` print X's usage. Nothing printed carries private key material (the
 // API has none to give).
@@ -16,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/line_reader.h"
 #include "proto/keystore.grpc.pb.h"
 
 namespace zonekeep {
@@ -28,10 +31,12 @@ class MaintKeyDb {
 
   int Run(const std::vector<std::string>& words);
 
-  // The shell: reads lines until EOF, "quit" or "exit"; keeps a history
-  // ("history" lists it, "!N" repeats entry N). Returns the status of the last
-  // command.
-  int Interactive(std::istream& in, bool show_prompt);
+  // The shell: reads lines from `reader` until its end, "quit" or "exit";
+  // "history" lists the reader's history, "!N" repeats entry N. When the
+  // reader is not interactive (piped commands) the first failing command
+  // ends the shell with its status, unless `keep_going`. Returns the status
+  // of the last command.
+  int Interactive(LineReader& reader, bool keep_going);
 
  private:
   int Create(const std::vector<std::string>& args);
@@ -49,8 +54,14 @@ class MaintKeyDb {
   int Audit(const std::vector<std::string>& args);
   int Help(const std::vector<std::string>& args);
 
-  // Prints "maintkeydb: WHAT" and the usage of `command`; returns 2.
+  // Prints "maintkeydb: WHAT" and a one-line hint: the synopsis of
+  // `command`; returns 2.
   int UsageError(const std::string& command, const std::string& what);
+  // Prints "maintkeydb: unknown command "WORD"; try: maintkeydb help X";
+  // returns 2.
+  int UnknownCommand(const std::string& word);
+  // "maintkeydb " for hints on the command line, "" inside the shell.
+  std::string HelpPrefix() const;
   // Prints "maintkeydb: WHAT"; returns 1.
   int Fail(const std::string& what);
   // Lazily connects; nullptr after printing why not.
@@ -61,7 +72,7 @@ class MaintKeyDb {
   std::ostream& out_;
   std::ostream& err_;
   std::unique_ptr<v1::KeyAdmin::Stub> stub_;
-  std::vector<std::string> history_;
+  bool in_shell_ = false;
 };
 
 }  // namespace cli

@@ -1,6 +1,10 @@
 #include "cli/maintkeydb_usage.h"
 
+#include <algorithm>
 #include <utility>
+#include <vector>
+
+#include "absl/strings/match.h"
 
 namespace zonekeep {
 namespace cli {
@@ -17,8 +21,11 @@ constexpr std::pair<const char*, const char*> kUsage[] = {
      "delete_name ZONE\n  moves all keys of ZONE to the expired-keys bin"},
     {"undelete", "undelete ZONE ALG KEYID\n  brings a key back from the bin"},
     {"list",
-     "list [--all] [ZONE]\n  keys with state, (R) and time since the last "
-     "state change;\n  --all includes the expired-keys bin"},
+     "list [--all] [--json] [ZONE]\n"
+     "  keys with state, (R) and time since the last state change;\n"
+     "  --all includes the expired-keys bin; --json prints one JSON object\n"
+     "  with absolute UTC times (RFC 3339). Exit status 3: no such zone,\n"
+     "  4: the zone has only expired keys (without --all)"},
     {"rollover",
      "rollover {zsk-stage1|zsk-stage2|ksk-stage1|ksk-stage2} ALG ZONE "
      "[--force]\n"
@@ -35,9 +42,31 @@ constexpr std::pair<const char*, const char*> kUsage[] = {
      "import ZONE KEYFILE-BASE [active|published]\n"
      "  imports a BIND key pair K<zone>+<alg>+<tag>.{key,private}; the files\n"
      "  are read by keystored"},
-    {"audit", "audit [ZONE]\n  the audit log, newest first"},
+    {"audit",
+     "audit [--json] [--limit N] [--since TIME] [ZONE]\n"
+     "  the audit log, newest first, at most N rows (default 100; a line on\n"
+     "  stderr says when rows were left out); TIME is RFC 3339\n"
+     "  (2026-11-30T10:00:00Z), a date (2026-11-30, UTC) or an age (90m, 2h,\n"
+     "  3d)"},
     {"help", "help [COMMAND]"},
 };
+
+// Levenshtein distance, for the hint of a mistyped command.
+size_t EditDistance(const std::string& a, const std::string& b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1,
+                         diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
 
 }  // namespace
 
@@ -48,18 +77,70 @@ std::string CommandUsage(const std::string& command) {
   return "";
 }
 
+std::string CommandSynopsis(const std::string& command) {
+  for (const auto& [name, usage] : kUsage) {
+    if (command == name) {
+      const std::string text = usage;
+      return text.substr(0, text.find('\n'));
+    }
+  }
+  return "";
+}
+
 std::string AllUsage() {
   std::string out = "commands:\n";
   for (const auto& [name, usage] : kUsage) {
-    out += "  ";
-    const std::string text = usage;
-    out += text.substr(0, text.find('\n'));
-    out += "\n";
+    out += "  " + CommandSynopsis(name) + "\n";
   }
   out +=
-      "in the shell (maintkeydb -i) also: history, !N, quit\n"
+      "in the shell (maintkeydb -i) also:\n"
+      "  history        the commands of this and earlier sessions, numbered\n"
+      "  !N             runs entry N of history again\n"
+      "  quit, exit     leave the shell (so does Ctrl-D); Ctrl-C cancels the "
+      "line\n"
       "COMMAND help prints the usage of COMMAND\n";
   return out;
+}
+
+std::string ProgramUsage() {
+  return "usage: maintkeydb [--socket PATH] COMMAND [ARGS...]\n"
+         "       maintkeydb [--socket PATH] [--keep-going] -i\n"
+         "       maintkeydb [--socket PATH] -c \"COMMAND ARGS...\"\n"
+         "       maintkeydb --help | -h | --version\n"
+         "The key manager's commands for keystored, one-shot or as a shell.\n"
+         "Without a command it runs $SSH_ORIGINAL_COMMAND if set, else the "
+         "shell.\n"
+         "options:\n"
+         "  --socket PATH  keystored's admin socket (default "
+         "$KEYSTORED_SOCKET,\n"
+         "                 else ./var/keystored/admin.sock)\n"
+         "  -i             the shell: line editing, history kept in\n"
+         "                 $XDG_STATE_HOME/maintkeydb_history or "
+         "~/.maintkeydb_history\n"
+         "  -c LINE        runs one command line (as a login shell does)\n"
+         "  --keep-going   with commands piped into the shell, go on after a\n"
+         "                 failing command (default: stop with its status)\n"
+         "  -h, --help     this text\n"
+         "  --version      the version\n" +
+         AllUsage() +
+         "exit status: 0 done, 1 refused or failed, 2 mistyped command or\n"
+         "arguments, 3 list: no such zone, 4 list: the zone has only expired "
+         "keys\n";
+}
+
+std::string SuggestCommand(const std::string& word) {
+  std::string best;
+  size_t best_distance = 3;  // at most 2 edits away
+  for (const auto& [name, usage] : kUsage) {
+    const std::string command = name;
+    if (word.size() >= 3 && absl::StartsWith(command, word)) return command;
+    const size_t distance = EditDistance(word, command);
+    if (distance < best_distance) {
+      best_distance = distance;
+      best = command;
+    }
+  }
+  return best;
 }
 
 }  // namespace cli

@@ -8,6 +8,9 @@ packages=(
   bazel-bootstrap bazel-rules-java g++ python3 clang-format
   protobuf-compiler protobuf-compiler-grpc libprotobuf-dev libgrpc++-dev
   libldns-dev libssl-dev libsqlite3-dev libabsl-dev libgtest-dev libgmock-dev
+  libedit-dev
+  # man pages: man -l docs/man/*
+  man-db groff-base
   # verifiers, peers, DNS servers and resolvers used by tests and bench/
   bind9-utils bind9-dnsutils ldnsutils knot-dnssecutils knot unbound
   sqlite3 openssl time

@@ -1,5 +1,7 @@
 #include "keystore/daemon/admin_service.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "dnssec/algorithm.h"
 #include "dnssec/digest_type.h"
@@ -278,11 +280,23 @@ grpc::Status AdminService::Audit(grpc::ServerContext* context,
   absl::StatusOr<std::string> identity = Admin(context, "audit");
   if (!identity.ok()) return ToGrpcStatus(identity.status());
   const grpc::Status result = [&]() -> grpc::Status {
-    const int limit = request->limit() == 0 ? 100 : request->limit();
+    constexpr uint32_t kMaxLimit = 1000000;
+    const int limit = static_cast<int>(
+        request->limit() == 0 ? 100 : std::min(request->limit(), kMaxLimit));
+    // One row more than the limit says whether rows were left out. Rows come
+    // newest first, so those at or after `since` are a prefix of them.
     absl::StatusOr<std::vector<keystore::AuditEntry>> entries =
-        keys_->Audit(request->zone(), limit);
+        keys_->Audit(request->zone(), limit + 1);
     if (!entries.ok()) return ToGrpcStatus(entries.status());
+    const absl::Time since = absl::FromUnixSeconds(request->since_unix());
+    int kept = 0;
     for (const keystore::AuditEntry& entry : *entries) {
+      if (request->since_unix() != 0 && entry.time < since) break;
+      if (kept == limit) {
+        response->set_truncated(true);
+        break;
+      }
+      ++kept;
       v1::AuditRecord* record = response->add_records();
       record->set_time_unix(absl::ToUnixSeconds(entry.time));
       record->set_identity(entry.identity);
