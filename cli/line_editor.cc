@@ -1,6 +1,7 @@
 // EditLineReader: the maintkeydb shell's terminal, on Debian's libedit.
 #include <fcntl.h>
 #include <histedit.h>
+#include <poll.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -19,10 +20,26 @@ namespace {
 constexpr size_t kHistoryEntries = 1000;
 
 volatile sig_atomic_t interrupted = 0;
+// Self-pipe: the handler writes a byte, so a SIGINT that arrives while
+// libedit is busy between two reads still wakes the next wait (a flag alone
+// would be seen only after the next key).
+int interrupt_pipe[2] = {-1, -1};
 
-// SIGINT interrupts the terminal read (no SA_RESTART): the line is dropped
-// and a new prompt shown; the shell goes on.
-void OnInterrupt(int) { interrupted = 1; }
+// SIGINT: the line is dropped and a new prompt shown; the shell goes on.
+void OnInterrupt(int) {
+  interrupted = 1;
+  if (interrupt_pipe[1] >= 0) {
+    const char byte = 1;
+    (void)!write(interrupt_pipe[1], &byte, 1);
+  }
+}
+
+void DrainInterruptPipe() {
+  char buffer[64];
+  while (interrupt_pipe[0] >= 0 &&
+         read(interrupt_pipe[0], buffer, sizeof(buffer)) > 0) {
+  }
+}
 
 }  // namespace
 
@@ -43,17 +60,27 @@ struct EditLineReader::State {
 namespace {
 
 // libedit's own reader retries a read interrupted by a signal, so Ctrl-C
-// would be seen only at the next key; this one gives up at once (-1, EINTR)
-// and decodes UTF-8 itself.
+// would be seen only at the next key; this one waits on the terminal and the
+// interrupt pipe together, gives up at once on Ctrl-C (-1, EINTR) and
+// decodes UTF-8 itself.
 int ReadChar(EditLine* editor, wchar_t* out) {
   int fd = STDIN_FILENO;
   (void)editor;
   auto read_byte = [fd](unsigned char* byte) -> int {
     while (true) {
+      if (interrupted) {
+        errno = EINTR;
+        return -1;
+      }
+      struct pollfd waits[2] = {{fd, POLLIN, 0},
+                                {interrupt_pipe[0], POLLIN, 0}};
+      const int ready = poll(waits, interrupt_pipe[0] >= 0 ? 2 : 1, -1);
+      if (ready < 0 && errno != EINTR) return -1;
+      if (ready <= 0 || (waits[1].revents & POLLIN) != 0) continue;
       const ssize_t got = read(fd, byte, 1);
       if (got == 1) return 1;
       if (got == 0) return 0;
-      if (errno == EINTR && !interrupted) continue;
+      if (errno == EINTR || errno == EAGAIN) continue;
       return -1;
     }
   };
@@ -113,6 +140,10 @@ absl::StatusOr<std::unique_ptr<EditLineReader>> EditLineReader::Create(
   el_set(state->editor, EL_SIGNAL, 0);
   el_set(state->editor, EL_GETCFN, &ReadChar);
 
+  if (interrupt_pipe[0] < 0 &&
+      pipe2(interrupt_pipe, O_NONBLOCK | O_CLOEXEC) != 0) {
+    return absl::InternalError("cannot set up line editing (pipe)");
+  }
   struct sigaction action = {};
   action.sa_handler = OnInterrupt;
   sigemptyset(&action.sa_mask);
@@ -152,6 +183,7 @@ EditLineReader::~EditLineReader() {
 std::optional<std::string> EditLineReader::ReadLine() {
   while (true) {
     interrupted = 0;
+    DrainInterruptPipe();
     int count = 0;
     const char* line = el_gets(state_->editor, &count);
     if (interrupted) {

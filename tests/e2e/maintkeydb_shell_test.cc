@@ -7,6 +7,7 @@
 #include <pty.h>
 #include <signal.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -70,7 +71,25 @@ class PtyShell {
 
   bool started() const { return pid_ > 0; }
 
+  // Waits up to 2 s until the line editor has the terminal (canonical mode
+  // and echo off): keys typed before that are echoed by the terminal itself,
+  // as in any program between prompts.
+  bool WaitForLineEditing() {
+    for (int i = 0; i < 200; ++i) {
+      struct termios mode;
+      if (tcgetattr(master_, &mode) == 0 &&
+          (mode.c_lflag & (ICANON | ECHO)) == 0) {
+        return true;
+      }
+      usleep(10000);
+    }
+    return false;
+  }
+
+  // Types at the prompt: waits for the line editor to hold the terminal
+  // first, as a person at the keyboard does by reading the prompt.
   void Type(const std::string& keys) {
+    ASSERT_TRUE(WaitForLineEditing()) << screen_;
     ASSERT_EQ(write(master_, keys.data(), keys.size()),
               static_cast<ssize_t>(keys.size()));
   }
@@ -142,6 +161,9 @@ TEST_F(MaintkeydbShellTest, UpArrowRecallsTheLastCommand) {
   ASSERT_TRUE(shell.WaitFor("maintkeydb> ")) << shell.screen();
   shell.Type("help audit\r");
   ASSERT_TRUE(shell.WaitFor("usage: audit")) << shell.screen();
+  // At the next prompt (keys typed while a command runs are echoed by the
+  // terminal itself, as in any shell).
+  ASSERT_TRUE(shell.WaitFor("maintkeydb> ", 2)) << shell.screen();
   shell.Type(kUp);
   shell.Type("\r");
   EXPECT_TRUE(shell.WaitFor("usage: audit", 2)) << shell.screen();
