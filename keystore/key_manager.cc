@@ -29,6 +29,7 @@
 #include "keystore/key_backend.h"
 #include "keystore/key_manager_impl.h"
 #include "keystore/make_dirs.h"
+#include "keystore/master_key_check.h"
 #include "keystore/store/key_db.h"
 
 namespace zonekeep {
@@ -601,11 +602,13 @@ absl::StatusOr<std::unique_ptr<KeyManager>> KeyManager::Open(
   while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
   absl::Status s = MakeDirectories(dir, 0700, "state dir");
   if (!s.ok()) return s;
-  absl::StatusOr<MasterKey> master =
-      MasterKey::LoadOrCreate(dir + "/master.key");
-  if (!master.ok()) return master.status();
-  absl::StatusOr<std::unique_ptr<KeyDb>> db = KeyDb::Open(dir + "/keystore.db");
+  const std::string db_path = dir + "/keystore.db";
+  absl::StatusOr<std::unique_ptr<KeyDb>> db = KeyDb::Open(db_path);
   if (!db.ok()) return db.status();
+  // Never a new master key for keys sealed under another (master_key_check.h).
+  absl::StatusOr<MasterKey> master =
+      OpenMasterKeyOfStore(dir + "/master.key", db_path, **db);
+  if (!master.ok()) return master.status();
   std::unique_ptr<Clock> owned_clock;
   if (options.clock == nullptr) owned_clock = std::make_unique<RealClock>();
   return std::unique_ptr<KeyManager>(new KeyManagerImpl(

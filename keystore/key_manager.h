@@ -4,7 +4,10 @@
 //
 // Contract:
 // - Files: <state_dir>/keystore.db (0600) and <state_dir>/master.key (0400),
-//   both created on first Open; state_dir is created 0700 if missing.
+//   both created on first Open; state_dir is created 0700 if missing. Open
+//   never makes a master key for a database that holds sealed keys, and
+//   refuses (FailedPrecondition) a master.key that is not the database's
+//   (keystore/master_key_check.h).
 // - Every mutating call is one transaction that re-reads the state it changes,
 //   and writes one audit row (time, identity, command, zone, key tags, result),
 //   also when it fails. A failed call changes nothing else.
