@@ -21,6 +21,7 @@
 #include "keystore/daemon/admin_service.h"
 #include "keystore/daemon/config.h"
 #include "keystore/daemon/signing_service.h"
+#include "keystore/daemon/state_dir_lock.h"
 #include "keystore/daemon/unix_socket_listener.h"
 #include "keystore/key_manager.h"
 #include "keystore/make_dirs.h"
@@ -101,6 +102,21 @@ int Run(int argc, char** argv) {
             "keystored: listen %s: the TCP/TLS signing listener is not "
             "available in this version; use the admin socket\n",
             config->listen().c_str());
+    return 2;
+  }
+
+  // One keystored per state dir, for its whole life (state_dir_lock.h).
+  if (absl::Status s =
+          keystore::MakeDirectories(config->state_dir(), 0700, "state dir");
+      !s.ok()) {
+    fprintf(stderr, "keystored: %s\n", std::string(s.message()).c_str());
+    return 2;
+  }
+  absl::StatusOr<std::unique_ptr<StateDirLock>> lock =
+      StateDirLock::Acquire(config->state_dir());
+  if (!lock.ok()) {
+    fprintf(stderr, "keystored: %s\n",
+            std::string(lock.status().message()).c_str());
     return 2;
   }
 
