@@ -121,5 +121,55 @@ TEST_F(KeystoredStartupTest, RestoredStoreWithAnotherMasterKeyIsRefused) {
   EXPECT_THAT(r.err, Not(HasSubstr("serving")));
 }
 
+TEST_F(KeystoredStartupTest, CheckConfigReportsEveryProblemWithoutStarting) {
+  const std::string good = dir_.path() + "/good.json";
+  std::ofstream(good) << R"({"state-dir": ")" << state()
+                      << R"(", "clients": [{"identity": "unix:root",
+                             "role": "admin"}], "propagation-delay": 60})";
+  ProcessResult r = RunProcess({Keystored(), "--check-config", good});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("configuration OK"));
+  EXPECT_FALSE(Exists(state())) << "--check-config made the state dir";
+
+  const std::string bad = dir_.path() + "/bad.json";
+  std::ofstream(bad) << R"({"clients": [
+      {"identity": "root", "role": "admin"},
+      {"identity": "unix:no-such-user-zk13", "role": "signer",
+       "zones": ["exa..mple.com"]},
+      {"identity": "unix:root", "role": "admin", "zones": ["example.com."]}],
+      "propagation-delay": -1})";
+  r = RunProcess({Keystored(), "--check-config", bad});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(Lines(r.err), 5) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("keystored: " + bad + ": clients: \"root\""));
+  EXPECT_THAT(r.err, HasSubstr("no-such-user-zk13"));
+  EXPECT_THAT(r.err, HasSubstr("exa..mple.com"));
+  EXPECT_THAT(r.err, HasSubstr("given for an admin"));
+  EXPECT_THAT(r.err, HasSubstr(bad + ": propagation-delay"));
+
+  std::ofstream(bad) << R"({"propagation-delay": "soon"})";
+  r = RunProcess({Keystored(), "--check-config", bad});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("propagation-delay"));
+  EXPECT_THAT(r.err, Not(HasSubstr("propagation_delay")));
+  r = RunProcess({Keystored(), "--check-config", dir_.path() + "/none.json"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("none.json"));
+}
+
+TEST_F(KeystoredStartupTest, HelpAndVersion) {
+  for (const char* flag : {"--help", "-h"}) {
+    ProcessResult r = RunProcess({Keystored(), flag});
+    EXPECT_EQ(r.exit_code, 0) << flag;
+    EXPECT_THAT(r.out, HasSubstr("usage: keystored"));
+    EXPECT_THAT(r.out, HasSubstr("--check-config FILE"));
+    EXPECT_EQ(r.err, "");
+  }
+  ProcessResult r = RunProcess({Keystored(), "--version"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_THAT(r.out, HasSubstr("keystored (zonekeep) "));
+  EXPECT_EQ(Lines(r.out), 1);
+}
+
 }  // namespace
 }  // namespace zonekeep::testing
