@@ -127,7 +127,9 @@ absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::RolloverInTx(
       }
       if (active.empty()) {
         return absl::FailedPreconditionError(absl::StrCat(
-            "no active ZSK of ", alg_name, " in ", zone, " to roll over"));
+            "no active ZSK of ", alg_name, " in ", zone,
+            " to roll over: create one with maintkeydb create zsk ", alg_name,
+            " BITS ", zone));
       }
       if (published.empty()) {
         return absl::FailedPreconditionError(
@@ -156,7 +158,9 @@ absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::RolloverInTx(
       }
       if (active.empty()) {
         return absl::FailedPreconditionError(absl::StrCat(
-            "no active KSK of ", alg_name, " in ", zone, " to roll over"));
+            "no active KSK of ", alg_name, " in ", zone,
+            " to roll over: create one with maintkeydb create ksk ", alg_name,
+            " BITS ", zone));
       }
       for (const KeyRow& key : active) {
         absl::Status s =
