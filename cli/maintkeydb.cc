@@ -217,13 +217,27 @@ int MaintKeyDb::Create(const Args& args) {
   return 0;
 }
 
+namespace {
+
+// Removes "--force" from `args`; true when it was there.
+bool TakeForce(Args& args) {
+  const auto end = std::remove(args.begin(), args.end(), "--force");
+  const bool found = end != args.end();
+  args.erase(end, args.end());
+  return found;
+}
+
+}  // namespace
+
 int MaintKeyDb::DeleteId(const Args& args) {
   return KeyRefCommand("delete_id", args);
 }
 
-int MaintKeyDb::DeleteName(const Args& args) {
+int MaintKeyDb::DeleteName(const Args& in_args) {
+  Args args = in_args;
+  const bool force = TakeForce(args);
   if (args.size() != 1) {
-    return UsageError("delete_name", "delete_name takes 1 argument");
+    return UsageError("delete_name", "delete_name takes ZONE [--force]");
   }
   absl::StatusOr<std::string> zone = dnssec::NormalizeZoneName(args[0]);
   if (!zone.ok()) {
@@ -231,6 +245,7 @@ int MaintKeyDb::DeleteName(const Args& args) {
   }
   v1::ZoneRef request;
   request.set_zone(*zone);
+  request.set_force(force);
   v1::KeyAdmin::Stub* stub = Stub();
   if (stub == nullptr) return 1;
   grpc::ClientContext context;
@@ -245,13 +260,18 @@ int MaintKeyDb::Undelete(const Args& args) {
   return KeyRefCommand("undelete", args);
 }
 
-int MaintKeyDb::KeyRefCommand(const std::string& command, const Args& args) {
+int MaintKeyDb::KeyRefCommand(const std::string& command, const Args& in_args) {
+  Args args = in_args;
+  const bool force = command == "delete_id" && TakeForce(args);
   if (args.size() != 3) {
-    return UsageError(command, command + " takes ZONE ALG KEYID");
+    return UsageError(command, command == "delete_id"
+                                   ? "delete_id takes ZONE ALG KEYID [--force]"
+                                   : command + " takes ZONE ALG KEYID");
   }
   absl::StatusOr<v1::KeyRef> ref = ParseKeyRef(args);
   if (!ref.ok())
     return UsageError(command, std::string(ref.status().message()));
+  ref->set_force(force);
   v1::KeyAdmin::Stub* stub = Stub();
   if (stub == nullptr) return 1;
   grpc::ClientContext context;

@@ -16,9 +16,11 @@ constexpr std::pair<const char*, const char*> kUsage[] = {
      "  both: 1 active KSK + 1 active ZSK + 1 published ZSK. BITS is used for\n"
      "  RSA (1024-4096); give - for algorithms of fixed size."},
     {"delete_id",
-     "delete_id ZONE ALG KEYID\n  moves one key to the expired-keys bin"},
+     "delete_id ZONE ALG KEYID [--force]\n  moves one key to the expired-keys "
+     "bin (--force: also the zone's last active KSK or ZSK of its algorithm)"},
     {"delete_name",
-     "delete_name ZONE\n  moves all keys of ZONE to the expired-keys bin"},
+     "delete_name ZONE [--force]\n  moves all keys of ZONE to the "
+     "expired-keys bin (--force: also when that leaves ZONE unsigned)"},
     {"undelete", "undelete ZONE ALG KEYID\n  brings a key back from the bin"},
     {"list",
      "list [--all] [--json] [ZONE]\n"

@@ -29,6 +29,7 @@
 #include "keystore/key_backend.h"
 #include "keystore/key_manager_impl.h"
 #include "keystore/make_dirs.h"
+#include "keystore/master_key_check.h"
 #include "keystore/store/key_db.h"
 
 namespace zonekeep {
@@ -269,11 +270,40 @@ absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::CreateKeys(
       });
 }
 
+absl::Status CheckNotLastActive(const std::string& zone,
+                                const std::vector<KeyRow>& live,
+                                const std::set<int64_t>& removing,
+                                const std::string& doing) {
+  for (const KeyRow& gone : live) {
+    if (removing.count(gone.id) == 0 || gone.deleted ||
+        gone.state != dnssec::KeyState::kActive) {
+      continue;
+    }
+    bool other_stays = false;
+    for (const KeyRow& row : live) {
+      other_stays = other_stays ||
+                    (removing.count(row.id) == 0 && !row.deleted &&
+                     row.role == gone.role && row.algorithm == gone.algorithm &&
+                     row.state == dnssec::KeyState::kActive);
+    }
+    if (!other_stays) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(zone, ": key ", gone.key_tag, " is the only active ",
+                       RoleName(gone.role), " (",
+                       dnssec::AlgorithmName(gone.algorithm), "); ", doing,
+                       " leaves the zone unsigned; add --force to do it "
+                       "anyway"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::DeleteKey(
     const std::string& identity, const std::string& zone_arg,
-    dnssec::Algorithm algorithm, uint16_t key_tag) {
+    dnssec::Algorithm algorithm, uint16_t key_tag, bool force) {
   AuditInfo audit{identity,
-                  absl::StrCat("delete_id ", dnssec::AlgorithmName(algorithm)),
+                  absl::StrCat("delete_id ", dnssec::AlgorithmName(algorithm),
+                               force ? " --force" : ""),
                   zone_arg,
                   {key_tag}};
   absl::StatusOr<std::string> zone = dnssec::NormalizeZoneName(zone_arg);
@@ -295,6 +325,14 @@ absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::DeleteKey(
               absl::StrCat(KeyName(key), " of ", *zone,
                            " is already in the expired-keys bin"));
         }
+        if (!force) {
+          absl::StatusOr<std::vector<KeyRow>> live =
+              tx.KeysOfZone(*zone, false);
+          if (!live.ok()) return live.status();
+          absl::Status last =
+              CheckNotLastActive(*zone, *live, {key.id}, "deleting it");
+          if (!last.ok()) return last;
+        }
         absl::Status s = tx.SetKeyDeleted(key.id, true, now);
         if (!s.ok()) return s;
         key.deleted = true;
@@ -304,8 +342,9 @@ absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::DeleteKey(
 }
 
 absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::DeleteZone(
-    const std::string& identity, const std::string& zone_arg) {
-  AuditInfo audit{identity, "delete_name", zone_arg, {}};
+    const std::string& identity, const std::string& zone_arg, bool force) {
+  AuditInfo audit{
+      identity, force ? "delete_name --force" : "delete_name", zone_arg, {}};
   absl::StatusOr<std::string> zone = dnssec::NormalizeZoneName(zone_arg);
   if (!zone.ok()) return Refuse(audit, zone.status());
   audit.zone = *zone;
@@ -319,6 +358,13 @@ absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::DeleteZone(
         if (!rows.ok()) return rows.status();
         if (rows->empty()) {
           return absl::NotFoundError(absl::StrCat("no live keys in ", *zone));
+        }
+        if (!force) {
+          std::set<int64_t> all;
+          for (const KeyRow& key : *rows) all.insert(key.id);
+          absl::Status last = CheckNotLastActive(
+              *zone, *rows, all, "deleting all of the zone's keys");
+          if (!last.ok()) return last;
         }
         std::vector<KeyView> deleted;
         for (KeyRow& key : *rows) {
@@ -601,11 +647,13 @@ absl::StatusOr<std::unique_ptr<KeyManager>> KeyManager::Open(
   while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
   absl::Status s = MakeDirectories(dir, 0700, "state dir");
   if (!s.ok()) return s;
-  absl::StatusOr<MasterKey> master =
-      MasterKey::LoadOrCreate(dir + "/master.key");
-  if (!master.ok()) return master.status();
-  absl::StatusOr<std::unique_ptr<KeyDb>> db = KeyDb::Open(dir + "/keystore.db");
+  const std::string db_path = dir + "/keystore.db";
+  absl::StatusOr<std::unique_ptr<KeyDb>> db = KeyDb::Open(db_path);
   if (!db.ok()) return db.status();
+  // Never a new master key for keys sealed under another (master_key_check.h).
+  absl::StatusOr<MasterKey> master =
+      OpenMasterKeyOfStore(dir + "/master.key", db_path, **db);
+  if (!master.ok()) return master.status();
   std::unique_ptr<Clock> owned_clock;
   if (options.clock == nullptr) owned_clock = std::make_unique<RealClock>();
   return std::unique_ptr<KeyManager>(new KeyManagerImpl(

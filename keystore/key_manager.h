@@ -4,7 +4,10 @@
 //
 // Contract:
 // - Files: <state_dir>/keystore.db (0600) and <state_dir>/master.key (0400),
-//   both created on first Open; state_dir is created 0700 if missing.
+//   both created on first Open; state_dir is created 0700 if missing. Open
+//   never makes a master key for a database that holds sealed keys, and
+//   refuses (FailedPrecondition) a master.key that is not the database's
+//   (keystore/master_key_check.h).
 // - Every mutating call is one transaction that re-reads the state it changes,
 //   and writes one audit row (time, identity, command, zone, key tags, result),
 //   also when it fails. A failed call changes nothing else.
@@ -100,12 +103,15 @@ class KeyManager {
       const std::string& identity, dnssec::CreateWhat what,
       dnssec::Algorithm algorithm, std::optional<int> bits,
       const std::string& zone) = 0;
-  // Moves one key / all of a zone's keys to the expired-keys bin.
+  // Moves one key / all of a zone's keys to the expired-keys bin. Removing
+  // the last active KSK or ZSK of an algorithm in the zone (which leaves it
+  // unsigned) is FailedPrecondition naming the zone, the key and --force,
+  // unless `force` (audited as "... --force").
   virtual absl::StatusOr<std::vector<KeyView>> DeleteKey(
       const std::string& identity, const std::string& zone,
-      dnssec::Algorithm algorithm, uint16_t key_tag) = 0;
+      dnssec::Algorithm algorithm, uint16_t key_tag, bool force) = 0;
   virtual absl::StatusOr<std::vector<KeyView>> DeleteZone(
-      const std::string& identity, const std::string& zone) = 0;
+      const std::string& identity, const std::string& zone, bool force) = 0;
   // Brings a key back from the bin, in the state it had.
   virtual absl::StatusOr<KeyView> UndeleteKey(const std::string& identity,
                                               const std::string& zone,
@@ -117,7 +123,8 @@ class KeyManager {
       const std::string& zone, bool include_deleted) const = 0;
   // Runs one rollover stage for `algorithm` in `zone`; returns the zone's keys
   // afterwards. Stage 2 before its wait: FailedPrecondition naming the time
-  // left, unless `force` (which is audited as forced).
+  // left, unless `force` (which is audited as forced); a stage 2 that would
+  // leave no active key of the role and algorithm is refused the same way.
   virtual absl::StatusOr<std::vector<KeyView>> Rollover(
       const std::string& identity, dnssec::RolloverStage stage,
       dnssec::Algorithm algorithm, const std::string& zone, bool force) = 0;

@@ -40,6 +40,14 @@ const char* RoleName(dnssec::KeyRole role);
 std::string FormatWhen(absl::Time t);
 std::vector<KeyView> ToViews(const std::vector<KeyRow>& rows);
 std::set<uint16_t> TagsOf(const std::vector<KeyRow>& rows);
+// FailedPrecondition when removing the keys with ids in `removing` from the
+// zone's `live` keys leaves an algorithm with no active KSK or ZSK although
+// it had one: "<zone>: key N is the only active KSK (ALG); <doing> leaves the
+// zone unsigned; add --force to do it anyway". `doing`: e.g. "deleting it".
+absl::Status CheckNotLastActive(const std::string& zone,
+                                const std::vector<KeyRow>& live,
+                                const std::set<int64_t>& removing,
+                                const std::string& doing);
 
 // What one call writes to the audit table.
 struct AuditInfo {
@@ -78,9 +86,11 @@ class KeyManagerImpl final : public KeyManager {
   absl::StatusOr<std::vector<KeyView>> DeleteKey(const std::string& identity,
                                                  const std::string& zone,
                                                  dnssec::Algorithm algorithm,
-                                                 uint16_t key_tag) override;
-  absl::StatusOr<std::vector<KeyView>> DeleteZone(
-      const std::string& identity, const std::string& zone) override;
+                                                 uint16_t key_tag,
+                                                 bool force) override;
+  absl::StatusOr<std::vector<KeyView>> DeleteZone(const std::string& identity,
+                                                  const std::string& zone,
+                                                  bool force) override;
   absl::StatusOr<KeyView> UndeleteKey(const std::string& identity,
                                       const std::string& zone,
                                       dnssec::Algorithm algorithm,

@@ -51,6 +51,7 @@ absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::Rollover(
     dnssec::Algorithm algorithm, const std::string& zone_arg, bool force) {
   const bool stage2 = stage == dnssec::RolloverStage::kZskStage2 ||
                       stage == dnssec::RolloverStage::kKskStage2;
+  // Stage 1 never takes a zone's last active key away; only stage 2 can.
   AuditInfo audit{identity,
                   absl::StrCat("rollover ", dnssec::RolloverStageName(stage),
                                " ", dnssec::AlgorithmName(algorithm),
@@ -126,7 +127,9 @@ absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::RolloverInTx(
       }
       if (active.empty()) {
         return absl::FailedPreconditionError(absl::StrCat(
-            "no active ZSK of ", alg_name, " in ", zone, " to roll over"));
+            "no active ZSK of ", alg_name, " in ", zone,
+            " to roll over: create one with maintkeydb create zsk ", alg_name,
+            " BITS ", zone));
       }
       if (published.empty()) {
         return absl::FailedPreconditionError(
@@ -155,7 +158,9 @@ absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::RolloverInTx(
       }
       if (active.empty()) {
         return absl::FailedPreconditionError(absl::StrCat(
-            "no active KSK of ", alg_name, " in ", zone, " to roll over"));
+            "no active KSK of ", alg_name, " in ", zone,
+            " to roll over: create one with maintkeydb create ksk ", alg_name,
+            " BITS ", zone));
       }
       for (const KeyRow& key : active) {
         absl::Status s =
@@ -179,10 +184,27 @@ absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::RolloverInTx(
             ": run ", role == dnssec::KeyRole::kKsk ? "ksk" : "zsk",
             "-stage1 first"));
       }
-      if (active.empty()) {
+      if (active.empty() && !force) {
+        std::set<int64_t> leaving;
+        for (const KeyRow& key : in_rollover) leaving.insert(key.id);
+        std::vector<KeyRow> live;
+        for (const KeyRow& row : *all) {
+          if (!row.deleted) live.push_back(row);
+        }
+        absl::Status last = CheckNotLastActive(
+            zone, live, leaving,
+            absl::StrCat("rolling it away (", dnssec::RolloverStageName(stage),
+                         ")"));
+        if (!last.ok()) return last;
         return absl::FailedPreconditionError(
-            absl::StrCat("no other active ", role_name, " of ", alg_name,
-                         " would remain in ", zone));
+            absl::StrCat(zone, ": no active ", role_name, " (", alg_name,
+                         ") would remain "
+                         "after ",
+                         dnssec::RolloverStageName(stage),
+                         ", which leaves the "
+                         "zone unsigned: create ",
+                         role == dnssec::KeyRole::kKsk ? "ksk" : "zsk",
+                         " and roll again, or add --force to do it anyway"));
       }
       if (!force) {
         absl::Status wait = CheckStage2Wait(*zone_row, role, now);

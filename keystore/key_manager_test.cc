@@ -357,7 +357,7 @@ TEST_F(KeyManagerTest, ForceSkipsTheWaitAndIsAudited) {
 TEST_F(KeyManagerTest, DeleteUndeleteAndDeleteZone) {
   std::vector<KeyView> keys = CreateBoth();
   const uint16_t zsk = keys[2].key_tag;
-  auto deleted = manager_->DeleteKey(kAdmin, kZone, kEc, zsk);
+  auto deleted = manager_->DeleteKey(kAdmin, kZone, kEc, zsk, false);
   ASSERT_TRUE(deleted.ok()) << deleted.status();
   ASSERT_EQ(deleted->size(), 1u);
   EXPECT_EQ(Describe((*deleted)[0]), "ZSK published deleted");
@@ -366,7 +366,7 @@ TEST_F(KeyManagerTest, DeleteUndeleteAndDeleteZone) {
   EXPECT_EQ(LastAudit().command, "delete_id ECDSAP256SHA256");
   EXPECT_EQ(LastAudit().key_tags, absl::StrCat(zsk));
 
-  EXPECT_EQ(manager_->DeleteKey(kAdmin, kZone, kEc, zsk).status().code(),
+  EXPECT_EQ(manager_->DeleteKey(kAdmin, kZone, kEc, zsk, false).status().code(),
             absl::StatusCode::kFailedPrecondition);
   // Without its published ZSK, a ZSK rollover cannot start.
   EXPECT_EQ(Roll(dnssec::RolloverStage::kZskStage1).code(),
@@ -380,13 +380,13 @@ TEST_F(KeyManagerTest, DeleteUndeleteAndDeleteZone) {
             absl::StatusCode::kFailedPrecondition);
   EXPECT_TRUE(Roll(dnssec::RolloverStage::kZskStage1).ok());
 
-  auto gone = manager_->DeleteZone(kAdmin, "EXAMPLE.com");
+  auto gone = manager_->DeleteZone(kAdmin, "EXAMPLE.com", true);
   ASSERT_TRUE(gone.ok()) << gone.status();
   EXPECT_EQ(gone->size(), 3u);
   EXPECT_TRUE(List().empty());
   EXPECT_EQ(List(true).size(), 3u);
-  EXPECT_EQ(LastAudit().command, "delete_name");
-  EXPECT_EQ(manager_->DeleteZone(kAdmin, kZone).status().code(),
+  EXPECT_EQ(LastAudit().command, "delete_name --force");
+  EXPECT_EQ(manager_->DeleteZone(kAdmin, kZone, true).status().code(),
             absl::StatusCode::kNotFound);
   EXPECT_EQ(manager_->LoadZoneKeys(kZone).status().code(),
             absl::StatusCode::kNotFound);
@@ -395,6 +395,66 @@ TEST_F(KeyManagerTest, DeleteUndeleteAndDeleteZone) {
   auto r = manager_->UndeleteKey(kAdmin, kZone, kEc, keys[1].key_tag);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(Describe(*r), "ZSK published R");
+}
+
+TEST_F(KeyManagerTest, LastActiveKeyOfAnAlgorithmIsRemovedOnlyWithForce) {
+  std::vector<KeyView> keys = CreateBoth();
+  const uint16_t ksk = keys[0].key_tag;
+  const uint16_t zsk = keys[1].key_tag;
+  // Another algorithm's keys do not count: the limit is per algorithm.
+  ASSERT_TRUE(manager_
+                  ->CreateKeys(kAdmin, dnssec::CreateWhat::kBoth,
+                               dnssec::Algorithm::kEd25519, std::nullopt, kZone)
+                  .ok());
+  const std::string before = Snapshot(List(true));
+
+  absl::Status s = manager_->DeleteKey(kAdmin, kZone, kEc, ksk, false).status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(s.message(),
+            absl::StrCat("example.com.: key ", ksk,
+                         " is the only active KSK (ECDSAP256SHA256); deleting "
+                         "it leaves the zone unsigned; add --force to do it "
+                         "anyway"));
+  EXPECT_EQ(LastAudit().result, s.message());
+  s = manager_->DeleteKey(kAdmin, kZone, kEc, zsk, false).status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(absl::StrContains(s.message(), "is the only active ZSK")) << s;
+  s = manager_->DeleteZone(kAdmin, kZone, false).status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(absl::StrContains(
+      s.message(), "deleting all of the zone's keys leaves the zone unsigned"))
+      << s;
+  EXPECT_EQ(Snapshot(List(true)), before);
+
+  // A published key is never the last active one.
+  EXPECT_TRUE(
+      manager_->DeleteKey(kAdmin, kZone, kEc, keys[2].key_tag, false).ok());
+  auto forced = manager_->DeleteKey(kAdmin, kZone, kEc, ksk, true);
+  ASSERT_TRUE(forced.ok()) << forced.status();
+  EXPECT_EQ(LastAudit().command, "delete_id ECDSAP256SHA256 --force");
+  EXPECT_EQ(LastAudit().result, "ok");
+}
+
+TEST_F(KeyManagerTest, KskStage2ThatLeavesNoActiveKskNeedsForce) {
+  CreateBoth();
+  ASSERT_TRUE(Roll(dnssec::RolloverStage::kKskStage1).ok());
+  uint16_t fresh = 0;
+  for (const KeyView& key : List()) {
+    if (key.role == dnssec::KeyRole::kKsk && !key.rollover) {
+      fresh = key.key_tag;
+    }
+  }
+  // The old KSK (R) is still active, so the new one may go without --force.
+  ASSERT_TRUE(manager_->DeleteKey(kAdmin, kZone, kEc, fresh, false).ok());
+  ASSERT_TRUE(Signed().ok());
+  clock_.Advance(absl::Hours(3));
+  absl::Status s = Roll(dnssec::RolloverStage::kKskStage2);
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(absl::StrContains(s.message(), "is the only active KSK"));
+  EXPECT_TRUE(absl::StrContains(s.message(), "rolling it away (ksk-stage2)"));
+  EXPECT_TRUE(absl::StrContains(s.message(), "add --force")) << s;
+  EXPECT_TRUE(Roll(dnssec::RolloverStage::kKskStage2, true).ok());
+  EXPECT_TRUE(absl::StrContains(LastAudit().command, "--force"));
 }
 
 TEST_F(KeyManagerTest, ErrorCases) {
@@ -408,7 +468,7 @@ TEST_F(KeyManagerTest, ErrorCases) {
   EXPECT_EQ(manager_->ListKeys("nope.example", false).status().code(),
             absl::StatusCode::kNotFound);
 
-  s = manager_->DeleteKey(kAdmin, kZone, kEc, 1).status();
+  s = manager_->DeleteKey(kAdmin, kZone, kEc, 1, false).status();
   EXPECT_EQ(s.code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(s.message(), "no key 1 (ECDSAP256SHA256) in example.com.");
   EXPECT_EQ(manager_->UndeleteKey(kAdmin, kZone, kEc, 1).status().code(),
@@ -477,7 +537,7 @@ TEST_F(KeyManagerTest, FailedCallsChangeNothingAndAreAudited) {
   EXPECT_FALSE(
       Roll(dnssec::RolloverStage::kZskStage1).ok());  // already rolling
   EXPECT_FALSE(Roll(dnssec::RolloverStage::kKskStage2).ok());  // nothing in R
-  EXPECT_FALSE(manager_->DeleteKey(kAdmin, kZone, kEc, 1).ok());
+  EXPECT_FALSE(manager_->DeleteKey(kAdmin, kZone, kEc, 1, false).ok());
   EXPECT_FALSE(manager_
                    ->CreateKeys(kAdmin, dnssec::CreateWhat::kBoth, kEc,
                                 std::nullopt, kZone)
@@ -486,7 +546,7 @@ TEST_F(KeyManagerTest, FailedCallsChangeNothingAndAreAudited) {
                    ->CreateKeys(kAdmin, dnssec::CreateWhat::kBoth, kEc,
                                 std::nullopt, "a..b")
                    .ok());
-  EXPECT_FALSE(manager_->DeleteZone(kAdmin, "other.example").ok());
+  EXPECT_FALSE(manager_->DeleteZone(kAdmin, "other.example", false).ok());
 
   EXPECT_EQ(Snapshot(List(true)), before);
   auto audit = manager_->Audit("", 1000);

@@ -266,7 +266,7 @@ TEST_F(SealedStorageTest, ImportRules) {
   ASSERT_TRUE(manager_
                   ->DeleteKey(kAdmin, kZone,
                               dnssec::Algorithm::kEcdsaP256Sha256,
-                              first->key_tag)
+                              first->key_tag, false)
                   .ok());
   again = manager_->ImportBindKey(kAdmin, kZone, ec, dnssec::KeyState::kActive);
   EXPECT_EQ(again.status().code(), absl::StatusCode::kAlreadyExists);

@@ -145,7 +145,9 @@ absl::StatusOr<SignReport> SignZoneImpl(
       !s.ok()) {
     return s;
   }
-  auto key_set = CheckKeySet(keys);
+  auto key_set = CheckKeySet(keys, options.origin.empty()
+                                       ? display_name
+                                       : absl::string_view(options.origin));
   if (!key_set.ok()) return key_set.status();
 
   SignReport report;

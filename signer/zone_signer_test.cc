@@ -154,7 +154,41 @@ TEST_F(ZoneSignerTest, KeySetErrors) {
   auto m = SignZone(kZone, "z", many, Options(), &out);
   ASSERT_FALSE(m.ok());
   EXPECT_NE(m.status().message().find("KeyTrap"), std::string::npos);
+  EXPECT_TRUE(absl::StartsWith(m.status().message(),
+                               "example.: 3 active ZSKs of (ECDSAP256SHA256)"))
+      << m.status();
+  EXPECT_NE(m.status().message().find("2 active ZSKs per algorithm"),
+            std::string::npos)
+      << m.status();
   EXPECT_TRUE(out.empty());
+
+  // Without an active KSK: the zone and what to do.
+  std::vector<dnssec::ZoneKey> no_ksk;
+  for (const dnssec::ZoneKey& key : *keys_) {
+    if (key.role == dnssec::KeyRole::kZsk) no_ksk.push_back(key);
+  }
+  auto k = SignZone(kZone, "z", no_ksk, Options(), &out);
+  ASSERT_FALSE(k.ok());
+  EXPECT_EQ(k.status().message(),
+            "example.: the zone has no active KSK: create one with maintkeydb "
+            "create ksk ALG BITS example.");
+}
+
+TEST_F(ZoneSignerTest, TwoActiveZsksPerAlgorithmInAnAlgorithmRollover) {
+  // Two algorithms, two active ZSKs each: four in all, two per algorithm.
+  std::vector<dnssec::ZoneKey> keys = *keys_;
+  auto ed = dnssec::MakeTestKeySet(dnssec::Algorithm::kEd25519);
+  ASSERT_TRUE(ed.ok()) << ed.status();
+  keys.insert(keys.end(), ed->begin(), ed->end());
+  for (dnssec::Algorithm alg :
+       {dnssec::Algorithm::kEcdsaP256Sha256, dnssec::Algorithm::kEd25519}) {
+    auto k = dnssec::MakeTestKey(alg, dnssec::KeyRole::kZsk);
+    ASSERT_TRUE(k.ok());
+    keys.push_back(*std::move(k));
+  }
+  std::string out;
+  auto r = SignZone(kZone, "z", keys, Options(), &out);
+  EXPECT_TRUE(r.ok()) << r.status();
 }
 
 TEST_F(ZoneSignerTest, BadZoneReportsLine) {

@@ -166,22 +166,29 @@ absl::Status CreateKeyFile(const std::string& path, const SecretBytes& key) {
 }  // namespace
 
 absl::StatusOr<MasterKey> MasterKey::LoadOrCreate(const std::string& path) {
-  struct stat st;
-  if (lstat(path.c_str(), &st) != 0) {
-    if (errno != ENOENT) return ErrnoError("cannot stat", path);
-    SecretBytes key(kKeySize);
-    if (RAND_bytes(key.data(), static_cast<int>(key.size())) != 1) {
-      dnssec::ClearOpensslErrors();
-      return absl::InternalError("cannot generate master key: RAND_bytes");
-    }
-    absl::Status created = CreateKeyFile(path, key);
-    if (created.ok()) return MasterKey(std::move(key));
-    if (!absl::IsAlreadyExists(created)) return created;
-    // Another process won the race: use its key.
-  }
+  absl::StatusOr<MasterKey> created = Create(path);
+  if (created.ok() || !absl::IsAlreadyExists(created.status())) return created;
+  return Load(path);  // it existed, or another process won the race
+}
+
+absl::StatusOr<MasterKey> MasterKey::Load(const std::string& path) {
   absl::StatusOr<SecretBytes> key = ReadKeyFile(path);
   if (!key.ok()) return key.status();
   return MasterKey(*std::move(key));
+}
+
+absl::StatusOr<MasterKey> MasterKey::Create(const std::string& path) {
+  struct stat st;
+  if (lstat(path.c_str(), &st) == 0) return absl::AlreadyExistsError(path);
+  if (errno != ENOENT) return ErrnoError("cannot stat", path);
+  SecretBytes key(kKeySize);
+  if (RAND_bytes(key.data(), static_cast<int>(key.size())) != 1) {
+    dnssec::ClearOpensslErrors();
+    return absl::InternalError("cannot generate master key: RAND_bytes");
+  }
+  absl::Status created = CreateKeyFile(path, key);
+  if (!created.ok()) return created;
+  return MasterKey(std::move(key));
 }
 
 absl::StatusOr<std::vector<uint8_t>> MasterKey::Seal(

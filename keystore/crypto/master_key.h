@@ -27,6 +27,11 @@ class MasterKey {
   // Reads `path`, or creates it (0400) if it does not exist. Fails if the file
   // has the wrong size or is readable by group/others.
   static absl::StatusOr<MasterKey> LoadOrCreate(const std::string& path);
+  // Reads `path`; NotFound when it does not exist (nothing is created).
+  static absl::StatusOr<MasterKey> Load(const std::string& path);
+  // Creates `path` (0400) with a new random key; AlreadyExists (and nothing
+  // written) when it exists.
+  static absl::StatusOr<MasterKey> Create(const std::string& path);
 
   absl::StatusOr<std::vector<uint8_t>> Seal(const SecretBytes& plaintext,
                                             absl::string_view aad) const;

@@ -146,9 +146,9 @@ grpc::Status AdminService::DeleteKey(grpc::ServerContext* context,
   if (!identity.ok()) return ToGrpcStatus(identity.status());
   absl::StatusOr<KeyId> key = KeyIdOf(*request);
   if (!key.ok()) return ToGrpcStatus(key.status());
-  return Respond(
-      keys_->DeleteKey(*identity, request->zone(), key->algorithm, key->tag),
-      response);
+  return Respond(keys_->DeleteKey(*identity, request->zone(), key->algorithm,
+                                  key->tag, request->force()),
+                 response);
 }
 
 grpc::Status AdminService::DeleteZone(grpc::ServerContext* context,
@@ -156,7 +156,9 @@ grpc::Status AdminService::DeleteZone(grpc::ServerContext* context,
                                       v1::KeyList* response) {
   absl::StatusOr<std::string> identity = Admin(context, "delete_name");
   if (!identity.ok()) return ToGrpcStatus(identity.status());
-  return Respond(keys_->DeleteZone(*identity, request->zone()), response);
+  return Respond(
+      keys_->DeleteZone(*identity, request->zone(), request->force()),
+      response);
 }
 
 grpc::Status AdminService::UndeleteKey(grpc::ServerContext* context,

@@ -1,10 +1,20 @@
 #include "keystore/daemon/config.h"
 
+#include <pwd.h>
+#include <unistd.h>
+
 #include <fstream>
 #include <sstream>
+#include <utility>
+#include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "dnssec/name.h"
+#include "google/protobuf/descriptor.h"
 #include "google/protobuf/util/json_util.h"
 
 namespace zonekeep {
@@ -17,43 +27,148 @@ bool IsLoopbackListen(const std::string& listen) {
          absl::StartsWith(listen, "[::1]:");
 }
 
-absl::Status CheckConfig(const v1::KeystoredConfig& config,
-                         const std::string& source) {
+bool UserExists(const std::string& user) {
+  std::vector<char> buf(16384);
+  passwd entry;
+  passwd* found = nullptr;
+  return getpwnam_r(user.c_str(), &entry, buf.data(), buf.size(), &found) ==
+             0 &&
+         found != nullptr;
+}
+
+// A TLS client certificate's name: a DNS host name of two labels or more
+// (letters, digits, hyphens), as in its SAN or CN.
+bool IsDnsIdentity(const std::string& identity) {
+  if (!dnssec::NormalizeZoneName(identity).ok()) return false;
+  std::string name = identity;
+  if (!name.empty() && name.back() == '.') name.pop_back();
+  const std::vector<std::string> labels = absl::StrSplit(name, '.');
+  if (labels.size() < 2) return false;
+  for (const std::string& label : labels) {
+    if (label.empty() || label.front() == '-' || label.back() == '-') {
+      return false;
+    }
+    for (char c : label) {
+      if (!absl::ascii_isalnum(c) && c != '-') return false;
+    }
+  }
+  return true;
+}
+
+// The problems of one "clients" entry, each a phrase after "SOURCE: ".
+void CheckClient(const v1::ClientConfig& client, int index,
+                 std::vector<std::string>& problems) {
+  const std::string& identity = client.identity();
+  const std::string who = identity.empty()
+                              ? absl::StrCat("clients[", index, "]")
+                              : absl::StrCat("clients: \"", identity, "\"");
+  if (identity.empty()) {
+    problems.push_back(absl::StrCat(who, ": \"identity\" is missing"));
+  } else if (absl::StartsWith(identity, "unix:")) {
+    const std::string user = identity.substr(5);
+    if (user.empty()) {
+      problems.push_back(absl::StrCat(who, ": unix: needs a user name"));
+    } else if (!UserExists(user)) {
+      problems.push_back(
+          absl::StrCat(who, ": there is no user \"", user,
+                       "\" on this machine (identity: unix:USER)"));
+    }
+  } else if (!IsDnsIdentity(identity)) {
+    problems.push_back(absl::StrCat(
+        who,
+        ": identity is neither unix:USER (a local user on the admin socket) "
+        "nor the DNS name of a TLS client certificate; for a local user write "
+        "\"unix:",
+        identity, "\""));
+  }
+  if (client.role() != "admin" && client.role() != "signer") {
+    problems.push_back(absl::StrCat(who, ": role \"", client.role(),
+                                    "\" is not admin or signer"));
+  }
+  if (client.role() == "admin" && client.zones_size() > 0) {
+    problems.push_back(absl::StrCat(
+        who,
+        ": \"zones\" is given for an admin, who manages every zone: remove "
+        "\"zones\", or make the role \"signer\""));
+  }
+  for (const std::string& zone : client.zones()) {
+    absl::StatusOr<std::string> normal = dnssec::NormalizeZoneName(zone);
+    if (!normal.ok()) {
+      problems.push_back(
+          absl::StrCat(who, ": zones: \"", zone,
+                       "\" is not a zone name: ", normal.status().message()));
+    }
+  }
+}
+
+std::vector<std::string> Problems(const v1::KeystoredConfig& config) {
+  std::vector<std::string> problems;
   const v1::TlsConfig& tls = config.tls();
   const int tls_files_set = !tls.trust_anchor().empty() +
                             !tls.cert_file().empty() + !tls.key_file().empty();
   if (tls_files_set != 0 && tls_files_set != 3) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        source,
-        ": tls: trust-anchor, cert-file and key-file must be all set or all "
-        "unset"));
+    problems.push_back(
+        "tls: trust-anchor, cert-file and key-file must be all set or all "
+        "unset");
   }
   if (tls_files_set == 0 && tls.has_cert_required()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(source, ": tls: cert-required given without TLS files"));
+    problems.push_back("tls: cert-required given without TLS files");
   }
   if (!config.listen().empty() && tls_files_set == 0 &&
       !IsLoopbackListen(config.listen())) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(source, ": listen ", config.listen(),
-                     " is not a loopback address: configure tls for it"));
+    problems.push_back(absl::StrCat("listen ", config.listen(),
+                                    " is not a loopback address: configure "
+                                    "tls for it"));
   }
-  for (const v1::ClientConfig& client : config.clients()) {
-    if (client.identity().empty()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(source, ": clients: an entry has no identity"));
-    }
-    if (client.role() != "admin" && client.role() != "signer") {
-      return absl::InvalidArgumentError(
-          absl::StrCat(source, ": clients: ", client.identity(), ": role \"",
-                       client.role(), "\" is not admin or signer"));
-    }
+  for (int i = 0; i < config.clients_size(); ++i) {
+    CheckClient(config.clients(i), i, problems);
   }
   if (config.has_propagation_delay() && config.propagation_delay() < 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(source, ": propagation-delay must not be negative"));
+    problems.push_back("propagation-delay must not be negative");
   }
-  return absl::OkStatus();
+  return problems;
+}
+
+bool IsNameChar(char c) { return absl::ascii_isalnum(c) || c == '_'; }
+
+// Protobuf's JSON parser names fields as declared in config.proto
+// ("propagation_delay"); the operator wrote the JSON key
+// ("propagation-delay").
+std::string WithJsonKeys(std::string message) {
+  std::vector<std::pair<std::string, std::string>> names;
+  for (const google::protobuf::Descriptor* type :
+       {v1::KeystoredConfig::descriptor(), v1::TlsConfig::descriptor(),
+        v1::ClientConfig::descriptor()}) {
+    for (int i = 0; i < type->field_count(); ++i) {
+      const google::protobuf::FieldDescriptor* field = type->field(i);
+      if (field->name() != field->json_name()) {
+        names.emplace_back(field->name(), field->json_name());
+      }
+    }
+  }
+  for (const auto& [name, json] : names) {
+    size_t at = 0;
+    while ((at = message.find(name, at)) != std::string::npos) {
+      const size_t end = at + name.size();
+      if ((at > 0 && IsNameChar(message[at - 1])) ||
+          (end < message.size() && IsNameChar(message[end]))) {
+        at = end;
+        continue;
+      }
+      message.replace(at, name.size(), json);
+      at += json.size();
+    }
+  }
+  return message;
+}
+
+absl::Status ProblemsStatus(const std::vector<std::string>& problems,
+                            const std::string& source) {
+  std::vector<std::string> lines;
+  for (const std::string& problem : problems) {
+    lines.push_back(absl::StrCat(source, ": ", problem));
+  }
+  return absl::InvalidArgumentError(absl::StrJoin(lines, "\n"));
 }
 
 }  // namespace
@@ -67,10 +182,11 @@ absl::StatusOr<v1::KeystoredConfig> ParseConfig(
   const auto parsed =
       google::protobuf::util::JsonStringToMessage(json, &config, options);
   if (!parsed.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(source, ": ", std::string(parsed.message())));
+    return absl::InvalidArgumentError(absl::StrCat(
+        source, ": ", WithJsonKeys(std::string(parsed.message()))));
   }
-  if (absl::Status s = CheckConfig(config, source); !s.ok()) return s;
+  const std::vector<std::string> problems = Problems(config);
+  if (!problems.empty()) return ProblemsStatus(problems, source);
   if (!state_dir_override.empty()) config.set_state_dir(state_dir_override);
   if (config.state_dir().empty()) config.set_state_dir(kDefaultStateDir);
   if (config.admin_socket().empty()) {

@@ -3,10 +3,16 @@
 // startup error.
 //
 // Contract: LoadConfig returns a config whose state_dir and admin_socket are
-// set (defaults: ./var/keystored and <state_dir>/admin.sock), or an error
-// naming the file and the problem: unknown keys, TLS files not all set or all
-// unset, a TCP listener on a non-loopback address without TLS, a client with an
-// unknown role. Thread-safety: pure functions.
+// set (defaults: ./var/keystored and <state_dir>/admin.sock), or
+// InvalidArgument/NotFound whose message has one line per problem, each
+// "FILE: problem" naming the JSON key as written in the file
+// ("propagation-delay"): unreadable file or bad JSON (one line), unknown
+// keys, TLS files not all set or all unset, a TCP listener on a non-loopback
+// address without TLS, and every problem of the "clients" list: an identity
+// that is neither unix:USER for a user of this machine nor a DNS name (a TLS
+// client certificate's), a role other than admin or signer, an admin with
+// "zones", a zone that is not a valid zone name. Thread-safety: pure functions
+// (they read the user database).
 #ifndef ZONEKEEP_KEYSTORE_DAEMON_CONFIG_H_
 #define ZONEKEEP_KEYSTORE_DAEMON_CONFIG_H_
 

@@ -1,5 +1,7 @@
 #include "keystore/daemon/config.h"
 
+#include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 
 namespace zonekeep {
@@ -32,7 +34,7 @@ TEST(ConfigTest, ParsesDesignExample) {
              "key-file": "/etc/keystored/server.key", "cert-required": true },
     "clients": [ { "identity": "signer1.example.net", "role": "signer",
                    "zones": ["example.com."] },
-                 { "identity": "unix:keymaint", "role": "admin" } ],
+                 { "identity": "unix:root", "role": "admin" } ],
     "propagation-delay": 600
   })";
   auto config = ParseConfig(json, "test.json", "");
@@ -67,10 +69,87 @@ TEST(ConfigTest, RejectsPublicListenerWithoutTls) {
 
 TEST(ConfigTest, RejectsUnknownRole) {
   auto config =
-      ParseConfig(R"({"clients": [{"identity": "unix:bob", "role": "root"}]})",
+      ParseConfig(R"({"clients": [{"identity": "unix:root", "role": "root"}]})",
                   "k.json", "");
   ASSERT_FALSE(config.ok());
-  EXPECT_NE(config.status().message().find("unix:bob"), std::string::npos);
+  EXPECT_NE(config.status().message().find("unix:root"), std::string::npos);
+}
+
+std::vector<std::string> Lines(const absl::Status& status) {
+  return absl::StrSplit(status.message(), '\n');
+}
+
+TEST(ConfigTest, ErrorsNameTheJsonKeyAndTheFile) {
+  auto config = ParseConfig(R"({"propagation-delay": "soon"})", "k.json", "");
+  ASSERT_FALSE(config.ok());
+  EXPECT_TRUE(absl::StartsWith(config.status().message(), "k.json: "))
+      << config.status();
+  EXPECT_TRUE(absl::StrContains(config.status().message(), "propagation-delay"))
+      << config.status();
+  EXPECT_FALSE(
+      absl::StrContains(config.status().message(), "propagation_delay"))
+      << config.status();
+  config = ParseConfig(R"({"propagation-delay": -1})", "k.json", "");
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(config.status().message(),
+            "k.json: propagation-delay must not be negative");
+}
+
+TEST(ConfigTest, IdentitiesAreUnixUsersOrDnsNames) {
+  EXPECT_TRUE(ParseConfig(R"({"clients": [
+      {"identity": "unix:root", "role": "admin"},
+      {"identity": "signer1.example.net", "role": "signer",
+       "zones": ["Example.COM"]}]})",
+                          "k.json", "")
+                  .ok());
+  auto config = ParseConfig(
+      R"({"clients": [{"identity": "root", "role": "admin"}]})", "k.json", "");
+  ASSERT_FALSE(config.ok());
+  EXPECT_TRUE(absl::StrContains(config.status().message(),
+                                "k.json: clients: \"root\": identity is "
+                                "neither unix:USER"))
+      << config.status();
+  EXPECT_TRUE(absl::StrContains(config.status().message(), "\"unix:root\""));
+  config = ParseConfig(
+      R"({"clients": [{"identity": "unix:no-such-user-zk13", "role": "admin"}]})",
+      "k.json", "");
+  ASSERT_FALSE(config.ok());
+  EXPECT_TRUE(
+      absl::StrContains(config.status().message(),
+                        "no user \"no-such-user-zk13\" on this machine"))
+      << config.status();
+}
+
+TEST(ConfigTest, AdminWithZonesAndBadZoneNamesAreErrors) {
+  auto config = ParseConfig(R"({"clients": [
+      {"identity": "unix:root", "role": "admin", "zones": ["example.com."]}]})",
+                            "k.json", "");
+  ASSERT_FALSE(config.ok());
+  EXPECT_TRUE(absl::StrContains(config.status().message(),
+                                "\"zones\" is given for an admin"))
+      << config.status();
+  config = ParseConfig(R"({"clients": [
+      {"identity": "unix:root", "role": "signer", "zones": ["exa..mple.com"]}]})",
+                       "k.json", "");
+  ASSERT_FALSE(config.ok());
+  EXPECT_TRUE(absl::StrContains(config.status().message(),
+                                "zones: \"exa..mple.com\" is not a zone name"))
+      << config.status();
+}
+
+TEST(ConfigTest, ReportsEveryProblem) {
+  auto config = ParseConfig(R"({
+      "tls": {"cert-file": "/x.pem"},
+      "clients": [{"identity": "root", "role": "boss"},
+                  {"identity": "unix:root", "role": "admin", "zones": ["a..b"]}],
+      "propagation-delay": -5})",
+                            "k.json", "");
+  ASSERT_FALSE(config.ok());
+  const std::vector<std::string> lines = Lines(config.status());
+  EXPECT_EQ(lines.size(), 6u) << config.status();
+  for (const std::string& line : lines) {
+    EXPECT_TRUE(absl::StartsWith(line, "k.json: ")) << line;
+  }
 }
 
 TEST(ConfigTest, MissingFileNamesPath) {

@@ -2,6 +2,7 @@
 // key, serves KeyAdmin (and ZoneSigner) on the admin unix socket.
 //
 //   keystored [--config FILE] [--state-dir DIR]
+//   keystored --check-config FILE | --help | --version
 //
 // With no config it runs on the embedded default: state in ./var/keystored,
 // admin socket ./var/keystored/admin.sock, no TCP listener.
@@ -15,15 +16,18 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
 #include "keystore/daemon/access_policy.h"
 #include "keystore/daemon/admin_service.h"
 #include "keystore/daemon/config.h"
 #include "keystore/daemon/signing_service.h"
+#include "keystore/daemon/state_dir_lock.h"
 #include "keystore/daemon/unix_socket_listener.h"
 #include "keystore/key_manager.h"
 #include "keystore/make_dirs.h"
+#include "proto/version.h"
 
 namespace zonekeep {
 namespace keystored {
@@ -46,23 +50,53 @@ absl::Status EnsureParentDir(const std::string& path) {
 }
 
 constexpr char kUsage[] =
-    "usage: keystored [--config FILE] [--state-dir DIR]\n";
+    "usage: keystored [--config FILE] [--state-dir DIR]\n"
+    "       keystored --check-config FILE\n"
+    "       keystored --help | --version\n";
+
+constexpr char kHelp[] =
+    "\n"
+    "The zonekeep key store daemon: keeps every zone's keys (sealed under\n"
+    "DIR/master.key, in DIR/keystore.db) and serves maintkeydb and dnssigner\n"
+    "on its admin socket. One keystored per state dir (DIR/keystored.lock).\n"
+    "\n"
+    "  --config FILE        JSON configuration (default: the embedded one:\n"
+    "                       state in ./var/keystored, socket admin.sock in "
+    "it)\n"
+    "  --state-dir DIR      overrides \"state-dir\"; the admin socket then\n"
+    "                       defaults to DIR/admin.sock\n"
+    "  --check-config FILE  reports every problem of FILE, one per line, and\n"
+    "                       exits (0: fine, 1: problems); starts nothing\n"
+    "  -h, --help           this text\n"
+    "  --version            the version\n";
 
 struct Flags {
   std::string config;
   std::string state_dir;
+  std::string check_config;
+  bool help = false;
+  bool version = false;
 };
 
 // docs/ARCHITECTURE.md spells the flags with dashes (--state-dir), which absl
-// flags cannot; there are only two, so they are read here.
+// flags cannot; there are only a few, so they are read here.
 absl::StatusOr<Flags> ParseFlags(int argc, char** argv) {
   Flags flags;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      flags.help = true;
+      continue;
+    }
+    if (arg == "--version") {
+      flags.version = true;
+      continue;
+    }
     std::string* target = nullptr;
     std::string name = arg.substr(0, arg.find('='));
     if (name == "--config") target = &flags.config;
     if (name == "--state-dir") target = &flags.state_dir;
+    if (name == "--check-config") target = &flags.check_config;
     if (target == nullptr) {
       return absl::InvalidArgumentError(
           absl::StrCat("unknown argument \"", arg, "\""));
@@ -81,6 +115,25 @@ absl::StatusOr<Flags> ParseFlags(int argc, char** argv) {
   return flags;
 }
 
+// Prints a multi-line error, each line as "keystored: LINE".
+void PrintError(const absl::Status& status) {
+  for (absl::string_view line : absl::StrSplit(status.message(), '\n')) {
+    fprintf(stderr, "keystored: %s\n", std::string(line).c_str());
+  }
+}
+
+// --check-config FILE: every problem, nothing started.
+int CheckConfigFile(const std::string& path) {
+  absl::StatusOr<v1::KeystoredConfig> config = LoadConfig(path, "");
+  if (!config.ok()) {
+    PrintError(config.status());
+    return 1;
+  }
+  printf("%s: configuration OK (state-dir %s, admin-socket %s)\n", path.c_str(),
+         config->state_dir().c_str(), config->admin_socket().c_str());
+  return 0;
+}
+
 int Run(int argc, char** argv) {
   HardenProcess();
   absl::StatusOr<Flags> flags = ParseFlags(argc, argv);
@@ -89,11 +142,19 @@ int Run(int argc, char** argv) {
             std::string(flags.status().message()).c_str(), kUsage);
     return 2;
   }
+  if (flags->help) {
+    printf("%s%s", kUsage, kHelp);
+    return 0;
+  }
+  if (flags->version) {
+    printf("keystored (zonekeep) %s\n", ::zonekeep::kVersion);
+    return 0;
+  }
+  if (!flags->check_config.empty()) return CheckConfigFile(flags->check_config);
   absl::StatusOr<v1::KeystoredConfig> config =
       LoadConfig(flags->config, flags->state_dir);
   if (!config.ok()) {
-    fprintf(stderr, "keystored: %s\n",
-            std::string(config.status().message()).c_str());
+    PrintError(config.status());
     return 2;
   }
   if (!config->listen().empty()) {
@@ -101,6 +162,21 @@ int Run(int argc, char** argv) {
             "keystored: listen %s: the TCP/TLS signing listener is not "
             "available in this version; use the admin socket\n",
             config->listen().c_str());
+    return 2;
+  }
+
+  // One keystored per state dir, for its whole life (state_dir_lock.h).
+  if (absl::Status s =
+          keystore::MakeDirectories(config->state_dir(), 0700, "state dir");
+      !s.ok()) {
+    fprintf(stderr, "keystored: %s\n", std::string(s.message()).c_str());
+    return 2;
+  }
+  absl::StatusOr<std::unique_ptr<StateDirLock>> lock =
+      StateDirLock::Acquire(config->state_dir());
+  if (!lock.ok()) {
+    fprintf(stderr, "keystored: %s\n",
+            std::string(lock.status().message()).c_str());
     return 2;
   }
 

@@ -111,6 +111,17 @@ class Transaction {
                                                 dnssec::Algorithm algorithm,
                                                 uint16_t key_tag);
 
+  // Keys stored by `backend`, the expired-keys bin included.
+  absl::StatusOr<int64_t> CountKeysOfBackend(const std::string& backend);
+  // The first (lowest id) key stored by `backend`, bin included.
+  absl::StatusOr<std::optional<KeyRow>> FirstKeyOfBackend(
+      const std::string& backend);
+
+  // The master key check value (see schema.cc); nullopt when none is stored.
+  absl::StatusOr<std::optional<std::vector<uint8_t>>> GetMasterKeyCheck();
+  // Stores the check value, replacing any earlier one.
+  absl::Status SetMasterKeyCheck(const std::vector<uint8_t>& sealed);
+
   // Audit.
   absl::StatusOr<int64_t> InsertAudit(const AuditRow& row);
   // Newest first; `zone` empty: all zones. At most `limit` rows.

@@ -180,5 +180,57 @@ absl::StatusOr<std::optional<KeyRow>> Transaction::FindKey(
   return std::optional<KeyRow>(*std::move(row));
 }
 
+absl::StatusOr<int64_t> Transaction::CountKeysOfBackend(
+    const std::string& backend) {
+  absl::StatusOr<sqlite3_stmt*> stmt =
+      Prepare("SELECT COUNT(*) FROM keys WHERE backend = ?");
+  if (!stmt.ok()) return stmt.status();
+  Statement q(raw(), *stmt);
+  q.BindText(1, backend);
+  absl::StatusOr<bool> more = q.Step();
+  if (!more.ok()) return more.status();
+  return *more ? q.Int(0) : 0;
+}
+
+absl::StatusOr<std::optional<KeyRow>> Transaction::FirstKeyOfBackend(
+    const std::string& backend) {
+  static const std::string kSql =
+      absl::StrCat("SELECT ", kKeyColumns,
+                   " FROM keys WHERE backend = ? ORDER BY id LIMIT 1");
+  absl::StatusOr<sqlite3_stmt*> stmt = Prepare(kSql.c_str());
+  if (!stmt.ok()) return stmt.status();
+  Statement q(raw(), *stmt);
+  q.BindText(1, backend);
+  absl::StatusOr<bool> more = q.Step();
+  if (!more.ok()) return more.status();
+  if (!*more) return std::optional<KeyRow>();
+  absl::StatusOr<KeyRow> row = ReadKeyRow(q);
+  if (!row.ok()) return row.status();
+  return std::optional<KeyRow>(*std::move(row));
+}
+
+absl::StatusOr<std::optional<std::vector<uint8_t>>>
+Transaction::GetMasterKeyCheck() {
+  absl::StatusOr<sqlite3_stmt*> stmt =
+      Prepare("SELECT sealed FROM master_key_check WHERE id = 1");
+  if (!stmt.ok()) return stmt.status();
+  Statement q(raw(), *stmt);
+  absl::StatusOr<bool> more = q.Step();
+  if (!more.ok()) return more.status();
+  if (!*more) return std::optional<std::vector<uint8_t>>();
+  return std::optional<std::vector<uint8_t>>(q.Blob(0));
+}
+
+absl::Status Transaction::SetMasterKeyCheck(
+    const std::vector<uint8_t>& sealed) {
+  absl::StatusOr<sqlite3_stmt*> stmt = Prepare(
+      "INSERT INTO master_key_check (id, sealed) VALUES (1, ?)"
+      " ON CONFLICT (id) DO UPDATE SET sealed = excluded.sealed");
+  if (!stmt.ok()) return stmt.status();
+  Statement q(raw(), *stmt);
+  q.BindBlob(1, sealed);
+  return q.Run();
+}
+
 }  // namespace store
 }  // namespace zonekeep

@@ -57,8 +57,18 @@ CREATE TABLE audit (
 CREATE INDEX audit_by_zone ON audit (zone, id);
 )sql";
 
+// The master key check: one value sealed under the master key when it is made
+// (or first checked), so that keystored can tell at start whether master.key
+// is the key this database's keys were sealed with.
+constexpr const char* kMigration2 = R"sql(
+CREATE TABLE master_key_check (
+  id     INTEGER PRIMARY KEY CHECK (id = 1),
+  sealed BLOB NOT NULL
+);
+)sql";
+
 // Index i holds migration i + 1.
-constexpr const char* kMigrations[] = {kMigration1};
+constexpr const char* kMigrations[] = {kMigration1, kMigration2};
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) ==
                   kLatestSchemaVersion,
               "one migration per schema version");

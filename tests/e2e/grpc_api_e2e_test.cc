@@ -204,6 +204,7 @@ TEST_F(GrpcApiTest, ReadsOfAZoneWithoutKeysAreNotFound) {
   {
     v1::ZoneRef request;  // every key of example.net. to the expired bin
     request.set_zone("example.net.");
+    request.set_force(true);  // it leaves example.net. unsigned
     grpc::ClientContext context;
     v1::KeyList response;
     ASSERT_TRUE(admin_->DeleteZone(&context, request, &response).ok());

@@ -193,10 +193,34 @@ TEST_F(MaintkeydbTest, DeleteAndUndelete) {
   ASSERT_THAT(Select(rows, "ZSK", "published"), SizeIs(1));
   EXPECT_EQ(Select(rows, "ZSK", "published")[0].tag, zsk);
 
-  r = Run({"delete_name", kZone});
+  r = Run({"delete_name", kZone, "--force"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(List(), SizeIs(0));
   EXPECT_THAT(List(true), SizeIs(3));
+}
+
+TEST_F(MaintkeydbTest, LastActiveKeyIsDeletedOnlyWithForce) {
+  CreateBoth();
+  const std::string ksk =
+      std::to_string(Select(List(), "KSK", "active").at(0).tag);
+  const std::string zsk =
+      std::to_string(Select(List(), "ZSK", "active").at(0).tag);
+  ExpectRefusedWithoutChange(
+      {"delete_id", kZone, kAlg, ksk},
+      std::string(kZone) + ": key " + ksk + " is the only active KSK (" + kAlg +
+          "); deleting it leaves the zone unsigned; add --force to do "
+          "it anyway");
+  ExpectRefusedWithoutChange({"delete_id", kZone, kAlg, zsk},
+                             "is the only active ZSK");
+  ExpectRefusedWithoutChange({"delete_name", kZone}, "add --force");
+
+  ProcessResult r = Run({"delete_id", kZone, kAlg, ksk, "--force"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(Select(List(), "KSK", "active"), SizeIs(0));
+  r = Run({"audit", kZone});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("delete_id ECDSAP256SHA256 --force"));
+  EXPECT_THAT(r.out, HasSubstr("is the only active KSK"));  // the refusal
 }
 
 TEST_F(MaintkeydbTest, BadInputGivesOneLineAndChangesNothing) {

@@ -192,6 +192,14 @@ int KeystoredProcess::Stop() {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+void KeystoredProcess::Kill(int signal) {
+  if (pid_ <= 0) return;
+  kill(pid_, signal);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
 KeystoredProcess::~KeystoredProcess() {
   Stop();
   unlink(stderr_path_.c_str());

@@ -54,6 +54,9 @@ class KeystoredProcess {
   std::string stderr_text() const;
   // Sends SIGTERM and waits; returns the exit status.
   int Stop();
+  // Sends `signal` (e.g. SIGKILL) and waits for the process to end.
+  void Kill(int signal);
+  pid_t pid() const { return pid_; }
 
  private:
   std::string state_dir_;
