@@ -409,7 +409,7 @@ TEST_F(MaintkeydbTest, ListExitCodesForUnknownZoneAndOnlyExpiredKeys) {
       Field(ParseJson(unknown_json.out), "keys").list_value().values_size(), 0);
 
   CreateBoth();
-  ASSERT_EQ(Run({"delete_name", kZone}).exit_code, 0);
+  ASSERT_EQ(Run({"delete_name", kZone, "--force"}).exit_code, 0);
   ProcessResult expired = Run({"list", kZone});
   EXPECT_EQ(expired.exit_code, 4) << expired.err;
   EXPECT_THAT(expired.err, HasSubstr("no live keys"));
