@@ -633,6 +633,53 @@ absl::Status ReadMasterEntry(absl::string_view text, int lines_before,
   return absl::OkStatus();
 }
 
+size_t SkipBrokenEntry(absl::string_view text) {
+  const size_t n = text.size();
+  size_t pos = 0;
+  // Blank and comment lines, as ReadMasterEntry skips them.
+  while (pos < n) {
+    size_t p = pos;
+    while (p < n && IsBlank(text[p])) ++p;
+    if (p < n && text[p] == ';') {
+      while (p < n && text[p] != '\n') ++p;
+    }
+    if (p == n || text[p] != '\n') break;
+    pos = p + 1;
+  }
+  int depth = 0;
+  bool quoted = false;
+  while (pos < n) {
+    const char c = text[pos];
+    if (c == '\\') {
+      pos = std::min(n, pos + 2);
+      continue;
+    }
+    if (c == '\n') {
+      quoted = false;
+      ++pos;
+      if (depth == 0) return pos;
+      continue;
+    }
+    if (quoted) {
+      if (c == '"') quoted = false;
+      ++pos;
+      continue;
+    }
+    if (c == '"') {
+      quoted = true;
+    } else if (c == '(') {
+      ++depth;
+    } else if (c == ')') {
+      if (depth > 0) --depth;
+    } else if (c == ';') {
+      while (pos < n && text[pos] != '\n') ++pos;
+      continue;
+    }
+    ++pos;
+  }
+  return n;
+}
+
 bool ParseTtl(absl::string_view text, uint32_t* ttl) {
   if (text.empty()) return false;
   uint64_t total = 0;

@@ -81,6 +81,14 @@ absl::Status ReadMasterEntry(absl::string_view text, int lines_before,
                              absl::string_view display_name,
                              MasterEntry* entry);
 
+// Where reading can go on after ReadMasterEntry refused the entry at the
+// start of `text`: the byte after the next line break that is outside
+// parentheses and quotes, read leniently (a quote ends at its line, a stray
+// ')' and NUL are ignored); text.size() when an open '(' runs to the end.
+// Always past the refused entry's first field, so a reader that resumes there
+// reports each broken entry once.
+size_t SkipBrokenEntry(absl::string_view text);
+
 // Parses a TTL: decimal or BIND units ("1w2d3h4m5s"). Values above 2^31-1
 // become 0 (RFC 2181 section 8); above 2^32-1, or malformed: false.
 bool ParseTtl(absl::string_view text, uint32_t* ttl);
