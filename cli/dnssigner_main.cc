@@ -35,6 +35,8 @@ namespace cli {
 namespace {
 
 constexpr size_t kChunkBytes = size_t{1} << 20;
+// `--check` lists at most this many errors, then says that there were more.
+constexpr int kCheckMaxErrors = 100;
 
 // Every flag ParseSignFlags and ParseCheckFlags accept (cli/sign_flags.h).
 constexpr char kUsage[] =
@@ -136,7 +138,7 @@ std::string ValidityText(const v1::SignSummary& summary) {
                       " expiration ", time(summary.expiration_unix()));
 }
 
-// dnssigner --check: 0 and the records on stdout, 1 and the error on stderr
+// dnssigner --check: 0 and the records on stdout, 1 and the errors on stderr
 // (nothing on stdout), 2 for a usage error.
 int RunCheck(const std::vector<std::string>& args) {
   absl::StatusOr<CheckCommand> command = ParseCheckFlags(args);
@@ -152,6 +154,8 @@ int RunCheck(const std::vector<std::string>& args) {
   if (in.bad()) return Fail(absl::StrCat(command->zone_file, ": read error"));
   signer::CheckOptions options;
   options.origin = command->origin;
+  // Every error, as named-checkzone and kzonecheck list them, up to a cap.
+  options.max_errors = kCheckMaxErrors;
   // The text is held until the zone has been read whole: an error leaves
   // stdout empty.
   absl::StatusOr<std::string> records =

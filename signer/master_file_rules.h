@@ -1,113 +1,22 @@
 // The one place where zonekeep reads master files (RFC 1035 section 5) the
 // way BIND 9.18 and Knot 3.2 do rather than the way ldns 1.8.3 does. ldns
 // stays the record parser (BSD licence; see docs/ARCHITECTURE.md, "Reading
-// zone files"); this file wraps each record it reads in three steps:
+// zone files"); zonekeep wraps each record it reads in two steps, each in its
+// own file pair with its own contract:
 //
-// 1. Entry reader (ReadMasterEntry): finds the extent of one directive or
-//    record itself: parentheses, quotes, ';' comments, '\' escapes. Refuses
-//    an unclosed '(' (ldns swallows the rest of the file), a stray ')' and a
-//    quote not closed on its line (ldns accepts both silently).
-// 2. Pre-reader (ReadEntry): directives are done here, not by ldns: $ORIGIN
-//    relative to the current origin, $TTL 0 kept as 0, $INCLUDE and unknown
-//    directives refused. For a record it reads owner, TTL and class in either
-//    order, TTLs with units; a TTL above 2^31-1 becomes 0 (RFC 2181 section
-//    8, as BIND does) and one above 2^32-1 is refused. Unknown mnemonics and
-//    meta types (OPT, TKEY, TSIG, IXFR, AXFR, MAILB, MAILA, ANY) are
-//    refused. It rewrites the RDATA ldns reads wrong: a relative IPSECKEY
-//    gateway gets the origin; SVCB/HTTPS "alpn" is read in two levels like
-//    BIND (char-string escapes, then the comma list: alpn=h2\,h3 is two ids);
-//    AMTRELAY (unknown to ldns) is encoded here and handed on as TYPE260 \#.
-//    ldns then reads one line without parentheses or comments.
-// 3. Post-check: RFC 3597 "\#" RDATA of a type ldns knows must decode as
-//    that type and print and read back to the same bytes (refuses "A \# 3
-//    c00002" and APL with trailing zero octets, as BIND does), and is then
-//    held in canonical form (names lower-cased for the RFC 4034 6.2 / RFC
-//    6840 5.1 types); owner names over 255 octets are refused.
-//    CheckRecordRules and CheckRrsetSizes are the checks that also apply to
-//    records the fast path (signer/simple_record_line.h) read: no NS at a
-//    wildcard owner, no RRset larger than a DNS message.
+// 1. signer/master_entry_reader.h (text -> entry): the extent of each
+//    directive or record (parentheses, quotes, comments, escapes), the
+//    directives, owner, TTL and class in either order, TTL bounds.
+// 2. signer/master_record_rules.h (entry -> record): type checks, the RDATA
+//    ldns reads wrong (IPSECKEY, alpn, AMTRELAY), RFC 3597 data validated and
+//    held in canonical form, and the checks on records whichever path read
+//    them (wildcard NS, RRset size).
 //
-// Every refusal is an InvalidArgument "display_name:line: reason".
-// Thread-safety: pure functions; a ReaderState belongs to one thread.
+// This header gathers both for the zone parser (signer/zone_parser.h).
 #ifndef ZONEKEEP_SIGNER_MASTER_FILE_RULES_H_
 #define ZONEKEEP_SIGNER_MASTER_FILE_RULES_H_
 
-#include <ldns/ldns.h>
-
-#include <cstddef>
-#include <cstdint>
-#include <string>
-#include <vector>
-
-#include "absl/status/status.h"
-#include "absl/strings/string_view.h"
-#include "signer/record.h"
-
-namespace zonekeep {
-namespace signer {
-
-// TTL of a record when neither it nor a $TTL gives one (ldns's default).
-inline constexpr uint32_t kDefaultTtl = 3600;
-
-// The reader state that carries from one entry to the next: $ORIGIN and the
-// previous owner (ldns rdfs, owned), the TTL of a record without one, and
-// the count of line breaks read so far.
-struct ReaderState {
-  ReaderState(const ldns_rdf* origin, int lines_before);
-  ~ReaderState();
-  ReaderState(const ReaderState&) = delete;
-  ReaderState& operator=(const ReaderState&) = delete;
-
-  ldns_rdf* origin;  // absolute, or null when none was given
-  ldns_rdf* prev;    // previous owner, or null
-  uint32_t default_ttl = kDefaultTtl;
-  int line;
-};
-
-// One directive or record of master-file text, split into fields.
-struct MasterEntry {
-  size_t consumed = 0;       // bytes read, with the line break that ends it
-  int first_line = 0;        // line of the first field (1-based)
-  int last_line = 0;         // line the entry ends on
-  bool owner_blank = false;  // starts with a blank: the previous owner
-  // The fields as written, quotes and escapes kept, parentheses dropped.
-  // Empty at the end of the text.
-  std::vector<absl::string_view> fields;
-};
-
-// Reads the entry at the start of `text`, skipping blank and comment lines;
-// `lines_before` line breaks precede `text`.
-absl::Status ReadMasterEntry(absl::string_view text, int lines_before,
-                             absl::string_view display_name,
-                             MasterEntry* entry);
-
-// Parses a TTL: decimal or BIND units ("1w2d3h4m5s"). Values above 2^31-1
-// become 0 (RFC 2181 section 8); above 2^32-1, or malformed: false.
-bool ParseTtl(absl::string_view text, uint32_t* ttl);
-
-// Reads the next entry of `text` (which starts `state->line` line breaks
-// into the file) and applies it: a directive changes `state`, a record is
-// stored in `*record` (canonical, line set) and `*has_record` set. At the
-// end of the text `*consumed` is text.size() and no record is returned.
-absl::Status ReadEntry(absl::string_view text, absl::string_view display_name,
-                       ReaderState* state, size_t* consumed, bool* has_record,
-                       Record* record);
-
-// True for a "$ORIGIN name" entry whose name is relative: its meaning
-// depends on the $ORIGIN before it.
-bool IsRelativeOriginDirective(absl::string_view directive_text);
-
-// Checks that hold for every record whichever path read it (NS at a
-// wildcard owner is refused, as BIND does).
-absl::Status CheckRecordRules(const Record& record,
-                              absl::string_view display_name);
-
-// Refuses an RRset whose records cannot fit one DNS message (65535 octets,
-// header and owner included), naming the line of its first record.
-absl::Status CheckRrsetSizes(const std::vector<Record>& records,
-                             absl::string_view display_name);
-
-}  // namespace signer
-}  // namespace zonekeep
+#include "signer/master_entry_reader.h"
+#include "signer/master_record_rules.h"
 
 #endif  // ZONEKEEP_SIGNER_MASTER_FILE_RULES_H_

@@ -15,6 +15,7 @@ absl::StatusOr<CheckReport> CheckZone(absl::string_view zone_text,
                                       const ZoneSink& sink) {
   ParseOptions parse_options;
   parse_options.threads = options.threads;
+  parse_options.max_errors = options.max_errors;
   auto parsed =
       ParseZoneText(zone_text, display_name, options.origin, parse_options);
   if (!parsed.ok()) return parsed.status();

@@ -7,7 +7,12 @@
 //    records dropped and counted, as SignZone drops them) and BuildZone with
 //    SignZone's options, so a zone CheckZone accepts is one SignZone reads,
 //    and an error is the one SignZone would report, "display_name:line:
-//    reason" (InvalidArgument). The first error stops the check.
+//    reason" (InvalidArgument). The first error stops the check, unless
+//    CheckOptions.max_errors is above 1: then reading goes on after a bad
+//    entry and the error holds every reading error (ParseOptions.max_errors,
+//    signer/zone_parser.h), one a line in file order. The zone-model checks
+//    (BuildZone) run only on a zone read without error and report the first
+//    problem.
 //  - On success the records are written to `sink` by WriteZoneText: canonical
 //    order (RFC 4034 section 6), SOA first, one line per record in the forms
 //    the signed output uses (signer/zone_text_writer.h). Nothing reaches the
@@ -31,6 +36,8 @@ namespace signer {
 struct CheckOptions {
   std::string origin;  // zone name in text; empty: the SOA owner
   int threads = 0;     // 0: all cores
+  // Reading errors to report (1: the first stops the check, as in SignZone).
+  int max_errors = 1;
 };
 
 struct CheckReport {

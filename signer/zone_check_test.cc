@@ -78,6 +78,28 @@ TEST(ZoneCheckTest, ParseErrorNamesFileAndLine) {
   EXPECT_TRUE(bytes.empty());
 }
 
+TEST(ZoneCheckTest, EveryParseErrorWithMaxErrors) {
+  const std::string text =
+      "$ORIGIN example.\n$TTL 60\n@ SOA ns1 h 1 2 3 4 5\n@ NS ns1\n"
+      "x A 999.1.1.1\nns1 A 192.0.2.1\ny FOOBAR 1\nz ( A\n192.0.2.1 ) )\n"
+      "w A 192.0.2.2\n";
+  CheckOptions options;
+  options.max_errors = 100;
+  auto out = CheckZoneText(text, "bad.zone", options);
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.status().code(), absl::StatusCode::kInvalidArgument);
+  const std::vector<std::string> lines =
+      absl::StrSplit(out.status().message(), '\n');
+  ASSERT_EQ(lines.size(), 3u) << out.status();
+  EXPECT_TRUE(absl::StartsWith(lines[0], "bad.zone:5: ")) << lines[0];
+  EXPECT_TRUE(absl::StartsWith(lines[1], "bad.zone:7: ")) << lines[1];
+  EXPECT_TRUE(absl::StartsWith(lines[2], "bad.zone:9: ")) << lines[2];
+  // The default: the first error only, as SignZone reports it.
+  auto first = CheckZoneText(text, "bad.zone");
+  ASSERT_FALSE(first.ok());
+  EXPECT_EQ(first.status().message(), lines[0]);
+}
+
 TEST(ZoneCheckTest, ModelErrorNamesFileAndLine) {
   // CNAME beside other data: BuildZone's check, as the signer makes it.
   auto out = CheckZoneText(

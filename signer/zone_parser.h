@@ -6,7 +6,8 @@
 // type ldns knows, AMTRELAY and RFC 3597 "\#" unknown types. Refuses
 // $INCLUDE (input may come from the network), classes other than IN, owners
 // outside the origin and everything master_file_rules.h refuses. The first
-// error stops parsing and is reported as "display_name:line: reason"; a
+// error stops parsing and is reported as "display_name:line: reason" (or,
+// with ParseOptions.max_errors above 1, every error up to that many); a
 // record's line is the line it ends on.
 // Large texts are split at safe record boundaries (signer/zone_chunker.h) and
 // the pieces parsed on several threads; records, line numbers and the first
@@ -40,6 +41,15 @@ struct ParseOptions {
   // The result is the same either way, only faster; tests turn it off to
   // compare.
   bool fast_path = true;
+  // Errors to report. 1 (the signer's contract): the first error in the
+  // file stops parsing. More (`dnssigner --check`): a refused entry is
+  // skipped (reading resumes at the next line outside parentheses and
+  // quotes, see SkipBrokenEntry in signer/master_file_rules.h, so one broken
+  // record gives one error) and the error returned holds every error, one
+  // "display_name:line: reason" a line in file order, at most max_errors of
+  // them, then "display_name: more errors not shown" when there were more.
+  // The same errors whatever `threads` is.
+  int max_errors = 1;
 };
 
 struct ParsedZone {

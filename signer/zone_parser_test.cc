@@ -1,9 +1,11 @@
 #include "signer/zone_parser.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "signer/record.h"
@@ -244,6 +246,113 @@ TEST(ZoneParserTest, ErrorOnTheLastLineIsReported) {
               "ok")
         << tail;
   }
+}
+
+ParseOptions AllErrors(ParseOptions options, int max_errors = 100) {
+  options.max_errors = max_errors;
+  return options;
+}
+
+// The lines an error text names, one "gen.zone:N: reason" a line.
+std::vector<int> ErrorLines(const std::string& error) {
+  std::vector<int> lines;
+  size_t pos = 0;
+  while ((pos = error.find("gen.zone:", pos)) != std::string::npos) {
+    pos += 9;
+    if (pos < error.size() && absl::ascii_isdigit(error[pos])) {
+      lines.push_back(std::atoi(error.c_str() + pos));
+    }
+  }
+  return lines;
+}
+
+TEST(ZoneParserTest, EveryErrorInFileOrderWhateverTheThreads) {
+  std::vector<int> bad_lines;
+  const std::string text = MakeZone(400, [&](int i, std::string* t) {
+    if (i == 50) {
+      absl::StrAppend(t, "bad1 A 999.1.1.1\n");
+      bad_lines.push_back(LineCount(*t));
+    }
+    if (i == 200) {
+      absl::StrAppend(t, "bad2 IN FOOBAR 1\n");
+      bad_lines.push_back(LineCount(*t));
+    }
+    if (i == 350) {
+      absl::StrAppend(t, "bad3 MX notanumber mail\n");
+      bad_lines.push_back(LineCount(*t));
+    }
+  });
+  ASSERT_GT(SplitZoneText(text, 16).size(), 4u);
+  const std::string single = ErrorOf(text, AllErrors(SingleThreaded()));
+  EXPECT_EQ(ErrorLines(single), bad_lines) << single;
+  EXPECT_EQ(std::count(single.begin(), single.end(), '\n'), 2) << single;
+  EXPECT_EQ(ErrorOf(text, AllErrors(Chunked(4))), single);
+  EXPECT_EQ(ErrorOf(text, AllErrors(Chunked(8))), single);
+  // One error wanted: the first, as before.
+  const std::string first = ErrorOf(text, SingleThreaded());
+  EXPECT_EQ(ErrorLines(first), std::vector<int>{bad_lines[0]}) << first;
+  EXPECT_EQ(ErrorOf(text, Chunked(4)), first);
+}
+
+TEST(ZoneParserTest, BrokenEntriesAreSkippedWhole) {
+  // A stray ')', a quote open at the end of its line inside parentheses, an
+  // out-of-zone owner, a bad $TTL, NS at a wildcard, an RRset error free
+  // record between each, and an unclosed '(' that runs to the end.
+  std::vector<int> bad_lines;
+  const std::string text = MakeZone(300, [&](int i, std::string* t) {
+    if (i == 40) {
+      absl::StrAppend(t, "s1 A 192.0.2.1 )\n");
+      bad_lines.push_back(LineCount(*t));
+    }
+    if (i == 80) {
+      absl::StrAppend(t, "q1 TXT ( \"open\n  \"x\" )\nok", i, " A 192.0.2.3\n");
+      bad_lines.push_back(LineCount(*t) - 2);
+    }
+    if (i == 120) {
+      absl::StrAppend(t, "www.example.org. A 192.0.2.7\n");
+      bad_lines.push_back(LineCount(*t));
+    }
+    if (i == 160) {
+      absl::StrAppend(t, "$TTL forever\n");
+      bad_lines.push_back(LineCount(*t));
+    }
+    if (i == 200) {
+      absl::StrAppend(t, "*.w NS ns1\n");
+      bad_lines.push_back(LineCount(*t));
+    }
+    if (i == 299) {
+      absl::StrAppend(t, "p1 MX ( 10\n  mail.example.\nlast A 192.0.2.9\n");
+      bad_lines.push_back(LineCount(*t) - 2);
+    }
+  });
+  const std::string single = ErrorOf(text, AllErrors(SingleThreaded()));
+  EXPECT_EQ(ErrorLines(single), bad_lines) << single;
+  EXPECT_EQ(ErrorOf(text, AllErrors(Chunked(4))), single);
+  // Without the fast path: the same errors.
+  ParseOptions slow = AllErrors(Chunked(4));
+  slow.fast_path = false;
+  EXPECT_EQ(ErrorOf(text, slow), single);
+}
+
+TEST(ZoneParserTest, ErrorsAreCapped) {
+  const std::string text = MakeZone(100, [&](int i, std::string* t) {
+    absl::StrAppend(t, "bad", i, " A 999.1.1.1\n");
+  });
+  for (const ParseOptions& options :
+       {AllErrors(SingleThreaded(), 10), AllErrors(Chunked(4), 10)}) {
+    const std::string error = ErrorOf(text, options);
+    EXPECT_EQ(ErrorLines(error).size(), 10u) << error;
+    EXPECT_NE(error.find("\ngen.zone: more errors not shown"),
+              std::string::npos)
+        << error;
+  }
+  // Exactly max_errors: no such line.
+  const std::string ten = MakeZone(100, [&](int i, std::string* t) {
+    if (i % 10 == 0) absl::StrAppend(t, "bad", i, " A 999.1.1.1\n");
+  });
+  const std::string error = ErrorOf(ten, AllErrors(Chunked(4), 10));
+  EXPECT_EQ(ErrorLines(error).size(), 10u) << error;
+  EXPECT_EQ(error.find("more errors"), std::string::npos) << error;
 }
 
 }  // namespace

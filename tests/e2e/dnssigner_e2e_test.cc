@@ -385,18 +385,98 @@ TEST(DnssignerCheckTest, GoodZonePrintsRecordsInCanonicalOrder) {
   EXPECT_EQ(again.out, check.out);
 }
 
-TEST(DnssignerCheckTest, BrokenZonePrintsFileLineReasonAndExits1) {
+// A zone with an error on lines 6, 8, 11, 12, 14, 15 and 16, good records
+// between them, and a multi-line record that must not shift the lines.
+constexpr char kBrokenZone[] =
+    "$ORIGIN example.com.\n"          // 1
+    "$TTL 60\n"                       // 2
+    "@ SOA ns1 h 1 2 3 4 5\n"         // 3
+    "@ NS ns1\n"                      // 4
+    "ns1 A 192.0.2.1\n"               // 5
+    "bad1 A 192.0.2.300\n"            // 6: bad IPv4 address
+    "ok1 A 192.0.2.2\n"               // 7
+    "bad2 IN FOOBAR 1\n"              // 8: unknown type
+    "ok2 TXT ( \"multi\"\n"           // 9
+    "    \"line\" )\n"                // 10
+    "bad3 MX notanumber mail\n"       // 11: bad preference
+    "bad4 4294967296 A 192.0.2.4\n"   // 12: TTL above 2^32-1
+    "ok3 AAAA 2001:db8::1\n"          // 13
+    "bad5 AAAA 2001:db8::zz\n"        // 14: bad IPv6 address
+    "www.example.org. A 192.0.2.7\n"  // 15: outside the zone
+    "s1 A 192.0.2.5 )\n"              // 16: stray ')'
+    "ok4 A 192.0.2.6\n";              // 17
+const std::vector<int> kBrokenLines = {6, 8, 11, 12, 14, 15, 16};
+
+// The line numbers in `text` that follow `prefix` (e.g. "zone:" for BIND's
+// "zone:6: reason", "line " for Knot's "file 'zone', line 6 (reason)").
+std::set<int> LinesAfter(const std::string& text, const std::string& prefix) {
+  std::set<int> lines;
+  const std::regex pattern(
+      std::regex_replace(prefix, std::regex(R"([.^$|()\[\]{}*+?\\])"),
+                         R"(\$&)") +
+      "([0-9]+)");
+  for (std::sregex_iterator it(text.begin(), text.end(), pattern), end;
+       it != end; ++it) {
+    lines.insert(std::stoi((*it)[1]));
+  }
+  return lines;
+}
+
+TEST(DnssignerCheckTest, BrokenZonePrintsEveryErrorOnceAndExits1) {
   ShortTempDir dir;
   const std::string zone = dir.path() + "/broken.zone";
-  std::ofstream(zone) << "$ORIGIN example.com.\n$TTL 60\n"
-                         "@ SOA ns1 h 1 2 3 4 5\n@ NS ns1\n"
-                         "ns1 A 192.0.2.1\nbad A 192.0.2.300\n";
+  std::ofstream(zone) << kBrokenZone;
   ProcessResult check = Dnssigner({"--check", "-o", kZone, zone});
   EXPECT_EQ(check.exit_code, 1);
   EXPECT_EQ(check.out, "");
-  EXPECT_THAT(check.err, ::testing::StartsWith(zone + ":6: ")) << check.err;
-  EXPECT_EQ(std::count(check.err.begin(), check.err.end(), '\n'), 1)
-      << check.err;
+  // One "file:line: reason" line per error, in file order.
+  std::vector<int> lines;
+  std::istringstream in(check.err);
+  std::string line;
+  while (std::getline(in, line)) {
+    ASSERT_EQ(line.rfind(zone + ":", 0), 0u) << check.err;
+    const std::string rest = line.substr(zone.size() + 1);
+    const size_t colon = rest.find(": ");
+    ASSERT_NE(colon, std::string::npos) << line;
+    lines.push_back(std::stoi(rest.substr(0, colon)));
+  }
+  EXPECT_EQ(lines, kBrokenLines) << check.err;
+  // Without -o the SOA owner is the origin: the same errors.
+  ProcessResult no_origin = Dnssigner({"--check", zone});
+  EXPECT_EQ(no_origin.exit_code, 1);
+  EXPECT_EQ(no_origin.err, check.err);
+}
+
+// Differential: every line that BIND's named-checkzone or Knot's kzonecheck
+// names as wrong in the broken zone is one we report (both read on after an
+// error; were one to stop at its first, that one line is all it names).
+TEST(DnssignerCheckTest, BrokenZoneLinesIncludeBindAndKnots) {
+  ShortTempDir dir;
+  const std::string zone = dir.path() + "/broken.zone";
+  std::ofstream(zone) << kBrokenZone;
+  ProcessResult check = Dnssigner({"--check", "-o", kZone, zone});
+  ASSERT_EQ(check.exit_code, 1) << check.err;
+  const std::set<int> ours = LinesAfter(check.err, zone + ":");
+
+  ProcessResult bind = RunProcess({"named-checkzone", kZone, zone});
+  EXPECT_NE(bind.exit_code, 0) << bind.out;
+  const std::set<int> bind_lines = LinesAfter(bind.out + bind.err, zone + ":");
+  EXPECT_FALSE(bind_lines.empty()) << bind.out << bind.err;
+  for (int l : bind_lines) {
+    EXPECT_EQ(ours.count(l), 1u) << "BIND names line " << l << ":\n"
+                                 << bind.out << bind.err << "ours:\n"
+                                 << check.err;
+  }
+
+  ProcessResult knot = RunProcess({"kzonecheck", "-v", "-o", kZone, zone});
+  EXPECT_NE(knot.exit_code, 0) << knot.out << knot.err;
+  const std::set<int> knot_lines = LinesAfter(knot.out + knot.err, "line ");
+  EXPECT_FALSE(knot_lines.empty()) << knot.out << knot.err;
+  for (int l : knot_lines) {
+    EXPECT_EQ(ours.count(l), 1u) << "Knot names line " << l << ":\n"
+                                 << knot.out << knot.err << "ours:\n"
+                                 << check.err;
+  }
 }
 
 TEST(DnssignerCheckTest, UsageErrorsExit2) {

@@ -1,9 +1,8 @@
-#include "signer/master_file_rules.h"
+#include "signer/master_record_rules.h"
 
 #include <arpa/inet.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <string_view>
@@ -34,10 +33,6 @@ absl::Status LineError(absl::string_view display_name, int line,
       absl::StrCat(display_name, ":", line, ": ", reason));
 }
 
-bool IsBlank(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
-}
-
 std::string Wire(const ldns_rdf* rdf) {
   return std::string(reinterpret_cast<const char*>(ldns_rdf_data(rdf)),
                      ldns_rdf_size(rdf));
@@ -61,28 +56,9 @@ std::string TypeName(uint16_t type) {
   return name == nullptr ? absl::StrCat("TYPE", type) : std::string(name.get());
 }
 
-// A name field ends in an unescaped '.'.
-bool IsAbsoluteName(absl::string_view name) {
-  if (name.empty() || name.back() != '.') return false;
-  size_t backslashes = 0;
-  for (size_t i = name.size() - 1; i > 0 && name[i - 1] == '\\'; --i) {
-    ++backslashes;
-  }
-  return backslashes % 2 == 0;
-}
-
 std::string OriginText(const ldns_rdf* origin) {
   dnssec::LdnsStringPtr text(ldns_rdf2str(origin));
   return text == nullptr ? std::string(".") : std::string(text.get());
-}
-
-// `name` made absolute against `origin` ("@" is the origin), as text.
-std::string AbsoluteNameText(absl::string_view name, const ldns_rdf* origin) {
-  if (IsAbsoluteName(name) || origin == nullptr) return std::string(name);
-  const std::string origin_text = OriginText(origin);
-  if (name == "@") return origin_text;
-  if (origin_text == ".") return absl::StrCat(name, ".");
-  return absl::StrCat(name, ".", origin_text);
 }
 
 // Wire form of a name field, made absolute against `origin`.
@@ -314,109 +290,37 @@ bool CanonicalGenericRdata(const ldns_rr* rr, absl::string_view given,
   return RdataWire(again.get(), &reread) && reread == *canonical;
 }
 
-bool ParseClass(absl::string_view field, uint16_t* rrclass) {
-  if (absl::EqualsIgnoreCase(field, "IN")) {
-    *rrclass = 1;
-  } else if (absl::EqualsIgnoreCase(field, "CS")) {
-    *rrclass = 2;
-  } else if (absl::EqualsIgnoreCase(field, "CH")) {
-    *rrclass = 3;
-  } else if (absl::EqualsIgnoreCase(field, "HS")) {
-    *rrclass = 4;
-  } else if (field.size() > 5 && absl::StartsWithIgnoreCase(field, "CLASS")) {
-    uint32_t value = 0;
-    if (!absl::SimpleAtoi(field.substr(5), &value) || value > 65535) {
-      return false;
-    }
-    *rrclass = static_cast<uint16_t>(value);
-  } else {
-    return false;
-  }
-  return true;
-}
-
 bool IsMetaType(uint16_t type) {
   return type == 0 || type == 41 || (type >= 128 && type <= 255);
 }
 
-absl::Status ApplyDirective(const MasterEntry& entry,
-                            absl::string_view display_name,
-                            ReaderState* state) {
-  const std::string name = absl::AsciiStrToUpper(entry.fields[0]);
-  const int line = entry.first_line;
-  if (name == "$INCLUDE") {
-    return LineError(display_name, line,
-                     "$INCLUDE is not allowed (zone text may come from the "
-                     "network)");
+}  // namespace
+
+// A name field ends in an unescaped '.'.
+bool IsAbsoluteName(absl::string_view name) {
+  if (name.empty() || name.back() != '.') return false;
+  size_t backslashes = 0;
+  for (size_t i = name.size() - 1; i > 0 && name[i - 1] == '\\'; --i) {
+    ++backslashes;
   }
-  if (name != "$ORIGIN" && name != "$TTL") {
-    return LineError(display_name, line,
-                     absl::StrCat("unknown directive ", entry.fields[0]));
-  }
-  if (entry.fields.size() != 2) {
-    return LineError(display_name, line,
-                     absl::StrCat(entry.fields[0], " takes one value"));
-  }
-  const absl::string_view value = entry.fields[1];
-  if (name == "$TTL") {
-    if (!ParseTtl(value, &state->default_ttl)) {
-      return LineError(display_name, line,
-                       absl::StrCat("invalid $TTL '", value,
-                                    "' (at most 4294967295 seconds)"));
-    }
-    return absl::OkStatus();
-  }
-  if (!IsAbsoluteName(value) && state->origin == nullptr) {
-    return LineError(display_name, line,
-                     absl::StrCat("relative $ORIGIN '", value,
-                                  "' with no origin to complete it"));
-  }
-  ldns_rdf* origin =
-      ldns_dname_new_frm_str(AbsoluteNameText(value, state->origin).c_str());
-  if (origin == nullptr || ldns_rdf_size(origin) > 255) {
-    ldns_rdf_deep_free(origin);
-    return LineError(display_name, line,
-                     absl::StrCat("invalid $ORIGIN '", value, "'"));
-  }
-  ldns_rdf_deep_free(state->origin);
-  state->origin = origin;
-  return absl::OkStatus();
+  return backslashes % 2 == 0;
 }
 
-absl::Status ReadRecord(const MasterEntry& entry,
-                        absl::string_view display_name, ReaderState* state,
-                        Record* record) {
-  const int line = entry.last_line;
-  const std::vector<absl::string_view>& fields = entry.fields;
-  size_t i = 0;
-  absl::string_view owner;
-  if (!entry.owner_blank) owner = fields[i++];
-  uint32_t ttl = state->default_ttl;
-  bool have_ttl = false;
-  bool have_class = false;
-  while (i < fields.size()) {
-    uint16_t rrclass = 0;
-    if (!have_ttl && absl::ascii_isdigit(fields[i].front())) {
-      if (!ParseTtl(fields[i], &ttl)) {
-        return LineError(display_name, line,
-                         absl::StrCat("invalid TTL '", fields[i],
-                                      "' (at most 4294967295 seconds)"));
-      }
-      have_ttl = true;
-    } else if (!have_class && ParseClass(fields[i], &rrclass)) {
-      if (rrclass != 1) {
-        return LineError(display_name, line, "only class IN is supported");
-      }
-      have_class = true;
-    } else {
-      break;
-    }
-    ++i;
-  }
-  if (i >= fields.size()) {
-    return LineError(display_name, line, "record without a type");
-  }
-  const absl::string_view type_field = fields[i++];
+// `name` made absolute against `origin` ("@" is the origin), as text.
+std::string AbsoluteNameText(absl::string_view name, const ldns_rdf* origin) {
+  if (IsAbsoluteName(name) || origin == nullptr) return std::string(name);
+  const std::string origin_text = OriginText(origin);
+  if (name == "@") return origin_text;
+  if (origin_text == ".") return absl::StrCat(name, ".");
+  return absl::StrCat(name, ".", origin_text);
+}
+
+absl::Status ReadRecordData(const RecordText& text,
+                            absl::string_view display_name,
+                            const ldns_rdf* origin, ldns_rdf** prev,
+                            Record* record) {
+  const int line = text.line;
+  const absl::string_view type_field = text.type;
   uint16_t type = 0;
   if (absl::EqualsIgnoreCase(type_field, "AMTRELAY")) {
     type = kTypeAmtrelay;
@@ -433,16 +337,16 @@ absl::Status ReadRecord(const MasterEntry& entry,
         display_name, line,
         absl::StrCat("meta type ", TypeName(type), " cannot appear in a zone"));
   }
-  std::vector<absl::string_view> rdata(fields.begin() + i, fields.end());
+  std::vector<absl::string_view> rdata = text.rdata;
   std::deque<std::string> owned;
   const bool generic = !rdata.empty() && rdata[0] == "\\#";
   if (type == kTypeAmtrelay && !generic &&
-      !EncodeAmtrelay(rdata, state->origin, &owned, &rdata)) {
+      !EncodeAmtrelay(rdata, origin, &owned, &rdata)) {
     return LineError(display_name, line, "invalid AMTRELAY RDATA");
   }
   if (type == kTypeIpseckey && !generic && rdata.size() >= 4 &&
       rdata[1] == "3") {
-    rdata[3] = owned.emplace_back(AbsoluteNameText(rdata[3], state->origin));
+    rdata[3] = owned.emplace_back(AbsoluteNameText(rdata[3], origin));
   }
   if ((type == kTypeSvcb || type == kTypeHttps) && !generic) {
     for (absl::string_view& field : rdata) {
@@ -455,13 +359,14 @@ absl::Status ReadRecord(const MasterEntry& entry,
       field = owned.emplace_back(std::move(rewritten));
     }
   }
-  std::string text = entry.owner_blank ? std::string(" ") : std::string(owner);
-  absl::StrAppend(&text, " ", ttl, " IN ",
+  std::string line_text =
+      text.owner.empty() ? std::string(" ") : std::string(text.owner);
+  absl::StrAppend(&line_text, " ", text.ttl, " IN ",
                   type == kTypeAmtrelay ? "TYPE260" : type_field, " ",
                   absl::StrJoin(rdata, " "));
   ldns_rr* raw = nullptr;
   const ldns_status s =
-      ldns_rr_new_frm_str(&raw, text.c_str(), ttl, state->origin, &state->prev);
+      ldns_rr_new_frm_str(&raw, line_text.c_str(), text.ttl, origin, prev);
   dnssec::LdnsRrPtr rr(raw);
   if (s != LDNS_STATUS_OK) {
     return LineError(display_name, line, ldns_get_errorstr_by_id(s));
@@ -469,7 +374,7 @@ absl::Status ReadRecord(const MasterEntry& entry,
   if (ldns_rdf_size(ldns_rr_owner(rr.get())) > 255) {
     return LineError(display_name, line, "owner name longer than 255 octets");
   }
-  ldns_rr_set_ttl(rr.get(), ttl);
+  ldns_rr_set_ttl(rr.get(), text.ttl);
   if (generic && LdnsKnowsLayout(type)) {
     std::string given;
     if (!GenericBytes(rdata, &given) ||
@@ -488,227 +393,9 @@ absl::Status ReadRecord(const MasterEntry& entry,
   record->owner = Wire(ldns_rr_owner(rr.get()));
   record->type = type;
   record->rrclass = kClassIn;
-  record->ttl = ttl;
+  record->ttl = text.ttl;
   record->line = line;
   return absl::OkStatus();
-}
-
-}  // namespace
-
-ReaderState::ReaderState(const ldns_rdf* origin, int lines_before)
-    : origin(origin == nullptr ? nullptr : ldns_rdf_clone(origin)),
-      prev(origin == nullptr ? nullptr : ldns_rdf_clone(origin)),
-      line(lines_before) {}
-
-ReaderState::~ReaderState() {
-  ldns_rdf_deep_free(origin);
-  ldns_rdf_deep_free(prev);
-}
-
-absl::Status ReadMasterEntry(absl::string_view text, int lines_before,
-                             absl::string_view display_name,
-                             MasterEntry* entry) {
-  *entry = MasterEntry();
-  const size_t n = text.size();
-  int line = lines_before + 1;
-  size_t pos = 0;
-  // Blank and comment lines.
-  while (pos < n) {
-    size_t p = pos;
-    while (p < n && IsBlank(text[p])) ++p;
-    if (p < n && text[p] == ';') {
-      while (p < n && text[p] != '\n') ++p;
-    }
-    if (p == n) {
-      pos = n;
-      break;
-    }
-    if (text[p] != '\n') break;
-    pos = p + 1;
-    ++line;
-  }
-  if (pos == n) {
-    entry->consumed = n;
-    return absl::OkStatus();
-  }
-  // Like ldns, '\f', '\r' and '\v' at the start of an entry are skipped
-  // (the fast path does the same), not read as a blank owner.
-  while (pos < n &&
-         (text[pos] == '\f' || text[pos] == '\r' || text[pos] == '\v')) {
-    ++pos;
-  }
-  if (pos == n) {
-    entry->consumed = n;
-    return absl::OkStatus();
-  }
-  entry->owner_blank = IsBlank(text[pos]);
-  entry->first_line = line;
-  int depth = 0;
-  int paren_line = 0;
-  bool quoted = false;
-  int quote_line = 0;
-  size_t field_begin = std::string_view::npos;
-  auto end_field = [&](size_t end) {
-    if (field_begin != std::string_view::npos) {
-      entry->fields.push_back(text.substr(field_begin, end - field_begin));
-      field_begin = std::string_view::npos;
-    }
-  };
-  auto start_field = [&] {
-    if (field_begin == std::string_view::npos) field_begin = pos;
-  };
-  while (pos < n) {
-    const char c = text[pos];
-    if (c == '\0') {
-      return LineError(display_name, line, "NUL character in zone text");
-    }
-    if (c == '\\') {
-      start_field();
-      if (pos + 1 < n && text[pos + 1] == '\n') ++line;
-      pos = std::min(n, pos + 2);
-      continue;
-    }
-    if (quoted) {
-      if (c == '"') quoted = false;
-      if (c == '\n') {
-        return LineError(display_name, quote_line,
-                         "quoted string not closed on its line");
-      }
-      ++pos;
-      continue;
-    }
-    switch (c) {
-      case '"':
-        start_field();
-        quoted = true;
-        quote_line = line;
-        ++pos;
-        break;
-      case '(':
-        end_field(pos);
-        if (depth++ == 0) paren_line = line;
-        ++pos;
-        break;
-      case ')':
-        end_field(pos);
-        if (depth == 0) {
-          return LineError(display_name, line, "')' without an open '('");
-        }
-        --depth;
-        ++pos;
-        break;
-      case ';':
-        end_field(pos);
-        while (pos < n && text[pos] != '\n') ++pos;
-        break;
-      case '\n':
-        end_field(pos);
-        ++pos;
-        if (depth == 0) {
-          entry->consumed = pos;
-          entry->last_line = line;
-          return absl::OkStatus();
-        }
-        ++line;
-        break;
-      default:
-        if (IsBlank(c)) {
-          end_field(pos);
-        } else {
-          start_field();
-        }
-        ++pos;
-    }
-  }
-  end_field(n);
-  if (quoted) {
-    return LineError(display_name, quote_line,
-                     "quoted string not closed at end of file");
-  }
-  if (depth > 0) {
-    return LineError(display_name, paren_line, "'(' not closed at end of file");
-  }
-  entry->consumed = n;
-  entry->last_line = line;
-  return absl::OkStatus();
-}
-
-bool ParseTtl(absl::string_view text, uint32_t* ttl) {
-  if (text.empty()) return false;
-  uint64_t total = 0;
-  uint64_t number = 0;
-  bool digits = false;
-  bool units = false;
-  for (const char c : text) {
-    if (absl::ascii_isdigit(c)) {
-      number = number * 10 + static_cast<uint64_t>(c - '0');
-      if (number > 0xffffffffu) return false;
-      digits = true;
-      continue;
-    }
-    uint64_t scale = 0;
-    switch (absl::ascii_tolower(c)) {
-      case 's':
-        scale = 1;
-        break;
-      case 'm':
-        scale = 60;
-        break;
-      case 'h':
-        scale = 3600;
-        break;
-      case 'd':
-        scale = 86400;
-        break;
-      case 'w':
-        scale = 604800;
-        break;
-      default:
-        return false;
-    }
-    if (!digits) return false;
-    total += number * scale;
-    if (total > 0xffffffffu) return false;
-    number = 0;
-    digits = false;
-    units = true;
-  }
-  if (digits) {
-    total += number;
-  } else if (!units) {
-    return false;
-  }
-  if (total > 0xffffffffu) return false;
-  *ttl = total > 0x7fffffffu ? 0 : static_cast<uint32_t>(total);
-  return true;
-}
-
-absl::Status ReadEntry(absl::string_view text, absl::string_view display_name,
-                       ReaderState* state, size_t* consumed, bool* has_record,
-                       Record* record) {
-  *has_record = false;
-  MasterEntry entry;
-  absl::Status status =
-      ReadMasterEntry(text, state->line, display_name, &entry);
-  if (!status.ok()) return status;
-  *consumed = entry.consumed;
-  state->line += static_cast<int>(
-      std::count(text.begin(), text.begin() + entry.consumed, '\n'));
-  if (entry.fields.empty()) return absl::OkStatus();
-  if (!entry.owner_blank && entry.fields[0].front() == '$') {
-    return ApplyDirective(entry, display_name, state);
-  }
-  status = ReadRecord(entry, display_name, state, record);
-  if (status.ok()) *has_record = true;
-  return status;
-}
-
-bool IsRelativeOriginDirective(absl::string_view directive_text) {
-  MasterEntry entry;
-  if (!ReadMasterEntry(directive_text, 0, "", &entry).ok()) return true;
-  return entry.fields.size() != 2 ||
-         !absl::EqualsIgnoreCase(entry.fields[0], "$ORIGIN") ||
-         !IsAbsoluteName(entry.fields[1]);
 }
 
 absl::Status CheckRecordRules(const Record& record,

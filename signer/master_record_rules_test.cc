@@ -1,0 +1,101 @@
+// The record rules (signer/master_record_rules.h) through ParseZoneText, the
+// API the signer uses, with the fast path on and off.
+#include "signer/master_record_rules.h"
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "signer/master_file_test_util.h"
+#include "signer/record.h"
+
+namespace zonekeep {
+namespace signer {
+namespace {
+
+using testing::ExpectRefused;
+using testing::Hex;
+using testing::kHeadLines;
+using testing::Last;
+
+TEST(MasterRecordRulesTest, RelativeNamesInRdata) {
+  EXPECT_EQ(
+      Hex(Last("ipk IPSECKEY 10 3 2 gw AQNRU3mG7TVTO2BkR47usntb102uFJtugbo6BSGv"
+               "gqt4AQ==\n")
+              .rdata.substr(3, 12)),
+      "026777076578616d706c6500");
+  EXPECT_EQ(Hex(Last("s SRV 1 2 3 Tgt\n").rdata),
+            "000100020003037467740765"
+            "78616d706c6500");
+}
+
+TEST(MasterRecordRulesTest, AlpnReadInTwoLevels) {
+  EXPECT_EQ(Hex(Last("x SVCB 1 . alpn=h2\\,h3\n").rdata),
+            "0001000001000602683202683"
+            "3");
+  EXPECT_EQ(Hex(Last("x SVCB 1 . alpn=\"h2,h3\"\n").rdata),
+            "00010000010006026832026833");
+}
+
+TEST(MasterRecordRulesTest, GenericRdataMustBeValidAndIsCanonical) {
+  ExpectRefused("x A \\# 3 c00002\n", kHeadLines + 1, "");
+  ExpectRefused("x APL \\# 8 00011004c0a80000\n", kHeadLines + 1,
+                "not valid APL data");
+  EXPECT_EQ(Hex(Last("x APL \\# 6 00011002c0a8\n").rdata), "00011002c0a8");
+  EXPECT_EQ(Hex(Last("x NS \\# 3 014100\n").rdata), "016100");
+  EXPECT_EQ(Hex(Last("x TYPE65000 \\# 3 010203\n").rdata), "010203");
+}
+
+// ldns prints these so that they do not read back (a ';' in an SvcParam
+// value unquoted, an empty CAA value as nothing); in "\#" form they are
+// still valid data, and are what the writer prints for them.
+TEST(MasterRecordRulesTest, GenericRdataThatLdnsCannotPrintIsAccepted) {
+  // HTTPS 1 . key667="a;b"
+  EXPECT_EQ(Hex(Last("x HTTPS \\# 10 0001 00 029b 0003 613b62\n").rdata),
+            "000100029b0003613b62");
+  // CAA 0 issue ""
+  EXPECT_EQ(Hex(Last("x CAA \\# 7 00056973737565\n").rdata), "00056973737565");
+  ExpectRefused("x HTTPS \\# 2 0001\n", kHeadLines + 1,
+                "not valid HTTPS data");  // no target
+  // Keys out of order; a length past the end.
+  ExpectRefused("x SVCB \\# 11 0001 00 0003 0000 0001 0000\n", kHeadLines + 1,
+                "not valid SVCB data");
+  ExpectRefused("x SVCB \\# 8 0001 00 0003 0002 01\n", kHeadLines + 1,
+                "not valid SVCB data");
+}
+
+TEST(MasterRecordRulesTest, UnknownAndMetaTypesRefused) {
+  ExpectRefused("x FOOBAR 1 2 3\n", kHeadLines + 1, "unknown RR type");
+  ExpectRefused("x ANY \\# 0\n", kHeadLines + 1, "meta type");
+  ExpectRefused("x TYPE255 \\# 0\n", kHeadLines + 1, "meta type");
+  ExpectRefused("x OPT \\# 0\n", kHeadLines + 1, "meta type");
+  ExpectRefused("x TSIG \\# 0\n", kHeadLines + 1, "meta type");
+  ExpectRefused("x AXFR \\# 0\n", kHeadLines + 1, "meta type");
+}
+
+TEST(MasterRecordRulesTest, LongNamesWildcardNsBigRrsetsLongText) {
+  std::string label(63, 'a');
+  ExpectRefused(
+      absl::StrCat(label, ".", label, ".", label, ".", label, " A 192.0.2.1\n"),
+      kHeadLines + 1, "");
+  ExpectRefused("*.w NS ns1\n", kHeadLines + 1, "wildcard");
+  ExpectRefused(absl::StrCat("x TXT \"", std::string(256, 'a'), "\"\n"),
+                kHeadLines + 1, "");
+  std::string big;
+  for (int i = 0; i < 300; ++i) {
+    absl::StrAppend(&big, "big TXT \"", i, std::string(250, 'b'), "\"\n");
+  }
+  ExpectRefused(big, kHeadLines + 1, "does not fit a DNS message");
+}
+
+TEST(MasterRecordRulesTest, Amtrelay) {
+  const Record r = Last("x AMTRELAY 10 1 3 relay\n");
+  EXPECT_EQ(r.type, 260);
+  EXPECT_EQ(Hex(r.rdata), "0a830572656c6179076578616d706c6500");
+  EXPECT_EQ(Hex(Last("x AMTRELAY 0 0 1 192.0.2.1\n").rdata), "0001c0000201");
+  EXPECT_EQ(Hex(Last("x AMTRELAY 0 0 0 .\n").rdata), "0000");
+}
+
+}  // namespace
+}  // namespace signer
+}  // namespace zonekeep
