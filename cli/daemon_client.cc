@@ -22,6 +22,12 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> ConnectToDaemon(
     const std::string& socket_path) {
   absl::Status probe = ProbeUnixSocket(socket_path);
   if (absl::IsInvalidArgument(probe)) return probe;
+  if (absl::IsPermissionDenied(probe)) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "cannot open keystored's socket ", socket_path, ": ", probe.message(),
+        " (keystored may be running; this user needs write access to the "
+        "socket, e.g. membership of its group)"));
+  }
   if (!probe.ok()) {
     return absl::UnavailableError(
         absl::StrCat("keystored is not running (cannot connect to ",

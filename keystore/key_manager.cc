@@ -337,6 +337,7 @@ absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::DeleteKey(
         if (!s.ok()) return s;
         key.deleted = true;
         key.deleted_at = now;
+        key.state_changed_at = now;
         return std::vector<KeyView>{ToView(key)};
       });
 }
@@ -372,6 +373,7 @@ absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::DeleteZone(
           if (!s.ok()) return s;
           key.deleted = true;
           key.deleted_at = now;
+          key.state_changed_at = now;
           audit.tags.push_back(key.key_tag);
           deleted.push_back(ToView(key));
         }
@@ -407,6 +409,7 @@ absl::StatusOr<KeyView> KeyManagerImpl::UndeleteKey(const std::string& identity,
         if (!s.ok()) return s;
         key.deleted = false;
         key.deleted_at.reset();
+        key.state_changed_at = now;
         return ToView(key);
       });
 }

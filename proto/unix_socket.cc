@@ -35,6 +35,11 @@ absl::Status ProbeUnixSocket(const std::string& path) {
   const int saved_errno = errno;
   close(fd);
   if (connected != 0) {
+    // Nobody there (no socket file, or nothing listening on it) is
+    // Unavailable; a socket we may not use is PermissionDenied.
+    if (saved_errno == EACCES || saved_errno == EPERM) {
+      return absl::PermissionDeniedError(std::strerror(saved_errno));
+    }
     return absl::UnavailableError(std::strerror(saved_errno));
   }
   return absl::OkStatus();

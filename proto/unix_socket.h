@@ -3,8 +3,9 @@
 //
 // Contract: UnixSocketAddress fills a sockaddr_un for `path`, refusing paths
 // too long for sun_path (InvalidArgument naming the limit). ProbeUnixSocket
-// connects once and closes: OK when something accepts on `path` now, else
-// Unavailable with the errno text (or the address error).
+// connects once and closes: OK when something accepts on `path` now,
+// PermissionDenied when the socket exists but this user may not connect,
+// else Unavailable with the errno text (or the address error).
 // Thread-safety: plain functions, safe from any thread.
 #ifndef ZONEKEEP_PROTO_UNIX_SOCKET_H_
 #define ZONEKEEP_PROTO_UNIX_SOCKET_H_

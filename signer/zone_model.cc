@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "dnssec/name.h"
 #include "signer/parallel.h"
+#include "signer/type_name.h"
 
 namespace zonekeep {
 namespace signer {
@@ -227,7 +228,9 @@ absl::Status CheckZone(const Zone& zone, absl::string_view display_name,
         return ZoneError(
             display_name, cname->line,
             absl::StrCat("CNAME at ", dnssec::NameToText(node.name),
-                         " beside other data (type ", other.type, ")"));
+                         " beside other data (", TypeName(other.type),
+                         "): a CNAME owner holds no other type "
+                         "(RFC 1034 3.6.2)"));
       }
       if (cname->rdatas.size() > 1) {
         return ZoneError(display_name, cname->line,

@@ -298,17 +298,6 @@ std::string FormatDnssecTime(uint32_t t) {
   return buf;
 }
 
-std::string TypeName(uint16_t type) {
-  const ldns_rr_descriptor* d =
-      ldns_rr_descript(static_cast<ldns_rr_type>(type));
-  if (d != nullptr && d->_name != nullptr &&
-      d->_type == static_cast<ldns_rr_type>(type) &&
-      HasPortableMnemonic(type)) {
-    return d->_name;
-  }
-  return absl::StrCat("TYPE", type);
-}
-
 absl::Status AppendRecordLine(absl::string_view owner_text,
                               absl::string_view owner_wire, uint16_t type,
                               uint32_t ttl, absl::string_view rdata,

@@ -15,6 +15,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "signer/type_name.h"
 #include "signer/zone_model.h"
 
 namespace zonekeep {
@@ -29,10 +30,6 @@ absl::Status AppendRecordLine(absl::string_view owner_text,
                               absl::string_view owner_wire, uint16_t type,
                               uint32_t ttl, absl::string_view rdata,
                               std::string* out);
-
-// The type mnemonic ("A", "NSEC3") when BIND, Knot and ldns all know it,
-// else "TYPE<n>" (NULL is "TYPE10").
-std::string TypeName(uint16_t type);
 
 // Writes `zone` in canonical order (SOA first), each RRset followed by its
 // RRSIGs, in chunks of about 0.5 MiB to `sink` (called from this thread

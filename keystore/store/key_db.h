@@ -99,7 +99,8 @@ class Transaction {
   // Sets state, rollover and state_changed_at of key `id`.
   absl::Status UpdateKeyState(int64_t id, dnssec::KeyState state, bool rollover,
                               absl::Time changed_at);
-  // Moves key `id` into the bin (deleted = true, deleted_at = at) or out of it.
+  // Moves key `id` into the bin (deleted = true, deleted_at = at) or out of it;
+  // either way its state changed at `at` (the SINCE of `list`).
   absl::Status SetKeyDeleted(int64_t id, bool deleted, absl::Time at);
   // Ordered by deleted (live first), role (KSK first), state (active first),
   // key tag, id.

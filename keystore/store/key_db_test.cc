@@ -153,6 +153,29 @@ TEST(KeyDbTest, UniqueZoneAlgorithmTagAcrossBin) {
   ASSERT_TRUE((*tx)->Commit().ok());
 }
 
+// Moving a key into the bin and out again is a state change: SINCE restarts.
+TEST(KeyDbTest, DeleteAndUndeleteRestartStateChanged) {
+  auto db = KeyDb::Open(TestPath("since.db"));
+  ASSERT_TRUE(db.ok());
+  auto tx = (*db)->BeginWrite();
+  ASSERT_TRUE(tx.ok());
+  ASSERT_TRUE((*tx)->UpsertZone(Zone("example.com.")).ok());
+  auto id = (*tx)->InsertKey(Key("example.com.", 7));
+  ASSERT_TRUE(id.ok()) << id.status();
+  const absl::Time deleted = kT0 + absl::Hours(5);
+  ASSERT_TRUE((*tx)->SetKeyDeleted(*id, true, deleted).ok());
+  auto keys = (*tx)->KeysOfZone("example.com.", true);
+  ASSERT_TRUE(keys.ok() && keys->size() == 1u);
+  EXPECT_EQ((*keys)[0].state_changed_at, deleted);
+  EXPECT_EQ((*keys)[0].deleted_at, deleted);
+  const absl::Time back = deleted + absl::Hours(1);
+  ASSERT_TRUE((*tx)->SetKeyDeleted(*id, false, back).ok());
+  keys = (*tx)->KeysOfZone("example.com.", true);
+  ASSERT_TRUE(keys.ok() && keys->size() == 1u);
+  EXPECT_EQ((*keys)[0].state_changed_at, back);
+  EXPECT_FALSE((*keys)[0].deleted_at.has_value());
+}
+
 TEST(KeyDbTest, ForeignKeyNeedsZone) {
   auto db = KeyDb::Open(TestPath("fk.db"));
   ASSERT_TRUE(db.ok());

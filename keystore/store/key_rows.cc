@@ -103,14 +103,16 @@ absl::Status Transaction::UpdateKeyState(int64_t id, dnssec::KeyState state,
 
 absl::Status Transaction::SetKeyDeleted(int64_t id, bool deleted,
                                         absl::Time at) {
-  absl::StatusOr<sqlite3_stmt*> stmt =
-      Prepare("UPDATE keys SET deleted = ?, deleted_at = ? WHERE id = ?");
+  absl::StatusOr<sqlite3_stmt*> stmt = Prepare(
+      "UPDATE keys SET deleted = ?, deleted_at = ?, state_changed_at = ?"
+      " WHERE id = ?");
   if (!stmt.ok()) return stmt.status();
   Statement q(raw(), *stmt);
   q.BindInt(1, deleted ? 1 : 0)
       .BindOptionalTime(2,
                         deleted ? std::optional<absl::Time>(at) : std::nullopt)
-      .BindInt(3, id);
+      .BindTime(3, at)
+      .BindInt(4, id);
   absl::Status s = q.Run();
   if (!s.ok()) return s;
   if (q.Changes() != 1) {
