@@ -215,6 +215,23 @@ absl::StatusOr<std::string> NormalizeZoneName(absl::string_view text) {
   return NameToText(*wire);
 }
 
+bool TakeWireName(absl::string_view data, size_t* pos,
+                  absl::string_view* name) {
+  size_t p = *pos;
+  while (p < data.size()) {
+    const uint8_t len = static_cast<uint8_t>(data[p]);
+    if (len == 0) {
+      if (p + 1 - *pos > kMaxNameWireSize) return false;
+      *name = data.substr(*pos, p + 1 - *pos);
+      *pos = p + 1;
+      return true;
+    }
+    if (len > kMaxLabelSize) return false;
+    p += 1 + len;
+  }
+  return false;
+}
+
 bool IsValidWireName(absl::string_view name) {
   if (name.empty() || name.size() > kMaxNameWireSize) return false;
   size_t pos = 0;

@@ -75,6 +75,12 @@ void LowercaseName(std::string* name);
 void AppendNameText(absl::string_view name, std::string* out);
 std::string NameToText(absl::string_view name);
 
+// Reads the uncompressed wire name that starts at `*pos` in `data` (RDATA,
+// say) into `*name` (a view into `data`) and moves `*pos` past it; false,
+// with nothing changed, when it runs past `data`, has a label over 63 octets
+// or is longer than 255 octets.
+bool TakeWireName(absl::string_view data, size_t* pos, absl::string_view* name);
+
 // Checks that `name` is a well-formed wire name of at most 255 octets
 // (labels of at most 63 octets, ending in the root label).
 bool IsValidWireName(absl::string_view name);

@@ -148,6 +148,23 @@ TEST(NameTest, RefusesMalformedNames) {
   EXPECT_NE(too_long.status().message().find("255"), std::string::npos);
 }
 
+TEST(NameTest, TakesWireNamesFromRdata) {
+  const std::string rdata = std::string("\x00\x0a", 2) + W("mx.example.") + "!";
+  size_t pos = 2;
+  absl::string_view name;
+  ASSERT_TRUE(TakeWireName(rdata, &pos, &name));
+  EXPECT_EQ(name, W("mx.example."));
+  EXPECT_EQ(pos, rdata.size() - 1);
+  // Runs past the end; a label over 63 octets: nothing moves.
+  pos = 2;
+  EXPECT_FALSE(TakeWireName(rdata.substr(0, 6), &pos, &name));
+  EXPECT_EQ(pos, 2u);
+  const std::string long_label = std::string(1, 64) + std::string(64, 'a') +
+                                 std::string(1, '\0');
+  pos = 0;
+  EXPECT_FALSE(TakeWireName(long_label, &pos, &name));
+}
+
 TEST(NameTest, NormalizesZoneNames) {
   EXPECT_EQ(*NormalizeZoneName("Example.COM"), "example.com.");
   EXPECT_EQ(*NormalizeZoneName(" example.com. "), "example.com.");

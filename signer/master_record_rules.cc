@@ -235,15 +235,9 @@ bool LdnsTextRoundTrips(ldns_rr_type type) {
 // inside the RDATA. ldns decodes the params as one blob, so this is checked
 // here.
 bool WellFormedSvcb(absl::string_view rd) {
-  if (rd.size() < 3) return false;
   size_t pos = 2;
-  while (pos < rd.size() && rd[pos] != 0) {
-    const size_t len = static_cast<uint8_t>(rd[pos]);
-    if (len > 63) return false;
-    pos += 1 + len;
-  }
-  if (pos >= rd.size() || pos - 2 + 1 > 255) return false;
-  ++pos;  // the root label
+  absl::string_view target;
+  if (rd.size() < 3 || !dnssec::TakeWireName(rd, &pos, &target)) return false;
   int previous_key = -1;
   while (pos < rd.size()) {
     if (rd.size() - pos < 4) return false;

@@ -15,22 +15,6 @@ uint16_t U16(absl::string_view d, size_t pos) {
                                static_cast<uint8_t>(d[pos + 1]));
 }
 
-// Reads an uncompressed wire name at `*pos`; false when malformed.
-bool TakeName(absl::string_view rdata, size_t* pos, absl::string_view* name) {
-  size_t p = *pos;
-  while (p < rdata.size()) {
-    const uint8_t len = static_cast<uint8_t>(rdata[p]);
-    if (len == 0) {
-      *name = rdata.substr(*pos, p + 1 - *pos);
-      *pos = p + 1;
-      return true;
-    }
-    if (len > 63) return false;
-    p += 1 + len;
-  }
-  return false;
-}
-
 constexpr const char* kSvcKeyNames[] = {
     "mandatory", "alpn", "no-default-alpn", "port",
     "ipv4hint",  "ech",  "ipv6hint"};
@@ -116,7 +100,7 @@ bool AppendSvcbPresentation(absl::string_view rd, std::string* out) {
   if (rd.size() < 3) return false;
   size_t pos = 2;
   absl::string_view target;
-  if (!TakeName(rd, &pos, &target)) return false;
+  if (!dnssec::TakeWireName(rd, &pos, &target)) return false;
   absl::StrAppend(out, U16(rd, 0), " ");
   dnssec::AppendNameText(target, out);
   int last_key = -1;

@@ -40,22 +40,6 @@ void AppendHex(absl::string_view data, bool upper, std::string* out) {
   }
 }
 
-// Reads a wire name at `pos`; false when malformed.
-bool TakeName(absl::string_view rdata, size_t* pos, absl::string_view* name) {
-  size_t p = *pos;
-  while (p < rdata.size()) {
-    const uint8_t len = static_cast<uint8_t>(rdata[p]);
-    if (len == 0) {
-      *name = rdata.substr(*pos, p + 1 - *pos);
-      *pos = p + 1;
-      return true;
-    }
-    if (len > 63) return false;
-    p += 1 + len;
-  }
-  return false;
-}
-
 void AppendTypes(absl::string_view bitmap, std::string* out) {
   auto types = DecodeTypeBitmap(bitmap);
   if (!types.ok()) return;
@@ -88,20 +72,22 @@ bool AppendRdataFast(uint16_t type, absl::string_view rd, std::string* out) {
     case kTypeCname:
     case kTypeDname:
     case kTypePtr:
-      if (!TakeName(rd, &pos, &name) || pos != rd.size()) return false;
+      if (!dnssec::TakeWireName(rd, &pos, &name) || pos != rd.size())
+        return false;
       dnssec::AppendNameText(name, out);
       return true;
     case kTypeMx:
       if (rd.size() < 3) return false;
       pos = 2;
-      if (!TakeName(rd, &pos, &name) || pos != rd.size()) return false;
+      if (!dnssec::TakeWireName(rd, &pos, &name) || pos != rd.size())
+        return false;
       absl::StrAppend(out, ReadU16(rd, 0), " ");
       dnssec::AppendNameText(name, out);
       return true;
     case kTypeSoa: {
       absl::string_view rname;
-      if (!TakeName(rd, &pos, &name) || !TakeName(rd, &pos, &rname) ||
-          pos + 20 != rd.size()) {
+      if (!dnssec::TakeWireName(rd, &pos, &name) ||
+          !dnssec::TakeWireName(rd, &pos, &rname) || pos + 20 != rd.size()) {
         return false;
       }
       dnssec::AppendNameText(name, out);
@@ -140,7 +126,7 @@ bool AppendRdataFast(uint16_t type, absl::string_view rd, std::string* out) {
       return true;
     }
     case kTypeNsec:
-      if (!TakeName(rd, &pos, &name)) return false;
+      if (!dnssec::TakeWireName(rd, &pos, &name)) return false;
       dnssec::AppendNameText(name, out);
       AppendTypes(rd.substr(pos), out);
       return true;
