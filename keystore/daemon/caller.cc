@@ -91,7 +91,11 @@ Caller CallerOf(const grpc::ServerContext& context,
   if (auth == nullptr || !auth->IsPeerAuthenticated()) return caller;
   const std::vector<std::string> security =
       Values(*auth, GRPC_TRANSPORT_SECURITY_TYPE_PROPERTY_NAME);
-  if (security.empty() || security.front() != "ssl") return caller;
+  // "tls" for gRPC's TLS credentials (ours), "ssl" for SSL credentials.
+  if (security.empty() ||
+      (security.front() != "tls" && security.front() != "ssl")) {
+    return caller;
+  }
   std::vector<std::string> names = Values(*auth, GRPC_PEER_DNS_PROPERTY_NAME);
   if (names.empty() && Values(*auth, GRPC_X509_SAN_PROPERTY_NAME).empty()) {
     names = Values(*auth, GRPC_X509_CN_PROPERTY_NAME);
