@@ -142,6 +142,11 @@ int CheckConfigFile(const std::string& path) {
   return 0;
 }
 
+// Where a trust-anchor directory is bundled for the certificate provider.
+std::string TrustBundlePath(const v1::KeystoredConfig& config) {
+  return config.state_dir() + "/tls-trust-anchor.pem";
+}
+
 // SIGHUP: a new "clients" list (and signing policy) from the configuration
 // file; calls in flight keep the policy they started with. An invalid file
 // keeps the old configuration and says so in one line.
@@ -161,6 +166,16 @@ void ReloadClients(const std::string& config_path, const std::string& state_dir,
     return;
   }
   policies->Set(std::make_shared<const AccessPolicy>(*fresh));
+  // A trust-anchor directory: its bundle is rebuilt, and the certificate
+  // provider picks it up at its next refresh.
+  if (!fresh->tls().trust_anchor().empty()) {
+    absl::StatusOr<std::string> bundle =
+        RebuildTrustBundle(fresh->tls(), TrustBundlePath(*fresh));
+    if (!bundle.ok()) {
+      fprintf(stderr, "keystored: SIGHUP: %s\n",
+              std::string(bundle.status().message()).c_str());
+    }
+  }
   fprintf(stderr, "keystored: SIGHUP: reloaded clients from %s (%d entries)\n",
           config_path.c_str(), fresh->clients_size());
 }
@@ -246,8 +261,7 @@ int Run(int argc, char** argv) {
   int tcp_port = 0;
   if (!config->listen().empty()) {
     absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
-        ServerCredentialsFor(config->tls(),
-                             config->state_dir() + "/tls-trust-anchor.pem");
+        ServerCredentialsFor(config->tls(), TrustBundlePath(*config));
     if (!credentials.ok()) {
       PrintError(credentials.status());
       return 2;
