@@ -15,27 +15,43 @@ std::string ZoneMatchKey(std::string zone) {
   return zone;
 }
 
+std::string Who(const std::string& identity) {
+  return identity.empty() ? "unknown peer" : identity;
+}
+
 }  // namespace
 
 bool AccessPolicy::IsUnix(const std::string& identity) const {
   return absl::StartsWith(identity, "unix:");
 }
 
-absl::Status AccessPolicy::CheckAdmin(const std::string& identity) const {
-  if (config_.clients().empty() && IsUnix(identity)) return absl::OkStatus();
+bool AccessPolicy::IsAdmin(const std::string& identity) const {
+  if (config_.clients().empty() && IsUnix(identity)) return true;
   for (const v1::ClientConfig& client : config_.clients()) {
-    if (client.identity() == identity && client.role() == "admin") {
-      return absl::OkStatus();
+    if (client.identity() == identity && client.role() == "admin") return true;
+  }
+  return false;
+}
+
+std::string AccessPolicy::IdentityOfCertificateNames(
+    const std::vector<std::string>& names) const {
+  for (const std::string& name : names) {
+    for (const v1::ClientConfig& client : config_.clients()) {
+      if (client.identity() == name) return name;
     }
   }
+  return names.empty() ? "" : names.front();
+}
+
+absl::Status AccessPolicy::CheckAdmin(const std::string& identity) const {
+  if (IsAdmin(identity)) return absl::OkStatus();
   return absl::PermissionDeniedError(
-      absl::StrCat(identity.empty() ? "unknown peer" : identity,
-                   " is not an admin of this key store"));
+      absl::StrCat(Who(identity), " is not an admin of this key store"));
 }
 
 absl::Status AccessPolicy::CheckSigner(const std::string& identity,
                                        const std::string& zone) const {
-  if (config_.clients().empty() && IsUnix(identity)) return absl::OkStatus();
+  if (IsAdmin(identity)) return absl::OkStatus();
   const std::string wanted = ZoneMatchKey(zone);
   for (const v1::ClientConfig& client : config_.clients()) {
     if (client.identity() != identity || client.role() != "signer") continue;
@@ -43,8 +59,21 @@ absl::Status AccessPolicy::CheckSigner(const std::string& identity,
       if (ZoneMatchKey(allowed) == wanted) return absl::OkStatus();
     }
   }
-  return absl::PermissionDeniedError(absl::StrCat(
-      identity.empty() ? "unknown peer" : identity, " may not sign ", wanted));
+  return absl::PermissionDeniedError(
+      absl::StrCat(Who(identity), " may not sign ", wanted));
+}
+
+std::optional<SigningPolicy> AccessPolicy::SigningPolicyFor(
+    const std::string& identity) const {
+  if (IsAdmin(identity)) return std::nullopt;
+  for (const v1::ClientConfig& client : config_.clients()) {
+    if (client.identity() == identity) {
+      return SigningPolicy::From(config_.signing_policy(),
+                                 client.signing_policy());
+    }
+  }
+  return SigningPolicy::From(config_.signing_policy(),
+                             v1::SigningPolicyConfig());
 }
 
 }  // namespace keystored

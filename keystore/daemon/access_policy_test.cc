@@ -31,7 +31,10 @@ TEST(AccessPolicyTest, ListedRolesOnly) {
       {"identity": "unix:keymaint", "role": "admin"},
       {"identity": "unix:prov", "role": "signer", "zones": ["Example.COM"]}]})"));
   EXPECT_TRUE(policy.CheckAdmin("unix:keymaint").ok());
-  EXPECT_FALSE(policy.CheckSigner("unix:keymaint", "example.com.").ok());
+  // An admin signs any zone, unbound by the signing policy.
+  EXPECT_TRUE(policy.CheckSigner("unix:keymaint", "example.com.").ok());
+  EXPECT_FALSE(policy.SigningPolicyFor("unix:keymaint").has_value());
+  EXPECT_TRUE(policy.SigningPolicyFor("unix:prov").has_value());
   absl::Status denied = policy.CheckAdmin("unix:prov");
   EXPECT_EQ(denied.code(), absl::StatusCode::kPermissionDenied);
   EXPECT_NE(denied.message().find("unix:prov"), std::string::npos);
@@ -40,6 +43,24 @@ TEST(AccessPolicyTest, ListedRolesOnly) {
   EXPECT_FALSE(policy.CheckSigner("unix:prov", "example.org.").ok());
   EXPECT_FALSE(policy.CheckSigner("unix:prov", "sub.example.com.").ok());
   EXPECT_FALSE(policy.CheckAdmin("unix:mallory").ok());
+}
+
+TEST(AccessPolicyTest, CertificateNamesPickTheListedOne) {
+  AccessPolicy policy(Config(R"({"clients": [
+      {"identity": "signer1.example.net", "role": "signer",
+       "zones": ["example.com."], "signing-policy": {"max-validity": 86400}}],
+      "signing-policy": {"max-jitter": 60}})"));
+  EXPECT_EQ(policy.IdentityOfCertificateNames(
+                {"www.example.net", "signer1.example.net"}),
+            "signer1.example.net");
+  EXPECT_EQ(policy.IdentityOfCertificateNames({"Signer1.example.net"}),
+            "Signer1.example.net");
+  EXPECT_FALSE(policy.CheckSigner("Signer1.example.net", "example.com.").ok());
+  std::optional<SigningPolicy> limits =
+      policy.SigningPolicyFor("signer1.example.net");
+  ASSERT_TRUE(limits.has_value());
+  EXPECT_EQ(limits->max_validity, 86400);
+  EXPECT_EQ(limits->max_jitter, 60);
 }
 
 }  // namespace

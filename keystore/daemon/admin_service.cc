@@ -7,6 +7,7 @@
 #include "dnssec/digest_type.h"
 #include "dnssec/key_actions.h"
 #include "dnssec/zone_key.h"
+#include "keystore/daemon/caller.h"
 #include "keystore/daemon/grpc_status.h"
 #include "keystore/parent_data.h"
 
@@ -99,15 +100,15 @@ v1::Key ToProtoKey(const keystore::KeyView& key) {
 
 absl::StatusOr<std::string> AdminService::Admin(grpc::ServerContext* context,
                                                 absl::string_view command) {
-  std::string identity = identity_(context);
-  absl::Status allowed = policy_->CheckAdmin(identity);
+  std::shared_ptr<const AccessPolicy> policy = policies_->Get();
+  const Caller caller = CallerOf(*context, *policy);
+  absl::Status allowed = policy->CheckAdmin(caller.identity);
   if (!allowed.ok()) {
     // A refused caller is worth a row too: someone tried.
-    keys_->RecordAudit(identity, std::string(command), "", "", allowed)
-        .IgnoreError();
+    AuditCall(keys_, caller, std::string(command), "", "", allowed);
     return allowed;
   }
-  return identity;
+  return caller.AuditName();
 }
 
 void AdminService::AuditRead(const std::string& identity,

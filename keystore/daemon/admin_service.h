@@ -21,18 +21,14 @@
 namespace zonekeep {
 namespace keystored {
 
-// Maps a call to its caller's identity ("unix:USER", a certificate name).
-using IdentityFn = std::function<std::string(grpc::ServerContext*)>;
-
 // Converts a key's metadata to its API form.
 v1::Key ToProtoKey(const keystore::KeyView& key);
 
 class AdminService final : public v1::KeyAdmin::Service {
  public:
-  // REQUIRES: `keys` and `policy` outlive the service.
-  AdminService(keystore::KeyManager* keys, const AccessPolicy* policy,
-               IdentityFn identity)
-      : keys_(keys), policy_(policy), identity_(std::move(identity)) {}
+  // REQUIRES: `keys` and `policies` outlive the service.
+  AdminService(keystore::KeyManager* keys, const AccessPolicyHolder* policies)
+      : keys_(keys), policies_(policies) {}
 
   grpc::Status CreateKeys(grpc::ServerContext* context,
                           const v1::CreateKeysRequest* request,
@@ -66,8 +62,8 @@ class AdminService final : public v1::KeyAdmin::Service {
                      v1::AuditLog* response) override;
 
  private:
-  // The caller's identity when it is an admin, else a PermissionDenied status
-  // (audited as an attempt at `command`).
+  // The caller's audit name (Caller::AuditName) when it is an admin, else a
+  // PermissionDenied status (audited as an attempt at `command`).
   absl::StatusOr<std::string> Admin(grpc::ServerContext* context,
                                     absl::string_view command);
   // Mutations are audited by the core; reads are audited here.
@@ -78,8 +74,7 @@ class AdminService final : public v1::KeyAdmin::Service {
       const std::string& zone);
 
   keystore::KeyManager* const keys_;
-  const AccessPolicy* const policy_;
-  const IdentityFn identity_;
+  const AccessPolicyHolder* const policies_;
 };
 
 }  // namespace keystored

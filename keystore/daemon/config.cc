@@ -10,6 +10,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -25,6 +26,43 @@ bool IsLoopbackListen(const std::string& listen) {
   return absl::StartsWith(listen, "127.") ||
          absl::StartsWith(listen, "localhost:") ||
          absl::StartsWith(listen, "[::1]:");
+}
+
+// HOST:PORT or [IPV6]:PORT, port 0-65535 (0: any free port, logged).
+bool IsHostPort(const std::string& listen) {
+  size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) return false;
+  const std::string host = listen.substr(0, colon);
+  int port = 0;
+  if (!absl::SimpleAtoi(listen.substr(colon + 1), &port) || port < 0 ||
+      port > 65535) {
+    return false;
+  }
+  if (host.front() == '[') return host.size() > 2 && host.back() == ']';
+  return host.find(':') == std::string::npos;
+}
+
+void CheckNotNegative(bool has, int64_t value, const std::string& key,
+                      std::vector<std::string>& problems) {
+  if (has && value < 0) {
+    problems.push_back(absl::StrCat(key, " must not be negative"));
+  }
+}
+
+void CheckSigningPolicy(const v1::SigningPolicyConfig& policy,
+                        const std::string& where,
+                        std::vector<std::string>& problems) {
+  CheckNotNegative(policy.has_max_validity(), policy.max_validity(),
+                   where + "max-validity", problems);
+  if (policy.has_max_validity() && policy.max_validity() == 0) {
+    problems.push_back(where + "max-validity must be above 0");
+  }
+  CheckNotNegative(policy.has_inception_margin(), policy.inception_margin(),
+                   where + "inception-margin", problems);
+  CheckNotNegative(policy.has_max_jitter(), policy.max_jitter(),
+                   where + "max-jitter", problems);
+  CheckNotNegative(policy.has_max_refresh(), policy.max_refresh(),
+                   where + "max-refresh", problems);
 }
 
 bool UserExists(const std::string& user) {
@@ -64,6 +102,8 @@ void CheckClient(const v1::ClientConfig& client, int index,
                               : absl::StrCat("clients: \"", identity, "\"");
   if (identity.empty()) {
     problems.push_back(absl::StrCat(who, ": \"identity\" is missing"));
+  } else if (identity == kAnonymousTcpIdentity) {
+    // Callers over plaintext TCP on loopback (no TLS): allowed by name.
   } else if (absl::StartsWith(identity, "unix:")) {
     const std::string user = identity.substr(5);
     if (user.empty()) {
@@ -99,6 +139,8 @@ void CheckClient(const v1::ClientConfig& client, int index,
                        "\" is not a zone name: ", normal.status().message()));
     }
   }
+  CheckSigningPolicy(client.signing_policy(),
+                     absl::StrCat(who, ": signing-policy: "), problems);
 }
 
 std::vector<std::string> Problems(const v1::KeystoredConfig& config) {
@@ -107,9 +149,14 @@ std::vector<std::string> Problems(const v1::KeystoredConfig& config) {
   const int tls_files_set = !tls.trust_anchor().empty() +
                             !tls.cert_file().empty() + !tls.key_file().empty();
   if (tls_files_set != 0 && tls_files_set != 3) {
-    problems.push_back(
-        "tls: trust-anchor, cert-file and key-file must be all set or all "
-        "unset");
+    std::vector<std::string> missing;
+    if (tls.trust_anchor().empty()) missing.push_back("trust-anchor");
+    if (tls.cert_file().empty()) missing.push_back("cert-file");
+    if (tls.key_file().empty()) missing.push_back("key-file");
+    problems.push_back(absl::StrCat(
+        "tls: ", absl::StrJoin(missing, " and "),
+        " missing: trust-anchor, cert-file and key-file must be all set or "
+        "all unset"));
   }
   if (tls_files_set == 0 && tls.has_cert_required()) {
     problems.push_back("tls: cert-required given without TLS files");
@@ -120,6 +167,25 @@ std::vector<std::string> Problems(const v1::KeystoredConfig& config) {
                                     " is not a loopback address: configure "
                                     "tls for it"));
   }
+  if (!config.listen().empty() && !IsHostPort(config.listen())) {
+    problems.push_back(absl::StrCat("listen \"", config.listen(),
+                                    "\" is not HOST:PORT or [IPV6]:PORT"));
+  }
+  if (tls.has_refresh_interval() && tls.refresh_interval() <= 0) {
+    problems.push_back("tls: refresh-interval must be above 0 (seconds)");
+  }
+  if (tls_files_set == 0 && tls.has_refresh_interval()) {
+    problems.push_back("tls: refresh-interval given without TLS files");
+  }
+  if (config.has_max_sign_jobs() && config.max_sign_jobs() < 1) {
+    problems.push_back("max-sign-jobs must be 1 or more");
+  }
+  if (config.has_max_zone_bytes() && config.max_zone_bytes() < 1) {
+    problems.push_back("max-zone-bytes must be 1 or more");
+  }
+  CheckNotNegative(config.has_shutdown_grace(), config.shutdown_grace(),
+                   "shutdown-grace", problems);
+  CheckSigningPolicy(config.signing_policy(), "signing-policy: ", problems);
   for (int i = 0; i < config.clients_size(); ++i) {
     CheckClient(config.clients(i), i, problems);
   }
@@ -138,7 +204,8 @@ std::string WithJsonKeys(std::string message) {
   std::vector<std::pair<std::string, std::string>> names;
   for (const google::protobuf::Descriptor* type :
        {v1::KeystoredConfig::descriptor(), v1::TlsConfig::descriptor(),
-        v1::ClientConfig::descriptor()}) {
+        v1::ClientConfig::descriptor(),
+        v1::SigningPolicyConfig::descriptor()}) {
     for (int i = 0; i < type->field_count(); ++i) {
       const google::protobuf::FieldDescriptor* field = type->field(i);
       if (field->name() != field->json_name()) {
@@ -195,6 +262,18 @@ absl::StatusOr<v1::KeystoredConfig> ParseConfig(
   }
   if (!config.has_propagation_delay()) {
     config.set_propagation_delay(kDefaultPropagationDelaySeconds);
+  }
+  if (!config.has_max_sign_jobs())
+    config.set_max_sign_jobs(kDefaultMaxSignJobs);
+  if (!config.has_max_zone_bytes()) {
+    config.set_max_zone_bytes(kDefaultMaxZoneBytes);
+  }
+  if (!config.has_shutdown_grace()) {
+    config.set_shutdown_grace(kDefaultShutdownGraceSeconds);
+  }
+  if (!config.tls().cert_file().empty() &&
+      !config.tls().has_refresh_interval()) {
+    config.mutable_tls()->set_refresh_interval(kDefaultTlsRefreshSeconds);
   }
   return config;
 }

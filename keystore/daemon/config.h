@@ -11,7 +11,10 @@
 // address without TLS, and every problem of the "clients" list: an identity
 // that is neither unix:USER for a user of this machine nor a DNS name (a TLS
 // client certificate's), a role other than admin or signer, an admin with
-// "zones", a zone that is not a valid zone name. Thread-safety: pure functions
+// "zones", a zone that is not a valid zone name; "listen" not HOST:PORT,
+// negative limits (max-sign-jobs, max-zone-bytes, shutdown-grace,
+// tls.refresh-interval, signing-policy). Unset limits get their defaults
+// below. Thread-safety: pure functions
 // (they read the user database).
 #ifndef ZONEKEEP_KEYSTORE_DAEMON_CONFIG_H_
 #define ZONEKEEP_KEYSTORE_DAEMON_CONFIG_H_
@@ -27,6 +30,13 @@ namespace keystored {
 inline constexpr char kDefaultStateDir[] = "./var/keystored";
 inline constexpr char kAdminSocketName[] = "admin.sock";
 inline constexpr int64_t kDefaultPropagationDelaySeconds = 3600;
+inline constexpr int64_t kDefaultMaxSignJobs = 4;
+inline constexpr int64_t kDefaultMaxZoneBytes = int64_t{2} << 30;
+inline constexpr int64_t kDefaultShutdownGraceSeconds = 30;
+inline constexpr int64_t kDefaultTlsRefreshSeconds = 60;
+// The identity of a caller over TCP without a verified client certificate
+// (plaintext on loopback, or TLS with "cert-required": false).
+inline constexpr char kAnonymousTcpIdentity[] = "tcp:anonymous";
 
 // `config_path` empty: the embedded default. `state_dir_override` non-empty
 // replaces state-dir (and then the admin socket defaults to DIR/admin.sock

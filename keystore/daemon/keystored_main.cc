@@ -1,5 +1,9 @@
 // keystored: the key store daemon. Owns the SQLite key database and the master
-// key, serves KeyAdmin (and ZoneSigner) on the admin unix socket.
+// key, serves KeyAdmin and ZoneSigner on the admin unix socket and, with
+// "listen", on TCP (TLS per the "tls" configuration), plus grpc.health.v1 and
+// server reflection. SIGHUP reloads "clients" (and the signing policy) from
+// the configuration file; SIGTERM lets calls in flight finish for up to
+// "shutdown-grace" seconds, then exits 0.
 //
 //   keystored [--config FILE] [--state-dir DIR]
 //   keystored --check-config FILE | --help | --version
@@ -16,7 +20,10 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
 #include "keystore/daemon/access_policy.h"
@@ -24,6 +31,7 @@
 #include "keystore/daemon/config.h"
 #include "keystore/daemon/signing_service.h"
 #include "keystore/daemon/state_dir_lock.h"
+#include "keystore/daemon/tls_credentials.h"
 #include "keystore/daemon/unix_socket_listener.h"
 #include "keystore/key_manager.h"
 #include "keystore/make_dirs.h"
@@ -134,6 +142,44 @@ int CheckConfigFile(const std::string& path) {
   return 0;
 }
 
+// Where a trust-anchor directory is bundled for the certificate provider.
+std::string TrustBundlePath(const v1::KeystoredConfig& config) {
+  return config.state_dir() + "/tls-trust-anchor.pem";
+}
+
+// SIGHUP: a new "clients" list (and signing policy) from the configuration
+// file; calls in flight keep the policy they started with. An invalid file
+// keeps the old configuration and says so in one line.
+void ReloadClients(const std::string& config_path, const std::string& state_dir,
+                   AccessPolicyHolder* policies) {
+  if (config_path.empty()) {
+    fprintf(stderr, "keystored: SIGHUP: no --config file, nothing to reload\n");
+    return;
+  }
+  absl::StatusOr<v1::KeystoredConfig> fresh =
+      LoadConfig(config_path, state_dir);
+  if (!fresh.ok()) {
+    std::vector<std::string> lines =
+        absl::StrSplit(fresh.status().message(), '\n');
+    fprintf(stderr, "keystored: SIGHUP: keeping the old configuration: %s\n",
+            absl::StrJoin(lines, "; ").c_str());
+    return;
+  }
+  policies->Set(std::make_shared<const AccessPolicy>(*fresh));
+  // A trust-anchor directory: its bundle is rebuilt, and the certificate
+  // provider picks it up at its next refresh.
+  if (!fresh->tls().trust_anchor().empty()) {
+    absl::StatusOr<std::string> bundle =
+        RebuildTrustBundle(fresh->tls(), TrustBundlePath(*fresh));
+    if (!bundle.ok()) {
+      fprintf(stderr, "keystored: SIGHUP: %s\n",
+              std::string(bundle.status().message()).c_str());
+    }
+  }
+  fprintf(stderr, "keystored: SIGHUP: reloaded clients from %s (%d entries)\n",
+          config_path.c_str(), fresh->clients_size());
+}
+
 int Run(int argc, char** argv) {
   HardenProcess();
   absl::StatusOr<Flags> flags = ParseFlags(argc, argv);
@@ -155,13 +201,6 @@ int Run(int argc, char** argv) {
       LoadConfig(flags->config, flags->state_dir);
   if (!config.ok()) {
     PrintError(config.status());
-    return 2;
-  }
-  if (!config->listen().empty()) {
-    fprintf(stderr,
-            "keystored: listen %s: the TCP/TLS signing listener is not "
-            "available in this version; use the admin socket\n",
-            config->listen().c_str());
     return 2;
   }
 
@@ -205,21 +244,42 @@ int Run(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
-  const AccessPolicy policy(*config);
+  AccessPolicyHolder policies(std::make_shared<const AccessPolicy>(*config));
   UnixSocketListener listener(config->admin_socket());
-  auto identity = [&listener](grpc::ServerContext* context) {
-    return listener.IdentityOfPeer(context->peer());
-  };
-  AdminService admin(keys->get(), &policy, identity);
-  SigningService signing(keys->get(), &policy, identity);
+  AdminService admin(keys->get(), &policies);
+  SignLimits limits;
+  limits.max_sign_jobs = config->max_sign_jobs();
+  limits.max_zone_bytes = config->max_zone_bytes();
+  SigningService signing(keys->get(), &policies, limits);
 
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   builder.RegisterService(&admin);
   builder.RegisterService(&signing);
   builder.SetMaxReceiveMessageSize(8 << 20);
+  int tcp_port = 0;
+  if (!config->listen().empty()) {
+    absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+        ServerCredentialsFor(config->tls(), TrustBundlePath(*config));
+    if (!credentials.ok()) {
+      PrintError(credentials.status());
+      return 2;
+    }
+    builder.AddListeningPort(config->listen(), *credentials, &tcp_port);
+  }
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr) {
-    fprintf(stderr, "keystored: cannot start the gRPC server\n");
+    fprintf(stderr, "keystored: cannot start the gRPC server%s\n",
+            config->listen().empty()
+                ? ""
+                : absl::StrCat(" (listen ", config->listen(), ")").c_str());
+    return 2;
+  }
+  if (!config->listen().empty() && tcp_port == 0) {
+    fprintf(stderr, "keystored: listen %s: cannot bind\n",
+            config->listen().c_str());
+    server->Shutdown();
     return 2;
   }
   if (absl::Status s = listener.Start(server.get()); !s.ok()) {
@@ -230,16 +290,34 @@ int Run(int argc, char** argv) {
   fprintf(stderr, "keystored: serving %s (state %s, propagation-delay %llds)\n",
           config->admin_socket().c_str(), config->state_dir().c_str(),
           static_cast<long long>(config->propagation_delay()));
+  if (!config->listen().empty()) {
+    const std::string host =
+        config->listen().substr(0, config->listen().rfind(':'));
+    fprintf(stderr, "keystored: listening on %s:%d (%s)\n", host.c_str(),
+            tcp_port,
+            config->tls().cert_file().empty()
+                ? "no TLS, loopback"
+                : (!config->tls().has_cert_required() ||
+                           config->tls().cert_required()
+                       ? "mutual TLS"
+                       : "server-authenticated TLS"));
+  }
 
   int received = 0;
   while (sigwait(&signals, &received) == 0 && received == SIGHUP) {
-    // Operators send HUP to reload; there is nothing to reload yet, and a
-    // signing daemon must not stop because of it.
-    fprintf(stderr, "keystored: SIGHUP: nothing to reload\n");
+    ReloadClients(flags->config, flags->state_dir, &policies);
   }
-  fprintf(stderr, "keystored: signal %d, shutting down\n", received);
+  fprintf(stderr,
+          "keystored: signal %d, shutting down (calls in flight get %llds)\n",
+          received, static_cast<long long>(config->shutdown_grace()));
+  if (grpc::HealthCheckServiceInterface* health =
+          server->GetHealthCheckService()) {
+    health->Shutdown();
+  }
   listener.Stop();
-  server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  server->Shutdown(std::chrono::system_clock::now() +
+                   std::chrono::seconds(config->shutdown_grace()));
+  fprintf(stderr, "keystored: stopped\n");
   return 0;
 }
 

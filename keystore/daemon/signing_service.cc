@@ -1,47 +1,91 @@
 #include "keystore/daemon/signing_service.h"
 
+#include <memory>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "keystore/daemon/caller.h"
 #include "keystore/daemon/grpc_status.h"
 #include "keystore/daemon/zone_signing.h"
 
 namespace zonekeep {
 namespace keystored {
+namespace {
+
+// Holds one of the service's job slots for its lifetime.
+class JobSlot {
+ public:
+  explicit JobSlot(std::atomic<int64_t>* running) : running_(running) {
+    running_->fetch_add(1);
+  }
+  ~JobSlot() { running_->fetch_sub(1); }
+  JobSlot(const JobSlot&) = delete;
+  JobSlot& operator=(const JobSlot&) = delete;
+
+ private:
+  std::atomic<int64_t>* running_;
+};
+
+}  // namespace
 
 grpc::Status SigningService::SignZone(
     grpc::ServerContext* context,
     grpc::ServerReaderWriter<v1::SignZoneResponse, v1::SignZoneRequest>*
         stream) {
-  const std::string identity = identity_(context);
+  std::shared_ptr<const AccessPolicy> policy = policies_->Get();
+  const Caller caller = CallerOf(*context, *policy);
+  std::string zone;
+  auto refuse = [&](absl::Status status) {
+    AuditCall(keys_, caller, "sign", zone, "", status);
+    return ToGrpcStatus(status);
+  };
   v1::SignZoneRequest request;
   if (!stream->Read(&request) || !request.has_options()) {
-    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                        "SignZone: the first message must carry the options");
+    return refuse(absl::InvalidArgumentError(
+        "SignZone: the first message must carry the options"));
   }
   const v1::SignOptions options = request.options();
+  zone = options.origin();
   if (options.origin().empty()) {
-    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                        "SignZone: the options must name the zone origin");
+    return refuse(absl::InvalidArgumentError(
+        "SignZone: the options must name the zone origin"));
   }
-  if (absl::Status allowed = policy_->CheckSigner(identity, options.origin());
+  if (absl::Status allowed = policy->CheckSigner(caller.identity, zone);
       !allowed.ok()) {
-    keys_->RecordAudit(identity, "sign", options.origin(), "", allowed)
-        .IgnoreError();
-    return ToGrpcStatus(allowed);
+    return refuse(allowed);
+  }
+  if (std::optional<SigningPolicy> limits =
+          policy->SigningPolicyFor(caller.identity)) {
+    absl::Status within =
+        CheckSignRequest(*limits, options, absl::ToUnixSeconds(absl::Now()));
+    if (!within.ok()) return refuse(within);
+  }
+  JobSlot slot(&running_jobs_);
+  if (running_jobs_.load() > limits_.max_sign_jobs) {
+    return refuse(absl::ResourceExhaustedError(
+        absl::StrCat("SignZone: ", limits_.max_sign_jobs,
+                     " sign jobs are running already (max-sign-jobs ",
+                     limits_.max_sign_jobs, "); try again later")));
   }
   std::string zone_text;
   while (stream->Read(&request)) {
     if (!request.has_zone_chunk()) {
-      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                          "SignZone: options may only be sent once");
+      return refuse(absl::InvalidArgumentError(
+          "SignZone: options may only be sent once"));
     }
-    if (zone_text.size() + request.zone_chunk().size() > kMaxZoneBytes) {
-      return grpc::Status(
-          grpc::StatusCode::RESOURCE_EXHAUSTED,
-          absl::StrCat("SignZone: zone larger than ", kMaxZoneBytes, " bytes"));
+    if (static_cast<int64_t>(zone_text.size() + request.zone_chunk().size()) >
+        limits_.max_zone_bytes) {
+      return refuse(absl::ResourceExhaustedError(
+          absl::StrCat("SignZone: zone larger than ", limits_.max_zone_bytes,
+                       " bytes (max-zone-bytes)")));
     }
     zone_text += request.zone_chunk();
+  }
+  if (context->IsCancelled()) {
+    return refuse(absl::CancelledError(
+        "SignZone: the client cancelled while sending the zone"));
   }
   // Chunks go out as the engine writes them (after its self-verify).
   v1::SignZoneResponse response;
@@ -49,19 +93,24 @@ grpc::Status SigningService::SignZone(
   auto send_pending = [&]() -> absl::Status {
     response.set_signed_chunk(pending);
     pending.clear();
-    if (!stream->Write(response)) {
+    if (context->IsCancelled() || !stream->Write(response)) {
       return absl::CancelledError("SignZone: client went away");
     }
     return absl::OkStatus();
   };
   auto sink = [&](absl::string_view piece) -> absl::Status {
+    if (context->IsCancelled()) {
+      return absl::CancelledError("SignZone: client went away");
+    }
     pending.append(piece.data(), piece.size());
     const bool flush =
         piece.empty() ? !pending.empty() : pending.size() >= kChunkBytes;
     return flush ? send_pending() : absl::OkStatus();
   };
+  // The core audits its own outcome (failures, and the signing itself).
   absl::StatusOr<v1::SignSummary> summary = SignZoneWithKeyStore(
-      keys_, identity, options, std::move(zone_text), sink);
+      keys_, caller.AuditName(), options, std::move(zone_text), sink);
+  LogCall(caller, "sign", zone, summary.status());
   if (!summary.ok()) return ToGrpcStatus(summary.status());
   *response.mutable_summary() = *std::move(summary);
   stream->Write(response);

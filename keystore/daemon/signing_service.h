@@ -1,31 +1,40 @@
 // SigningService: the ZoneSigner gRPC service, a thin layer over
 // SignZoneWithKeyStore.
 //
-// Reads the options message, then the zone chunks (bounded in total size),
-// checks the signer role for the zone, calls the core once, and streams the
-// signed zone back in chunks followed by a summary. Errors are one gRPC status.
+// Reads the options message, checks the caller's signer role for the zone and
+// the signing policy, takes one of `max_sign_jobs` job slots, reads the zone
+// chunks (at most `max_zone_bytes` in total, counted as they arrive), calls
+// the core once, and streams the signed zone back in chunks followed by a
+// summary. A client that cancels (or whose deadline passes) stops the job at
+// the next chunk read or write, and its memory is freed. Every call, allowed
+// or refused, is audited (caller.h). Errors are one gRPC status.
 // Thread-safety: safe for gRPC's concurrent calls.
 #ifndef ZONEKEEP_KEYSTORE_DAEMON_SIGNING_SERVICE_H_
 #define ZONEKEEP_KEYSTORE_DAEMON_SIGNING_SERVICE_H_
 
+#include <atomic>
+#include <cstdint>
+
 #include "keystore/daemon/access_policy.h"
-#include "keystore/daemon/admin_service.h"
 #include "keystore/key_manager.h"
 #include "proto/keystore.grpc.pb.h"
 
 namespace zonekeep {
 namespace keystored {
 
-// Largest zone accepted over the API (master-file bytes).
-inline constexpr size_t kMaxZoneBytes = size_t{2} << 30;
 inline constexpr size_t kChunkBytes = size_t{1} << 20;
+
+struct SignLimits {
+  int64_t max_sign_jobs = 4;
+  int64_t max_zone_bytes = int64_t{2} << 30;
+};
 
 class SigningService final : public v1::ZoneSigner::Service {
  public:
-  // REQUIRES: `keys` and `policy` outlive the service.
-  SigningService(keystore::KeyManager* keys, const AccessPolicy* policy,
-                 IdentityFn identity)
-      : keys_(keys), policy_(policy), identity_(std::move(identity)) {}
+  // REQUIRES: `keys` and `policies` outlive the service.
+  SigningService(keystore::KeyManager* keys, const AccessPolicyHolder* policies,
+                 SignLimits limits)
+      : keys_(keys), policies_(policies), limits_(limits) {}
 
   grpc::Status SignZone(
       grpc::ServerContext* context,
@@ -34,8 +43,9 @@ class SigningService final : public v1::ZoneSigner::Service {
 
  private:
   keystore::KeyManager* const keys_;
-  const AccessPolicy* const policy_;
-  const IdentityFn identity_;
+  const AccessPolicyHolder* const policies_;
+  const SignLimits limits_;
+  std::atomic<int64_t> running_jobs_{0};
 };
 
 }  // namespace keystored

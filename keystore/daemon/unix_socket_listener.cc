@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <poll.h>
-#include <pwd.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -11,26 +10,13 @@
 
 #include <vector>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/strip.h"
 #include "grpcpp/server_posix.h"
 #include "proto/unix_socket.h"
 
 namespace zonekeep {
 namespace keystored {
 namespace {
-
-std::string IdentityOfUid(uid_t uid) {
-  struct passwd pwd;
-  struct passwd* result = nullptr;
-  std::vector<char> buf(16384);
-  if (getpwuid_r(uid, &pwd, buf.data(), buf.size(), &result) == 0 &&
-      result != nullptr) {
-    return absl::StrCat("unix:", pwd.pw_name);
-  }
-  return absl::StrCat("unix:uid=", uid);
-}
 
 absl::Status ErrnoError(const std::string& what) {
   return absl::UnavailableError(absl::StrCat(what, ": ", strerror(errno)));
@@ -83,29 +69,8 @@ void UnixSocketListener::AcceptLoop() {
     const int fd =
         accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
     if (fd < 0) continue;
-    ucred cred{};
-    socklen_t len = sizeof(cred);
-    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) {
-      close(fd);
-      continue;
-    }
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      identity_by_fd_[fd] = IdentityOfUid(cred.uid);
-    }
     grpc::AddInsecureChannelFromFd(server_, fd);
   }
-}
-
-std::string UnixSocketListener::IdentityOfPeer(const std::string& peer) const {
-  absl::string_view rest = peer;
-  int fd = -1;
-  if (!absl::ConsumePrefix(&rest, "fd:") || !absl::SimpleAtoi(rest, &fd)) {
-    return "";
-  }
-  std::lock_guard<std::mutex> lock(mu_);
-  auto it = identity_by_fd_.find(fd);
-  return it == identity_by_fd_.end() ? "" : it->second;
 }
 
 void UnixSocketListener::Stop() {

@@ -5,15 +5,14 @@
 // Contract: Start() binds PATH (removing a stale socket file, refusing a path
 // that is something else), chmods it 0660 and runs an accept thread. Every call
 // arriving on an accepted connection has ServerContext::peer() == "fd:N";
-// IdentityOfPeer() maps that to "unix:USER" (or "unix:uid=N" with no passwd
-// entry). Stop() closes the socket and removes the file.
-// Thread-safety: IdentityOfPeer() is safe from any thread; Start/Stop from one.
+// CallerOf() (caller.h) reads the peer's uid from that connection itself, so
+// this class keeps no table of connections. Stop() stops accepting, closes
+// the listening socket and removes the file.
+// Thread-safety: Start/Stop from one thread.
 #ifndef ZONEKEEP_KEYSTORE_DAEMON_UNIX_SOCKET_LISTENER_H_
 #define ZONEKEEP_KEYSTORE_DAEMON_UNIX_SOCKET_LISTENER_H_
 
 #include <atomic>
-#include <map>
-#include <mutex>
 #include <string>
 #include <thread>
 
@@ -34,10 +33,6 @@ class UnixSocketListener {
   absl::Status Start(grpc::Server* server);
   void Stop();
 
-  // "unix:USER" for a peer string "fd:N" of a connection accepted here, or an
-  // empty string for an unknown peer.
-  std::string IdentityOfPeer(const std::string& peer) const;
-
  private:
   void AcceptLoop();
 
@@ -46,8 +41,6 @@ class UnixSocketListener {
   int listen_fd_ = -1;
   std::atomic<bool> stopping_{false};
   std::thread accept_thread_;
-  mutable std::mutex mu_;
-  std::map<int, std::string> identity_by_fd_;  // guarded by mu_
 };
 
 }  // namespace keystored
