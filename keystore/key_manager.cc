@@ -51,6 +51,10 @@ std::string FormatWhen(absl::Time t) {
 std::string AuditText(absl::string_view text) {
   std::string out;
   for (char c : text.substr(0, kMaxAuditField)) {
+    if (c == '\n') {
+      out += " | ";  // a refusal's per-server lines
+      continue;
+    }
     out.push_back(c >= 0x20 && c < 0x7f ? c : '?');
   }
   return out;
@@ -551,12 +555,14 @@ absl::StatusOr<std::vector<dnssec::ZoneKey>> KeyManagerImpl::LoadZoneKeys(
 
 absl::Status KeyManagerImpl::RecordZoneSigned(
     const std::string& identity, const std::string& zone_arg,
-    const std::vector<uint16_t>& key_tags, uint32_t max_ttl) {
+    const std::vector<uint16_t>& key_tags, uint32_t max_ttl, uint32_t serial) {
   std::vector<uint16_t> sorted = key_tags;
   std::sort(sorted.begin(), sorted.end());
   sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
-  AuditInfo audit{identity, absl::StrCat("zone-signed max-ttl ", max_ttl),
-                  zone_arg, sorted};
+  AuditInfo audit{
+      identity,
+      absl::StrCat("zone-signed serial ", serial, " max-ttl ", max_ttl),
+      zone_arg, sorted};
   absl::StatusOr<std::string> zone = dnssec::NormalizeZoneName(zone_arg);
   if (!zone.ok()) return Refuse(audit, zone.status());
   audit.zone = *zone;
@@ -578,7 +584,16 @@ absl::Status KeyManagerImpl::RecordZoneSigned(
                  row->keyset_signed_at = now;
                  row->keyset_tags = tags;
                }
+               // The serial zone servers must serve before zsk-stage2: that
+               // of the first signing at or after zsk-stage1.
+               if (row->zsk_stage1_at.has_value() &&
+                   !row->zsk_first_serial.has_value() &&
+                   now >= *row->zsk_stage1_at) {
+                 row->zsk_first_serial = serial;
+               }
                row->max_ttl = max_ttl;
+               row->zsk_wait_ttl = std::max(row->zsk_wait_ttl, max_ttl);
+               row->ksk_wait_ttl = std::max(row->ksk_wait_ttl, max_ttl);
                row->last_signed_at = now;
                absl::Status s = tx.UpsertZone(*row);
                if (!s.ok()) return s;

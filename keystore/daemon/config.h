@@ -11,7 +11,11 @@
 // address without TLS, and every problem of the "clients" list: an identity
 // that is neither unix:USER for a user of this machine nor a DNS name (a TLS
 // client certificate's), a role other than admin or signer, an admin with
-// "zones", a zone that is not a valid zone name. Thread-safety: pure functions
+// "zones", a zone that is not a valid zone name; every problem of the "zones"
+// list (zone missing, invalid or given twice; a parent-agents or zone-servers
+// address that is not HOST:PORT with IPv6 in brackets); a check-interval
+// below 1. Defaults: propagation-delay and check-interval 3600 s; zone names
+// come back normalised. Thread-safety: pure functions
 // (they read the user database).
 #ifndef ZONEKEEP_KEYSTORE_DAEMON_CONFIG_H_
 #define ZONEKEEP_KEYSTORE_DAEMON_CONFIG_H_
@@ -27,6 +31,7 @@ namespace keystored {
 inline constexpr char kDefaultStateDir[] = "./var/keystored";
 inline constexpr char kAdminSocketName[] = "admin.sock";
 inline constexpr int64_t kDefaultPropagationDelaySeconds = 3600;
+inline constexpr int64_t kDefaultCheckIntervalSeconds = 3600;
 
 // `config_path` empty: the embedded default. `state_dir_override` non-empty
 // replaces state-dir (and then the admin socket defaults to DIR/admin.sock

@@ -22,6 +22,7 @@
 #include "keystore/daemon/access_policy.h"
 #include "keystore/daemon/admin_service.h"
 #include "keystore/daemon/config.h"
+#include "keystore/daemon/dns_checks.h"
 #include "keystore/daemon/signing_service.h"
 #include "keystore/daemon/state_dir_lock.h"
 #include "keystore/daemon/unix_socket_listener.h"
@@ -183,6 +184,7 @@ int Run(int argc, char** argv) {
   keystore::KeyManagerOptions options;
   options.state_dir = config->state_dir();
   options.propagation_delay = absl::Seconds(config->propagation_delay());
+  options.dns_observer = MakeDnsObserver(*config);
   absl::StatusOr<std::unique_ptr<keystore::KeyManager>> keys =
       keystore::KeyManager::Open(options);
   if (!keys.ok()) {
@@ -230,6 +232,9 @@ int Run(int argc, char** argv) {
   fprintf(stderr, "keystored: serving %s (state %s, propagation-delay %llds)\n",
           config->admin_socket().c_str(), config->state_dir().c_str(),
           static_cast<long long>(config->propagation_delay()));
+
+  PendingRolloverChecker checker(keys->get(),
+                                 absl::Seconds(config->check_interval()));
 
   int received = 0;
   while (sigwait(&signals, &received) == 0 && received == SIGHUP) {

@@ -94,8 +94,9 @@ absl::StatusOr<v1::SignSummary> SignZoneWithKeyStore(
 
   // The key set is now out in a signed zone: that starts the stage-2 wait.
   // RecordZoneSigned writes the audit row of a successful signing.
-  if (absl::Status s = keys->RecordZoneSigned(identity, options.origin(),
-                                              key_tags, report->max_ttl);
+  if (absl::Status s =
+          keys->RecordZoneSigned(identity, options.origin(), key_tags,
+                                 report->max_ttl, report->serial);
       !s.ok()) {
     return fail(s);
   }
