@@ -364,8 +364,7 @@ absl::StatusOr<std::unique_ptr<KnotServer>> KnotServer::StartZones(
 }
 
 absl::Status KnotServer::Reload(absl::string_view origin,
-                                absl::string_view zone_text,
-                                uint32_t serial) {
+                                absl::string_view zone_text, uint32_t serial) {
   auto it = zone_files_.find(std::string(origin));
   if (it == zone_files_.end()) {
     return absl::NotFoundError(absl::StrCat("knotd does not serve ", origin));
