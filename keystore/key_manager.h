@@ -97,6 +97,14 @@ class ParentDsChecker {
                                const std::vector<KeyView>& new_ksks) const = 0;
 };
 
+// What one signing put out (RecordZoneSigned).
+struct SignedZone {
+  std::vector<uint16_t> key_tags;     // the DNSKEY RRset
+  std::vector<uint16_t> active_tags;  // the keys that signed
+  uint32_t max_ttl = 0;
+  uint32_t serial = 0;
+};
+
 // One zone as `maintkeydb status` shows it.
 struct ZoneStatus {
   std::string zone;
@@ -175,15 +183,16 @@ class KeyManager {
   // for the active keys. NotFound when the zone has no keys.
   virtual absl::StatusOr<std::vector<dnssec::ZoneKey>> LoadZoneKeys(
       const std::string& zone) const = 0;
-  // Records that `zone` was signed with exactly `keys` (by tag) at the clock's
-  // now, with the zone's largest TTL and SOA serial; starts the stage-2 wait
-  // clock when the key set differs from the one last recorded, and the
-  // serial of the first signing after zsk-stage1 is the one zone servers
-  // must serve before zsk-stage2.
+  // Records that `zone` was signed: `signed_zone.key_tags` the DNSKEY set,
+  // `active_tags` the keys that signed (those LoadZoneKeys handed out as
+  // active), the zone's largest TTL and its SOA serial. The first signing
+  // whose active keys are the zone's active keys now, after a stage 1, starts
+  // the stage-2 wait and gives the serial zone servers must serve before
+  // zsk-stage2; a signing that loaded its keys before a stage 1 and ends
+  // after it does not count (its signatures are by the old keys).
   virtual absl::Status RecordZoneSigned(const std::string& identity,
                                         const std::string& zone,
-                                        const std::vector<uint16_t>& key_tags,
-                                        uint32_t max_ttl, uint32_t serial) = 0;
+                                        const SignedZone& signed_zone) = 0;
 
   // Asks the DNS about every stage 2 pending (a key marked (R)) and records
   // what it first saw; keystored calls it every check-interval. OK without a

@@ -117,11 +117,22 @@ class KeyManagerDnsTest : public ::testing::Test {
     ASSERT_TRUE(Sign(3600).ok());
   }
 
+  // The active tags of the keys as they are now (what LoadZoneKeys gives).
+  std::vector<uint16_t> ActiveTags() {
+    std::vector<uint16_t> tags;
+    for (const KeyView& key : Keys()) {
+      if (key.state == dnssec::KeyState::kActive) tags.push_back(key.key_tag);
+    }
+    return tags;
+  }
   absl::Status Sign(uint32_t max_ttl) {
+    return SignWith(ActiveTags(), max_ttl);
+  }
+  absl::Status SignWith(const std::vector<uint16_t>& active, uint32_t max_ttl) {
     std::vector<uint16_t> tags;
     for (const KeyView& key : Keys()) tags.push_back(key.key_tag);
-    return manager_->RecordZoneSigned("signer", kZone, tags, max_ttl,
-                                      ++serial_);
+    return manager_->RecordZoneSigned(
+        "signer", kZone, SignedZone{tags, active, max_ttl, ++serial_});
   }
   std::vector<KeyView> Keys() {
     auto keys = manager_->ListKeys(kZone, false);
@@ -216,6 +227,50 @@ TEST_F(KeyManagerDnsTest, KskStage2WaitsForTheNewDsThenTheOldDsTtl) {
   clock_.Advance(absl::Seconds(1));
   EXPECT_TRUE(Roll(dnssec::RolloverStage::kKskStage2).ok());
   EXPECT_TRUE(Ksks(true).empty());
+}
+
+// A signing that loaded its keys before zsk-stage1 and ends after it signed
+// with the old ZSK: it is not "the first zone signed after stage 1".
+TEST_F(KeyManagerDnsTest, SigningThatLoadedKeysBeforeStage1DoesNotCount) {
+  const std::vector<uint16_t> before = ActiveTags();
+  ASSERT_TRUE(Roll(dnssec::RolloverStage::kZskStage1).ok());
+  ASSERT_TRUE(SignWith(before, 3600).ok());
+  observer_->Serve({serial_, serial_});
+  clock_.Advance(absl::Hours(5));
+  absl::Status s = Roll(dnssec::RolloverStage::kZskStage2);
+  EXPECT_THAT(s.message(), HasSubstr("has not been signed since zsk-stage1"));
+  auto audit = manager_->Audit(kZone, 2);
+  ASSERT_TRUE(audit.ok());
+  EXPECT_THAT(audit->at(1).command, HasSubstr("starts no stage-2 wait"));
+  ASSERT_TRUE(Sign(3600).ok());
+  s = Roll(dnssec::RolloverStage::kZskStage2);
+  EXPECT_THAT(s.message(),
+              HasSubstr(absl::StrCat("serves serial >= ", serial_)));
+}
+
+TEST_F(KeyManagerDnsTest, ZskStage1ActivatesTheZskPublishedLongest) {
+  uint16_t old_published = 0;
+  for (const KeyView& key : Keys()) {
+    if (key.role == dnssec::KeyRole::kZsk &&
+        key.state == dnssec::KeyState::kPublished) {
+      old_published = key.key_tag;
+    }
+  }
+  // Fresh ZSKs until one has a lower tag than the long-published one.
+  clock_.Advance(absl::Hours(24));
+  for (int i = 0; i < 20; ++i) {
+    auto fresh = manager_->CreateKeys(kAdmin, dnssec::CreateWhat::kZsk, kEc,
+                                      std::nullopt, kZone);
+    ASSERT_TRUE(fresh.ok()) << fresh.status();
+    if (fresh->at(0).key_tag < old_published) break;
+  }
+  ASSERT_TRUE(Roll(dnssec::RolloverStage::kZskStage1).ok());
+  for (const KeyView& key : Keys()) {
+    if (key.role == dnssec::KeyRole::kZsk &&
+        key.state == dnssec::KeyState::kActive) {
+      EXPECT_EQ(key.key_tag, old_published);
+    }
+  }
 }
 
 TEST_F(KeyManagerDnsTest, ForcedStage2IsAuditedWithWhatWasSeen) {

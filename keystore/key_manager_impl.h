@@ -132,8 +132,7 @@ class KeyManagerImpl final : public KeyManager {
       const std::string& zone) const override;
   absl::Status RecordZoneSigned(const std::string& identity,
                                 const std::string& zone,
-                                const std::vector<uint16_t>& key_tags,
-                                uint32_t max_ttl, uint32_t serial) override;
+                                const SignedZone& signed_zone) override;
   absl::Status CheckPendingRollovers() override;
   absl::StatusOr<std::vector<ZoneStatus>> Status(
       const std::string& zone) override;

@@ -163,7 +163,16 @@ absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::RolloverInTx(
         if (!s.ok()) return s;
         audit.tags.push_back(key.key_tag);
       }
-      const KeyRow& next = published.front();  // oldest id first
+      // The successor is the ZSK published longest (so the one most likely
+      // in every cache's DNSKEY set), not the lowest tag (KeysOfZone's
+      // order).
+      const KeyRow& next = *std::min_element(
+          published.begin(), published.end(),
+          [](const KeyRow& a, const KeyRow& b) {
+            return a.state_changed_at != b.state_changed_at
+                       ? a.state_changed_at < b.state_changed_at
+                       : a.id < b.id;
+          });
       absl::Status s =
           tx.UpdateKeyState(next.id, dnssec::KeyState::kActive, false, now);
       if (!s.ok()) return s;
