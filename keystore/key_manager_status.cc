@@ -14,8 +14,9 @@ namespace key_manager_internal {
 namespace {
 
 std::string Since(absl::Time t, absl::Time now) {
-  return absl::StrCat(
-      "since ", absl::FormatDuration(absl::Trunc(now - t, absl::Seconds(1))));
+  const absl::Duration d = absl::Trunc(now - t, absl::Seconds(1));
+  return d < absl::Seconds(1) ? "since 0s"
+                              : absl::StrCat("since ", absl::FormatDuration(d));
 }
 
 std::string PlaceOf(const KeyRow& key, absl::Time now) {

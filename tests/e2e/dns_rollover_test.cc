@@ -21,6 +21,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <iostream>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -208,8 +209,18 @@ class DnsRolloverTest : public ::testing::Test {
     return a.ok() ? a->rcode : "no answer";
   }
 
+  // Every refusal and status goes to the test log, for the reader.
   ProcessResult Roll(const char* stage) {
-    return Mk({"rollover", stage, kAlg, kChild});
+    ProcessResult r = Mk({"rollover", stage, kAlg, kChild});
+    std::cout << "$ maintkeydb rollover " << stage << " -> " << r.exit_code
+              << "\n"
+              << r.err;
+    return r;
+  }
+  ProcessResult Status() {
+    ProcessResult r = Mk({"status", kChild});
+    std::cout << "$ maintkeydb status " << kChild << "\n" << r.out;
+    return r;
   }
 
   ShortTempDir dir_;
@@ -252,7 +263,7 @@ TEST_F(DnsRolloverTest, ZskRolloverWaitsForTheZoneServersAndTheMaxTtl) {
               HasSubstr(absl::StrCat("127.0.0.1:", knot_->port(),
                                      ": serves serial ", child_serial_ - 1,
                                      " (needs >= ", child_serial_, ")")));
-  r = Mk({"status", kChild});
+  r = Status();
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("rollover under way"));
   EXPECT_THAT(r.out, HasSubstr("zsk-stage2 ECDSAP256SHA256: waiting"));
@@ -330,7 +341,7 @@ TEST_F(DnsRolloverTest, KskRolloverWaitsForTheParentDsAndItsTtl) {
     return;
   }
   EXPECT_THAT(r.err, HasSubstr(" left"));
-  r = Mk({"status", kChild});
+  r = Status();
   EXPECT_THAT(r.out, HasSubstr("ksk-stage2 ECDSAP256SHA256: waiting"));
   ASSERT_NO_FATAL_FAILURE(ExpectValidates("both DS in the parent"));
 
