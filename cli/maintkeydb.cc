@@ -10,6 +10,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "cli/command_words.h"
@@ -149,6 +150,7 @@ int MaintKeyDb::Run(const Args& words) {
   if (command == "parentdata") return ParentData(args);
   if (command == "showkeys") return ShowKeys(args);
   if (command == "import") return Import(args);
+  if (command == "status") return Status(args);
   return Audit(args);
 }
 
@@ -569,6 +571,43 @@ int MaintKeyDb::Audit(const Args& args) {
     err_ << "maintkeydb: audit: cut at " << limit
          << " rows, older rows left out; ask for more with --limit N or "
             "fewer with --since TIME\n";
+  }
+  return 0;
+}
+
+int MaintKeyDb::Status(const Args& args) {
+  v1::StatusRequest request;
+  if (args.size() > 1) {
+    return UsageError("status", "status: at most one ZONE");
+  }
+  if (!args.empty()) {
+    absl::StatusOr<std::string> zone = dnssec::NormalizeZoneName(args[0]);
+    if (!zone.ok()) {
+      return UsageError("status", std::string(zone.status().message()));
+    }
+    request.set_zone(*zone);
+  }
+  v1::KeyAdmin::Stub* stub = Stub();
+  if (stub == nullptr) return 1;
+  grpc::ClientContext context;
+  v1::StatusReply response;
+  grpc::Status status = stub->Status(&context, request, &response);
+  if (!status.ok()) return RpcFailed(status);
+  for (const v1::ZoneStatus& zone : response.zones()) {
+    out_ << zone.zone() << ": "
+         << (zone.rollover_under_way() ? "rollover under way"
+                                       : "no rollover under way")
+         << "\n";
+    for (const v1::KeyPlace& place : zone.keys()) {
+      const v1::Key& key = place.key();
+      out_ << "  " << (key.role() == v1::KSK ? "KSK" : "ZSK") << " "
+           << key.algorithm_name() << " " << key.key_tag() << ": "
+           << place.place() << "\n";
+    }
+    for (const std::string& step : zone.next_steps()) {
+      out_ << "  next: " << absl::StrReplaceAll(step, {{"\n", "\n    "}})
+           << "\n";
+    }
   }
   return 0;
 }

@@ -52,6 +52,7 @@ class MaintKeyDb {
   int ShowKeys(const std::vector<std::string>& args);
   int Import(const std::vector<std::string>& args);
   int Audit(const std::vector<std::string>& args);
+  int Status(const std::vector<std::string>& args);
   int Help(const std::vector<std::string>& args);
 
   // Prints "maintkeydb: WHAT" and a one-line hint: the synopsis of

@@ -50,6 +50,11 @@ constexpr std::pair<const char*, const char*> kUsage[] = {
      "  stderr says when rows were left out); TIME is RFC 3339\n"
      "  (2026-11-30T10:00:00Z), a date (2026-11-30, UTC) or an age (90m, 2h,\n"
      "  3d)"},
+    {"status",
+     "status [ZONE]\n"
+     "  per zone: each key's place in its cycle, whether a rollover is under\n"
+     "  way, its next step and what that waits for (the serial at each zone\n"
+     "  server, the DS at each parent agent, the time left)"},
     {"help", "help [COMMAND]"},
 };
 

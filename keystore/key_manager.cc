@@ -51,6 +51,10 @@ std::string FormatWhen(absl::Time t) {
 std::string AuditText(absl::string_view text) {
   std::string out;
   for (char c : text.substr(0, kMaxAuditField)) {
+    if (c == '\n') {
+      out += " | ";  // a refusal's per-server lines
+      continue;
+    }
     out.push_back(c >= 0x20 && c < 0x7f ? c : '?');
   }
   return out;
@@ -552,14 +556,22 @@ absl::StatusOr<std::vector<dnssec::ZoneKey>> KeyManagerImpl::LoadZoneKeys(
   return keys;
 }
 
-absl::Status KeyManagerImpl::RecordZoneSigned(
-    const std::string& identity, const std::string& zone_arg,
-    const std::vector<uint16_t>& key_tags, uint32_t max_ttl) {
-  std::vector<uint16_t> sorted = key_tags;
-  std::sort(sorted.begin(), sorted.end());
-  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
-  AuditInfo audit{identity, absl::StrCat("zone-signed max-ttl ", max_ttl),
-                  zone_arg, sorted};
+absl::Status KeyManagerImpl::RecordZoneSigned(const std::string& identity,
+                                              const std::string& zone_arg,
+                                              const SignedZone& signed_zone) {
+  auto sorted_tags = [](std::vector<uint16_t> tags) {
+    std::sort(tags.begin(), tags.end());
+    tags.erase(std::unique(tags.begin(), tags.end()), tags.end());
+    return tags;
+  };
+  const std::vector<uint16_t> sorted = sorted_tags(signed_zone.key_tags);
+  const std::vector<uint16_t> signing = sorted_tags(signed_zone.active_tags);
+  const uint32_t max_ttl = signed_zone.max_ttl;
+  const uint32_t serial = signed_zone.serial;
+  AuditInfo audit{
+      identity,
+      absl::StrCat("zone-signed serial ", serial, " max-ttl ", max_ttl),
+      zone_arg, sorted};
   absl::StatusOr<std::string> zone = dnssec::NormalizeZoneName(zone_arg);
   if (!zone.ok()) return Refuse(audit, zone.status());
   audit.zone = *zone;
@@ -568,6 +580,32 @@ absl::Status KeyManagerImpl::RecordZoneSigned(
              [&](Transaction& tx, absl::Time now) -> absl::StatusOr<bool> {
                absl::StatusOr<ZoneRow> row = LoadZone(tx, *zone, now, false);
                if (!row.ok()) return row.status();
+               // The TTLs are out in the DNS whatever keys signed.
+               row->max_ttl = max_ttl;
+               row->zsk_wait_ttl = std::max(row->zsk_wait_ttl, max_ttl);
+               row->ksk_wait_ttl = std::max(row->ksk_wait_ttl, max_ttl);
+               row->last_signed_at = now;
+               // Keys loaded before a stage 1: the signatures are by the old
+               // active keys, so this signing does not start any wait.
+               absl::StatusOr<std::vector<KeyRow>> keys =
+                   tx.KeysOfZone(*zone, false);
+               if (!keys.ok()) return keys.status();
+               std::vector<uint16_t> active_now;
+               for (const KeyRow& key : *keys) {
+                 if (key.state == dnssec::KeyState::kActive) {
+                   active_now.push_back(key.key_tag);
+                 }
+               }
+               std::sort(active_now.begin(), active_now.end());
+               if (!signing.empty() && signing != active_now) {
+                 audit.command += absl::StrCat(
+                     " (signed by ", TagList(signing),
+                     ", loaded before the active keys became ",
+                     TagList(active_now), ": starts no stage-2 wait)");
+                 absl::Status s = tx.UpsertZone(*row);
+                 if (!s.ok()) return s;
+                 return true;
+               }
                const std::string tags = TagList(sorted);
                // A stage 1 changes states without changing tags: any signing
                // at or after it is the first with the new key set.
@@ -581,8 +619,13 @@ absl::Status KeyManagerImpl::RecordZoneSigned(
                  row->keyset_signed_at = now;
                  row->keyset_tags = tags;
                }
-               row->max_ttl = max_ttl;
-               row->last_signed_at = now;
+               // The serial zone servers must serve before zsk-stage2: that
+               // of the first signing at or after zsk-stage1.
+               if (row->zsk_stage1_at.has_value() &&
+                   !row->zsk_first_serial.has_value() &&
+                   now >= *row->zsk_stage1_at) {
+                 row->zsk_first_serial = serial;
+               }
                absl::Status s = tx.UpsertZone(*row);
                if (!s.ok()) return s;
                return true;

@@ -15,7 +15,20 @@
 // - Errors: InvalidArgument (bad input), NotFound (no such key/zone),
 //   FailedPrecondition (state does not allow it; for a stage 2 whose wait has
 //   not passed, the message says how long is left), AlreadyExists. Messages are
-//   one line and never carry key bytes.
+//   one line and never carry key bytes, except a stage 2 refused on what the
+//   DNS serves: the reason, then one line per server ("  SERVER: what it
+//   served; how long is left").
+// - With a DnsObserver (KeyManagerOptions::dns_observer), stage 2 rests on
+//   facts (docs/ARCHITECTURE.md): zsk-stage2 needs every zone server to serve
+//   a SOA serial >= that of the first zone signed after zsk-stage1, and
+//   propagation-delay + the largest max TTL the zone was signed with since
+//   zsk-stage1 to have passed since that was first seen; ksk-stage2 needs
+//   every parent agent to serve a DS of a new active KSK, and
+//   propagation-delay + the largest DS TTL the parent agents served since
+//   ksk-stage1 to have passed since that was first seen. "First seen" is
+//   stored (a stage 2 refused still records it; so does
+//   CheckPendingRollovers). Without an observer stage 2 waits on the clock
+//   alone, from the first signing after stage 1.
 // - No method returns private key material. LoadZoneKeys hands out opaque
 //   SigningHandles for the active keys.
 // Thread-safety: all methods are safe from many threads at once (calls are
@@ -36,6 +49,7 @@
 #include "dnssec/key_actions.h"
 #include "dnssec/zone_key.h"
 #include "keystore/clock.h"
+#include "keystore/dns_observer.h"
 
 namespace zonekeep {
 namespace keystore {
@@ -83,6 +97,25 @@ class ParentDsChecker {
                                const std::vector<KeyView>& new_ksks) const = 0;
 };
 
+// What one signing put out (RecordZoneSigned).
+struct SignedZone {
+  std::vector<uint16_t> key_tags;     // the DNSKEY RRset
+  std::vector<uint16_t> active_tags;  // the keys that signed
+  uint32_t max_ttl = 0;
+  uint32_t serial = 0;
+};
+
+// One zone as `maintkeydb status` shows it.
+struct ZoneStatus {
+  std::string zone;
+  std::vector<KeyView> keys;
+  std::vector<std::string> places;  // per key: its place in its cycle
+  bool rollover_under_way = false;
+  // Per rollover under way (or the next step when none): "zsk-stage2
+  // ECDSAP256SHA256: waiting for ..." followed by one line per server.
+  std::vector<std::string> next_steps;
+};
+
 struct KeyManagerOptions {
   std::string state_dir;
   // Added to the zone's max TTL to give the wait before a stage 2.
@@ -90,6 +123,8 @@ struct KeyManagerOptions {
   const Clock* clock = nullptr;  // nullptr: a RealClock owned by the manager
   // nullptr: the parent DS is not checked (the audit row says so).
   std::shared_ptr<const ParentDsChecker> parent_ds_checker;
+  // nullptr: stage 2 does not ask the DNS (the clock alone decides).
+  std::shared_ptr<const DnsObserver> dns_observer;
 };
 
 class KeyManager {
@@ -148,13 +183,25 @@ class KeyManager {
   // for the active keys. NotFound when the zone has no keys.
   virtual absl::StatusOr<std::vector<dnssec::ZoneKey>> LoadZoneKeys(
       const std::string& zone) const = 0;
-  // Records that `zone` was signed with exactly `keys` (by tag) at the clock's
-  // now, with the zone's largest TTL; starts the stage-2 wait clock when the
-  // key set differs from the one last recorded.
+  // Records that `zone` was signed: `signed_zone.key_tags` the DNSKEY set,
+  // `active_tags` the keys that signed (those LoadZoneKeys handed out as
+  // active), the zone's largest TTL and its SOA serial. The first signing
+  // whose active keys are the zone's active keys now, after a stage 1, starts
+  // the stage-2 wait and gives the serial zone servers must serve before
+  // zsk-stage2; a signing that loaded its keys before a stage 1 and ends
+  // after it does not count (its signatures are by the old keys).
   virtual absl::Status RecordZoneSigned(const std::string& identity,
                                         const std::string& zone,
-                                        const std::vector<uint16_t>& key_tags,
-                                        uint32_t max_ttl) = 0;
+                                        const SignedZone& signed_zone) = 0;
+
+  // Asks the DNS about every stage 2 pending (a key marked (R)) and records
+  // what it first saw; keystored calls it every check-interval. OK without a
+  // DnsObserver (nothing to do).
+  virtual absl::Status CheckPendingRollovers() = 0;
+  // One zone (or every zone when empty): keys, places, rollovers under way
+  // and what their next step waits for (asks the DNS, as a stage 2 would).
+  virtual absl::StatusOr<std::vector<ZoneStatus>> Status(
+      const std::string& zone) = 0;
 };
 
 }  // namespace keystore

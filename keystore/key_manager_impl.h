@@ -49,6 +49,21 @@ absl::Status CheckNotLastActive(const std::string& zone,
                                 const std::set<int64_t>& removing,
                                 const std::string& doing);
 
+// What the DNS served for one stage 2 (key_manager_dns.cc).
+struct DnsSeen {
+  bool asked = false;               // false: no observer
+  std::vector<ServerSeen> serials;  // zone servers' SOA (ZSK)
+  std::vector<ServerSeen> ds;       // parent agents' DS (KSK)
+  std::vector<ServerSeen> dnskeys;  // zone servers' DNSKEY
+  // One line: what was seen, for the audit row of a forced stage 2.
+  std::string Summary() const;
+};
+
+// RFC 1982: a >= b in serial number arithmetic.
+inline bool SerialAtLeast(uint32_t a, uint32_t b) {
+  return static_cast<int32_t>(a - b) >= 0;
+}
+
 // What one call writes to the audit table.
 struct AuditInfo {
   std::string identity;
@@ -77,7 +92,8 @@ class KeyManagerImpl final : public KeyManager {
         backend_(std::move(backend)),
         parent_ds_(options.parent_ds_checker != nullptr
                        ? options.parent_ds_checker
-                       : std::make_shared<ParentDsNotChecked>()) {}
+                       : std::make_shared<ParentDsNotChecked>()),
+        observer_(options.dns_observer) {}
 
   absl::StatusOr<std::vector<KeyView>> CreateKeys(
       const std::string& identity, dnssec::CreateWhat what,
@@ -116,8 +132,10 @@ class KeyManagerImpl final : public KeyManager {
       const std::string& zone) const override;
   absl::Status RecordZoneSigned(const std::string& identity,
                                 const std::string& zone,
-                                const std::vector<uint16_t>& key_tags,
-                                uint32_t max_ttl) override;
+                                const SignedZone& signed_zone) override;
+  absl::Status CheckPendingRollovers() override;
+  absl::StatusOr<std::vector<ZoneStatus>> Status(
+      const std::string& zone) override;
 
  private:
   // Runs `body` in one write transaction plus its audit row (see top).
@@ -152,8 +170,8 @@ class KeyManagerImpl final : public KeyManager {
   absl::StatusOr<std::vector<KeyView>> RolloverInTx(
       Transaction& tx, dnssec::RolloverStage stage, dnssec::Algorithm algorithm,
       const std::string& zone, bool force,
-      const std::optional<ParentDsResult>& parent, absl::Time now,
-      AuditInfo& audit);
+      const std::optional<ParentDsResult>& parent, const DnsSeen& seen,
+      absl::Time now, AuditInfo& audit);
 
   const absl::Duration propagation_delay_;
   const std::unique_ptr<Clock> owned_clock_;
@@ -161,6 +179,19 @@ class KeyManagerImpl final : public KeyManager {
   const std::unique_ptr<KeyDb> db_;
   const std::unique_ptr<KeyBackend> backend_;
   const std::shared_ptr<const ParentDsChecker> parent_ds_;
+  const std::shared_ptr<const DnsObserver> observer_;
+
+  // key_manager_dns.cc: the DNS facts behind stage 2.
+  // Asks the observer about the stage 2 of `role` in `zone` (no lock held).
+  DnsSeen Observe(const std::string& zone, dnssec::KeyRole role) const;
+  // Records what `seen` shows (first seen, TTLs) in its own transaction that
+  // re-reads the zone; audited only when a "first seen" is set.
+  absl::Status RecordSeen(const std::string& zone, dnssec::KeyRole role,
+                          dnssec::Algorithm algorithm, const DnsSeen& seen);
+  // The stage-2 verdict from the stored facts and `seen` (no writes).
+  absl::Status DnsGate(const ZoneRow& zone, const std::vector<KeyRow>& keys,
+                       dnssec::KeyRole role, dnssec::Algorithm algorithm,
+                       const DnsSeen& seen, absl::Time now) const;
 };
 
 template <typename T>

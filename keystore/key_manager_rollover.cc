@@ -1,6 +1,7 @@
 // The two-stage rollovers of docs/ARCHITECTURE.md: each stage is one
 // transaction that re-reads the keys it changes; stage 2 waits for a signing
 // with the new key set plus propagation-delay + the zone's max TTL.
+#include <algorithm>
 #include <optional>
 #include <set>
 #include <string>
@@ -32,14 +33,19 @@ absl::Status KeyManagerImpl::CheckStage2Wait(const ZoneRow& zone,
         ": sign it, then wait propagation-delay ",
         absl::FormatDuration(propagation_delay_), " + its max TTL"));
   }
-  const absl::Duration max_ttl = absl::Seconds(zone.max_ttl);
+  // The largest max TTL the zone was signed with since the stage 1, not the
+  // latest: caches may still hold data of the larger one.
+  const uint32_t ttl =
+      std::max(zone.max_ttl, role == dnssec::KeyRole::kKsk ? zone.ksk_wait_ttl
+                                                           : zone.zsk_wait_ttl);
+  const absl::Duration max_ttl = absl::Seconds(ttl);
   const absl::Time ready =
       *zone.keyset_signed_at + propagation_delay_ + max_ttl;
   if (now < ready) {
     const absl::Duration left = absl::Ceil(ready - now, absl::Seconds(1));
     return absl::FailedPreconditionError(absl::StrCat(
         "wait ", absl::FormatDuration(left), " more (propagation-delay ",
-        absl::FormatDuration(propagation_delay_), " + max TTL ", zone.max_ttl,
+        absl::FormatDuration(propagation_delay_), " + max TTL ", ttl,
         "s since ", zone.name, " was signed at ",
         FormatWhen(*zone.keyset_signed_at), ")"));
   }
@@ -77,20 +83,35 @@ absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::Rollover(
       parent = parent_ds_->Check(*zone, staying);
     }
   }
+  // What the DNS serves, asked without a lock; "first seen" is recorded in a
+  // transaction of its own, so a refused stage 2 still keeps it.
+  DnsSeen seen;
+  if (stage2) {
+    const dnssec::KeyRole role = stage == dnssec::RolloverStage::kKskStage2
+                                     ? dnssec::KeyRole::kKsk
+                                     : dnssec::KeyRole::kZsk;
+    seen = Observe(*zone, role);
+    if (absl::Status s = RecordSeen(*zone, role, algorithm, seen); !s.ok()) {
+      return Refuse(audit, s);
+    }
+    if (force && seen.asked) {
+      audit.command += absl::StrCat(" (seen: ", seen.Summary(), ")");
+    }
+  }
   return Mutate<std::vector<KeyView>>(
       audit,
       [&](Transaction& tx,
           absl::Time now) -> absl::StatusOr<std::vector<KeyView>> {
-        return RolloverInTx(tx, stage, algorithm, *zone, force, parent, now,
-                            audit);
+        return RolloverInTx(tx, stage, algorithm, *zone, force, parent, seen,
+                            now, audit);
       });
 }
 
 absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::RolloverInTx(
     Transaction& tx, dnssec::RolloverStage stage, dnssec::Algorithm algorithm,
     const std::string& zone, bool force,
-    const std::optional<ParentDsResult>& parent, absl::Time now,
-    AuditInfo& audit) {
+    const std::optional<ParentDsResult>& parent, const DnsSeen& seen,
+    absl::Time now, AuditInfo& audit) {
   absl::StatusOr<ZoneRow> zone_row = LoadZone(tx, zone, now, false);
   if (!zone_row.ok()) return zone_row.status();
   absl::StatusOr<std::vector<KeyRow>> all = tx.KeysOfZone(zone, true);
@@ -142,12 +163,24 @@ absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::RolloverInTx(
         if (!s.ok()) return s;
         audit.tags.push_back(key.key_tag);
       }
-      const KeyRow& next = published.front();  // oldest id first
+      // The successor is the ZSK published longest (so the one most likely
+      // in every cache's DNSKEY set), not the lowest tag (KeysOfZone's
+      // order).
+      const KeyRow& next = *std::min_element(
+          published.begin(), published.end(),
+          [](const KeyRow& a, const KeyRow& b) {
+            return a.state_changed_at != b.state_changed_at
+                       ? a.state_changed_at < b.state_changed_at
+                       : a.id < b.id;
+          });
       absl::Status s =
           tx.UpdateKeyState(next.id, dnssec::KeyState::kActive, false, now);
       if (!s.ok()) return s;
       audit.tags.push_back(next.key_tag);
       updated.zsk_stage1_at = now;
+      updated.zsk_first_serial.reset();
+      updated.zsk_served_at.reset();
+      updated.zsk_wait_ttl = updated.max_ttl;
       break;
     }
     case dnssec::RolloverStage::kKskStage1: {
@@ -174,6 +207,10 @@ absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::RolloverInTx(
       if (!fresh.ok()) return fresh.status();
       audit.tags.push_back(fresh->key_tag);
       updated.ksk_stage1_at = now;
+      updated.ds_seen_at.reset();
+      updated.ds_ttl = 0;
+      updated.dnskey_ttl = 0;
+      updated.ksk_wait_ttl = updated.max_ttl;
       break;
     }
     case dnssec::RolloverStage::kZskStage2:
@@ -207,8 +244,18 @@ absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::RolloverInTx(
                          " and roll again, or add --force to do it anyway"));
       }
       if (!force) {
-        absl::Status wait = CheckStage2Wait(*zone_row, role, now);
-        if (!wait.ok()) return wait;
+        // With an observer, zsk-stage2 rests on what the zone servers serve
+        // (which needs a signing after stage 1, and waits at least as long);
+        // ksk-stage2 also waits for the signing, then for the parent's DS.
+        if (!seen.asked || role == dnssec::KeyRole::kKsk) {
+          absl::Status wait = CheckStage2Wait(*zone_row, role, now);
+          if (!wait.ok()) return wait;
+        }
+        if (seen.asked) {
+          absl::Status gate =
+              DnsGate(*zone_row, *all, role, algorithm, seen, now);
+          if (!gate.ok()) return gate;
+        }
       }
       if (role == dnssec::KeyRole::kKsk) {
         const ParentDsResult result =

@@ -105,7 +105,8 @@ class KeyManagerTest : public ::testing::Test {
   }
 
   absl::Status Signed(uint32_t max_ttl = 3600) {
-    return manager_->RecordZoneSigned("signer1", kZone, LiveTags(), max_ttl);
+    return manager_->RecordZoneSigned(
+        "signer1", kZone, SignedZone{LiveTags(), {}, max_ttl, ++serial_});
   }
 
   AuditEntry LastAudit() {
@@ -117,6 +118,7 @@ class KeyManagerTest : public ::testing::Test {
   FakeClock clock_;
   KeyManagerOptions options_;
   std::unique_ptr<KeyManager> manager_;
+  uint32_t serial_ = 2024010100;
 };
 
 TEST_F(KeyManagerTest, CreateBothMakesActiveKskActiveAndPublishedZsk) {
@@ -520,9 +522,11 @@ TEST_F(KeyManagerTest, ErrorCases) {
           .status();
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(s.message(), "RSASHA1 is accepted for imported keys only");
-  EXPECT_EQ(
-      manager_->RecordZoneSigned("signer", "nope.example", {1}, 60).code(),
-      absl::StatusCode::kNotFound);
+  EXPECT_EQ(manager_
+                ->RecordZoneSigned("signer", "nope.example",
+                                   SignedZone{{1}, {}, 60, 1})
+                .code(),
+            absl::StatusCode::kNotFound);
 }
 
 TEST_F(KeyManagerTest, FailedCallsChangeNothingAndAreAudited) {

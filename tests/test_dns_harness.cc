@@ -286,6 +286,11 @@ absl::StatusOr<DnsAnswer> DigQuery(int port, absl::string_view name,
 
 absl::StatusOr<std::unique_ptr<KnotServer>> KnotServer::Start(
     absl::string_view origin, absl::string_view zone_text) {
+  return StartZones({{std::string(origin), std::string(zone_text)}});
+}
+
+absl::StatusOr<std::unique_ptr<KnotServer>> KnotServer::StartZones(
+    const std::vector<ZoneText>& zones) {
   std::unique_ptr<KnotServer> s(new KnotServer());
   auto dir = ShortTempDir::Create();
   if (!dir.ok()) return dir.status();
@@ -294,9 +299,26 @@ absl::StatusOr<std::unique_ptr<KnotServer>> KnotServer::Start(
   if (!port.ok()) return port.status();
   s->port_ = *port;
   const std::string& d = s->dir_->path();
-  const std::string zone_file = d + "/zone.db";
-  absl::Status st = WriteFile(zone_file, zone_text);
-  if (!st.ok()) return st;
+  std::string zone_conf;
+  for (size_t i = 0; i < zones.size(); ++i) {
+    const std::string zone_file = absl::StrCat(d, "/zone", i, ".db");
+    absl::Status st = WriteFile(zone_file, zones[i].text);
+    if (!st.ok()) return st;
+    s->zone_files_[zones[i].origin] = zone_file;
+    absl::StrAppend(&zone_conf, "  - domain: \"", zones[i].origin,
+                    "\"\n"
+                    "    storage: \"",
+                    d,
+                    "\"\n"
+                    "    file: \"",
+                    zone_file,
+                    "\"\n"
+                    "    dnssec-signing: off\n"
+                    "    zonefile-load: whole\n"
+                    "    zonefile-sync: -1\n"
+                    "    journal-content: none\n"
+                    "    semantic-checks: off\n");
+  }
   const std::string conf = absl::StrCat(
       "server:\n"
       "  rundir: \"",
@@ -315,41 +337,59 @@ absl::StatusOr<std::unique_ptr<KnotServer>> KnotServer::Start(
       "  storage: \"",
       d,
       "\"\n"
-      "zone:\n"
-      "  - domain: \"",
-      origin,
-      "\"\n"
-      "    storage: \"",
-      d,
-      "\"\n"
-      "    file: \"",
-      zone_file,
-      "\"\n"
-      "    dnssec-signing: off\n"
-      "    zonefile-load: whole\n"
-      "    zonefile-sync: -1\n"
-      "    journal-content: none\n"
-      "    semantic-checks: off\n");
-  st = WriteFile(d + "/knot.conf", conf);
+      "zone:\n",
+      zone_conf);
+  s->conf_ = d + "/knot.conf";
+  absl::Status st = WriteFile(s->conf_, conf);
   if (!st.ok()) return st;
-  auto proc = ChildProcess::Start({"/usr/sbin/knotd", "-c", d + "/knot.conf"},
+  auto proc = ChildProcess::Start({"/usr/sbin/knotd", "-c", s->conf_},
                                   d + "/knotd.log");
   if (!proc.ok()) return proc.status();
   s->process_ = *std::move(proc);
-  const std::string apex(origin);
   ChildProcess* p = s->process_.get();
-  st = WaitUntil(
-      [&] {
-        auto a = DigQuery(s->port_, apex, "SOA", /*norec=*/true);
-        return a.ok() && a->rcode == "NOERROR" && a->aa;
-      },
-      10, [&] { return p->alive(); });
-  if (!st.ok()) {
-    return absl::UnavailableError(
-        absl::StrCat("knotd did not serve ", origin, " on port ", s->port_,
-                     ": ", st.message(), "\n--- knotd log ---\n", p->log()));
+  for (const ZoneText& zone : zones) {
+    st = WaitUntil(
+        [&] {
+          auto a = DigQuery(s->port_, zone.origin, "SOA", /*norec=*/true);
+          return a.ok() && a->rcode == "NOERROR" && a->aa;
+        },
+        10, [&] { return p->alive(); });
+    if (!st.ok()) {
+      return absl::UnavailableError(absl::StrCat(
+          "knotd did not serve ", zone.origin, " on port ", s->port_, ": ",
+          st.message(), "\n--- knotd log ---\n", p->log()));
+    }
   }
   return s;
+}
+
+absl::Status KnotServer::Reload(absl::string_view origin,
+                                absl::string_view zone_text, uint32_t serial) {
+  auto it = zone_files_.find(std::string(origin));
+  if (it == zone_files_.end()) {
+    return absl::NotFoundError(absl::StrCat("knotd does not serve ", origin));
+  }
+  absl::Status st = WriteFile(it->second, zone_text);
+  if (!st.ok()) return st;
+  std::string out;
+  if (RunCapture({"/usr/sbin/knotc", "-c", conf_, "-b", "zone-reload",
+                  std::string(origin)},
+                 &out) != 0) {
+    return absl::InternalError(absl::StrCat("knotc zone-reload: ", out));
+  }
+  const std::string apex(origin);
+  const std::string want = absl::StrCat(serial);
+  return WaitUntil(
+      [&] {
+        std::string soa;
+        RunCapture({"dig", "@127.0.0.1", "-p", absl::StrCat(port_), "+time=1",
+                    "+tries=1", "+norec", "+short", apex, "SOA"},
+                   &soa);
+        const std::vector<std::string> fields =
+            absl::StrSplit(soa, ' ', absl::SkipWhitespace());
+        return fields.size() >= 3 && fields[2] == want;
+      },
+      10, [&] { return process_->alive(); });
 }
 
 KnotServer::~KnotServer() {
@@ -358,6 +398,12 @@ KnotServer::~KnotServer() {
 
 absl::StatusOr<std::unique_ptr<UnboundResolver>> UnboundResolver::Start(
     absl::string_view origin, absl::string_view trust_anchor, int auth_port) {
+  return StartStubs({std::string(origin)}, trust_anchor, auth_port);
+}
+
+absl::StatusOr<std::unique_ptr<UnboundResolver>> UnboundResolver::StartStubs(
+    const std::vector<std::string>& stub_zones, absl::string_view trust_anchor,
+    int auth_port) {
   std::unique_ptr<UnboundResolver> r(new UnboundResolver());
   auto dir = ShortTempDir::Create();
   if (!dir.ok()) return dir.status();
@@ -366,7 +412,7 @@ absl::StatusOr<std::unique_ptr<UnboundResolver>> UnboundResolver::Start(
   if (!port.ok()) return port.status();
   r->port_ = *port;
   const std::string& d = r->dir_->path();
-  const std::string conf = absl::StrCat(
+  std::string conf = absl::StrCat(
       "server:\n"
       "  interface: 127.0.0.1\n"
       "  port: ",
@@ -406,13 +452,23 @@ absl::StatusOr<std::unique_ptr<UnboundResolver>> UnboundResolver::Start(
       trust_anchor,
       "\"\n"
       "remote-control:\n"
-      "  control-enable: no\n"
-      "stub-zone:\n"
-      "  name: \"",
-      origin,
-      "\"\n"
-      "  stub-addr: 127.0.0.1@",
-      auth_port, "\n");
+      "  control-enable: yes\n"
+      "  control-interface: \"",
+      d,
+      "/ctl.sock\"\n"
+      "  control-use-cert: no\n");
+  std::string stubs;
+  for (const std::string& zone : stub_zones) {
+    absl::StrAppend(&stubs,
+                    "stub-zone:\n"
+                    "  name: \"",
+                    zone,
+                    "\"\n"
+                    "  stub-addr: 127.0.0.1@",
+                    auth_port, "\n");
+  }
+  conf += stubs;
+  r->conf_ = d + "/unbound.conf";
   absl::Status st = WriteFile(d + "/unbound.conf", conf);
   if (!st.ok()) return st;
   auto proc = ChildProcess::Start(
@@ -437,6 +493,23 @@ absl::StatusOr<std::unique_ptr<UnboundResolver>> UnboundResolver::Start(
                      st.message(), "\n--- unbound log ---\n", p->log()));
   }
   return r;
+}
+
+absl::Status UnboundResolver::FlushCache() {
+  std::string out;
+  for (const std::vector<std::string>& command :
+       std::vector<std::vector<std::string>>{{"flush_zone", "."},
+                                             {"flush_bogus"},
+                                             {"flush_negative"},
+                                             {"flush_infra", "all"}}) {
+    std::vector<std::string> argv = {"/usr/sbin/unbound-control", "-c", conf_};
+    argv.insert(argv.end(), command.begin(), command.end());
+    if (RunCapture(argv, &out) != 0) {
+      return absl::InternalError(
+          absl::StrCat("unbound-control ", command[0], ": ", out));
+    }
+  }
+  return absl::OkStatus();
 }
 
 UnboundResolver::~UnboundResolver() {

@@ -3,7 +3,9 @@
 // resolver (unbound) on another loopback port validates what knotd serves
 // from one trust anchor, the zone's DS. Tests ask the resolver with BIND's
 // `dig` and read the AD flag, the rcode and the answer RDATA (wire bytes,
-// `+unknownformat`).
+// `+unknownformat`). KnotServer can serve several zones (a parent and its
+// child) and reload them; UnboundResolver can stub several zones from one
+// trust anchor and flush its caches (the rollover tests of issue 15).
 //
 // Why unbound and not delv: unbound is the resolver operators run, it keeps
 // running (one process for all queries, cold and warm caches, which the
@@ -20,7 +22,8 @@
 // the signed zone file as it is. unbound gets a stub-zone for the zone
 // pointing at knotd, `trust-anchor: "<DS>"`, `do-not-query-localhost: no`,
 // `val-permissive-mode: no`, no cache prefetching or aggressive NSEC (each
-// answer is validated from what knotd serves), and no remote control.
+// answer is validated from what knotd serves), and remote control only on a
+// unix socket in its directory (for FlushCache).
 //
 // Processes are children of the test process, started with
 // PR_SET_PDEATHSIG(SIGKILL) so they die with a crashed test too; destructors
@@ -34,6 +37,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -108,9 +112,22 @@ struct DnsAnswer {
 absl::StatusOr<DnsAnswer> DigQuery(int port, absl::string_view name,
                                    absl::string_view type, bool norec = false);
 
-// knotd serving one zone file as-is on 127.0.0.1:port().
+// One zone for KnotServer: its origin ("example.") and master-file text.
+struct ZoneText {
+  std::string origin;
+  std::string text;
+};
+
+// knotd serving zone files as-is on 127.0.0.1:port().
 class KnotServer {
  public:
+  // Several zones in one knotd (a parent and its child), each waited for.
+  static absl::StatusOr<std::unique_ptr<KnotServer>> StartZones(
+      const std::vector<ZoneText>& zones);
+  // Replaces `origin`'s zone file, has knotd reload it (knotc -b
+  // zone-reload) and waits (up to 10 s) until it serves SOA `serial`.
+  absl::Status Reload(absl::string_view origin, absl::string_view zone_text,
+                      uint32_t serial);
   // Writes `zone_text` as the zone file of `origin` ("example."), starts
   // knotd and waits (up to 10 s) until it answers the zone's SOA
   // authoritatively. On failure the error carries knotd's log.
@@ -125,6 +142,8 @@ class KnotServer {
   std::unique_ptr<ShortTempDir> dir_;
   std::unique_ptr<ChildProcess> process_;
   int port_ = 0;
+  std::string conf_;
+  std::map<std::string, std::string> zone_files_;  // origin -> path
 };
 
 // unbound validating `origin` from `trust_anchor` (a DS or DNSKEY record
@@ -135,6 +154,16 @@ class UnboundResolver {
   // (id.server CH TXT; nothing is asked of knotd before the test does).
   static absl::StatusOr<std::unique_ptr<UnboundResolver>> Start(
       absl::string_view origin, absl::string_view trust_anchor, int auth_port);
+  // One stub-zone per name in `stub_zones` (a parent and its child, both at
+  // 127.0.0.1:auth_port); `trust_anchor` is the only anchor (the parent's
+  // DS), so the child validates only through the parent's DS for it.
+  static absl::StatusOr<std::unique_ptr<UnboundResolver>> StartStubs(
+      const std::vector<std::string>& stub_zones,
+      absl::string_view trust_anchor, int auth_port);
+  // Empties every cache (unbound-control over its unix socket: flush_zone .,
+  // flush_bogus, flush_negative, flush_infra all): the next answer is
+  // validated from scratch, as by a cold resolver.
+  absl::Status FlushCache();
   ~UnboundResolver();
   int port() const { return port_; }
   std::string log() const { return process_->log(); }
@@ -144,6 +173,7 @@ class UnboundResolver {
   std::unique_ptr<ShortTempDir> dir_;
   std::unique_ptr<ChildProcess> process_;
   int port_ = 0;
+  std::string conf_;
 };
 
 // Both together: knotd serving `signed_zone`, unbound trusting `ds_record`.

@@ -314,5 +314,35 @@ grpc::Status AdminService::Audit(grpc::ServerContext* context,
   return result;
 }
 
+grpc::Status AdminService::Status(grpc::ServerContext* context,
+                                  const v1::StatusRequest* request,
+                                  v1::StatusReply* response) {
+  absl::StatusOr<std::string> identity = Admin(context, "status");
+  if (!identity.ok()) return ToGrpcStatus(identity.status());
+  absl::StatusOr<std::vector<keystore::ZoneStatus>> zones =
+      keys_->Status(request->zone());
+  grpc::Status result = grpc::Status::OK;
+  if (!zones.ok()) {
+    result = ToGrpcStatus(zones.status());
+  } else {
+    for (const keystore::ZoneStatus& zone : *zones) {
+      v1::ZoneStatus* out = response->add_zones();
+      out->set_zone(zone.zone);
+      for (size_t i = 0; i < zone.keys.size(); ++i) {
+        v1::KeyPlace* place = out->add_keys();
+        *place->mutable_key() = ToProtoKey(zone.keys[i]);
+        if (i < zone.places.size()) place->set_place(zone.places[i]);
+      }
+      out->set_rollover_under_way(zone.rollover_under_way);
+      for (const std::string& step : zone.next_steps) {
+        out->add_next_steps(step);
+      }
+    }
+    response->set_server_time_unix(absl::ToUnixSeconds(absl::Now()));
+  }
+  AuditRead(*identity, "status", request->zone(), result);
+  return result;
+}
+
 }  // namespace keystored
 }  // namespace zonekeep

@@ -60,6 +60,9 @@ class AdminService final : public v1::KeyAdmin::Service {
   grpc::Status Audit(grpc::ServerContext* context,
                      const v1::AuditRequest* request,
                      v1::AuditLog* response) override;
+  grpc::Status Status(grpc::ServerContext* context,
+                      const v1::StatusRequest* request,
+                      v1::StatusReply* response) override;
 
  private:
   // The caller's audit name (Caller::AuditName) when it is an admin, else a

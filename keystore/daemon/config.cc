@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <utility>
 #include <vector>
@@ -17,6 +18,7 @@
 #include "dnssec/name.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/util/json_util.h"
+#include "keystore/dns_observer.h"
 
 namespace zonekeep {
 namespace keystored {
@@ -143,6 +145,37 @@ void CheckClient(const v1::ClientConfig& client, int index,
                      absl::StrCat(who, ": signing-policy: "), problems);
 }
 
+// The problems of one "zones" entry, each a phrase after "SOURCE: ".
+void CheckZoneDns(const v1::ZoneDnsConfig& zone, int index,
+                  std::set<std::string>& seen,
+                  std::vector<std::string>& problems) {
+  const std::string who = absl::StrCat("zones[", index, "]");
+  absl::StatusOr<std::string> name = dnssec::NormalizeZoneName(zone.zone());
+  if (zone.zone().empty()) {
+    problems.push_back(absl::StrCat(who, ": \"zone\" is missing"));
+  } else if (!name.ok()) {
+    problems.push_back(absl::StrCat(who, ": zone \"", zone.zone(),
+                                    "\" is not a valid zone name"));
+  } else if (!seen.insert(*name).second) {
+    problems.push_back(
+        absl::StrCat(who, ": zone ", *name, " is configured twice"));
+  }
+  auto check =
+      [&](const char* key,
+          const google::protobuf::RepeatedPtrField<std::string>& list) {
+        for (const std::string& address : list) {
+          absl::StatusOr<keystore::ServerAddress> parsed =
+              keystore::ParseServerAddress(address);
+          if (!parsed.ok()) {
+            problems.push_back(
+                absl::StrCat(who, ": ", key, ": ", parsed.status().message()));
+          }
+        }
+      };
+  check("parent-agents", zone.parent_agents());
+  check("zone-servers", zone.zone_servers());
+}
+
 std::vector<std::string> Problems(const v1::KeystoredConfig& config) {
   std::vector<std::string> problems;
   const v1::TlsConfig& tls = config.tls();
@@ -192,6 +225,13 @@ std::vector<std::string> Problems(const v1::KeystoredConfig& config) {
   if (config.has_propagation_delay() && config.propagation_delay() < 0) {
     problems.push_back("propagation-delay must not be negative");
   }
+  if (config.has_check_interval() && config.check_interval() < 1) {
+    problems.push_back("check-interval must be at least 1 (seconds)");
+  }
+  std::set<std::string> zones_seen;
+  for (int i = 0; i < config.zones_size(); ++i) {
+    CheckZoneDns(config.zones(i), i, zones_seen, problems);
+  }
   return problems;
 }
 
@@ -204,8 +244,8 @@ std::string WithJsonKeys(std::string message) {
   std::vector<std::pair<std::string, std::string>> names;
   for (const google::protobuf::Descriptor* type :
        {v1::KeystoredConfig::descriptor(), v1::TlsConfig::descriptor(),
-        v1::ClientConfig::descriptor(),
-        v1::SigningPolicyConfig::descriptor()}) {
+        v1::ClientConfig::descriptor(), v1::SigningPolicyConfig::descriptor(),
+        v1::ZoneDnsConfig::descriptor()}) {
     for (int i = 0; i < type->field_count(); ++i) {
       const google::protobuf::FieldDescriptor* field = type->field(i);
       if (field->name() != field->json_name()) {
@@ -274,6 +314,12 @@ absl::StatusOr<v1::KeystoredConfig> ParseConfig(
   if (!config.tls().cert_file().empty() &&
       !config.tls().has_refresh_interval()) {
     config.mutable_tls()->set_refresh_interval(kDefaultTlsRefreshSeconds);
+  }
+  if (!config.has_check_interval()) {
+    config.set_check_interval(kDefaultCheckIntervalSeconds);
+  }
+  for (v1::ZoneDnsConfig& zone : *config.mutable_zones()) {
+    zone.set_zone(*dnssec::NormalizeZoneName(zone.zone()));
   }
   return config;
 }

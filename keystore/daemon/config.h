@@ -13,9 +13,12 @@
 // client certificate's), a role other than admin or signer, an admin with
 // "zones", a zone that is not a valid zone name; "listen" not HOST:PORT,
 // negative limits (max-sign-jobs, max-zone-bytes, shutdown-grace,
-// tls.refresh-interval, signing-policy). Unset limits get their defaults
-// below. Thread-safety: pure functions
-// (they read the user database).
+// tls.refresh-interval, signing-policy); every problem of the "zones" list
+// (zone missing, invalid or given twice; a parent-agents or zone-servers
+// address that is not HOST:PORT with IPv6 in brackets); a check-interval
+// below 1. Unset limits get their defaults below (propagation-delay and
+// check-interval 3600 s); zone names come back normalised.
+// Thread-safety: pure functions (they read the user database).
 #ifndef ZONEKEEP_KEYSTORE_DAEMON_CONFIG_H_
 #define ZONEKEEP_KEYSTORE_DAEMON_CONFIG_H_
 
@@ -37,6 +40,7 @@ inline constexpr int64_t kDefaultTlsRefreshSeconds = 60;
 // The identity of a caller over TCP without a verified client certificate
 // (plaintext on loopback, or TLS with "cert-required": false).
 inline constexpr char kAnonymousTcpIdentity[] = "tcp:anonymous";
+inline constexpr int64_t kDefaultCheckIntervalSeconds = 3600;
 
 // `config_path` empty: the embedded default. `state_dir_override` non-empty
 // replaces state-dir (and then the admin socket defaults to DIR/admin.sock

@@ -159,6 +159,60 @@ TEST(ConfigTest, MissingFileNamesPath) {
             std::string::npos);
 }
 
+TEST(ConfigTest, ZonesAndCheckInterval) {
+  const char* json = R"({
+    "check-interval": 60,
+    "zones": [ { "zone": "Child.Example", "parent-agents": ["192.0.2.1:53",
+                 "[2001:db8::1]:53"], "zone-servers": ["192.0.2.53:5353"] } ]
+  })";
+  auto config = ParseConfig(json, "k.json", "");
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->check_interval(), 60);
+  ASSERT_EQ(config->zones_size(), 1);
+  EXPECT_EQ(config->zones(0).zone(), "child.example.");
+  EXPECT_EQ(config->zones(0).parent_agents_size(), 2);
+  EXPECT_EQ(config->zones(0).zone_servers(0), "192.0.2.53:5353");
+  auto plain = ParseConfig("{}", "k.json", "");
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(plain->check_interval(), 3600);
+}
+
+TEST(ConfigTest, RejectsBadZonesEntries) {
+  const char* json = R"({
+    "check-interval": 0,
+    "zones": [ { "zone": "a..b", "zone-servers": ["2001:db8::1:53"] },
+               { "parent-agents": ["192.0.2.1"] },
+               { "zone": "x.example.", "zone-servers": ["[::1]:99999"] },
+               { "zone": "X.example", "parent-agents": ["ns1.example:53"] } ]
+  })";
+  auto config = ParseConfig(json, "k.json", "");
+  ASSERT_FALSE(config.ok());
+  const std::string m(config.status().message());
+  EXPECT_TRUE(absl::StrContains(m, "k.json: check-interval must be at least 1"))
+      << m;
+  EXPECT_TRUE(absl::StrContains(m, "zones[0]: zone \"a..b\" is not a valid"))
+      << m;
+  EXPECT_TRUE(absl::StrContains(m,
+                                "zones[0]: zone-servers: "
+                                "\"2001:db8::1:53\": write an IPv6 "
+                                "address in brackets"))
+      << m;
+  EXPECT_TRUE(absl::StrContains(m, "zones[1]: \"zone\" is missing")) << m;
+  EXPECT_TRUE(absl::StrContains(m,
+                                "zones[1]: parent-agents: \"192.0.2.1\" "
+                                "has no port"))
+      << m;
+  EXPECT_TRUE(absl::StrContains(m,
+                                "zones[2]: zone-servers: \"[::1]:99999\": "
+                                "port must be 1-65535"))
+      << m;
+  EXPECT_TRUE(absl::StrContains(m,
+                                "zones[3]: zone x.example. is configured "
+                                "twice"))
+      << m;
+  EXPECT_TRUE(absl::StrContains(m, "ns1.example is not an IPv4 address")) << m;
+}
+
 }  // namespace
 }  // namespace keystored
 }  // namespace zonekeep

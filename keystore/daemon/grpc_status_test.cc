@@ -24,6 +24,15 @@ TEST(ToGrpcStatusTest, OneLineAtMost512Bytes) {
   EXPECT_EQ(s.error_message().size(), 512u);
 }
 
+TEST(ToGrpcStatusTest, RefusalsKeepIndentedDetailLines) {
+  grpc::Status s = ToGrpcStatus(absl::FailedPreconditionError(
+      "not yet\n  192.0.2.1:53: serial 1\n  192.0.2.2:53: no answer\nmore"));
+  EXPECT_EQ(s.error_message(),
+            "not yet\n  192.0.2.1:53: serial 1\n  192.0.2.2:53: no answer");
+  s = ToGrpcStatus(absl::InternalError("first\n  second"));
+  EXPECT_EQ(s.error_message(), "first");
+}
+
 TEST(ToGrpcStatusTest, WithholdsPemBlocks) {
   grpc::Status s = ToGrpcStatus(absl::InternalError(
       "oops -----BEGIN PRIVATE KEY-----MIGHAgEAMBMGByqGSM49"));

@@ -29,6 +29,7 @@
 #include "keystore/daemon/access_policy.h"
 #include "keystore/daemon/admin_service.h"
 #include "keystore/daemon/config.h"
+#include "keystore/daemon/dns_checks.h"
 #include "keystore/daemon/signing_service.h"
 #include "keystore/daemon/state_dir_lock.h"
 #include "keystore/daemon/tls_credentials.h"
@@ -222,6 +223,7 @@ int Run(int argc, char** argv) {
   keystore::KeyManagerOptions options;
   options.state_dir = config->state_dir();
   options.propagation_delay = absl::Seconds(config->propagation_delay());
+  options.dns_observer = MakeDnsObserver(*config);
   absl::StatusOr<std::unique_ptr<keystore::KeyManager>> keys =
       keystore::KeyManager::Open(options);
   if (!keys.ok()) {
@@ -302,6 +304,9 @@ int Run(int argc, char** argv) {
                        ? "mutual TLS"
                        : "server-authenticated TLS"));
   }
+
+  PendingRolloverChecker checker(keys->get(),
+                                 absl::Seconds(config->check_interval()));
 
   int received = 0;
   while (sigwait(&signals, &received) == 0 && received == SIGHUP) {

@@ -77,7 +77,12 @@ absl::StatusOr<v1::SignSummary> SignZoneWithKeyStore(
       keys->LoadZoneKeys(options.origin());
   if (!zone_keys.ok()) return fail(zone_keys.status());
   std::vector<uint16_t> key_tags;
-  for (const dnssec::ZoneKey& key : *zone_keys) key_tags.push_back(key.key_tag);
+  keystore::SignedZone signed_zone;
+  for (const dnssec::ZoneKey& key : *zone_keys) {
+    key_tags.push_back(key.key_tag);
+    // The key set as loaded now, not as it is when the signing ends.
+    if (key.signer != nullptr) signed_zone.active_tags.push_back(key.key_tag);
+  }
   std::sort(key_tags.begin(), key_tags.end());
   tags_text = absl::StrJoin(key_tags, ",");
 
@@ -94,8 +99,11 @@ absl::StatusOr<v1::SignSummary> SignZoneWithKeyStore(
 
   // The key set is now out in a signed zone: that starts the stage-2 wait.
   // RecordZoneSigned writes the audit row of a successful signing.
-  if (absl::Status s = keys->RecordZoneSigned(identity, options.origin(),
-                                              key_tags, report->max_ttl);
+  signed_zone.key_tags = key_tags;
+  signed_zone.max_ttl = report->max_ttl;
+  signed_zone.serial = report->serial;
+  if (absl::Status s =
+          keys->RecordZoneSigned(identity, options.origin(), signed_zone);
       !s.ok()) {
     return fail(s);
   }

@@ -28,6 +28,14 @@ struct ZoneRow {
   std::optional<absl::Time> zsk_stage1_at;
   std::optional<absl::Time> ksk_stage1_at;
   absl::Time created_at;
+  // DNS facts of the rollovers under way (schema.cc, migration 3).
+  std::optional<uint32_t> zsk_first_serial;  // first signing after zsk-stage1
+  std::optional<absl::Time> zsk_served_at;   // all zone servers serve it
+  uint32_t zsk_wait_ttl = 0;                 // largest max TTL since zsk-stage1
+  uint32_t ksk_wait_ttl = 0;                 // largest max TTL since ksk-stage1
+  std::optional<absl::Time> ds_seen_at;      // all parent agents serve a new DS
+  uint32_t ds_ttl = 0;      // largest DS TTL the parent agents served
+  uint32_t dnskey_ttl = 0;  // largest DNSKEY TTL the zone servers served
 };
 
 struct KeyRow {

@@ -67,8 +67,24 @@ CREATE TABLE master_key_check (
 );
 )sql";
 
+// Facts the DNS served during a rollover (issue 15), kept apart: the serial
+// of the first zone signed after zsk-stage1 and when every zone server was
+// first seen serving it; the largest max TTL the zone was signed with since
+// each stage 1; when every parent agent was first seen serving a DS for the
+// new KSK, the largest DS TTL the parent agents served since ksk-stage1, and
+// the largest DNSKEY TTL the zone servers served.
+constexpr const char* kMigration3 = R"sql(
+ALTER TABLE zones ADD COLUMN zsk_first_serial INTEGER;
+ALTER TABLE zones ADD COLUMN zsk_served_at INTEGER;
+ALTER TABLE zones ADD COLUMN zsk_wait_ttl INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE zones ADD COLUMN ksk_wait_ttl INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE zones ADD COLUMN ds_seen_at INTEGER;
+ALTER TABLE zones ADD COLUMN ds_ttl INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE zones ADD COLUMN dnskey_ttl INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 // Index i holds migration i + 1.
-constexpr const char* kMigrations[] = {kMigration1, kMigration2};
+constexpr const char* kMigrations[] = {kMigration1, kMigration2, kMigration3};
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) ==
                   kLatestSchemaVersion,
               "one migration per schema version");

@@ -84,6 +84,11 @@ Statement& Statement::BindOptionalTime(int index,
   return *this;
 }
 
+Statement& Statement::BindNull(int index) {
+  CheckBind(sqlite3_bind_null(stmt_, index), index);
+  return *this;
+}
+
 absl::StatusOr<bool> Statement::Step() {
   if (!bind_status_.ok()) return bind_status_;
   const int rc = sqlite3_step(stmt_);

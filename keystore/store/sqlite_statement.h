@@ -62,6 +62,7 @@ class Statement {
   Statement& BindBlob(int index, absl::Span<const uint8_t> value);
   Statement& BindTime(int index, absl::Time value);
   Statement& BindOptionalTime(int index, const std::optional<absl::Time>& t);
+  Statement& BindNull(int index);
 
   // True when a row is ready to read, false when done.
   absl::StatusOr<bool> Step();

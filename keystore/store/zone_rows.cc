@@ -8,7 +8,9 @@ absl::StatusOr<std::optional<ZoneRow>> Transaction::GetZone(
     const std::string& name) {
   absl::StatusOr<sqlite3_stmt*> stmt = Prepare(
       "SELECT name, max_ttl, last_signed_at, keyset_signed_at, keyset_tags,"
-      " zsk_stage1_at, ksk_stage1_at, created_at FROM zones WHERE name = ?");
+      " zsk_stage1_at, ksk_stage1_at, created_at, zsk_first_serial,"
+      " zsk_served_at, zsk_wait_ttl, ksk_wait_ttl, ds_seen_at, ds_ttl,"
+      " dnskey_ttl FROM zones WHERE name = ?");
   if (!stmt.ok()) return stmt.status();
   Statement q(raw(), *stmt);
   q.BindText(1, name);
@@ -24,20 +26,35 @@ absl::StatusOr<std::optional<ZoneRow>> Transaction::GetZone(
   zone.zsk_stage1_at = q.OptionalTime(5);
   zone.ksk_stage1_at = q.OptionalTime(6);
   zone.created_at = q.Time(7);
+  if (!q.IsNull(8)) zone.zsk_first_serial = static_cast<uint32_t>(q.Int(8));
+  zone.zsk_served_at = q.OptionalTime(9);
+  zone.zsk_wait_ttl = static_cast<uint32_t>(q.Int(10));
+  zone.ksk_wait_ttl = static_cast<uint32_t>(q.Int(11));
+  zone.ds_seen_at = q.OptionalTime(12);
+  zone.ds_ttl = static_cast<uint32_t>(q.Int(13));
+  zone.dnskey_ttl = static_cast<uint32_t>(q.Int(14));
   return std::optional<ZoneRow>(std::move(zone));
 }
 
 absl::Status Transaction::UpsertZone(const ZoneRow& row) {
   absl::StatusOr<sqlite3_stmt*> stmt = Prepare(
       "INSERT INTO zones (name, max_ttl, last_signed_at, keyset_signed_at,"
-      " keyset_tags, zsk_stage1_at, ksk_stage1_at, created_at)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+      " keyset_tags, zsk_stage1_at, ksk_stage1_at, created_at,"
+      " zsk_first_serial, zsk_served_at, zsk_wait_ttl, ksk_wait_ttl,"
+      " ds_seen_at, ds_ttl, dnskey_ttl)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
       " ON CONFLICT (name) DO UPDATE SET max_ttl = excluded.max_ttl,"
       " last_signed_at = excluded.last_signed_at,"
       " keyset_signed_at = excluded.keyset_signed_at,"
       " keyset_tags = excluded.keyset_tags,"
       " zsk_stage1_at = excluded.zsk_stage1_at,"
-      " ksk_stage1_at = excluded.ksk_stage1_at");
+      " ksk_stage1_at = excluded.ksk_stage1_at,"
+      " zsk_first_serial = excluded.zsk_first_serial,"
+      " zsk_served_at = excluded.zsk_served_at,"
+      " zsk_wait_ttl = excluded.zsk_wait_ttl,"
+      " ksk_wait_ttl = excluded.ksk_wait_ttl,"
+      " ds_seen_at = excluded.ds_seen_at, ds_ttl = excluded.ds_ttl,"
+      " dnskey_ttl = excluded.dnskey_ttl");
   if (!stmt.ok()) return stmt.status();
   Statement q(raw(), *stmt);
   q.BindText(1, row.name)
@@ -47,7 +64,18 @@ absl::Status Transaction::UpsertZone(const ZoneRow& row) {
       .BindText(5, row.keyset_tags)
       .BindOptionalTime(6, row.zsk_stage1_at)
       .BindOptionalTime(7, row.ksk_stage1_at)
-      .BindTime(8, row.created_at);
+      .BindTime(8, row.created_at)
+      .BindOptionalTime(10, row.zsk_served_at)
+      .BindInt(11, row.zsk_wait_ttl)
+      .BindInt(12, row.ksk_wait_ttl)
+      .BindOptionalTime(13, row.ds_seen_at)
+      .BindInt(14, row.ds_ttl)
+      .BindInt(15, row.dnskey_ttl);
+  if (row.zsk_first_serial.has_value()) {
+    q.BindInt(9, *row.zsk_first_serial);
+  } else {
+    q.BindNull(9);
+  }
   return q.Run();
 }
 
