@@ -15,7 +15,9 @@
 // error the temp file is removed. --server signs over TLS (cli/tls_channel.h),
 // with --ca as the only trust anchor; a progress line (cli/sign_progress.h)
 // shows on a terminal for zones that take more than a second.
+#include <signal.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -95,6 +97,25 @@ constexpr char kUsage[] =
     "  -h, --help         this text\n"
     "  --version          the version\n"
     "exit status: 0 signed (or checked), 1 failed, 2 mistyped flags\n";
+
+// The temp output file, for RemoveTempAndDie: set once the file exists.
+char g_temp_path[4096] = {0};
+
+// SIGINT, SIGTERM, SIGHUP: the temp output file goes (nothing is left behind),
+// then the signal's default action ends the process.
+void RemoveTempAndDie(int signal_number) {
+  if (g_temp_path[0] != '\0') unlink(g_temp_path);
+  ::signal(signal_number, SIG_DFL);
+  ::raise(signal_number);
+}
+
+void RemoveTempOnSignals(const std::string& temp_path) {
+  if (temp_path.size() >= sizeof g_temp_path) return;
+  std::memcpy(g_temp_path, temp_path.c_str(), temp_path.size() + 1);
+  for (int signal_number : {SIGINT, SIGTERM, SIGHUP}) {
+    ::signal(signal_number, RemoveTempAndDie);
+  }
+}
 
 bool WantsHelp(const std::vector<std::string>& args) {
   if (args.size() == 1 && args[0] == "help") return true;
@@ -251,6 +272,7 @@ int Run(const std::vector<std::string>& args) {
       return Fail(std::string(file.status().message()));
     }
     out_file.emplace(std::move(*file));
+    RemoveTempOnSignals(out_file->temp_path());
   }
   // Buffer stdout output until the server says OK: no partial zone is shown.
   std::string stdout_buffer;
@@ -275,8 +297,10 @@ int Run(const std::vector<std::string>& args) {
   if (!write_status.ok()) return Fail(std::string(write_status.message()));
   if (to_stdout) {
     std::cout << stdout_buffer << std::flush;
-  } else if (absl::Status s = out_file->Commit(); !s.ok()) {
-    return Fail(std::string(s.message()));
+  } else {
+    absl::Status committed = out_file->Commit();
+    g_temp_path[0] = '\0';  // renamed (or removed): nothing for a signal
+    if (!committed.ok()) return Fail(std::string(committed.message()));
   }
   std::cerr << "dnssigner: " << command->options.origin()
             << " signed: " << summary.records_in() << " records in, "

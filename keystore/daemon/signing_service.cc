@@ -109,7 +109,8 @@ grpc::Status SigningService::SignZone(
   };
   // The core audits its own outcome (failures, and the signing itself).
   absl::StatusOr<v1::SignSummary> summary = SignZoneWithKeyStore(
-      keys_, caller.AuditName(), options, std::move(zone_text), sink);
+      keys_, caller.AuditName(), options, std::move(zone_text), sink,
+      [context] { return context->IsCancelled(); });
   LogCall(caller, "sign", zone, summary.status());
   if (!summary.ok()) return ToGrpcStatus(summary.status());
   *response.mutable_summary() = *std::move(summary);

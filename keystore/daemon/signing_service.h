@@ -5,8 +5,11 @@
 // the signing policy, takes one of `max_sign_jobs` job slots, reads the zone
 // chunks (at most `max_zone_bytes` in total, counted as they arrive), calls
 // the core once, and streams the signed zone back in chunks followed by a
-// summary. A client that cancels (or whose deadline passes) stops the job at
-// the next chunk read or write, and its memory is freed. Every call, allowed
+// summary. A client that cancels (or whose deadline passes) stops the job
+// promptly: while the zone arrives, at the next chunk; while it is signed,
+// through the engine's cancel hook (ServerContext::IsCancelled, asked between
+// phases and every few RRsets); while it is sent, at the next write. The job
+// then returns CANCELLED and its memory is freed. Every call, allowed
 // or refused, is audited (caller.h). Errors are one gRPC status.
 // Thread-safety: safe for gRPC's concurrent calls.
 #ifndef ZONEKEEP_KEYSTORE_DAEMON_SIGNING_SERVICE_H_

@@ -212,5 +212,45 @@ TEST_F(TlsClientTest, ServerAuthenticatedTls) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 
+// A client that goes away while keystored signs a big zone: the engine's
+// cancel hook ends the job within moments (it would sign for seconds more),
+// with CANCELLED in the log, and keystored signs on.
+TEST_F(TlsClientTest, TruncatedStreamEndsTheJobPromptly) {
+  Start();
+  {
+    std::ofstream big(work_ + "/example.com.zone");
+    big << kZone;
+    for (int i = 0; i < 300000; ++i) big << "h" << i << " IN A 192.0.2.9\n";
+  }
+  // dnssigner is stopped (SIGTERM: it removes its temp file) once the zone is
+  // sent and signing has begun.
+  const std::string script =
+      RunfilePath("cli/dnssigner") + " -q --server 127.0.0.1:" + port_ +
+      " --ca " + Cert("ca.pem") + " --cert " + Cert("signer1.pem") + " --key " +
+      Cert("signer1.key") + " -o example.com. -f " + Out() + " " + work_ +
+      "/example.com.zone & pid=$!; sleep 2; kill -TERM $pid; wait $pid";
+  ProcessResult killed = RunProcess({"bash", "-c", script});
+  const auto killed_at = std::chrono::steady_clock::now();
+  std::string log;
+  bool ended = false;
+  while (!ended && std::chrono::steady_clock::now() - killed_at <
+                       std::chrono::seconds(30)) {
+    log = daemon_->stderr_text();
+    ended = log.find("call=sign zone=example.com. outcome=CANCELLED") !=
+            std::string::npos;
+    if (!ended) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  const double seconds = std::chrono::duration<double>(
+                             std::chrono::steady_clock::now() - killed_at)
+                             .count();
+  ASSERT_TRUE(ended) << log;
+  EXPECT_THAT(log, HasSubstr("signing cancelled by the caller")) << log;
+  EXPECT_LT(seconds, 1.0) << "the job went on after the client left";
+  EXPECT_EQ(ListDir(work_), std::vector<std::string>{"example.com.zone"});
+  std::ofstream(work_ + "/example.com.zone") << kZone;
+  ProcessResult again = SignOverTls("signer1");
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+}
+
 }  // namespace
 }  // namespace zonekeep::testing
