@@ -149,6 +149,7 @@ int MaintKeyDb::Run(const Args& words) {
   if (command == "parentdata") return ParentData(args);
   if (command == "showkeys") return ShowKeys(args);
   if (command == "import") return Import(args);
+  if (command == "stats") return Stats(args);
   return Audit(args);
 }
 

@@ -52,6 +52,7 @@ class MaintKeyDb {
   int ShowKeys(const std::vector<std::string>& args);
   int Import(const std::vector<std::string>& args);
   int Audit(const std::vector<std::string>& args);
+  int Stats(const std::vector<std::string>& args);  // maintkeydb_stats.cc
   int Help(const std::vector<std::string>& args);
 
   // Prints "maintkeydb: WHAT" and a one-line hint: the synopsis of

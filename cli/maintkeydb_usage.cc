@@ -50,6 +50,12 @@ constexpr std::pair<const char*, const char*> kUsage[] = {
      "  stderr says when rows were left out); TIME is RFC 3339\n"
      "  (2026-11-30T10:00:00Z), a date (2026-11-30, UTC) or an age (90m, 2h,\n"
      "  3d)"},
+    {"stats",
+     "stats [reset]\n"
+     "  keystored's signing statistics since it started (or the last reset):\n"
+     "  zones signed, signatures, bytes in and out, sign time, refused calls\n"
+     "  by reason, errors; in total and per identity. reset prints them and\n"
+     "  sets them to zero"},
     {"help", "help [COMMAND]"},
 };
 

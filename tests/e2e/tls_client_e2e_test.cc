@@ -252,5 +252,37 @@ TEST_F(TlsClientTest, TruncatedStreamEndsTheJobPromptly) {
   EXPECT_EQ(again.exit_code, 0) << again.err;
 }
 
+// keystored's statistics after a few signings and refusals, through
+// maintkeydb stats; reset zeroes them.
+TEST_F(TlsClientTest, StatsCountSigningsAndRefusals) {
+  Start();
+  ASSERT_EQ(SignOverTls("signer1").exit_code, 0);
+  ASSERT_EQ(SignOverTls("signer1").exit_code, 0);
+  EXPECT_EQ(SignOverTls("signer1", {"-o", "example.org."}).exit_code, 1);
+  EXPECT_EQ(SignOverTls("other").exit_code, 1);
+  ProcessResult stats = Maintkeydb(daemon_->socket_path(), {"stats"});
+  ASSERT_EQ(stats.exit_code, 0) << stats.err;
+  // Two zones of 4 RRsets signed by one KSK and one ZSK, 2 refused by role.
+  EXPECT_THAT(stats.out, HasSubstr("total zones 2 signatures "));
+  EXPECT_THAT(stats.out, HasSubstr("refused PERMISSION_DENIED=2\n"));
+  EXPECT_THAT(stats.out, HasSubstr("signer1.example.net zones 2 signatures "));
+  EXPECT_THAT(stats.out, HasSubstr("other.example.net zones 0 signatures 0 "
+                                   "in 0 B out 0 B sign 0.00 s errors 0 "
+                                   "refused PERMISSION_DENIED=1"));
+  EXPECT_THAT(stats.out, ::testing::Not(HasSubstr("out 0 B sign 0.00 s "
+                                                  "errors 0 refused "
+                                                  "PERMISSION_DENIED=2")));
+  ProcessResult reset = Maintkeydb(daemon_->socket_path(), {"stats", "reset"});
+  ASSERT_EQ(reset.exit_code, 0) << reset.err;
+  EXPECT_THAT(reset.out, HasSubstr("total zones 2 "));
+  ProcessResult after = Maintkeydb(daemon_->socket_path(), {"stats"});
+  EXPECT_THAT(after.out, HasSubstr("total zones 0 signatures 0 in 0 B out 0 "
+                                   "B sign 0.00 s errors 0 refused 0\n"));
+  EXPECT_EQ(std::count(after.out.begin(), after.out.end(), '\n'), 2)
+      << after.out;
+  EXPECT_EQ(Maintkeydb(daemon_->socket_path(), {"stats", "bogus"}).exit_code,
+            2);
+}
+
 }  // namespace
 }  // namespace zonekeep::testing
