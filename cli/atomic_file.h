@@ -23,6 +23,8 @@ class AtomicFile {
 
   absl::Status Write(absl::string_view data);
   absl::Status Commit();
+  // The temp file beside the target (e.g. for a signal handler to unlink).
+  const std::string& temp_path() const { return temp_path_; }
 
  private:
   AtomicFile(std::string path, std::string temp_path, int fd)

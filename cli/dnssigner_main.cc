@@ -3,15 +3,25 @@
 //
 //   dnssigner [-o origin] [-f outfile|-] [-s start] [-e end] [-N mode]
 //             [-3 salt] [-H iterations] [-A] [-T ttl] [--cds]
-//             [--socket PATH] zonefile
+//             [-q] [--socket PATH | --server HOST:PORT --ca FILE
+//             [--cert FILE --key FILE]] zonefile
 //   dnssigner --check [-o origin] zonefile
 //   dnssigner --help | -h | help | --version
 //
 // --check reads the zone locally as the signer would (signer/zone_check.h),
 // with no keys and no daemon: the records in canonical form on stdout, or
 // the error as "zonefile:line: reason" on stderr and exit status 1.
-// The output file appears whole or not at all (temp file + rename).
+// The output file appears whole or not at all (temp file + rename); on any
+// error the temp file is removed. --server signs over TLS (cli/tls_channel.h),
+// with --ca as the only trust anchor; a progress line (cli/sign_progress.h)
+// shows on a terminal for zones that take more than a second.
+#include <signal.h>
+#include <stdlib.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -25,6 +35,8 @@
 #include "cli/atomic_file.h"
 #include "cli/daemon_client.h"
 #include "cli/sign_flags.h"
+#include "cli/sign_progress.h"
+#include "cli/tls_channel.h"
 #include "grpcpp/client_context.h"
 #include "proto/keystore.grpc.pb.h"
 #include "proto/version.h"
@@ -66,18 +78,44 @@ constexpr char kUsage[] =
     "  -T ttl             DNSKEY TTL\n"
     "  --cds              add CDS and CDNSKEY for the active KSKs\n"
     "  --no-self-verify   skip the verification before the zone is returned\n"
+    "  -q                 no progress line (shown on a terminal for zones\n"
+    "                     that take more than a second)\n"
     "  --socket PATH      keystored's admin socket (default "
     "$KEYSTORED_SOCKET,\n"
     "                     else ./var/keystored/admin.sock)\n"
-    "  --server HOST:PORT --ca FILE --cert FILE --key FILE\n"
-    "                     mutual TLS signing (not available in this "
-    "version)\n"
+    "  --server HOST:PORT keystored's TLS listener (\"listen\"; IPv6 as "
+    "[ADDR]:PORT)\n"
+    "  --ca FILE          with --server: the CA that signed the server's\n"
+    "                     certificate (PEM; the only trust anchor used)\n"
+    "  --cert FILE        with --server: our client certificate (PEM), for\n"
+    "                     mutual TLS; without --cert and --key the TLS is\n"
+    "                     server-authenticated only\n"
+    "  --key FILE         with --cert: its private key (PEM)\n"
     "  --check            read the zone locally, no keys, no keystored: "
     "records\n"
     "                     in canonical form, or file:line: reason\n"
     "  -h, --help         this text\n"
     "  --version          the version\n"
     "exit status: 0 signed (or checked), 1 failed, 2 mistyped flags\n";
+
+// The temp output file, for RemoveTempAndDie: set once the file exists.
+char g_temp_path[4096] = {0};
+
+// SIGINT, SIGTERM, SIGHUP: the temp output file goes (nothing is left behind),
+// then the signal's default action ends the process.
+void RemoveTempAndDie(int signal_number) {
+  if (g_temp_path[0] != '\0') unlink(g_temp_path);
+  ::signal(signal_number, SIG_DFL);
+  ::raise(signal_number);
+}
+
+void RemoveTempOnSignals(const std::string& temp_path) {
+  if (temp_path.size() >= sizeof g_temp_path) return;
+  std::memcpy(g_temp_path, temp_path.c_str(), temp_path.size() + 1);
+  for (int signal_number : {SIGINT, SIGTERM, SIGHUP}) {
+    ::signal(signal_number, RemoveTempAndDie);
+  }
+}
 
 bool WantsHelp(const std::vector<std::string>& args) {
   if (args.size() == 1 && args[0] == "help") return true;
@@ -96,8 +134,8 @@ int Fail(const std::string& message) {
 // whole zone. False when the stream broke (the server says why on Finish).
 absl::StatusOr<bool> StreamZoneFile(
     std::ifstream& in, const std::string& path,
-    grpc::ClientReaderWriter<v1::SignZoneRequest, v1::SignZoneResponse>*
-        stream) {
+    grpc::ClientReaderWriter<v1::SignZoneRequest, v1::SignZoneResponse>* stream,
+    SignProgress* progress) {
   std::string buffer(kChunkBytes, '\0');
   v1::SignZoneRequest request;
   while (in) {
@@ -106,6 +144,7 @@ absl::StatusOr<bool> StreamZoneFile(
     if (got == 0) break;
     request.set_zone_chunk(buffer.data(), got);
     if (!stream->Write(request)) return false;
+    progress->Sent(absl::string_view(buffer.data(), got), absl::Now());
   }
   if (in.bad()) return absl::DataLossError(absl::StrCat(path, ": read error"));
   return true;
@@ -185,21 +224,28 @@ int Run(const std::vector<std::string>& args) {
               << "\ntry: dnssigner --help\n";
     return 2;
   }
-  if (!command->server.empty()) {
-    return Fail(
-        "--server: the TLS signing service is not available in this version; "
-        "use --socket");
-  }
   const absl::Time started = absl::Now();
   std::ifstream zone_in(command->zone_file, std::ios::binary);
-  if (!zone_in) return Fail(absl::StrCat(command->zone_file, ": cannot read"));
+  if (!zone_in) {
+    return Fail(absl::StrCat(command->zone_file, ": cannot read (",
+                             std::strerror(errno), ")"));
+  }
 
-  const std::string socket = ResolveSocketPath(command->socket);
+  // Where keystored is: its TLS listener, or its admin socket.
+  const bool over_tls = !command->server.empty();
+  TlsTarget tls{command->server, command->ca_file, command->cert_file,
+                command->key_file};
+  const std::string socket = over_tls ? "" : ResolveSocketPath(command->socket);
   absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
-      ConnectToDaemon(socket);
+      over_tls ? ConnectOverTls(tls) : ConnectToDaemon(socket);
   if (!channel.ok()) return Fail(std::string(channel.status().message()));
+  auto describe = [&](const grpc::Status& status) {
+    return over_tls ? DescribeTlsRpcError(status, tls)
+                    : DescribeRpcError(status, socket);
+  };
   std::unique_ptr<v1::ZoneSigner::Stub> stub =
       v1::ZoneSigner::NewStub(*channel);
+  SignProgress progress(stderr, ProgressWanted(command->quiet), started);
 
   grpc::ClientContext context;
   auto stream = stub->SignZone(&context);
@@ -207,7 +253,7 @@ int Run(const std::vector<std::string>& args) {
   *request.mutable_options() = command->options;
   if (stream->Write(request)) {
     absl::StatusOr<bool> sent =
-        StreamZoneFile(zone_in, command->zone_file, stream.get());
+        StreamZoneFile(zone_in, command->zone_file, stream.get(), &progress);
     if (!sent.ok()) {
       context.TryCancel();
       stream->Finish();
@@ -226,6 +272,7 @@ int Run(const std::vector<std::string>& args) {
       return Fail(std::string(file.status().message()));
     }
     out_file.emplace(std::move(*file));
+    RemoveTempOnSignals(out_file->temp_path());
   }
   // Buffer stdout output until the server says OK: no partial zone is shown.
   std::string stdout_buffer;
@@ -235,19 +282,25 @@ int Run(const std::vector<std::string>& args) {
   while (stream->Read(&response)) {
     if (response.has_summary()) {
       summary = response.summary();
-    } else if (to_stdout) {
+      continue;
+    }
+    progress.Received(response.signed_chunk(), absl::Now());
+    if (to_stdout) {
       stdout_buffer += response.signed_chunk();
     } else if (write_status.ok()) {
       write_status = out_file->Write(response.signed_chunk());
     }
   }
   grpc::Status status = stream->Finish();
-  if (!status.ok()) return Fail(DescribeRpcError(status, socket));
+  progress.Finish();
+  if (!status.ok()) return Fail(describe(status));
   if (!write_status.ok()) return Fail(std::string(write_status.message()));
   if (to_stdout) {
     std::cout << stdout_buffer << std::flush;
-  } else if (absl::Status s = out_file->Commit(); !s.ok()) {
-    return Fail(std::string(s.message()));
+  } else {
+    absl::Status committed = out_file->Commit();
+    g_temp_path[0] = '\0';  // renamed (or removed): nothing for a signal
+    if (!committed.ok()) return Fail(std::string(committed.message()));
   }
   std::cerr << "dnssigner: " << command->options.origin()
             << " signed: " << summary.records_in() << " records in, "
@@ -273,5 +326,8 @@ int Run(const std::vector<std::string>& args) {
 }  // namespace zonekeep
 
 int main(int argc, char** argv) {
+  // gRPC's own log lines (failed handshakes) would stand beside dnssigner's
+  // one-line error; GRPC_VERBOSITY set by the user still wins.
+  setenv("GRPC_VERBOSITY", "NONE", /*overwrite=*/0);
   return zonekeep::cli::Run(std::vector<std::string>(argv + 1, argv + argc));
 }

@@ -151,6 +151,7 @@ int MaintKeyDb::Run(const Args& words) {
   if (command == "showkeys") return ShowKeys(args);
   if (command == "import") return Import(args);
   if (command == "status") return Status(args);
+  if (command == "stats") return Stats(args);
   return Audit(args);
 }
 

@@ -55,6 +55,12 @@ constexpr std::pair<const char*, const char*> kUsage[] = {
      "  per zone: each key's place in its cycle, whether a rollover is under\n"
      "  way, its next step and what that waits for (the serial at each zone\n"
      "  server, the DS at each parent agent, the time left)"},
+    {"stats",
+     "stats [reset]\n"
+     "  keystored's signing statistics since it started (or the last reset):\n"
+     "  zones signed, signatures, bytes in and out, sign time, refused calls\n"
+     "  by reason, errors; in total and per identity. reset prints them and\n"
+     "  sets them to zero"},
     {"help", "help [COMMAND]"},
 };
 

@@ -159,6 +159,8 @@ absl::StatusOr<SignCommand> ParseSignFlags(const std::vector<std::string>& args,
       options.set_allow_nsec3_iterations(true);
     } else if (arg == "--no-self-verify") {
       options.set_skip_self_verify(true);
+    } else if (arg == "-q") {
+      command.quiet = true;
     } else if (arg == "--socket") {
       s = value(&command.socket);
     } else if (arg == "--server") {
@@ -212,10 +214,22 @@ absl::StatusOr<SignCommand> ParseSignFlags(const std::vector<std::string>& args,
     if (*t <= start) return FlagError("-e", "end is not after start");
     options.set_expiration_unix(absl::ToUnixSeconds(*t));
   }
-  if (!command.server.empty() &&
-      (command.ca_file.empty() || command.cert_file.empty() ||
-       command.key_file.empty())) {
-    return FlagError("--server", "needs --ca, --cert and --key");
+  if (!command.server.empty() && !command.socket.empty()) {
+    return FlagError("--server", "and --socket exclude each other");
+  }
+  if (!command.server.empty() && command.ca_file.empty()) {
+    return FlagError("--server",
+                     "needs --ca (and --cert and --key for "
+                     "mutual TLS)");
+  }
+  if (command.cert_file.empty() != command.key_file.empty()) {
+    return FlagError(command.cert_file.empty() ? "--key" : "--cert",
+                     "needs --cert and --key together");
+  }
+  if (command.server.empty() &&
+      !(command.ca_file.empty() && command.cert_file.empty())) {
+    return FlagError(command.ca_file.empty() ? "--cert" : "--ca",
+                     "is only for --server");
   }
   return command;
 }

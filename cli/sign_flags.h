@@ -5,8 +5,10 @@
 //   -o origin  -f outfile (- = stdout)  -s start  -e end  -i interval
 //   -j jitter  -N keep|increment|unixtime|date  -3 salt (- = none)
 //   -H iterations  --allow-nsec3-iterations  -A  -T dnskey-ttl  --cds
-//   --no-self-verify
-//   --socket PATH  --server HOST:PORT --ca FILE --cert FILE --key FILE
+//   --no-self-verify  -q (no progress line)
+//   --socket PATH  --server HOST:PORT --ca FILE [--cert FILE --key FILE]
+// --server needs --ca; --cert and --key go together (without them the TLS is
+// server-authenticated only); --server and --socket exclude each other.
 //   zonefile
 // Times: YYYYMMDDHHMMSS (UTC), a unix time, "now", "now+N" / "now-N", and for
 // -e "+N" (N seconds after the start). Errors are one line naming the flag.
@@ -29,6 +31,7 @@ struct SignCommand {
   std::string out_file;  // "-" for stdout
   std::string socket;
   std::string server, ca_file, cert_file, key_file;
+  bool quiet = false;  // -q: no progress line
   v1::SignOptions options;
 };
 

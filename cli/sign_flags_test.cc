@@ -75,6 +75,28 @@ TEST(ParseSignFlagsTest, Errors) {
   auto no_tls = ParseSignFlags({"--server", "h:1", "z"}, kNow);
   ASSERT_FALSE(no_tls.ok());
   EXPECT_NE(no_tls.status().message().find("--ca"), std::string::npos);
+  EXPECT_FALSE(
+      ParseSignFlags({"--server", "h:1", "--ca", "c", "--cert", "x", "z"}, kNow)
+          .ok());
+  EXPECT_FALSE(ParseSignFlags(
+                   {"--server", "h:1", "--ca", "c", "--socket", "s", "z"}, kNow)
+                   .ok());
+  EXPECT_FALSE(ParseSignFlags({"--ca", "c", "z"}, kNow).ok());
+}
+
+TEST(ParseSignFlagsTest, ServerTakesCaAndOptionalClientCertificate) {
+  auto mutual = ParseSignFlags({"--server", "127.0.0.1:8053", "--ca", "ca.pem",
+                                "--cert", "c.pem", "--key", "c.key", "-q", "z"},
+                               kNow);
+  ASSERT_TRUE(mutual.ok()) << mutual.status();
+  EXPECT_EQ(mutual->server, "127.0.0.1:8053");
+  EXPECT_EQ(mutual->cert_file, "c.pem");
+  EXPECT_TRUE(mutual->quiet);
+  auto server_only =
+      ParseSignFlags({"--server", "[::1]:8053", "--ca", "ca.pem", "z"}, kNow);
+  ASSERT_TRUE(server_only.ok()) << server_only.status();
+  EXPECT_TRUE(server_only->cert_file.empty());
+  EXPECT_FALSE(server_only->quiet);
 }
 
 TEST(ParseCheckFlagsTest, CheckModeTakesOriginAndOneFile) {

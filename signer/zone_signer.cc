@@ -115,6 +115,16 @@ uint32_t JitterFor(size_t index, int64_t jitter) {
   return static_cast<uint32_t>(z % static_cast<uint64_t>(jitter + 1));
 }
 
+// True once the caller has cancelled (SignOptions::cancelled).
+bool Cancelled(const SignOptions& options) {
+  return options.cancelled && options.cancelled();
+}
+
+absl::Status CancelledStatus(const char* phase) {
+  return absl::CancelledError(
+      absl::StrCat("signing cancelled by the caller (", phase, ")"));
+}
+
 // Appends (name, seconds since the previous mark) to the report's phases.
 class PhaseClock {
  public:
@@ -158,6 +168,7 @@ absl::StatusOr<SignReport> SignZoneImpl(
   if (!parsed.ok()) return parsed.status();
   if (owned_text != nullptr) std::string().swap(*owned_text);
   phases.Mark("parse");
+  if (Cancelled(options)) return CancelledStatus("after parse");
   report.records_in = parsed->records.size() + parsed->dnssec_records_dropped;
   report.dnssec_records_dropped = parsed->dnssec_records_dropped;
   auto built = BuildZone(std::move(parsed->origin), std::move(parsed->records),
@@ -165,6 +176,7 @@ absl::StatusOr<SignReport> SignZoneImpl(
   if (!built.ok()) return built.status();
   Zone& zone = *built;
   phases.Mark("build");
+  if (Cancelled(options)) return CancelledStatus("after build");
 
   // SOA serial.
   std::string& soa = zone.apex().Find(kTypeSoa)->rdatas.front();
@@ -193,6 +205,7 @@ absl::StatusOr<SignReport> SignZoneImpl(
   }
 
   phases.Mark("denial");
+  if (Cancelled(options)) return CancelledStatus("after denial");
 
   // One job per RRset to sign.
   std::vector<RRset*> jobs;
@@ -211,7 +224,13 @@ absl::StatusOr<SignReport> SignZoneImpl(
   std::mutex error_mu;
   absl::Status error;
   std::atomic<size_t> signatures{0};
+  std::atomic<bool> cancelled{false};
   ParallelFor(jobs.size(), options.threads, 32, stop, [&](size_t i) {
+    if (i % 32 == 0 && Cancelled(options)) {
+      cancelled.store(true);
+      stop.store(true);
+      return;
+    }
     thread_local std::string data;
     RRset& rrset = *jobs[i];
     const Node& node = *owners[i];
@@ -255,8 +274,10 @@ absl::StatusOr<SignReport> SignZoneImpl(
       signatures.fetch_add(1, std::memory_order_relaxed);
     }
   });
+  if (cancelled.load()) return CancelledStatus("while signing");
   if (!error.ok()) return error;
   phases.Mark("sign");
+  if (Cancelled(options)) return CancelledStatus("after sign");
   report.rrsets_signed = jobs.size();
   report.signatures = signatures.load();
   report.records_out += report.signatures;
@@ -283,6 +304,7 @@ absl::StatusOr<SignReport> SignZoneImpl(
     report.earliest_expiration = verified->earliest_expiration;
     report.verified = true;
     phases.Mark("verify");
+    if (Cancelled(options)) return CancelledStatus("after verify");
   } else {
     uint32_t earliest = UINT32_MAX;
     for (size_t i = 0; i < jobs.size(); ++i) {
@@ -336,6 +358,7 @@ absl::StatusOr<SignReport> SignZoneImpl(
         absl::StrCat("self-verify failed, zone not returned: ", s.message()));
   }
   const absl::Time read_back = absl::Now();
+  if (Cancelled(options)) return CancelledStatus("after read-back");
   size_t begin = 0;
   for (const size_t end : piece_ends) {
     if (end == begin) continue;

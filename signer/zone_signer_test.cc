@@ -1,6 +1,7 @@
 // SignZone end to end with real keys, checked by our own verifier.
 #include "signer/zone_signer.h"
 
+#include <atomic>
 #include <optional>
 #include <string>
 #include <utility>
@@ -288,6 +289,52 @@ TEST_F(ZoneSignerTest, SelfVerifyCatchesTampering) {
   EXPECT_NE(v.status().message().find("bad RRSIG for a.b.c.example./A"),
             std::string::npos)
       << v.status();
+}
+
+TEST_F(ZoneSignerTest, CancelledBeforeSigningReturnsCancelledAndWritesNothing) {
+  std::string out;
+  SignOptions o = Options();
+  std::atomic<int> asked{0};
+  o.cancelled = [&asked] { return asked.fetch_add(1) >= 1; };  // after parse
+  auto report = SignZone(kZone, "example.zone", *keys_, o, &out);
+  EXPECT_EQ(report.status().code(), absl::StatusCode::kCancelled);
+  EXPECT_TRUE(absl::StrContains(report.status().message(), "after build"))
+      << report.status();
+  EXPECT_TRUE(out.empty());
+}
+
+TEST_F(ZoneSignerTest, CancelledWhileSigningStopsTheWorkers) {
+  // Many RRsets; the hook turns true once signing has started, and the
+  // workers stop long before every RRset is signed.
+  std::string zone =
+      "$ORIGIN big.\n$TTL 300\n@ IN SOA ns1 h 1 2 3 4 300\n"
+      "  IN NS ns1\nns1 IN A 192.0.2.1\n";
+  for (int i = 0; i < 20000; ++i) {
+    absl::StrAppend(&zone, "h", i, " IN A 192.0.2.2\n");
+  }
+  std::atomic<int> asked{0};
+  SignOptions o = Options();
+  o.origin = "big.";
+  o.threads = 2;
+  o.cancelled = [&asked] { return asked.fetch_add(1) >= 3 + 5; };
+  std::string out;
+  auto report = SignZone(zone, "big.zone", *keys_, o, &out);
+  EXPECT_EQ(report.status().code(), absl::StatusCode::kCancelled);
+  EXPECT_TRUE(absl::StrContains(report.status().message(), "while signing"))
+      << report.status();
+  // The hook is asked once per 32 RRsets while signing: far fewer than the
+  // 20000 / 32 asks a whole run would make.
+  EXPECT_LT(asked.load(), 100);
+  EXPECT_TRUE(out.empty());
+}
+
+TEST_F(ZoneSignerTest, HookThatNeverCancelsChangesNothing) {
+  std::string out;
+  SignOptions o = Options();
+  o.cancelled = [] { return false; };
+  auto report = SignZone(kZone, "example.zone", *keys_, o, &out);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_TRUE(report->verified);
 }
 
 }  // namespace

@@ -106,6 +106,7 @@ absl::StatusOr<std::string> AdminService::Admin(grpc::ServerContext* context,
   if (!allowed.ok()) {
     // A refused caller is worth a row too: someone tried.
     AuditCall(keys_, caller, std::string(command), "", "", allowed);
+    if (stats_ != nullptr) stats_->Refused(caller.identity, allowed);
     return allowed;
   }
   return caller.AuditName();
@@ -342,6 +343,22 @@ grpc::Status AdminService::Status(grpc::ServerContext* context,
   }
   AuditRead(*identity, "status", request->zone(), result);
   return result;
+}
+
+grpc::Status AdminService::Stats(grpc::ServerContext* context,
+                                 const v1::StatsRequest* request,
+                                 v1::SignStats* response) {
+  const char* command = request->reset() ? "stats reset" : "stats";
+  absl::StatusOr<std::string> identity = Admin(context, command);
+  if (!identity.ok()) return ToGrpcStatus(identity.status());
+  if (stats_ == nullptr) {
+    return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "no statistics");
+  }
+  const absl::Time now = absl::Now();
+  *response = stats_->Snapshot(request->reset() ? &now : nullptr);
+  // Only a reset changes anything; reading the counters is not audited.
+  if (request->reset()) AuditRead(*identity, command, "", grpc::Status::OK);
+  return grpc::Status::OK;
 }
 
 }  // namespace keystored

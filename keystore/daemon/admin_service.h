@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "keystore/daemon/access_policy.h"
+#include "keystore/daemon/sign_stats.h"
 #include "keystore/key_manager.h"
 #include "proto/keystore.grpc.pb.h"
 
@@ -26,9 +27,11 @@ v1::Key ToProtoKey(const keystore::KeyView& key);
 
 class AdminService final : public v1::KeyAdmin::Service {
  public:
-  // REQUIRES: `keys` and `policies` outlive the service.
-  AdminService(keystore::KeyManager* keys, const AccessPolicyHolder* policies)
-      : keys_(keys), policies_(policies) {}
+  // REQUIRES: `keys`, `policies` and `stats` (may be null: Stats is then
+  // UNIMPLEMENTED) outlive the service.
+  AdminService(keystore::KeyManager* keys, const AccessPolicyHolder* policies,
+               SignStats* stats = nullptr)
+      : keys_(keys), policies_(policies), stats_(stats) {}
 
   grpc::Status CreateKeys(grpc::ServerContext* context,
                           const v1::CreateKeysRequest* request,
@@ -63,6 +66,9 @@ class AdminService final : public v1::KeyAdmin::Service {
   grpc::Status Status(grpc::ServerContext* context,
                       const v1::StatusRequest* request,
                       v1::StatusReply* response) override;
+  grpc::Status Stats(grpc::ServerContext* context,
+                     const v1::StatsRequest* request,
+                     v1::SignStats* response) override;
 
  private:
   // The caller's audit name (Caller::AuditName) when it is an admin, else a
@@ -78,6 +84,7 @@ class AdminService final : public v1::KeyAdmin::Service {
 
   keystore::KeyManager* const keys_;
   const AccessPolicyHolder* const policies_;
+  SignStats* const stats_;
 };
 
 }  // namespace keystored

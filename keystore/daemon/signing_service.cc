@@ -37,8 +37,18 @@ grpc::Status SigningService::SignZone(
   std::shared_ptr<const AccessPolicy> policy = policies_->Get();
   const Caller caller = CallerOf(*context, *policy);
   std::string zone;
+  uint64_t bytes_in = 0;
+  uint64_t bytes_out = 0;
   auto refuse = [&](absl::Status status) {
     AuditCall(keys_, caller, "sign", zone, "", status);
+    if (stats_ != nullptr) {
+      // Cut short by the client after it was allowed: a failed job.
+      if (absl::IsCancelled(status)) {
+        stats_->Failed(caller.identity, bytes_in, bytes_out);
+      } else {
+        stats_->Refused(caller.identity, status);
+      }
+    }
     return ToGrpcStatus(status);
   };
   v1::SignZoneRequest request;
@@ -82,6 +92,7 @@ grpc::Status SigningService::SignZone(
                        " bytes (max-zone-bytes)")));
     }
     zone_text += request.zone_chunk();
+    bytes_in += request.zone_chunk().size();
   }
   if (context->IsCancelled()) {
     return refuse(absl::CancelledError(
@@ -92,6 +103,7 @@ grpc::Status SigningService::SignZone(
   std::string pending;
   auto send_pending = [&]() -> absl::Status {
     response.set_signed_chunk(pending);
+    bytes_out += pending.size();
     pending.clear();
     if (context->IsCancelled() || !stream->Write(response)) {
       return absl::CancelledError("SignZone: client went away");
@@ -108,10 +120,19 @@ grpc::Status SigningService::SignZone(
     return flush ? send_pending() : absl::OkStatus();
   };
   // The core audits its own outcome (failures, and the signing itself).
+  const absl::Time sign_started = absl::Now();
   absl::StatusOr<v1::SignSummary> summary = SignZoneWithKeyStore(
-      keys_, caller.AuditName(), options, std::move(zone_text), sink);
+      keys_, caller.AuditName(), options, std::move(zone_text), sink,
+      [context] { return context->IsCancelled(); });
   LogCall(caller, "sign", zone, summary.status());
-  if (!summary.ok()) return ToGrpcStatus(summary.status());
+  if (!summary.ok()) {
+    if (stats_ != nullptr) stats_->Failed(caller.identity, bytes_in, bytes_out);
+    return ToGrpcStatus(summary.status());
+  }
+  if (stats_ != nullptr) {
+    stats_->Signed(caller.identity, bytes_in, bytes_out, summary->signatures(),
+                   absl::Now() - sign_started);
+  }
   *response.mutable_summary() = *std::move(summary);
   stream->Write(response);
   return grpc::Status::OK;

@@ -5,9 +5,13 @@
 // the signing policy, takes one of `max_sign_jobs` job slots, reads the zone
 // chunks (at most `max_zone_bytes` in total, counted as they arrive), calls
 // the core once, and streams the signed zone back in chunks followed by a
-// summary. A client that cancels (or whose deadline passes) stops the job at
-// the next chunk read or write, and its memory is freed. Every call, allowed
-// or refused, is audited (caller.h). Errors are one gRPC status.
+// summary. A client that cancels (or whose deadline passes) stops the job
+// promptly: while the zone arrives, at the next chunk; while it is signed,
+// through the engine's cancel hook (ServerContext::IsCancelled, asked between
+// phases and every few RRsets); while it is sent, at the next write. The job
+// then returns CANCELLED and its memory is freed. Every call, allowed
+// or refused, is audited (caller.h) and counted (sign_stats.h: refused before
+// signing by status code, failed after, or signed). Errors are one gRPC status.
 // Thread-safety: safe for gRPC's concurrent calls.
 #ifndef ZONEKEEP_KEYSTORE_DAEMON_SIGNING_SERVICE_H_
 #define ZONEKEEP_KEYSTORE_DAEMON_SIGNING_SERVICE_H_
@@ -16,6 +20,7 @@
 #include <cstdint>
 
 #include "keystore/daemon/access_policy.h"
+#include "keystore/daemon/sign_stats.h"
 #include "keystore/key_manager.h"
 #include "proto/keystore.grpc.pb.h"
 
@@ -31,10 +36,11 @@ struct SignLimits {
 
 class SigningService final : public v1::ZoneSigner::Service {
  public:
-  // REQUIRES: `keys` and `policies` outlive the service.
+  // REQUIRES: `keys`, `policies` and `stats` (may be null: not counted)
+  // outlive the service.
   SigningService(keystore::KeyManager* keys, const AccessPolicyHolder* policies,
-                 SignLimits limits)
-      : keys_(keys), policies_(policies), limits_(limits) {}
+                 SignLimits limits, SignStats* stats = nullptr)
+      : keys_(keys), policies_(policies), limits_(limits), stats_(stats) {}
 
   grpc::Status SignZone(
       grpc::ServerContext* context,
@@ -45,6 +51,7 @@ class SigningService final : public v1::ZoneSigner::Service {
   keystore::KeyManager* const keys_;
   const AccessPolicyHolder* const policies_;
   const SignLimits limits_;
+  SignStats* const stats_;
   std::atomic<int64_t> running_jobs_{0};
 };
 

@@ -11,7 +11,10 @@
 // piece the sink is called once with an empty piece (flush what you buffer);
 // only then is the signing recorded. A sink error ends the call with that
 // error, and the signing is then not recorded for the rollover waits.
-// `zone_text` is freed as soon as it is parsed.
+// `zone_text` is freed as soon as it is parsed. `cancelled` (may be empty) is
+// the engine's cancel hook (signer::SignOptions::cancelled): once it returns
+// true the engine stops between phases or within the signing loop, frees the
+// zone and the call returns CANCELLED.
 // Thread-safety: safe from many threads (each call is independent).
 #ifndef ZONEKEEP_KEYSTORE_DAEMON_ZONE_SIGNING_H_
 #define ZONEKEEP_KEYSTORE_DAEMON_ZONE_SIGNING_H_
@@ -34,7 +37,7 @@ using SignedZoneSink = std::function<absl::Status(absl::string_view)>;
 absl::StatusOr<v1::SignSummary> SignZoneWithKeyStore(
     keystore::KeyManager* keys, const std::string& identity,
     const v1::SignOptions& options, std::string zone_text,
-    const SignedZoneSink& sink);
+    const SignedZoneSink& sink, std::function<bool()> cancelled = nullptr);
 
 }  // namespace keystored
 }  // namespace zonekeep
