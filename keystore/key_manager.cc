@@ -16,6 +16,7 @@
 #include <system_error>
 #include <utility>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "dnssec/algorithm.h"
@@ -208,8 +209,12 @@ absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::CreateKeys(
                                dnssec::AlgorithmName(algorithm)),
                   zone_arg,
                   {}};
-  absl::StatusOr<std::string> zone = dnssec::NormalizeZoneName(zone_arg);
-  if (!zone.ok()) return Refuse(audit, zone.status());
+  // A new zone must be one a parent could delegate (issue 16).
+  absl::StatusOr<std::string> zone = dnssec::CheckDelegatableZoneName(zone_arg);
+  if (!zone.ok()) {
+    audit.zone = absl::CHexEscape(zone_arg);
+    return Refuse(audit, zone.status());
+  }
   audit.zone = *zone;
   if (!dnssec::IsAllowedForNewKeys(algorithm)) {
     const absl::Status s = absl::InvalidArgumentError(
@@ -427,8 +432,11 @@ absl::StatusOr<KeyView> KeyManagerImpl::ImportBindKey(
                    state == dnssec::KeyState::kActive ? "active" : "published"),
       zone_arg,
       {}};
-  absl::StatusOr<std::string> zone = dnssec::NormalizeZoneName(zone_arg);
-  if (!zone.ok()) return Refuse(audit, zone.status());
+  absl::StatusOr<std::string> zone = dnssec::CheckDelegatableZoneName(zone_arg);
+  if (!zone.ok()) {
+    audit.zone = absl::CHexEscape(zone_arg);
+    return Refuse(audit, zone.status());
+  }
   audit.zone = *zone;
   absl::StatusOr<BindKeyPair> pair = ReadBindKeyPair(key_base);
   if (!pair.ok()) return Refuse(audit, pair.status());
