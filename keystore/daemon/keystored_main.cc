@@ -11,8 +11,6 @@
 // With no config it runs on the embedded default: state in ./var/keystored,
 // admin socket ./var/keystored/admin.sock, no TCP listener.
 #include <signal.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <cstdio>
@@ -30,6 +28,7 @@
 #include "keystore/daemon/admin_service.h"
 #include "keystore/daemon/config.h"
 #include "keystore/daemon/dns_checks.h"
+#include "keystore/daemon/process_hardening.h"
 #include "keystore/daemon/signing_service.h"
 #include "keystore/daemon/state_dir_lock.h"
 #include "keystore/daemon/tls_credentials.h"
@@ -41,14 +40,6 @@
 namespace zonekeep {
 namespace keystored {
 namespace {
-
-// No core file, no ptrace by other users: key bytes must not leave the process.
-void HardenProcess() {
-  rlimit no_core{0, 0};
-  setrlimit(RLIMIT_CORE, &no_core);
-  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-  umask(0077);
-}
 
 // The admin socket's directory: created 0750 (the admin group may connect).
 absl::Status EnsureParentDir(const std::string& path) {
@@ -182,7 +173,15 @@ void ReloadClients(const std::string& config_path, const std::string& state_dir,
 }
 
 int Run(int argc, char** argv) {
-  HardenProcess();
+  // No core file, no ptrace, secrets in the secure heap (process_hardening.h).
+  absl::StatusOr<Hardening> hardening = HardenProcess();
+  if (!hardening.ok()) {
+    PrintError(hardening.status());
+    return 2;
+  }
+  for (const std::string& warning : hardening->warnings) {
+    fprintf(stderr, "keystored: WARNING: %s\n", warning.c_str());
+  }
   absl::StatusOr<Flags> flags = ParseFlags(argc, argv);
   if (!flags.ok()) {
     fprintf(stderr, "keystored: %s\n%s",
@@ -289,9 +288,11 @@ int Run(int argc, char** argv) {
     server->Shutdown();
     return 2;
   }
-  fprintf(stderr, "keystored: serving %s (state %s, propagation-delay %llds)\n",
+  fprintf(stderr,
+          "keystored: serving %s (state %s, propagation-delay %llds; %s)\n",
           config->admin_socket().c_str(), config->state_dir().c_str(),
-          static_cast<long long>(config->propagation_delay()));
+          static_cast<long long>(config->propagation_delay()),
+          hardening->summary.c_str());
   if (!config->listen().empty()) {
     const std::string host =
         config->listen().substr(0, config->listen().rfind(':'));

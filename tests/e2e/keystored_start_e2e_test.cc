@@ -85,6 +85,22 @@ TEST_F(KeystoredStartupTest, SecondDaemonOnTheSameStateDirIsRefused) {
   EXPECT_TRUE(next.started()) << next.stderr_text();
 }
 
+// Issue 16: no core dumps (RLIMIT_CORE 0 as the kernel shows it) and the
+// secure heap made, said in the start-up line.
+TEST_F(KeystoredStartupTest, CoreDumpsOffAndSecureHeapAtStart) {
+  KeystoredProcess daemon(state());
+  ASSERT_TRUE(daemon.started()) << daemon.stderr_text();
+  const std::string limits =
+      ReadFile("/proc/" + std::to_string(daemon.pid()) + "/limits");
+  const size_t at = limits.find("Max core file size");
+  ASSERT_NE(at, std::string::npos) << limits;
+  const std::string line = limits.substr(at, limits.find('\n', at) - at);
+  EXPECT_THAT(line,
+              ::testing::MatchesRegex("Max core file size +0 +0 +bytes *"));
+  EXPECT_THAT(daemon.stderr_text(),
+              HasSubstr("core dumps off, secure heap 4 MiB locked"));
+}
+
 TEST_F(KeystoredStartupTest, RestoredStoreWithoutMasterKeyIsRefused) {
   MakeStore(state());
   ASSERT_EQ(unlink((state() + "/master.key").c_str()), 0);
