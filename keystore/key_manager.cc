@@ -89,7 +89,8 @@ std::vector<KeyView> ToViews(const std::vector<KeyRow>& rows) {
 }
 
 KeyBinding BindingOf(const KeyRow& row) {
-  return KeyBinding{row.zone, row.key_tag, row.algorithm, row.role};
+  return KeyBinding{row.zone, row.key_tag, row.algorithm, row.role,
+                    row.dnskey_rdata};
 }
 
 std::string KeyName(const KeyRow& row) {
@@ -708,11 +709,15 @@ absl::StatusOr<std::unique_ptr<KeyManager>> KeyManager::Open(
   absl::StatusOr<MasterKey> master =
       OpenMasterKeyOfStore(dir + "/master.key", db_path, **db);
   if (!master.ok()) return master.status();
+  auto backend = std::make_unique<SealedKeyBackend>(*std::move(master));
+  // Keys sealed before the associated data covered the DNSKEY RDATA are
+  // re-sealed, all in one transaction (key_backend.h).
+  absl::StatusOr<int> upgraded = UpgradeSealedKeys(**db, *backend);
+  if (!upgraded.ok()) return upgraded.status();
   std::unique_ptr<Clock> owned_clock;
   if (options.clock == nullptr) owned_clock = std::make_unique<RealClock>();
   return std::unique_ptr<KeyManager>(new KeyManagerImpl(
-      options, std::move(owned_clock), *std::move(db),
-      std::make_unique<SealedKeyBackend>(*std::move(master))));
+      options, std::move(owned_clock), *std::move(db), std::move(backend)));
 }
 
 }  // namespace keystore
