@@ -706,8 +706,10 @@ absl::StatusOr<std::unique_ptr<KeyManager>> KeyManager::Open(
   absl::StatusOr<std::unique_ptr<KeyDb>> db = KeyDb::Open(db_path);
   if (!db.ok()) return db.status();
   // Never a new master key for keys sealed under another (master_key_check.h).
-  absl::StatusOr<MasterKey> master =
-      OpenMasterKeyOfStore(dir + "/master.key", db_path, **db);
+  absl::StatusOr<MasterKey> master = OpenMasterKeyOfStore(
+      options.master_key_path.empty() ? dir + "/master.key"
+                                      : options.master_key_path,
+      db_path, **db);
   if (!master.ok()) return master.status();
   auto backend = std::make_unique<SealedKeyBackend>(*std::move(master));
   // Keys sealed before the associated data covered the DNSKEY RDATA are

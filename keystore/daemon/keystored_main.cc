@@ -17,6 +17,7 @@
 #include <memory>
 #include <string>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -47,6 +48,37 @@ absl::Status EnsureParentDir(const std::string& path) {
   if (slash == std::string::npos || slash == 0) return absl::OkStatus();
   return keystore::MakeDirectories(path.substr(0, slash), 0750,
                                    "socket directory");
+}
+
+// The master key file: state-dir/master.key, or with
+// "master-key-credential" NAME the systemd credential
+// $CREDENTIALS_DIRECTORY/NAME, which must exist (keystored never makes one
+// there).
+absl::StatusOr<std::string> MasterKeyPath(const v1::KeystoredConfig& config) {
+  const std::string& name = config.master_key_credential();
+  if (name.empty()) return config.state_dir() + "/master.key";
+  if (name.find('/') != std::string::npos || name == "." || name == "..") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("master-key-credential \"", absl::CHexEscape(name),
+                     "\" must be a credential name, not a path"));
+  }
+  const char* dir = getenv("CREDENTIALS_DIRECTORY");
+  if (dir == nullptr || *dir == '\0') {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "master-key-credential \"", name,
+        "\" is configured but $CREDENTIALS_DIRECTORY is not set (run "
+        "keystored from systemd with LoadCredentialEncrypted=",
+        name, ":...)"));
+  }
+  const std::string path = absl::StrCat(dir, "/", name);
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "master-key-credential: ", path,
+        " does not exist (see "
+        "deploy/keystored.service for making the encrypted credential)"));
+  }
+  return path;
 }
 
 constexpr char kUsage[] =
@@ -221,6 +253,14 @@ int Run(int argc, char** argv) {
 
   keystore::KeyManagerOptions options;
   options.state_dir = config->state_dir();
+  if (absl::StatusOr<std::string> master = MasterKeyPath(*config);
+      !master.ok()) {
+    fprintf(stderr, "keystored: %s\n",
+            std::string(master.status().message()).c_str());
+    return 2;
+  } else {
+    options.master_key_path = *master;
+  }
   options.propagation_delay = absl::Seconds(config->propagation_delay());
   options.dns_observer = MakeDnsObserver(*config);
   absl::StatusOr<std::unique_ptr<keystore::KeyManager>> keys =
