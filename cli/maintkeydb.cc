@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
@@ -193,8 +194,9 @@ int MaintKeyDb::Create(const Args& args) {
   if (args[2] != "-") {
     int value = 0;
     if (!absl::SimpleAtoi(args[2], &value) || value <= 0) {
-      return UsageError("create", absl::StrCat("create: BITS \"", args[2],
-                                               "\" is not a number or -"));
+      return UsageError(
+          "create", absl::StrCat("create: BITS \"", absl::CHexEscape(args[2]),
+                                 "\" is not a number or -"));
     }
     bits = value;
   }
@@ -204,7 +206,7 @@ int MaintKeyDb::Create(const Args& args) {
     return Fail(absl::StrCat(dnssec::AlgorithmName(*algorithm),
                              " is accepted for imported keys only"));
   }
-  absl::StatusOr<std::string> zone = dnssec::NormalizeZoneName(args[3]);
+  absl::StatusOr<std::string> zone = dnssec::CheckDelegatableZoneName(args[3]);
   if (!zone.ok())
     return UsageError("create", std::string(zone.status().message()));
   request.set_algorithm(static_cast<uint32_t>(*algorithm));
@@ -477,7 +479,7 @@ int MaintKeyDb::Import(const Args& args) {
   if (args.size() != 2 && args.size() != 3) {
     return UsageError("import", "import takes ZONE, KEYFILE-BASE and a state");
   }
-  absl::StatusOr<std::string> zone = dnssec::NormalizeZoneName(args[0]);
+  absl::StatusOr<std::string> zone = dnssec::CheckDelegatableZoneName(args[0]);
   if (!zone.ok()) {
     return UsageError("import", std::string(zone.status().message()));
   }
@@ -490,9 +492,9 @@ int MaintKeyDb::Import(const Args& args) {
     if (state == "active") {
       request.set_state(v1::ACTIVE);
     } else if (state != "published") {
-      return UsageError("import",
-                        absl::StrCat("import: state \"", args[2],
-                                     "\" is not active or published"));
+      return UsageError(
+          "import", absl::StrCat("import: state \"", absl::CHexEscape(args[2]),
+                                 "\" is not active or published"));
     }
   }
   v1::KeyAdmin::Stub* stub = Stub();

@@ -7,6 +7,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 
 namespace zonekeep {
 namespace dnssec {
@@ -213,6 +214,54 @@ absl::StatusOr<std::string> NormalizeZoneName(absl::string_view text) {
   absl::StatusOr<std::string> wire = CanonicalNameWire(text);
   if (!wire.ok()) return wire.status();
   return NameToText(*wire);
+}
+
+namespace {
+
+bool IsDelegatableOctet(uint8_t c) {
+  return absl::ascii_isalnum(c) || c == '-' || c == '_' || c == '/';
+}
+
+// One octet as the operator can read it: 'a', ';', or \001 for the rest.
+std::string OctetText(uint8_t c) {
+  if (c > 0x20 && c < 0x7f) return absl::StrCat("'", std::string(1, c), "'");
+  return absl::StrFormat("\\%03d", c);
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> CheckDelegatableZoneName(absl::string_view text) {
+  absl::StatusOr<std::string> wire = CanonicalNameWire(text);
+  if (!wire.ok()) return wire.status();
+  const std::string shown = NameToText(*wire);
+  auto refuse = [&](absl::string_view why) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "zone name \"", shown, "\" cannot be delegated: ", why,
+        " (a label may hold letters, digits, '-', '_', and '/' for RFC 2317 "
+        "classless reverse zones)"));
+  };
+  if (wire->size() <= 1) return refuse("it is the root");
+  if (wire->size() - 2 > 253) return refuse("it is longer than 253 octets");
+  size_t pos = 0;
+  while (pos < wire->size()) {
+    const uint8_t len = static_cast<uint8_t>((*wire)[pos]);
+    if (len == 0) break;
+    const absl::string_view label(wire->data() + pos + 1, len);
+    if (len > kMaxLabelSize) return refuse("a label is longer than 63 octets");
+    for (char ch : label) {
+      const uint8_t c = static_cast<uint8_t>(ch);
+      if (!IsDelegatableOctet(c)) {
+        std::string label_text =
+            NameToText(std::string(1, static_cast<char>(len)) +
+                       std::string(label) + std::string(1, '\0'));
+        label_text.pop_back();  // the trailing dot
+        return refuse(
+            absl::StrCat("label \"", label_text, "\" holds ", OctetText(c)));
+      }
+    }
+    pos += 1 + len;
+  }
+  return shown;
 }
 
 bool TakeWireName(absl::string_view data, size_t* pos,

@@ -40,6 +40,15 @@ absl::StatusOr<std::string> CanonicalNameWire(absl::string_view text);
 // The same, as presentation text: "Example.COM" -> "example.com.".
 absl::StatusOr<std::string> NormalizeZoneName(absl::string_view text);
 
+// A zone name that a new zone may have: one that a parent could delegate.
+// Every label holds only letters, digits, '-', '_' (and '/', for RFC 2317
+// classless reverse zones); no empty label, none over 63 octets, the name at
+// most 253 octets as text; not the root. `text` is what the operator typed
+// (as for NormalizeZoneName). Returns the normalised name ("example.com.");
+// InvalidArgument otherwise, one line that names the offending label and
+// character, both escaped ("\001"), so that no raw byte of `text` is echoed.
+absl::StatusOr<std::string> CheckDelegatableZoneName(absl::string_view text);
+
 // <0, 0, >0 as `a` sorts before, equal to, after `b` in canonical DNS order.
 int CompareCanonical(absl::string_view a, absl::string_view b);
 

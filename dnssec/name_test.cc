@@ -159,8 +159,8 @@ TEST(NameTest, TakesWireNamesFromRdata) {
   pos = 2;
   EXPECT_FALSE(TakeWireName(rdata.substr(0, 6), &pos, &name));
   EXPECT_EQ(pos, 2u);
-  const std::string long_label = std::string(1, 64) + std::string(64, 'a') +
-                                 std::string(1, '\0');
+  const std::string long_label =
+      std::string(1, 64) + std::string(64, 'a') + std::string(1, '\0');
   pos = 0;
   EXPECT_FALSE(TakeWireName(long_label, &pos, &name));
 }
@@ -172,6 +172,42 @@ TEST(NameTest, NormalizesZoneNames) {
   EXPECT_EQ(*CanonicalNameWire("EXAMPLE"), W("example."));
   EXPECT_FALSE(NormalizeZoneName("").ok());
   EXPECT_FALSE(NormalizeZoneName("a..com").ok());
+}
+
+TEST(NameTest, DelegatableZoneNames) {
+  EXPECT_EQ(*CheckDelegatableZoneName("Example.COM"), "example.com.");
+  EXPECT_EQ(*CheckDelegatableZoneName("_tcp.my-zone1.example"),
+            "_tcp.my-zone1.example.");
+  EXPECT_EQ(*CheckDelegatableZoneName("0/26.2.0.192.in-addr.arpa"),
+            "0/26.2.0.192.in-addr.arpa.");
+  const absl::Status control =
+      CheckDelegatableZoneName("ctl\001x.test").status();
+  EXPECT_EQ(control.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(control.message().find("\\001"), absl::string_view::npos)
+      << control.message();
+  EXPECT_EQ(control.message().find('\001'), absl::string_view::npos);
+  EXPECT_EQ(control.message().find('\n'), absl::string_view::npos);
+  const absl::Status shell =
+      CheckDelegatableZoneName("x;id$(id)|y.test").status();
+  EXPECT_FALSE(shell.ok());
+  EXPECT_NE(shell.message().find("';'"), absl::string_view::npos)
+      << shell.message();
+  const absl::Status percent = CheckDelegatableZoneName("%n%s.test").status();
+  EXPECT_NE(percent.message().find("'%'"), absl::string_view::npos)
+      << percent.message();
+  EXPECT_FALSE(CheckDelegatableZoneName("a b.test").ok());
+  EXPECT_FALSE(CheckDelegatableZoneName("a\\.b.test").ok());
+  EXPECT_FALSE(CheckDelegatableZoneName("a..test").ok());
+  EXPECT_FALSE(CheckDelegatableZoneName(".").ok());
+  EXPECT_FALSE(CheckDelegatableZoneName("").ok());
+  EXPECT_FALSE(CheckDelegatableZoneName(std::string(64, 'a') + ".test").ok());
+  EXPECT_TRUE(CheckDelegatableZoneName(std::string(63, 'a') + ".test").ok());
+  // 3 labels of 63, 1 of 61 and 3 dots: 253 octets of text, the longest.
+  const std::string l63(63, 'a');
+  const std::string longest =
+      l63 + "." + l63 + "." + l63 + "." + std::string(61, 'b');
+  EXPECT_TRUE(CheckDelegatableZoneName(longest).ok());
+  EXPECT_FALSE(CheckDelegatableZoneName(longest + "b").ok());
 }
 
 }  // namespace

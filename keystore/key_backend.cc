@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "dnssec/algorithm.h"
 #include "dnssec/zone_key.h"
@@ -33,10 +34,19 @@ std::string BindingForMessages(const KeyBinding& binding) {
 
 }  // namespace
 
-std::string CanonicalKeyBinding(const KeyBinding& binding) {
+std::string CanonicalKeyBindingV1(const KeyBinding& binding) {
   return absl::StrCat("zonekeep-key-v1|", binding.zone, "|", binding.key_tag,
                       "|", static_cast<int>(binding.algorithm), "|",
                       binding.role == dnssec::KeyRole::kKsk ? "KSK" : "ZSK");
+}
+
+std::string CanonicalKeyBinding(const KeyBinding& binding) {
+  const std::string rdata(binding.dnskey_rdata.begin(),
+                          binding.dnskey_rdata.end());
+  return absl::StrCat("zonekeep-key-v2|", binding.zone, "|", binding.key_tag,
+                      "|", static_cast<int>(binding.algorithm), "|",
+                      binding.role == dnssec::KeyRole::kKsk ? "KSK" : "ZSK",
+                      "|", absl::BytesToHexString(rdata));
 }
 
 std::string SealedKeyBackend::name() const {
@@ -93,6 +103,49 @@ SealedKeyBackend::Load(absl::Span<const uint8_t> blob,
                      " holds no valid key: ", key.status().message()));
   }
   return PrivateKey::IntoSigningHandle(*std::move(key));
+}
+
+absl::StatusOr<std::optional<std::vector<uint8_t>>>
+SealedKeyBackend::UpgradeSeal(absl::Span<const uint8_t> blob,
+                              const KeyBinding& binding) const {
+  if (master_key_.Open(blob, CanonicalKeyBinding(binding)).ok()) {
+    return std::optional<std::vector<uint8_t>>();
+  }
+  absl::StatusOr<SecretBytes> der =
+      master_key_.Open(blob, CanonicalKeyBindingV1(binding));
+  if (!der.ok()) {
+    return absl::DataLossError(
+        absl::StrCat("sealed ", BindingForMessages(binding),
+                     " does not open: tampered with or not this key's"));
+  }
+  absl::StatusOr<std::vector<uint8_t>> sealed =
+      master_key_.Seal(*der, CanonicalKeyBinding(binding));
+  if (!sealed.ok()) return sealed.status();
+  return std::optional<std::vector<uint8_t>>(*std::move(sealed));
+}
+
+absl::StatusOr<int> UpgradeSealedKeys(store::KeyDb& db,
+                                      const SealedKeyBackend& backend) {
+  absl::StatusOr<std::unique_ptr<store::Transaction>> tx = db.BeginWrite();
+  if (!tx.ok()) return tx.status();
+  absl::StatusOr<std::vector<store::KeyRow>> rows = (*tx)->AllKeys(true);
+  if (!rows.ok()) return rows.status();
+  int upgraded = 0;
+  for (const store::KeyRow& row : *rows) {
+    if (row.backend != backend.name()) continue;
+    const KeyBinding binding{row.zone, row.key_tag, row.algorithm, row.role,
+                             row.dnskey_rdata};
+    absl::StatusOr<std::optional<std::vector<uint8_t>>> blob =
+        backend.UpgradeSeal(row.sealed_private, binding);
+    if (!blob.ok() || !blob->has_value()) continue;
+    absl::Status s = (*tx)->UpdateSealedPrivate(row.id, **blob);
+    if (!s.ok()) return s;
+    ++upgraded;
+  }
+  if (upgraded == 0) return 0;  // nothing written: the destructor rolls back
+  absl::Status s = (*tx)->Commit();
+  if (!s.ok()) return s;
+  return upgraded;
 }
 
 }  // namespace keystore

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,21 +24,27 @@
 #include "dnssec/zone_key.h"
 #include "keystore/crypto/master_key.h"
 #include "keystore/crypto/private_key.h"
+#include "keystore/store/key_db.h"
 
 namespace zonekeep {
 namespace keystore {
 
-// What a stored key is bound to.
+// What a stored key is bound to: everything that identifies it.
 struct KeyBinding {
   std::string zone;  // normalised
   uint16_t key_tag = 0;
   dnssec::Algorithm algorithm = dnssec::Algorithm::kEcdsaP256Sha256;
   dnssec::KeyRole role = dnssec::KeyRole::kZsk;
+  std::vector<uint8_t> dnskey_rdata;  // the key's DNSKEY RDATA
 };
 
-// "zonekeep-key-v1|example.com.|12345|13|KSK": the associated data sealed keys
-// are bound to.
+// "zonekeep-key-v2|example.com.|12345|13|KSK|<DNSKEY RDATA in hex>": the
+// associated data sealed keys are bound to (the "v2" is the version marker).
 std::string CanonicalKeyBinding(const KeyBinding& binding);
+// "zonekeep-key-v1|example.com.|12345|13|KSK": the associated data of keys
+// sealed before issue 16 (without the DNSKEY RDATA); read only to re-seal
+// them (UpgradeSealedKeys).
+std::string CanonicalKeyBindingV1(const KeyBinding& binding);
 
 // A key generated or imported but not yet stored. Destroying it without Store
 // discards the key.
@@ -83,9 +90,22 @@ class SealedKeyBackend final : public KeyBackend {
   absl::StatusOr<std::shared_ptr<const dnssec::SigningHandle>> Load(
       absl::Span<const uint8_t> blob, const KeyBinding& binding) const override;
 
+  // A blob sealed with the v1 associated data re-sealed with the current
+  // one; nullopt when `blob` already opens with the current one. DataLoss
+  // when it opens with neither.
+  absl::StatusOr<std::optional<std::vector<uint8_t>>> UpgradeSeal(
+      absl::Span<const uint8_t> blob, const KeyBinding& binding) const;
+
  private:
   const MasterKey master_key_;
 };
+
+// Re-seals, in one transaction, every sealed-sqlite key of `db` that is still
+// sealed with the v1 associated data; returns how many. Rows that open with
+// neither are left as they are (they fail to load, as before). KeyManager::Open
+// runs it at every start.
+absl::StatusOr<int> UpgradeSealedKeys(store::KeyDb& db,
+                                      const SealedKeyBackend& backend);
 
 }  // namespace keystore
 }  // namespace zonekeep

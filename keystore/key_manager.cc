@@ -16,6 +16,7 @@
 #include <system_error>
 #include <utility>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "dnssec/algorithm.h"
@@ -88,7 +89,8 @@ std::vector<KeyView> ToViews(const std::vector<KeyRow>& rows) {
 }
 
 KeyBinding BindingOf(const KeyRow& row) {
-  return KeyBinding{row.zone, row.key_tag, row.algorithm, row.role};
+  return KeyBinding{row.zone, row.key_tag, row.algorithm, row.role,
+                    row.dnskey_rdata};
 }
 
 std::string KeyName(const KeyRow& row) {
@@ -208,8 +210,12 @@ absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::CreateKeys(
                                dnssec::AlgorithmName(algorithm)),
                   zone_arg,
                   {}};
-  absl::StatusOr<std::string> zone = dnssec::NormalizeZoneName(zone_arg);
-  if (!zone.ok()) return Refuse(audit, zone.status());
+  // A new zone must be one a parent could delegate (issue 16).
+  absl::StatusOr<std::string> zone = dnssec::CheckDelegatableZoneName(zone_arg);
+  if (!zone.ok()) {
+    audit.zone = absl::CHexEscape(zone_arg);
+    return Refuse(audit, zone.status());
+  }
   audit.zone = *zone;
   if (!dnssec::IsAllowedForNewKeys(algorithm)) {
     const absl::Status s = absl::InvalidArgumentError(
@@ -427,8 +433,11 @@ absl::StatusOr<KeyView> KeyManagerImpl::ImportBindKey(
                    state == dnssec::KeyState::kActive ? "active" : "published"),
       zone_arg,
       {}};
-  absl::StatusOr<std::string> zone = dnssec::NormalizeZoneName(zone_arg);
-  if (!zone.ok()) return Refuse(audit, zone.status());
+  absl::StatusOr<std::string> zone = dnssec::CheckDelegatableZoneName(zone_arg);
+  if (!zone.ok()) {
+    audit.zone = absl::CHexEscape(zone_arg);
+    return Refuse(audit, zone.status());
+  }
   audit.zone = *zone;
   absl::StatusOr<BindKeyPair> pair = ReadBindKeyPair(key_base);
   if (!pair.ok()) return Refuse(audit, pair.status());
@@ -697,14 +706,20 @@ absl::StatusOr<std::unique_ptr<KeyManager>> KeyManager::Open(
   absl::StatusOr<std::unique_ptr<KeyDb>> db = KeyDb::Open(db_path);
   if (!db.ok()) return db.status();
   // Never a new master key for keys sealed under another (master_key_check.h).
-  absl::StatusOr<MasterKey> master =
-      OpenMasterKeyOfStore(dir + "/master.key", db_path, **db);
+  absl::StatusOr<MasterKey> master = OpenMasterKeyOfStore(
+      options.master_key_path.empty() ? dir + "/master.key"
+                                      : options.master_key_path,
+      db_path, **db);
   if (!master.ok()) return master.status();
+  auto backend = std::make_unique<SealedKeyBackend>(*std::move(master));
+  // Keys sealed before the associated data covered the DNSKEY RDATA are
+  // re-sealed, all in one transaction (key_backend.h).
+  absl::StatusOr<int> upgraded = UpgradeSealedKeys(**db, *backend);
+  if (!upgraded.ok()) return upgraded.status();
   std::unique_ptr<Clock> owned_clock;
   if (options.clock == nullptr) owned_clock = std::make_unique<RealClock>();
   return std::unique_ptr<KeyManager>(new KeyManagerImpl(
-      options, std::move(owned_clock), *std::move(db),
-      std::make_unique<SealedKeyBackend>(*std::move(master))));
+      options, std::move(owned_clock), *std::move(db), std::move(backend)));
 }
 
 }  // namespace keystore

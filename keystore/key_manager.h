@@ -118,6 +118,9 @@ struct ZoneStatus {
 
 struct KeyManagerOptions {
   std::string state_dir;
+  // The master key file; empty: <state_dir>/master.key. keystored points it
+  // at a systemd credential ($CREDENTIALS_DIRECTORY/NAME) when configured.
+  std::string master_key_path;
   // Added to the zone's max TTL to give the wait before a stage 2.
   absl::Duration propagation_delay = absl::Hours(1);
   const Clock* clock = nullptr;  // nullptr: a RealClock owned by the manager

@@ -109,8 +109,10 @@ absl::StatusOr<MasterKey> OpenMasterKeyOfStore(const std::string& master_path,
   }
   if (sealed->first_key.has_value()) {
     const store::KeyRow& row = *sealed->first_key;
-    const KeyBinding binding{row.zone, row.key_tag, row.algorithm, row.role};
-    if (!key->Open(row.sealed_private, CanonicalKeyBinding(binding)).ok()) {
+    const KeyBinding binding{row.zone, row.key_tag, row.algorithm, row.role,
+                             row.dnskey_rdata};
+    if (!key->Open(row.sealed_private, CanonicalKeyBinding(binding)).ok() &&
+        !key->Open(row.sealed_private, CanonicalKeyBindingV1(binding)).ok()) {
       return absl::FailedPreconditionError(absl::StrCat(
           master_path, " is not the master key of ", db_path, " (key ",
           row.key_tag, " (", dnssec::AlgorithmName(row.algorithm), ") of ",

@@ -1,5 +1,8 @@
 // SecretBytes: a byte buffer whose memory is wiped (OPENSSL_cleanse) when
-// freed.
+// freed, and taken from OpenSSL's secure heap (locked in memory, excluded from
+// core dumps, guard pages around it) once InitSecureHeap (secure_heap.h) has
+// run; when the secure heap is not initialised or is full, from the ordinary
+// heap (still wiped).
 //
 // Holds private key encodings and the master key. A vector, not a string, so
 // that no short-string buffer escapes the wiping allocator. Thread-safety: like
@@ -12,6 +15,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <new>
 #include <vector>
 
 namespace zonekeep {
@@ -23,10 +27,16 @@ struct WipingAllocator {
   WipingAllocator() = default;
   template <typename U>
   WipingAllocator(const WipingAllocator<U>&) {}
-  T* allocate(std::size_t n) { return std::allocator<T>().allocate(n); }
+  T* allocate(std::size_t n) {
+    if (n > static_cast<std::size_t>(-1) / sizeof(T)) throw std::bad_alloc();
+    void* p = OPENSSL_secure_malloc(n * sizeof(T));
+    if (p == nullptr) p = OPENSSL_malloc(n * sizeof(T));
+    if (p == nullptr) throw std::bad_alloc();
+    return static_cast<T*>(p);
+  }
+  // Wipes; frees into the heap the memory came from.
   void deallocate(T* p, std::size_t n) {
-    OPENSSL_cleanse(p, n * sizeof(T));
-    std::allocator<T>().deallocate(p, n);
+    OPENSSL_secure_clear_free(p, n * sizeof(T));
   }
   template <typename U>
   bool operator==(const WipingAllocator<U>&) const {

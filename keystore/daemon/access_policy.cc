@@ -1,5 +1,11 @@
 #include "keystore/daemon/access_policy.h"
 
+#include <pwd.h>
+#include <unistd.h>
+
+#include <string>
+#include <vector>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -7,6 +13,19 @@
 namespace zonekeep {
 namespace keystored {
 namespace {
+
+// "unix:USER" as caller.cc names a socket peer ("unix:uid=N" without a
+// passwd entry).
+std::string IdentityOfUid(uid_t uid) {
+  struct passwd pwd;
+  struct passwd* result = nullptr;
+  std::vector<char> buf(16384);
+  if (getpwuid_r(uid, &pwd, buf.data(), buf.size(), &result) == 0 &&
+      result != nullptr) {
+    return absl::StrCat("unix:", pwd.pw_name);
+  }
+  return absl::StrCat("unix:uid=", uid);
+}
 
 // Zone names compare case-insensitively, with or without the final dot.
 std::string ZoneMatchKey(std::string zone) {
@@ -21,12 +40,21 @@ std::string Who(const std::string& identity) {
 
 }  // namespace
 
+AccessPolicy::AccessPolicy(const v1::KeystoredConfig& config)
+    : config_(config),
+      default_admins_({IdentityOfUid(geteuid()), IdentityOfUid(0)}) {}
+
 bool AccessPolicy::IsUnix(const std::string& identity) const {
   return absl::StartsWith(identity, "unix:");
 }
 
 bool AccessPolicy::IsAdmin(const std::string& identity) const {
-  if (config_.clients().empty() && IsUnix(identity)) return true;
+  if (config_.clients().empty() && IsUnix(identity)) {
+    for (const std::string& admin : default_admins_) {
+      if (identity == admin) return true;
+    }
+    return false;
+  }
   for (const v1::ClientConfig& client : config_.clients()) {
     if (client.identity() == identity && client.role() == "admin") return true;
   }

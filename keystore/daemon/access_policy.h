@@ -31,7 +31,10 @@ namespace keystored {
 
 class AccessPolicy {
  public:
-  explicit AccessPolicy(const v1::KeystoredConfig& config) : config_(config) {}
+  // With no "clients" list the policy fails closed: only the daemon's own
+  // user and root ("unix:USER" of geteuid() and of uid 0) are admins; every
+  // other peer gets PermissionDenied naming its identity.
+  explicit AccessPolicy(const v1::KeystoredConfig& config);
 
   // The identity of a certificate with these names (DNS SANs, or the CN when
   // it has none): the first one listed in "clients", else the first one
@@ -52,6 +55,7 @@ class AccessPolicy {
   bool IsUnix(const std::string& identity) const;
   bool IsAdmin(const std::string& identity) const;
   v1::KeystoredConfig config_;
+  std::vector<std::string> default_admins_;  // used when clients is empty
 };
 
 class AccessPolicyHolder {

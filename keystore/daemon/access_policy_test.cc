@@ -1,5 +1,8 @@
 #include "keystore/daemon/access_policy.h"
 
+#include <pwd.h>
+#include <unistd.h>
+
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 
@@ -15,10 +18,23 @@ v1::KeystoredConfig Config(const char* json) {
   return config;
 }
 
-TEST(AccessPolicyTest, NoClientsMeansEverySocketPeerIsEverything) {
+// Fail closed (issue 16): with no clients list only the daemon's own user
+// and root are admins.
+TEST(AccessPolicyTest, NoClientsMeansOnlyOwnUserAndRoot) {
   AccessPolicy policy(Config("{}"));
-  EXPECT_TRUE(policy.CheckAdmin("unix:alice").ok());
-  EXPECT_TRUE(policy.CheckSigner("unix:alice", "example.com.").ok());
+  struct passwd* self = getpwuid(geteuid());
+  ASSERT_NE(self, nullptr);
+  const std::string me = std::string("unix:") + self->pw_name;
+  EXPECT_TRUE(policy.CheckAdmin(me).ok());
+  EXPECT_TRUE(policy.CheckSigner(me, "example.com.").ok());
+  EXPECT_TRUE(policy.CheckAdmin("unix:root").ok());
+  const std::string other =
+      me == "unix:nobody" ? "unix:uid=4242" : "unix:nobody";
+  const absl::Status denied = policy.CheckAdmin(other);
+  EXPECT_EQ(denied.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_NE(denied.message().find(other), std::string::npos)
+      << denied.message();
+  EXPECT_FALSE(policy.CheckSigner(other, "example.com.").ok());
   // A TLS identity is never allowed by default.
   EXPECT_EQ(policy.CheckAdmin("signer1.example.net").code(),
             absl::StatusCode::kPermissionDenied);

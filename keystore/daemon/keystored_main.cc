@@ -11,14 +11,13 @@
 // With no config it runs on the embedded default: state in ./var/keystored,
 // admin socket ./var/keystored/admin.sock, no TCP listener.
 #include <signal.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <cstdio>
 #include <memory>
 #include <string>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -31,6 +30,7 @@
 #include "keystore/daemon/config.h"
 #include "keystore/daemon/dns_checks.h"
 #include "keystore/daemon/sign_stats.h"
+#include "keystore/daemon/process_hardening.h"
 #include "keystore/daemon/signing_service.h"
 #include "keystore/daemon/state_dir_lock.h"
 #include "keystore/daemon/tls_credentials.h"
@@ -43,20 +43,43 @@ namespace zonekeep {
 namespace keystored {
 namespace {
 
-// No core file, no ptrace by other users: key bytes must not leave the process.
-void HardenProcess() {
-  rlimit no_core{0, 0};
-  setrlimit(RLIMIT_CORE, &no_core);
-  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-  umask(0077);
-}
-
 // The admin socket's directory: created 0750 (the admin group may connect).
 absl::Status EnsureParentDir(const std::string& path) {
   const size_t slash = path.rfind('/');
   if (slash == std::string::npos || slash == 0) return absl::OkStatus();
   return keystore::MakeDirectories(path.substr(0, slash), 0750,
                                    "socket directory");
+}
+
+// The master key file: state-dir/master.key, or with
+// "master-key-credential" NAME the systemd credential
+// $CREDENTIALS_DIRECTORY/NAME, which must exist (keystored never makes one
+// there).
+absl::StatusOr<std::string> MasterKeyPath(const v1::KeystoredConfig& config) {
+  const std::string& name = config.master_key_credential();
+  if (name.empty()) return config.state_dir() + "/master.key";
+  if (name.find('/') != std::string::npos || name == "." || name == "..") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("master-key-credential \"", absl::CHexEscape(name),
+                     "\" must be a credential name, not a path"));
+  }
+  const char* dir = getenv("CREDENTIALS_DIRECTORY");
+  if (dir == nullptr || *dir == '\0') {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "master-key-credential \"", name,
+        "\" is configured but $CREDENTIALS_DIRECTORY is not set (run "
+        "keystored from systemd with LoadCredentialEncrypted=",
+        name, ":...)"));
+  }
+  const std::string path = absl::StrCat(dir, "/", name);
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "master-key-credential: ", path,
+        " does not exist (see "
+        "deploy/keystored.service for making the encrypted credential)"));
+  }
+  return path;
 }
 
 constexpr char kUsage[] =
@@ -183,7 +206,15 @@ void ReloadClients(const std::string& config_path, const std::string& state_dir,
 }
 
 int Run(int argc, char** argv) {
-  HardenProcess();
+  // No core file, no ptrace, secrets in the secure heap (process_hardening.h).
+  absl::StatusOr<Hardening> hardening = HardenProcess();
+  if (!hardening.ok()) {
+    PrintError(hardening.status());
+    return 2;
+  }
+  for (const std::string& warning : hardening->warnings) {
+    fprintf(stderr, "keystored: WARNING: %s\n", warning.c_str());
+  }
   absl::StatusOr<Flags> flags = ParseFlags(argc, argv);
   if (!flags.ok()) {
     fprintf(stderr, "keystored: %s\n%s",
@@ -223,6 +254,14 @@ int Run(int argc, char** argv) {
 
   keystore::KeyManagerOptions options;
   options.state_dir = config->state_dir();
+  if (absl::StatusOr<std::string> master = MasterKeyPath(*config);
+      !master.ok()) {
+    fprintf(stderr, "keystored: %s\n",
+            std::string(master.status().message()).c_str());
+    return 2;
+  } else {
+    options.master_key_path = *master;
+  }
   options.propagation_delay = absl::Seconds(config->propagation_delay());
   options.dns_observer = MakeDnsObserver(*config);
   absl::StatusOr<std::unique_ptr<keystore::KeyManager>> keys =
@@ -291,9 +330,11 @@ int Run(int argc, char** argv) {
     server->Shutdown();
     return 2;
   }
-  fprintf(stderr, "keystored: serving %s (state %s, propagation-delay %llds)\n",
+  fprintf(stderr,
+          "keystored: serving %s (state %s, propagation-delay %llds; %s)\n",
           config->admin_socket().c_str(), config->state_dir().c_str(),
-          static_cast<long long>(config->propagation_delay()));
+          static_cast<long long>(config->propagation_delay()),
+          hardening->summary.c_str());
   if (!config->listen().empty()) {
     const std::string host =
         config->listen().substr(0, config->listen().rfind(':'));

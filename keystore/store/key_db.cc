@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
@@ -128,6 +129,15 @@ absl::Status Transaction::Commit() {
   absl::Status s = ExecSql(raw(), "COMMIT");
   if (!s.ok()) return s;  // the destructor rolls back
   done_ = true;
+  if (sealed_removed_) {
+    // Old sealed bytes may sit in WAL frames: copy the pages back (zeroed by
+    // secure_delete) and truncate the WAL. The commit stands either way.
+    s = ExecSql(raw(), "PRAGMA wal_checkpoint(TRUNCATE)");
+    if (!s.ok()) {
+      fprintf(stderr, "keystore: WAL checkpoint after a key left: %s\n",
+              std::string(s.message()).c_str());
+    }
+  }
   lock_.unlock();  // the KeyDb is free for the next transaction
   return absl::OkStatus();
 }

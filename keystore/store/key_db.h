@@ -13,6 +13,10 @@
 //   locked past the busy timeout.
 // A replicated PostgreSQL backend would implement this same surface (BEGIN
 // ... SELECT ... FOR UPDATE in place of BEGIN IMMEDIATE; see LockZone).
+// - secure_delete is on (freed pages and cells are zeroed), and a transaction
+//   that removed or replaced sealed key bytes (PurgeKey, UpdateSealedPrivate)
+//   checkpoints the WAL with TRUNCATE when it commits, so the old bytes are in
+//   neither keystore.db nor keystore.db-wal afterwards.
 // Thread-safety: KeyDb is safe from many threads; a Transaction holds the
 // KeyDb's mutex until it commits or is destroyed, so transactions of one KeyDb
 // run one at a time (so: never begin a second one on the same thread while the
@@ -99,6 +103,13 @@ class Transaction {
   // Sets state, rollover and state_changed_at of key `id`.
   absl::Status UpdateKeyState(int64_t id, dnssec::KeyState state, bool rollover,
                               absl::Time changed_at);
+  // Replaces the sealed bytes of key `id` (re-sealing); the old bytes are
+  // wiped from the files when the transaction commits.
+  absl::Status UpdateSealedPrivate(int64_t id,
+                                   const std::vector<uint8_t>& sealed);
+  // Removes key `id`'s row for good (its sealed bytes included, wiped from
+  // the files when the transaction commits).
+  absl::Status PurgeKey(int64_t id);
   // Moves key `id` into the bin (deleted = true, deleted_at = at) or out of it;
   // either way its state changed at `at` (the SINCE of `list`).
   absl::Status SetKeyDeleted(int64_t id, bool deleted, absl::Time at);
@@ -143,6 +154,7 @@ class Transaction {
   KeyDb* db_;
   std::unique_lock<std::mutex> lock_;
   bool done_ = false;
+  bool sealed_removed_ = false;  // checkpoint (TRUNCATE) after the commit
 };
 
 }  // namespace store

@@ -4,6 +4,8 @@
 #include <sys/stat.h>
 
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include "dnssec/algorithm.h"
@@ -151,6 +153,61 @@ TEST(KeyDbTest, UniqueZoneAlgorithmTagAcrossBin) {
   ed.algorithm = dnssec::Algorithm::kEd25519;
   EXPECT_TRUE((*tx)->InsertKey(ed).ok());
   ASSERT_TRUE((*tx)->Commit().ok());
+}
+
+std::string FileBytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in),
+                     std::istreambuf_iterator<char>());
+}
+
+// Issue 16: sealed bytes that leave the store (purged, or replaced by a
+// re-seal) are found neither in keystore.db nor in its WAL.
+TEST(KeyDbTest, SealedBytesThatLeaveAreInNeitherFile) {
+  const std::string path = TestPath("wipe.db");
+  auto db = KeyDb::Open(path);
+  ASSERT_TRUE(db.ok());
+  auto marked = [](char c) {
+    KeyRow key = Key("example.com.", c);
+    key.sealed_private.assign(200, static_cast<uint8_t>(c));
+    key.sealed_private[0] = 'S';  // "SAAAA...": not in any page by chance
+    return key;
+  };
+  const KeyRow purged = marked('P');
+  const KeyRow resealed = marked('R');
+  int64_t purged_id = 0, resealed_id = 0;
+  {
+    auto tx = (*db)->BeginWrite();
+    ASSERT_TRUE(tx.ok());
+    ASSERT_TRUE((*tx)->UpsertZone(Zone("example.com.")).ok());
+    purged_id = *(*tx)->InsertKey(purged);
+    resealed_id = *(*tx)->InsertKey(resealed);
+    ASSERT_TRUE((*tx)->Commit().ok());
+  }
+  const std::string p_bytes(purged.sealed_private.begin(),
+                            purged.sealed_private.end());
+  const std::string r_bytes(resealed.sealed_private.begin(),
+                            resealed.sealed_private.end());
+  // The test can fail: the bytes are there before.
+  ASSERT_NE((FileBytes(path) + FileBytes(path + "-wal")).find(p_bytes),
+            std::string::npos);
+  {
+    auto tx = (*db)->BeginWrite();
+    ASSERT_TRUE(tx.ok());
+    ASSERT_TRUE((*tx)->PurgeKey(purged_id).ok());
+    ASSERT_TRUE(
+        (*tx)
+            ->UpdateSealedPrivate(resealed_id, std::vector<uint8_t>(200, 7))
+            .ok());
+    EXPECT_EQ((*tx)->PurgeKey(purged_id).code(), absl::StatusCode::kNotFound);
+    ASSERT_TRUE((*tx)->Commit().ok());
+  }
+  for (const std::string& file : {path, path + "-wal"}) {
+    const std::string bytes = FileBytes(file);
+    EXPECT_EQ(bytes.find(p_bytes), std::string::npos) << file;
+    EXPECT_EQ(bytes.find(r_bytes), std::string::npos) << file;
+  }
+  EXPECT_EQ(FileBytes(path + "-wal").size(), 0u);
 }
 
 // Moving a key into the bin and out again is a state change: SINCE restarts.

@@ -82,6 +82,36 @@ absl::StatusOr<int64_t> Transaction::InsertKey(const KeyRow& row) {
   return static_cast<int64_t>(sqlite3_last_insert_rowid(raw()));
 }
 
+absl::Status Transaction::UpdateSealedPrivate(
+    int64_t id, const std::vector<uint8_t>& sealed) {
+  absl::StatusOr<sqlite3_stmt*> stmt =
+      Prepare("UPDATE keys SET sealed_private = ? WHERE id = ?");
+  if (!stmt.ok()) return stmt.status();
+  Statement q(raw(), *stmt);
+  q.BindBlob(1, sealed).BindInt(2, id);
+  absl::Status s = q.Run();
+  if (!s.ok()) return s;
+  if (q.Changes() != 1) {
+    return absl::NotFoundError(absl::StrCat("no key row ", id));
+  }
+  sealed_removed_ = true;
+  return absl::OkStatus();
+}
+
+absl::Status Transaction::PurgeKey(int64_t id) {
+  absl::StatusOr<sqlite3_stmt*> stmt = Prepare("DELETE FROM keys WHERE id = ?");
+  if (!stmt.ok()) return stmt.status();
+  Statement q(raw(), *stmt);
+  q.BindInt(1, id);
+  absl::Status s = q.Run();
+  if (!s.ok()) return s;
+  if (q.Changes() != 1) {
+    return absl::NotFoundError(absl::StrCat("no key row ", id));
+  }
+  sealed_removed_ = true;
+  return absl::OkStatus();
+}
+
 absl::Status Transaction::UpdateKeyState(int64_t id, dnssec::KeyState state,
                                          bool rollover, absl::Time changed_at) {
   absl::StatusOr<sqlite3_stmt*> stmt = Prepare(

@@ -85,6 +85,59 @@ TEST_F(KeystoredStartupTest, SecondDaemonOnTheSameStateDirIsRefused) {
   EXPECT_TRUE(next.started()) << next.stderr_text();
 }
 
+// Issue 16: no core dumps (RLIMIT_CORE 0 as the kernel shows it) and the
+// secure heap made, said in the start-up line.
+TEST_F(KeystoredStartupTest, CoreDumpsOffAndSecureHeapAtStart) {
+  KeystoredProcess daemon(state());
+  ASSERT_TRUE(daemon.started()) << daemon.stderr_text();
+  const std::string limits =
+      ReadFile("/proc/" + std::to_string(daemon.pid()) + "/limits");
+  const size_t at = limits.find("Max core file size");
+  ASSERT_NE(at, std::string::npos) << limits;
+  const std::string line = limits.substr(at, limits.find('\n', at) - at);
+  EXPECT_THAT(line,
+              ::testing::MatchesRegex("Max core file size +0 +0 +bytes *"));
+  EXPECT_THAT(daemon.stderr_text(),
+              HasSubstr("core dumps off, secure heap 4 MiB locked"));
+}
+
+// Issue 16: the master key from a systemd credential
+// ($CREDENTIALS_DIRECTORY/NAME); nothing is made in the state dir.
+TEST_F(KeystoredStartupTest, MasterKeyFromSystemdCredential) {
+  MakeStore(state());
+  const std::string creds = dir_.path() + "/creds";
+  ASSERT_EQ(mkdir(creds.c_str(), 0500 | 0200), 0);
+  ASSERT_EQ(rename((state() + "/master.key").c_str(),
+                   (creds + "/zonekeep-master").c_str()),
+            0);
+  const std::string config = dir_.path() + "/cred.json";
+  std::ofstream(config) << "{\"master-key-credential\": \"zonekeep-master\"}";
+  // Without $CREDENTIALS_DIRECTORY: refused, with the reason.
+  unsetenv("CREDENTIALS_DIRECTORY");
+  ProcessResult refused = RunProcess({"timeout", "10", Keystored(), "--config",
+                                      config, "--state-dir", state()});
+  EXPECT_EQ(refused.exit_code, 2) << refused.err;
+  EXPECT_THAT(refused.err, HasSubstr("CREDENTIALS_DIRECTORY"));
+  setenv("CREDENTIALS_DIRECTORY", creds.c_str(), 1);
+  {
+    KeystoredProcess daemon(state(), config);
+    ASSERT_TRUE(daemon.started()) << daemon.stderr_text();
+    ProcessResult r = Maintkeydb(daemon.socket_path(), {"list"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_THAT(r.out, HasSubstr("example.com."));
+    EXPECT_FALSE(Exists(state() + "/master.key"));
+  }
+  // Another credential that is not the store's: refused.
+  ASSERT_EQ(unlink((creds + "/zonekeep-master").c_str()), 0);
+  std::ofstream(creds + "/zonekeep-master") << std::string(32, 'x');
+  chmod((creds + "/zonekeep-master").c_str(), 0400);
+  ProcessResult wrong = RunProcess({"timeout", "10", Keystored(), "--config",
+                                    config, "--state-dir", state()});
+  EXPECT_EQ(wrong.exit_code, 2) << wrong.err;
+  EXPECT_THAT(wrong.err, HasSubstr("is not the master key of"));
+  unsetenv("CREDENTIALS_DIRECTORY");
+}
+
 TEST_F(KeystoredStartupTest, RestoredStoreWithoutMasterKeyIsRefused) {
   MakeStore(state());
   ASSERT_EQ(unlink((state() + "/master.key").c_str()), 0);

@@ -263,6 +263,25 @@ TEST_F(MaintkeydbTest, BadInputGivesOneLineAndChangesNothing) {
                              "other.example.");
 }
 
+// Zone names nobody could delegate (issue 16): refused with the offending
+// character named on the first line, escaped, and nothing created.
+TEST_F(MaintkeydbTest, UndelegatableZoneNamesAreRefused) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"ctl\001x.test", "\\001"},
+      {"x;id$(id)|y.test", "';'"},
+      {"%n%s.test", "'%'"},
+  };
+  for (const auto& [zone, shown] : cases) {
+    ExpectRefusedWithoutChange({"create", "both", kAlg, "-", zone}, shown);
+    ProcessResult r = Run({"create", "both", kAlg, "-", zone});
+    const std::string first = r.err.substr(0, r.err.find('\n'));
+    EXPECT_THAT(first, HasSubstr("cannot be delegated")) << r.err;
+    EXPECT_THAT(first, HasSubstr(shown)) << r.err;
+    EXPECT_EQ(r.err.find('\001'), std::string::npos) << "raw byte echoed";
+  }
+  EXPECT_THAT(ParseKeyTable(Run({"list", "--all"}).out), SizeIs(0));
+}
+
 TEST_F(MaintkeydbTest, DaemonNotRunningIsOneClearLine) {
   ProcessResult r = Maintkeydb(dir_.path() + "/nothing-here.sock", {"list"});
   EXPECT_EQ(r.exit_code, 1);
