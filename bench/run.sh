@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Signing benchmark: the same generated TLD-like zone (ECDSA P-256) signed by
-# zonekeep (keystored + dnssigner, self-verify on and off), Knot kzonesign,
+# zonekeep (keystored + dnssigner, self-verify on and off, and over loopback
+# mutual TLS against the admin socket), Knot kzonesign,
 # ldns-signzone and BIND dnssec-signzone; every output verified; one table per
 # case with wall time, CPU time, peak RSS, signatures and the crypto limit.
 #
@@ -30,7 +31,7 @@ while [ $# -gt 0 ]; do
     --verifier) verifier=$2; shift 2 ;;
     --no-verify) do_verify=0; shift ;;
     --timeout) step_timeout=$2; shift 2 ;;
-    -h | --help) sed -n 2,14p "$0"; exit 0 ;;
+    -h | --help) sed -n 2,15p "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -97,13 +98,42 @@ sign_ours() {
   local state=$out/$case.ours-state
   local name=$case.ours-$variant
   [ "$variant" = noverify ] && set -- "$@" --no-self-verify
-  "$bin/keystore/keystored" --state-dir "$state" 2>"$out/$name.keystored.log" &
+  local config_args=()
+  if [ "$variant" = tls ]; then
+    # Mutual TLS on loopback; the bench's fixed inception (now - 1 h at the
+    # start of the run) needs a wider inception margin than the default.
+    [ -s "$out/tls/signer1.pem" ] ||
+      { mkdir -p "$out/tls" && bash tests/e2e/make_test_certs.sh "$out/tls" >/dev/null 2>&1; }
+    cat >"$out/$name.json" <<JSON
+{"listen": "127.0.0.1:0",
+ "tls": {"trust-anchor": "$out/tls/ca.pem", "cert-file": "$out/tls/server.pem",
+         "key-file": "$out/tls/server.key"},
+ "signing-policy": {"inception-margin": 86400},
+ "clients": [{"identity": "unix:$(id -un)", "role": "admin"},
+             {"identity": "signer1.example.net", "role": "signer", "zones": ["$origin"]}]}
+JSON
+    config_args=(--config "$out/$name.json")
+  fi
+  "$bin/keystore/keystored" --state-dir "$state" "${config_args[@]}" \
+    2>"$out/$name.keystored.log" &
   local ks=$!
   pids+=("$ks")
   for _ in $(seq 1 100); do
     [ -S "$state/admin.sock" ] && break
     sleep 0.1
   done
+  local target=(--socket "$state/admin.sock")
+  if [ "$variant" = tls ]; then
+    local port=""
+    for _ in $(seq 1 100); do
+      port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' \
+        "$out/$name.keystored.log" | head -1)
+      [ -n "$port" ] && break
+      sleep 0.1
+    done
+    target=(--server "127.0.0.1:$port" --ca "$out/tls/ca.pem"
+      --cert "$out/tls/signer1.pem" --key "$out/tls/signer1.key")
+  fi
   if ! "$bin/cli/maintkeydb" --socket "$state/admin.sock" list "$origin" \
     >/dev/null 2>&1; then
     "$bin/cli/maintkeydb" --socket "$state/admin.sock" \
@@ -111,7 +141,7 @@ sign_ours() {
   fi
   local ticks0
   ticks0=$(cpu_ticks "$ks")
-  run_timed "$name" "$bin/cli/dnssigner" --socket "$state/admin.sock" \
+  run_timed "$name" "$bin/cli/dnssigner" "${target[@]}" \
     -o "$origin" -s "$inception" -e "$expiration" -f "$out/$name.signed" \
     "$@" "$zone"
   # Peak RSS of ours = keystored's high-water mark + dnssigner's.
@@ -231,7 +261,7 @@ table() {
   echo "| tool | wall s | CPU s | peak RSS MB | signatures | wall / ours | wall / crypto limit | output |"
   echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
   local limit_sigs=""
-  for tool in ours-verify ours-noverify knot ldns bind; do
+  for tool in ours-verify ours-tls ours-noverify knot ldns bind; do
     [ -f "$out/$case.$tool.time" ] || continue
     local wall user sys cpu rss sigs label verdict limit ks_rss ks_ticks
     read -r wall user sys rss <"$out/$case.$tool.time"
@@ -249,6 +279,7 @@ table() {
     verdict=$(cat "$out/$case.$tool.verdict" 2>/dev/null || echo "not verified")
     case "$tool" in
       ours-verify) label="zonekeep (self-verify on, default)" ;;
+      ours-tls) label="zonekeep over loopback mutual TLS (self-verify on)" ;;
       ours-noverify) label="zonekeep (--no-self-verify)" ;;
       knot) label="kzonesign (signing-threads 2)" ;;
       ldns) label="ldns-signzone (1 thread)" ;;
@@ -266,6 +297,10 @@ table() {
     awk -v n="$limit_sigs" -v c="$cores" -v r="$sign_rate" 'BEGIN {
       printf "\ncrypto limit: %d signatures / (%d cores x %.0f signs/s) = %.2f s\n",
         n, c, r, n / (c * r) }'
+  fi
+  if [ -f "$out/$case.ours-tls.time" ] && [ -n "$ours_wall" ]; then
+    awk -v t="$(awk '{print $1}' "$out/$case.ours-tls.time")" -v u="$ours_wall" \
+      'BEGIN { printf "\n- mutual TLS over loopback / admin unix socket: wall %.2f (target <= 1.10)\n", t / u }'
   fi
   targets "$case" "$limit_sigs"
 }
@@ -309,6 +344,8 @@ run_case() {
   if has_tool ours; then
     log "$case: zonekeep, self-verify on"
     sign_ours "$case" "$zone" verify "${ours_flags[@]}"
+    log "$case: zonekeep over loopback mutual TLS, self-verify on"
+    sign_ours "$case" "$zone" tls "${ours_flags[@]}"
     log "$case: zonekeep, --no-self-verify"
     sign_ours "$case" "$zone" noverify "${ours_flags[@]}"
   fi
@@ -318,7 +355,7 @@ run_case() {
   if [ "$do_verify" = 1 ]; then
     log "$case: verifying outputs (two at a time, not timed)"
     local running=0
-    for tool in ours-verify ours-noverify knot ldns bind; do
+    for tool in ours-verify ours-tls ours-noverify knot ldns bind; do
       [ -f "$out/$case.$tool.signed" ] || continue
       verify_one "$case" "$tool" "$size" &
       running=$((running + 1))

@@ -13,6 +13,8 @@ packages=(
   man-db groff-base
   # verifiers, peers, DNS servers and resolvers used by tests and bench/
   bind9-utils bind9-dnsutils ldnsutils knot-dnssecutils knot unbound
+  # the second-language client of tests/e2e/python_sign_client.py
+  python3-grpcio python3-grpc-tools
   sqlite3 openssl time
 )
 

@@ -1,0 +1,143 @@
+#!/usr/bin/python3
+"""A second-language client of keystored, generated from proto/keystore.proto.
+
+Shows that the API is the contract: the stubs are generated at run time from
+the .proto alone (grpc_tools.protoc, Debian's python3-grpc-tools) into a
+temporary directory, and the zone is signed over (mutual) TLS with Debian's
+python3-grpcio, streamed in chunks both ways as the proto defines.
+
+  python_sign_client.py --proto proto/keystore.proto --server HOST:PORT
+      --ca CA.pem [--cert C.pem --key C.key] --origin ZONE --out FILE
+      [--chunk BYTES] ZONEFILE
+  python_sign_client.py ... --list-keys ZONE     (KeyAdmin.ListKeys)
+
+Exit 0 on success (the signed zone written atomically to --out, a summary on
+stderr); else exit 1 with one line "python_sign_client: STATUS: details" and
+nothing written.
+"""
+
+import argparse
+import importlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+
+def generate_stubs(proto_path, into):
+    proto_dir = os.path.dirname(os.path.abspath(proto_path))
+    subprocess.run(
+        [sys.executable, "-m", "grpc_tools.protoc", "-I" + proto_dir,
+         "--python_out=" + into, "--grpc_python_out=" + into,
+         os.path.abspath(proto_path)],
+        check=True)
+    sys.path.insert(0, into)
+    base = os.path.splitext(os.path.basename(proto_path))[0]
+    return (importlib.import_module(base + "_pb2"),
+            importlib.import_module(base + "_pb2_grpc"))
+
+
+def read(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def requests(pb2, args):
+    """The request stream: options first, then the zone in chunks."""
+    yield pb2.SignZoneRequest(options=pb2.SignOptions(
+        origin=args.origin, display_name=os.path.basename(args.zonefile)))
+    chunks = 0
+    with open(args.zonefile, "rb") as f:
+        while True:
+            data = f.read(args.chunk)
+            if not data:
+                break
+            chunks += 1
+            yield pb2.SignZoneRequest(zone_chunk=data)
+    args.chunks_sent = chunks
+
+
+def sign(grpc, pb2, pb2_grpc, channel, args):
+    stub = pb2_grpc.ZoneSignerStub(channel)
+    out_dir = os.path.dirname(os.path.abspath(args.out))
+    fd, tmp = tempfile.mkstemp(prefix=".python_sign_client.", dir=out_dir)
+    try:
+        summary = None
+        received = 0
+        with os.fdopen(fd, "wb") as out:
+            for response in stub.SignZone(requests(pb2, args)):
+                if response.HasField("summary"):
+                    summary = response.summary
+                else:
+                    received += 1
+                    out.write(response.signed_chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        if summary is None:
+            raise RuntimeError("the stream ended without a summary")
+        os.rename(tmp, args.out)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    print("python_sign_client: %s signed: %d records in, %d out, "
+          "%d signatures; %d chunks sent, %d received; self-verified %s" %
+          (args.origin, summary.records_in, summary.records_out,
+           summary.signatures, args.chunks_sent, received,
+           summary.self_verified), file=sys.stderr)
+
+
+def list_keys(pb2, pb2_grpc, channel, zone):
+    stub = pb2_grpc.KeyAdminStub(channel)
+    for key in stub.ListKeys(pb2.ListKeysRequest(zone=zone)).keys:
+        print(key.zone, key.algorithm_name, key.key_tag,
+              pb2.KeyRole.Name(key.role), pb2.KeyState.Name(key.state))
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--proto", required=True)
+    p.add_argument("--server", required=True)
+    p.add_argument("--ca", required=True)
+    p.add_argument("--cert")
+    p.add_argument("--key")
+    p.add_argument("--origin")
+    p.add_argument("--out")
+    p.add_argument("--chunk", type=int, default=64 * 1024)
+    p.add_argument("--list-keys", metavar="ZONE")
+    p.add_argument("zonefile", nargs="?")
+    args = p.parse_args()
+    if args.list_keys is None and not (args.origin and args.out and
+                                       args.zonefile):
+        p.error("signing needs --origin, --out and ZONEFILE")
+    if bool(args.cert) != bool(args.key):
+        p.error("--cert and --key go together")
+
+    import grpc  # Debian's python3-grpcio
+    stubs = tempfile.mkdtemp(prefix="keystore_stubs.")
+    try:
+        pb2, pb2_grpc = generate_stubs(args.proto, stubs)
+        # The CA given is the only trust anchor: no system roots.
+        credentials = grpc.ssl_channel_credentials(
+            root_certificates=read(args.ca),
+            private_key=read(args.key) if args.key else None,
+            certificate_chain=read(args.cert) if args.cert else None)
+        with grpc.secure_channel(args.server, credentials) as channel:
+            if args.list_keys is not None:
+                list_keys(pb2, pb2_grpc, channel, args.list_keys)
+            else:
+                sign(grpc, pb2, pb2_grpc, channel, args)
+    except grpc.RpcError as e:
+        print("python_sign_client: %s: %s" % (e.code().name, e.details()),
+              file=sys.stderr)
+        return 1
+    except (OSError, RuntimeError, subprocess.CalledProcessError) as e:
+        print("python_sign_client: %s" % e, file=sys.stderr)
+        return 1
+    finally:
+        shutil.rmtree(stubs, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
