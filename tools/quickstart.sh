@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # The main job, from a fresh Debian 12 machine (as root): install what is
-# missing, build, make a CA, a server and a client certificate for the quick
-# start (var/tls/, private keys 0600), start keystored with var/keystored.json
-# (state in ./var/keystored, the admin socket, and a mutual-TLS listener on
-# 127.0.0.1:8053 where signer.example.net may sign example.com.), create keys
-# for example.com., list them, print the DS for the parent, sign
-# deploy/example.com.zone through the admin socket and again over mutual TLS,
-# and verify both with three independent verifiers. Safe to run again: keys
-# and certificates are reused. ZONEKEEP_QUICKSTART_PORT picks another port.
+# missing, build, start keystored on its embedded default (state in
+# ./var/keystored, the admin socket), create keys for example.com., list them,
+# print the DS for the parent, sign deploy/example.com.zone through the admin
+# socket and verify it with three independent verifiers. Then the remote
+# flow: a CA, a server and a client certificate for the quick start
+# (var/tls/, private keys 0600), keystored restarted on the same state with
+# var/keystored.json (a mutual-TLS listener on 127.0.0.1:8053 where
+# signer.example.net may sign example.com.), the zone signed over mutual TLS
+# and verified. Safe to run again: keys and certificates are reused; a
+# keystored the script started is stopped at the end.
+# ZONEKEEP_QUICKSTART_PORT picks another port.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -65,22 +68,35 @@ JSON
 "$bin/keystore/keystored" --check-config "$config"
 
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; }
-started_here=0
-if ! "$bin/cli/maintkeydb" --socket "$socket" list >/dev/null 2>&1; then
-  "$bin/keystore/keystored" --config "$config" 2>var/keystored.log &
-  keystored_pid=$!
-  started_here=1
-  trap '[ "$started_here" = 1 ] && kill "$keystored_pid" 2>/dev/null; wait 2>/dev/null || true' EXIT
+ours_pid=""
+stop_ours() {
+  if [ -n "$ours_pid" ]; then
+    kill "$ours_pid" 2>/dev/null
+    wait "$ours_pid" 2>/dev/null || true
+    ours_pid=""
+  fi
+}
+trap stop_ours EXIT
+# start_keystored [--config FILE]: starts keystored unless one already serves
+# the socket; waits until it answers.
+start_keystored() {
+  if "$bin/cli/maintkeydb" --socket "$socket" list >/dev/null 2>&1; then
+    return 0
+  fi
+  "$bin/keystore/keystored" "$@" 2>>var/keystored.log &
+  ours_pid=$!
   for _ in $(seq 1 100); do
-    "$bin/cli/maintkeydb" --socket "$socket" list >/dev/null 2>&1 && listening && break
+    "$bin/cli/maintkeydb" --socket "$socket" list >/dev/null 2>&1 && return 0
     sleep 0.1
   done
-elif ! listening; then
-  echo "quickstart: a keystored already serves $socket but not 127.0.0.1:$port" \
-    "(started without $config?); stop it (pid $(cat var/keystored/keystored.lock 2>/dev/null)) and run again" >&2
+  echo "quickstart: keystored did not start; see var/keystored.log" >&2
   exit 1
-fi
-echo "== keystored is serving $socket and mutual TLS on 127.0.0.1:$port"
+}
+
+# 1. keystored on its embedded default (state in ./var/keystored, the admin
+#    socket, no TCP listener): keys made, a zone signed and verified.
+start_keystored
+echo "== keystored is serving $socket (embedded default)"
 
 mk() { echo "\$ maintkeydb $*"; "$bin/cli/maintkeydb" --socket "$socket" "$@"; }
 
@@ -102,6 +118,20 @@ echo "\$ dnssigner -o $zone -f $out deploy/example.com.zone"
 "$bin/cli/dnssigner" --socket "$socket" -o "$zone" -f "$out" deploy/example.com.zone
 verify "$out"
 
+# 2. The same keystored state, now with var/keystored.json: a mutual-TLS
+#    listener on 127.0.0.1:$port for the signer identity signer.example.net.
+if [ -n "$ours_pid" ]; then
+  stop_ours
+  start_keystored --config "$config"
+  for _ in $(seq 1 50); do listening && break; sleep 0.1; done
+fi
+if ! listening; then
+  echo "== a keystored started elsewhere serves $socket without the TLS listener;" \
+    "stop it (pid $(cat var/keystored/keystored.lock 2>/dev/null)) to see the mutual-TLS step"
+  echo "== done: signed zone in $out"
+  exit 0
+fi
+echo "== keystored is serving mutual TLS on 127.0.0.1:$port"
 out_tls=var/example.com.tls.signed
 echo "\$ dnssigner --server 127.0.0.1:$port --ca $tls/ca.pem --cert $tls/signer.pem" \
   "--key $tls/signer.key -o $zone -f $out_tls deploy/example.com.zone"
