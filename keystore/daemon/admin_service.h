@@ -63,6 +63,15 @@ class AdminService final : public v1::KeyAdmin::Service {
   grpc::Status Status(grpc::ServerContext* context,
                       const v1::StatusRequest* request,
                       v1::StatusReply* response) override;
+  grpc::Status ExpireKey(grpc::ServerContext* context,
+                         const v1::KeyRef* request,
+                         v1::KeyList* response) override;
+  grpc::Status PurgeBin(grpc::ServerContext* context,
+                        const v1::PurgeRequest* request,
+                        v1::KeyList* response) override;
+  grpc::Status CdsDelete(grpc::ServerContext* context,
+                         const v1::CdsDeleteRequest* request,
+                         v1::KeyList* response) override;
 
  private:
   // The caller's audit name (Caller::AuditName) when it is an admin, else a

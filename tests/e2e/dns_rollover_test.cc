@@ -5,6 +5,9 @@
 // for it. keystored's configuration names knotd as the child's zone server
 // and parent agent, propagation-delay 1 s, check-interval 1 s.
 //
+// zsk-stage1 is first refused (the published ZSK has not been served for
+// propagation-delay + the DNSKEY TTL since keystored started), then accepted.
+//
 // TTLs (seconds) are kept apart on purpose: DNSKEY 2 (dnssigner -T 2), the
 // child's max TTL 4, the child's DS in the parent 6. No step uses --force.
 // After every step and every re-sign the resolver must validate
@@ -250,7 +253,15 @@ TEST_F(DnsRolloverTest, ZskRolloverWaitsForTheZoneServersAndTheMaxTtl) {
   ASSERT_NO_FATAL_FAILURE(Start());
   ASSERT_NO_FATAL_FAILURE(ExpectValidates("before the rollover"));
 
+  // Stage 1 waits too: the published ZSK has been served for less than
+  // propagation-delay + the DNSKEY TTL (keystored has just started).
   ProcessResult r = Roll("zsk-stage1");
+  EXPECT_NE(r.exit_code, 0) << r.out;
+  EXPECT_THAT(r.err, HasSubstr(absl::StrCat("DNSKEY TTL ", kDnskeyTtl, "s")));
+  EXPECT_THAT(r.err, HasSubstr(absl::StrCat("127.0.0.1:", knot_->port(),
+                                            ": serves the DNSKEY of ")));
+  Sleep(kPropagation + kDnskeyTtl + 1);
+  r = Roll("zsk-stage1");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   ASSERT_NO_FATAL_FAILURE(ExpectValidates("after zsk-stage1"));
   // Signed with the new ZSK, not yet served.
