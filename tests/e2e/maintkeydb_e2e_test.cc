@@ -151,6 +151,36 @@ TEST_F(MaintkeydbTest, ZskTwoStageRollover) {
   EXPECT_THAT(r.out, HasSubstr(std::to_string(old_active)));
 }
 
+// zsk-undo takes stage 1 back; expire of the (R) key waits like stage 2;
+// purge keeps keys deleted less than purge-min-age ago.
+TEST_F(MaintkeydbTest, UndoExpireAndPurge) {
+  CreateBoth();
+  const int old_active = Select(List(), "ZSK", "active").at(0).tag;
+  ASSERT_EQ(Run({"rollover", "zsk-stage1", kAlg, kZone, "--force"}).exit_code,
+            0);
+  ExpectRefusedWithoutChange(
+      {"expire", kZone, kAlg, std::to_string(old_active)}, "is marked (R)");
+  ExpectRefusedWithoutChange(
+      {"delete_id", kZone, kAlg, std::to_string(old_active)}, "is marked (R)");
+  ProcessResult r = Run({"rollover", "zsk-undo", kAlg, kZone});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Select(List(), "ZSK", "active").at(0).tag, old_active);
+  EXPECT_THAT(Select(List(), "ZSK", "published(R)"), SizeIs(0));
+
+  const int spare = Select(List(), "ZSK", "published").at(0).tag;
+  r = Run({"expire", kZone, kAlg, std::to_string(spare)});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(Select(List(true), "ZSK", "expired"), SizeIs(1));
+  ExpectRefusedWithoutChange({"purge", kZone, "--older-than", "1h"},
+                             "purge-min-age is 168h");
+  r = Run({"purge", kZone});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("nothing to purge"));
+  EXPECT_THAT(Select(List(true), "ZSK", "expired"), SizeIs(1));
+  EXPECT_EQ(Run({"purge", kZone, "--older-than", "soon"}).exit_code, 2);
+  EXPECT_THAT(Run({"audit", kZone}).out, HasSubstr("purge --older-than 168h"));
+}
+
 TEST_F(MaintkeydbTest, KskTwoStageRollover) {
   CreateBoth();
   const int old_ksk = Select(List(), "KSK", "active").at(0).tag;
