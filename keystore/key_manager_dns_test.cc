@@ -12,6 +12,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "dnssec/algorithm.h"
 #include "dnssec/digest_type.h"
 #include "dnssec/ds.h"
@@ -375,7 +376,16 @@ TEST_F(KeyManagerStage1Test, ZskStage1WaitsUntilTheNewZskIsServedLongEnough) {
   EXPECT_THAT(s.message(), HasSubstr("1m left"));
   EXPECT_EQ(Of(dnssec::KeyRole::kZsk, dnssec::KeyState::kPublished).size(), 1u)
       << "a refused stage 1 changes nothing";
+  auto status = manager_->Status(kZone);
+  ASSERT_TRUE(status.ok());
+  EXPECT_THAT(absl::StrJoin(status->at(0).next_steps, "\n"),
+              HasSubstr("zsk-stage1 ECDSAP256SHA256: waiting: wait 1m more"));
   clock_.Advance(absl::Minutes(1));
+  status = manager_->Status(kZone);
+  EXPECT_THAT(absl::StrJoin(status->at(0).next_steps, "\n"),
+              HasSubstr(absl::StrCat("zsk-stage1 ECDSAP256SHA256: ready "
+                                     "(activates ZSK ",
+                                     fresh)));
   ASSERT_TRUE(Roll(dnssec::RolloverStage::kZskStage1).ok());
   EXPECT_EQ(Of(dnssec::KeyRole::kZsk, dnssec::KeyState::kActive).at(0).key_tag,
             fresh);
