@@ -5,6 +5,14 @@
 // for it. keystored's configuration names knotd as the child's zone server
 // and parent agent, propagation-delay 1 s, check-interval 1 s.
 //
+// The child zone asks for CDS/CDNSKEY in its configuration ("cds": true) in
+// the KSK rollover: the CDS knotd serves must equal `parentdata ds` after
+// every signing, and name the new KSK only once its DNSKEY has been served
+// for propagation-delay + the DNSKEY TTL (RFC 7583 3.3.1). The denial tests
+// sign the child with NSEC, then NSEC3, and ask for names that do not exist,
+// types a name lacks, a name synthesised from a wildcard and an empty
+// non-terminal.
+//
 // zsk-stage1 is first refused (the published ZSK has not been served for
 // propagation-delay + the DNSKEY TTL since keystored started), then accepted.
 //
@@ -158,7 +166,7 @@ class DnsRolloverTest : public ::testing::Test {
         R"({"propagation-delay": )", kPropagation,
         R"(, "check-interval": 1, "zones": [ { "zone": ")", kChild,
         R"(", "parent-agents": [")", server, R"("], "zone-servers": [")",
-        server, R"("] } ] })");
+        server, R"("])", child_cds_ ? R"(, "cds": true)" : "", R"( } ] })");
     daemon_ = std::make_unique<KeystoredProcess>(state_, config_);
     ASSERT_TRUE(daemon_->started()) << daemon_->stderr_text();
   }
@@ -306,6 +314,7 @@ class DnsRolloverTest : public ::testing::Test {
 
   ShortTempDir dir_;
   std::vector<std::string> child_flags_;  // dnssigner flags for the child
+  bool child_cds_ = false;                // "cds": true in zones[] for it
   std::string state_, work_, config_, socket_, child_ds_;
   uint32_t child_serial_ = 2026113000;
   uint32_t parent_serial_ = 2026113000;
@@ -406,7 +415,7 @@ TEST_F(DnsRolloverTest, ZskRolloverWaitsForTheZoneServersAndTheMaxTtl) {
 }
 
 TEST_F(DnsRolloverTest, KskRolloverWaitsForTheParentDsAndItsTtl) {
-  child_flags_ = {"--cds"};
+  child_cds_ = true;  // the zone's configuration asks for CDS/CDNSKEY
   ASSERT_NO_FATAL_FAILURE(Start());
   ASSERT_NO_FATAL_FAILURE(ExpectValidates("before the rollover"));
   const std::set<int> old_ds = ParentDsTags();
