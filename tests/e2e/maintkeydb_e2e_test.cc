@@ -181,6 +181,29 @@ TEST_F(MaintkeydbTest, UndoExpireAndPurge) {
   EXPECT_THAT(Run({"audit", kZone}).out, HasSubstr("purge --older-than 168h"));
 }
 
+// KeyTrap limits are per algorithm and kept by the key manager: a second
+// active KSK (imported) is fine; a ksk-stage1 that would make three, or a
+// third one imported, is refused, so the zone never becomes unsignable.
+TEST_F(MaintkeydbTest, NoStepLeavesMoreThanTwoActiveKsksOfAnAlgorithm) {
+  CreateBoth();
+  auto keygen = [&] {
+    ProcessResult gen =
+        RunProcess({"dnssec-keygen", "-q", "-K", dir_.path(), "-a", kAlg, "-f",
+                    "KSK", "-n", "ZONE", kZone});
+    EXPECT_EQ(gen.exit_code, 0) << gen.err;
+    return dir_.path() + "/" + gen.out.substr(0, gen.out.find('\n'));
+  };
+  ProcessResult r = Run({"import", kZone, keygen(), "active"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_THAT(Select(List(), "KSK", "active"), SizeIs(2));
+  ExpectRefusedWithoutChange({"rollover", "ksk-stage1", kAlg, kZone, "--force"},
+                             "3 active KSKs of ECDSAP256SHA256");
+  ExpectRefusedWithoutChange({"import", kZone, keygen(), "active"}, "KeyTrap");
+  // Published, it can wait for ksk-stage1 to promote it.
+  r = Run({"import", kZone, keygen(), "published"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+}
+
 TEST_F(MaintkeydbTest, KskTwoStageRollover) {
   CreateBoth();
   const int old_ksk = Select(List(), "KSK", "active").at(0).tag;
