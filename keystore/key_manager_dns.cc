@@ -167,6 +167,12 @@ std::string DnsSeen::Summary() const {
         "parent agent ", s.server, " ",
         s.answered ? absl::StrCat(DsTags(s), " TTL ", s.ttl) : s.error));
   }
+  for (const ServerSeen& s : dnskeys) {
+    parts.push_back(absl::StrCat(
+        "zone server ", s.server, " ",
+        s.answered ? absl::StrCat(s.rdata.size(), " DNSKEY TTL ", s.ttl)
+                   : s.error));
+  }
   return parts.empty() ? "DNS not asked" : absl::StrJoin(parts, "; ");
 }
 

@@ -399,7 +399,9 @@ TEST_F(KeyManagerStage1Test, ForcedStage1IsAuditedWithWhatWasSeen) {
   auto audit = manager_->Audit(kZone, 1);
   ASSERT_TRUE(audit.ok());
   EXPECT_THAT(audit->at(0).command,
-              HasSubstr("rollover zsk-stage1 ECDSAP256SHA256 --force (seen:"));
+              HasSubstr("rollover zsk-stage1 ECDSAP256SHA256 --force (seen: "
+                        "zone server 192.0.2.53:53 3 DNSKEY TTL 300; zone "
+                        "server 192.0.2.54:53 3 DNSKEY TTL 300)"));
 }
 
 TEST_F(KeyManagerStage1Test, KskStage1PromotesAPublishedKskOnceServed) {
