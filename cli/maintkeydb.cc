@@ -153,6 +153,9 @@ int MaintKeyDb::Run(const Args& words) {
   if (command == "import") return Import(args);
   if (command == "status") return Status(args);
   if (command == "stats") return Stats(args);
+  if (command == "expire") return KeyRefCommand("expire", args);
+  if (command == "purge") return Purge(args);
+  if (command == "cds-delete") return CdsDelete(args);
   return Audit(args);
 }
 
@@ -267,10 +270,11 @@ int MaintKeyDb::Undelete(const Args& args) {
 
 int MaintKeyDb::KeyRefCommand(const std::string& command, const Args& in_args) {
   Args args = in_args;
-  const bool force = command == "delete_id" && TakeForce(args);
+  const bool forcible = command == "delete_id" || command == "expire";
+  const bool force = forcible && TakeForce(args);
   if (args.size() != 3) {
-    return UsageError(command, command == "delete_id"
-                                   ? "delete_id takes ZONE ALG KEYID [--force]"
+    return UsageError(command, forcible
+                                   ? command + " takes ZONE ALG KEYID [--force]"
                                    : command + " takes ZONE ALG KEYID");
   }
   absl::StatusOr<v1::KeyRef> ref = ParseKeyRef(args);
@@ -283,7 +287,9 @@ int MaintKeyDb::KeyRefCommand(const std::string& command, const Args& in_args) {
   v1::KeyList response;
   const bool undelete = command == "undelete";
   grpc::Status status = undelete ? stub->UndeleteKey(&context, *ref, &response)
-                                 : stub->DeleteKey(&context, *ref, &response);
+                        : command == "expire"
+                            ? stub->ExpireKey(&context, *ref, &response)
+                            : stub->DeleteKey(&context, *ref, &response);
   if (!status.ok()) return RpcFailed(status);
   out_ << (undelete ? "restored:\n" : "moved to the expired-keys bin:\n")
        << FormatKeyTable(response);
@@ -383,6 +389,12 @@ int MaintKeyDb::Rollover(const Args& in_args) {
       break;
     case dnssec::RolloverStage::kKskStage2:
       request.set_stage(v1::RolloverRequest::KSK_STAGE2);
+      break;
+    case dnssec::RolloverStage::kZskUndo:
+      request.set_stage(v1::RolloverRequest::ZSK_UNDO);
+      break;
+    case dnssec::RolloverStage::kKskUndo:
+      request.set_stage(v1::RolloverRequest::KSK_UNDO);
       break;
   }
   absl::StatusOr<dnssec::Algorithm> algorithm = dnssec::ParseAlgorithm(args[1]);

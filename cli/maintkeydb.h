@@ -43,7 +43,7 @@ class MaintKeyDb {
   int DeleteId(const std::vector<std::string>& args);
   int DeleteName(const std::vector<std::string>& args);
   int Undelete(const std::vector<std::string>& args);
-  // delete_id and undelete: ZONE ALG KEYID.
+  // delete_id, expire and undelete: ZONE ALG KEYID.
   int KeyRefCommand(const std::string& command,
                     const std::vector<std::string>& args);
   int List(const std::vector<std::string>& args);
@@ -54,6 +54,10 @@ class MaintKeyDb {
   int Audit(const std::vector<std::string>& args);
   int Status(const std::vector<std::string>& args);
   int Stats(const std::vector<std::string>& args);  // maintkeydb_stats.cc
+  // maintkeydb_bin.cc: purge ZONE [--older-than DUR], cds-delete ZONE
+  // [--undo].
+  int Purge(const std::vector<std::string>& args);
+  int CdsDelete(const std::vector<std::string>& args);
   int Help(const std::vector<std::string>& args);
 
   // Prints "maintkeydb: WHAT" and a one-line hint: the synopsis of

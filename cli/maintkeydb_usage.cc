@@ -21,7 +21,26 @@ constexpr std::pair<const char*, const char*> kUsage[] = {
     {"delete_name",
      "delete_name ZONE [--force]\n  moves all keys of ZONE to the "
      "expired-keys bin (--force: also when that leaves ZONE unsigned)"},
-    {"undelete", "undelete ZONE ALG KEYID\n  brings a key back from the bin"},
+    {"undelete",
+     "undelete ZONE ALG KEYID\n  brings a key back from the bin, without its "
+     "(R) mark; refused when\n  the signer would then refuse the zone (more "
+     "than 2 active KSKs or ZSKs\n  of one algorithm: KeyTrap)"},
+    {"expire",
+     "expire ZONE ALG KEYID [--force]\n"
+     "  retires a key at once (to the expired-keys bin) with the checks of a\n"
+     "  stage 2: a key marked (R) only once its stage-2 wait has passed; an\n"
+     "  active key, or the last active KSK or ZSK of its algorithm, only with\n"
+     "  --force (audited)"},
+    {"purge",
+     "purge ZONE [--older-than DURATION]\n"
+     "  empties the expired-keys bin of keys deleted at least DURATION ago\n"
+     "  (90m, 12h, 30d, 2w; default and minimum: purge-min-age, 7 days);\n"
+     "  purged keys are gone for good (audited)"},
+    {"cds-delete",
+     "cds-delete ZONE [--undo]\n"
+     "  from the next signing on, ZONE publishes the RFC 8078 delete form\n"
+     "  (CDS 0 0 0 00, CDNSKEY 0 3 0 AA==): a parent that follows CDS removes\n"
+     "  the DS and the zone goes insecure; --undo stops it"},
     {"list",
      "list [--all] [--json] [ZONE]\n"
      "  keys with state, (R) and time since the last state change;\n"
@@ -29,14 +48,21 @@ constexpr std::pair<const char*, const char*> kUsage[] = {
      "  with absolute UTC times (RFC 3339). Exit status 3: no such zone,\n"
      "  4: the zone has only expired keys (without --all)"},
     {"rollover",
-     "rollover {zsk-stage1|zsk-stage2|ksk-stage1|ksk-stage2} ALG ZONE "
-     "[--force]\n"
-     "  stage 2 is refused until propagation-delay + the zone's max TTL have\n"
-     "  passed since the zone was signed with the new keys; --force overrides\n"
-     "  (audited)"},
+     "rollover {zsk-stage1|zsk-stage2|ksk-stage1|ksk-stage2|zsk-undo|"
+     "ksk-undo} ALG ZONE [--force]\n"
+     "  stage 1 is refused until the key it activates has been in the DNSKEY\n"
+     "  set of every zone server for propagation-delay + the DNSKEY TTL;\n"
+     "  ksk-stage1 activates a published KSK if the zone has one, else\n"
+     "  creates one. Stage 2 is refused until propagation-delay + the zone's\n"
+     "  max TTL have passed since the zone was signed with the new keys.\n"
+     "  zsk-undo and ksk-undo take stage 1 back: the (R) key active again,\n"
+     "  the new one published. One rollover of a kind at a time; --force\n"
+     "  overrides the waits (audited)"},
     {"parentdata",
      "parentdata {key|ds} ZONE [DIGEST]\n"
-     "  the KSKs' DNSKEY or DS records for the parent; DIGEST (ds only) is\n"
+     "  the DNSKEY or DS records of the KSKs the parent should have (the\n"
+     "  same KSKs CDS/CDNSKEY name: a new KSK once its DNSKEY has been served\n"
+     "  for propagation-delay + the DNSKEY TTL); DIGEST (ds only) is\n"
      "  SHA-256 (default), SHA-384, or SHA-1 for legacy parents"},
     {"showkeys",
      "showkeys [ds] ZONE\n  the DNSKEY RRset; with ds, the KSKs and their DS"},

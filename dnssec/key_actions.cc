@@ -12,7 +12,8 @@ constexpr CreateWhat kCreateWhats[] = {CreateWhat::kBoth, CreateWhat::kKsk,
                                        CreateWhat::kZsk};
 constexpr RolloverStage kStages[] = {
     RolloverStage::kZskStage1, RolloverStage::kZskStage2,
-    RolloverStage::kKskStage1, RolloverStage::kKskStage2};
+    RolloverStage::kKskStage1, RolloverStage::kKskStage2,
+    RolloverStage::kZskUndo,   RolloverStage::kKskUndo};
 
 }  // namespace
 
@@ -46,6 +47,10 @@ const char* RolloverStageName(RolloverStage stage) {
       return "ksk-stage1";
     case RolloverStage::kKskStage2:
       return "ksk-stage2";
+    case RolloverStage::kZskUndo:
+      return "zsk-undo";
+    case RolloverStage::kKskUndo:
+      return "ksk-undo";
   }
   return "?";
 }
@@ -54,9 +59,10 @@ absl::StatusOr<RolloverStage> ParseRolloverStage(absl::string_view word) {
   for (RolloverStage stage : kStages) {
     if (absl::EqualsIgnoreCase(word, RolloverStageName(stage))) return stage;
   }
-  return absl::InvalidArgumentError(
-      absl::StrCat("unknown stage \"", word,
-                   "\" (zsk-stage1, zsk-stage2, ksk-stage1 or ksk-stage2)"));
+  return absl::InvalidArgumentError(absl::StrCat(
+      "unknown stage \"", word,
+      "\" (zsk-stage1, zsk-stage2, ksk-stage1, ksk-stage2, zsk-undo or "
+      "ksk-undo)"));
 }
 
 }  // namespace dnssec

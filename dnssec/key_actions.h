@@ -13,13 +13,22 @@ namespace dnssec {
 
 // `create both` makes an active KSK, an active ZSK and a published ZSK.
 enum class CreateWhat { kBoth, kKsk, kZsk };
-enum class RolloverStage { kZskStage1, kZskStage2, kKskStage1, kKskStage2 };
+// kZskUndo / kKskUndo take a stage 1 back (the (R) key active again).
+enum class RolloverStage {
+  kZskStage1,
+  kZskStage2,
+  kKskStage1,
+  kKskStage2,
+  kZskUndo,
+  kKskUndo
+};
 
 // "both", "ksk", "zsk" (any case); InvalidArgument naming the choices.
 absl::StatusOr<CreateWhat> ParseCreateWhat(absl::string_view word);
 const char* CreateWhatName(CreateWhat what);
 
-// "zsk-stage1" ... "ksk-stage2" (any case); InvalidArgument naming the stages.
+// "zsk-stage1" ... "ksk-stage2", "zsk-undo", "ksk-undo" (any case);
+// InvalidArgument naming the stages.
 absl::StatusOr<RolloverStage> ParseRolloverStage(absl::string_view word);
 const char* RolloverStageName(RolloverStage stage);
 

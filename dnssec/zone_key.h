@@ -43,6 +43,8 @@ struct ZoneKey {
   KeyRole role = KeyRole::kZsk;
   KeyState state = KeyState::kPublished;
   bool rollover = false;  // leaves at the next stage 2
+  // KSKs: the parent should have its DS; CDS/CDNSKEY name it.
+  bool cds = false;
   // DNSKEY RDATA in wire form: flags, protocol 3, algorithm, public key.
   std::vector<uint8_t> dnskey_rdata;
   // Set when state == kActive; null for published keys.

@@ -78,6 +78,7 @@ KeyView ToView(const KeyRow& row) {
   view.created = row.created_at;
   view.state_changed = row.state_changed_at;
   view.dnskey_rdata = row.dnskey_rdata;
+  view.dnskey_served_at = row.dnskey_served_at;
   return view;
 }
 
@@ -276,6 +277,14 @@ absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::CreateKeys(
           audit.tags.push_back(row->key_tag);
           created.push_back(ToView(*row));
         }
+        std::vector<KeyRow> before;
+        for (const KeyRow& row : *rows) {
+          if (!row.deleted) before.push_back(row);
+        }
+        absl::StatusOr<std::vector<KeyRow>> after = tx.KeysOfZone(*zone, false);
+        if (!after.ok()) return after.status();
+        absl::Status accepts = CheckSignerAccepts(*zone, before, *after);
+        if (!accepts.ok()) return accepts;
         return created;
       });
 }
@@ -311,45 +320,8 @@ absl::Status CheckNotLastActive(const std::string& zone,
 absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::DeleteKey(
     const std::string& identity, const std::string& zone_arg,
     dnssec::Algorithm algorithm, uint16_t key_tag, bool force) {
-  AuditInfo audit{identity,
-                  absl::StrCat("delete_id ", dnssec::AlgorithmName(algorithm),
-                               force ? " --force" : ""),
-                  zone_arg,
-                  {key_tag}};
-  absl::StatusOr<std::string> zone = dnssec::NormalizeZoneName(zone_arg);
-  if (!zone.ok()) return Refuse(audit, zone.status());
-  audit.zone = *zone;
-  return Mutate<std::vector<KeyView>>(
-      audit,
-      [&](Transaction& tx,
-          absl::Time now) -> absl::StatusOr<std::vector<KeyView>> {
-        absl::StatusOr<ZoneRow> zone_row = LoadZone(tx, *zone, now, false);
-        if (!zone_row.ok()) return zone_row.status();
-        absl::StatusOr<std::optional<KeyRow>> row =
-            tx.FindKey(*zone, algorithm, key_tag);
-        if (!row.ok()) return row.status();
-        if (!row->has_value()) return NoKey(*zone, algorithm, key_tag);
-        KeyRow key = **row;
-        if (key.deleted) {
-          return absl::FailedPreconditionError(
-              absl::StrCat(KeyName(key), " of ", *zone,
-                           " is already in the expired-keys bin"));
-        }
-        if (!force) {
-          absl::StatusOr<std::vector<KeyRow>> live =
-              tx.KeysOfZone(*zone, false);
-          if (!live.ok()) return live.status();
-          absl::Status last =
-              CheckNotLastActive(*zone, *live, {key.id}, "deleting it");
-          if (!last.ok()) return last;
-        }
-        absl::Status s = tx.SetKeyDeleted(key.id, true, now);
-        if (!s.ok()) return s;
-        key.deleted = true;
-        key.deleted_at = now;
-        key.state_changed_at = now;
-        return std::vector<KeyView>{ToView(key)};
-      });
+  return RetireKey(identity, zone_arg, algorithm, key_tag, force,
+                   /*expire=*/false);
 }
 
 absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::DeleteZone(
@@ -415,10 +387,23 @@ absl::StatusOr<KeyView> KeyManagerImpl::UndeleteKey(const std::string& identity,
           return absl::FailedPreconditionError(absl::StrCat(
               KeyName(key), " of ", *zone, " is not in the expired-keys bin"));
         }
+        absl::StatusOr<std::vector<KeyRow>> before =
+            tx.KeysOfZone(*zone, false);
+        if (!before.ok()) return before.status();
         absl::Status s = tx.SetKeyDeleted(key.id, false, now);
+        // Back without its (R) mark (the rollover it left is over or another
+        // one is under way), and not served until seen again.
+        if (s.ok()) s = tx.UpdateKeyState(key.id, key.state, false, now);
+        if (s.ok()) s = tx.SetKeyServedAt(key.id, std::nullopt);
+        if (!s.ok()) return s;
+        absl::StatusOr<std::vector<KeyRow>> after = tx.KeysOfZone(*zone, false);
+        if (!after.ok()) return after.status();
+        s = CheckSignerAccepts(*zone, *before, *after);
         if (!s.ok()) return s;
         key.deleted = false;
+        key.rollover = false;
         key.deleted_at.reset();
+        key.dnskey_served_at.reset();
         key.state_changed_at = now;
         return ToView(key);
       });
@@ -493,6 +478,14 @@ absl::StatusOr<KeyView> KeyManagerImpl::ImportBindKey(
         absl::StatusOr<int64_t> id = tx.InsertKey(row);
         if (!id.ok()) return id.status();
         row.id = *id;
+        std::vector<KeyRow> before;
+        for (const KeyRow& r : *rows) {
+          if (!r.deleted) before.push_back(r);
+        }
+        absl::StatusOr<std::vector<KeyRow>> after = tx.KeysOfZone(*zone, false);
+        if (!after.ok()) return after.status();
+        absl::Status accepts = CheckSignerAccepts(*zone, before, *after);
+        if (!accepts.ok()) return accepts;
         return ToView(row);
       });
 }
@@ -519,7 +512,23 @@ absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::ListKeys(
     rows = (*tx)->AllKeys(include_deleted);
   }
   if (!rows.ok()) return rows.status();
-  return ToViews(*rows);
+  // Per zone (rows come ordered by zone), with for_parent set.
+  const absl::Time now = clock_->Now();
+  std::vector<KeyView> views;
+  for (size_t i = 0; i < rows->size();) {
+    size_t j = i;
+    while (j < rows->size() && (*rows)[j].zone == (*rows)[i].zone) ++j;
+    std::vector<KeyRow> of_zone(rows->begin() + i, rows->begin() + j);
+    absl::StatusOr<std::optional<ZoneRow>> zone_row =
+        (*tx)->GetZone((*rows)[i].zone);
+    if (!zone_row.ok()) return zone_row.status();
+    ZoneRow z = zone_row->value_or(ZoneRow{});
+    for (KeyView& view : ViewsOfZone(z, of_zone, now)) {
+      views.push_back(std::move(view));
+    }
+    i = j;
+  }
+  return views;
 }
 
 absl::StatusOr<std::vector<dnssec::ZoneKey>> KeyManagerImpl::LoadZoneKeys(
@@ -527,12 +536,17 @@ absl::StatusOr<std::vector<dnssec::ZoneKey>> KeyManagerImpl::LoadZoneKeys(
   absl::StatusOr<std::string> zone = dnssec::NormalizeZoneName(zone_arg);
   if (!zone.ok()) return zone.status();
   absl::StatusOr<std::vector<KeyRow>> rows;
+  absl::StatusOr<std::optional<ZoneRow>> zone_row;
   {
     absl::StatusOr<std::unique_ptr<Transaction>> tx = db_->BeginRead();
     if (!tx.ok()) return tx.status();
     rows = (*tx)->KeysOfZone(*zone, false);
+    zone_row = (*tx)->GetZone(*zone);
   }  // unseal outside the database lock
   if (!rows.ok()) return rows.status();
+  if (!zone_row.ok()) return zone_row.status();
+  const std::set<int64_t> for_parent = ParentKskIds(
+      zone_row->value_or(ZoneRow{}), *rows, propagation_delay_, clock_->Now());
   if (rows->empty()) {
     return absl::NotFoundError(absl::StrCat("no live keys for ", *zone));
   }
@@ -548,6 +562,7 @@ absl::StatusOr<std::vector<dnssec::ZoneKey>> KeyManagerImpl::LoadZoneKeys(
     key.role = row.role;
     key.state = row.state;
     key.rollover = row.rollover;
+    key.cds = for_parent.count(row.id) != 0;
     key.dnskey_rdata = row.dnskey_rdata;
     if (row.state == dnssec::KeyState::kActive) {
       if (row.backend != backend_->name()) {
@@ -599,6 +614,19 @@ absl::Status KeyManagerImpl::RecordZoneSigned(const std::string& identity,
                absl::StatusOr<std::vector<KeyRow>> keys =
                    tx.KeysOfZone(*zone, false);
                if (!keys.ok()) return keys.status();
+               // With no DNS to ask, a key counts as served from the first
+               // signing that put it in the DNSKEY set.
+               if (observer_ == nullptr) {
+                 for (const KeyRow& key : *keys) {
+                   if (key.dnskey_served_at.has_value() ||
+                       !std::binary_search(sorted.begin(), sorted.end(),
+                                           key.key_tag)) {
+                     continue;
+                   }
+                   absl::Status s = tx.SetKeyServedAt(key.id, now);
+                   if (!s.ok()) return s;
+                 }
+               }
                std::vector<uint16_t> active_now;
                for (const KeyRow& key : *keys) {
                  if (key.state == dnssec::KeyState::kActive) {

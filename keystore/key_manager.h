@@ -67,6 +67,12 @@ struct KeyView {
   absl::Time created;
   absl::Time state_changed;
   std::vector<uint8_t> dnskey_rdata;
+  // The parent should have this KSK's DS, and CDS/CDNSKEY name it
+  // (KskForParent in key_manager_impl.h decides both).
+  bool for_parent = false;
+  // When every zone server was first seen serving its DNSKEY (without a DNS
+  // observer: when it was first signed into the zone).
+  std::optional<absl::Time> dnskey_served_at;
 };
 
 struct AuditEntry {
@@ -116,13 +122,24 @@ struct ZoneStatus {
   std::vector<std::string> next_steps;
 };
 
+// What a signing of one zone publishes at its apex besides the DNSKEY set.
+struct CdsChoice {
+  bool publish = false;      // CDS/CDNSKEY of the KSKs the parent should have
+  bool delete_form = false;  // RFC 8078: CDS 0 0 0 00, CDNSKEY 0 3 0 AA==
+};
+
 struct KeyManagerOptions {
   std::string state_dir;
   // The master key file; empty: <state_dir>/master.key. keystored points it
   // at a systemd credential ($CREDENTIALS_DIRECTORY/NAME) when configured.
   std::string master_key_path;
-  // Added to the zone's max TTL to give the wait before a stage 2.
+  // Added to the zone's max TTL to give the wait before a stage 2, and to
+  // the DNSKEY TTL to give the wait before a stage 1.
   absl::Duration propagation_delay = absl::Hours(1);
+  // PurgeBin never removes a key deleted less than this long ago.
+  absl::Duration purge_min_age = absl::Hours(24 * 7);
+  // Zones whose every signing publishes CDS/CDNSKEY (config zones[].cds).
+  std::vector<std::string> cds_zones;
   const Clock* clock = nullptr;  // nullptr: a RealClock owned by the manager
   // nullptr: the parent DS is not checked (the audit row says so).
   std::shared_ptr<const ParentDsChecker> parent_ds_checker;
@@ -150,7 +167,31 @@ class KeyManager {
       dnssec::Algorithm algorithm, uint16_t key_tag, bool force) = 0;
   virtual absl::StatusOr<std::vector<KeyView>> DeleteZone(
       const std::string& identity, const std::string& zone, bool force) = 0;
-  // Brings a key back from the bin, in the state it had.
+  // Retires one key at once (to the expired-keys bin) with the checks of a
+  // stage 2: a key marked (R) only once its stage-2 wait has passed; an
+  // active key only with `force` (its signatures may be in caches; roll it
+  // instead); the last active key of its role and algorithm only with
+  // `force`. Forced calls are audited as such, with what the DNS served.
+  virtual absl::StatusOr<std::vector<KeyView>> ExpireKey(
+      const std::string& identity, const std::string& zone,
+      dnssec::Algorithm algorithm, uint16_t key_tag, bool force) = 0;
+  // Empties the zone's expired-keys bin of keys deleted at least
+  // `older_than` ago (default: purge_min_age). A key deleted less than
+  // purge_min_age ago is never purged: asking for less is FailedPrecondition.
+  // Returns the keys removed for good (audited).
+  virtual absl::StatusOr<std::vector<KeyView>> PurgeBin(
+      const std::string& identity, const std::string& zone,
+      std::optional<absl::Duration> older_than) = 0;
+  // RFC 8078: from the next signing on, publish the delete form of CDS and
+  // CDNSKEY (the parent may remove the DS: the zone goes insecure) until
+  // called with `on` false (`cds-delete ZONE --undo`). Audited.
+  virtual absl::Status SetCdsDelete(const std::string& identity,
+                                    const std::string& zone, bool on) = 0;
+  // What the next signing of `zone` publishes besides the DNSKEY set.
+  virtual absl::StatusOr<CdsChoice> CdsOf(const std::string& zone) const = 0;
+  // Brings a key back from the bin, in the state it had but without a (R)
+  // mark, and refused when the signer would then refuse the zone (KeyTrap
+  // limits).
   virtual absl::StatusOr<KeyView> UndeleteKey(const std::string& identity,
                                               const std::string& zone,
                                               dnssec::Algorithm algorithm,
@@ -163,6 +204,13 @@ class KeyManager {
   // afterwards. Stage 2 before its wait: FailedPrecondition naming the time
   // left, unless `force` (which is audited as forced); a stage 2 that would
   // leave no active key of the role and algorithm is refused the same way.
+  // With a DnsObserver, stage 1 waits too: the key it activates must have
+  // been in the DNSKEY set every zone server serves for propagation-delay +
+  // the DNSKEY TTL. ksk-stage1 activates a published KSK when the zone has
+  // one, else creates one. A stage 1 while a key of that role (any
+  // algorithm) is in rollover is refused. zsk-undo / ksk-undo take stage 1
+  // back: the (R) key active again, the key it activated published. Any
+  // stage the signer would then refuse (KeyTrap limits) is refused.
   virtual absl::StatusOr<std::vector<KeyView>> Rollover(
       const std::string& identity, dnssec::RolloverStage stage,
       dnssec::Algorithm algorithm, const std::string& zone, bool force) = 0;

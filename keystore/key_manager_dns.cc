@@ -3,6 +3,7 @@
 // version everywhere, and the verdict a stage 2 gets from them.
 #include <algorithm>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -111,7 +112,48 @@ bool HasRolloverKey(const std::vector<KeyRow>& keys, dnssec::KeyRole role,
   return false;
 }
 
+// Whether `seen` (one zone server) serves the DNSKEY of `key`.
+bool ServesDnskey(const ServerSeen& seen, const KeyRow& key) {
+  if (!seen.answered) return false;
+  const std::string want(key.dnskey_rdata.begin(), key.dnskey_rdata.end());
+  return std::find(seen.rdata.begin(), seen.rdata.end(), want) !=
+         seen.rdata.end();
+}
+
+bool AllServeDnskey(const std::vector<ServerSeen>& servers, const KeyRow& key) {
+  if (servers.empty()) return false;
+  for (const ServerSeen& seen : servers) {
+    if (!ServesDnskey(seen, key)) return false;
+  }
+  return true;
+}
+
 }  // namespace
+
+uint32_t DnskeyWaitTtl(const ZoneRow& zone) {
+  return zone.dnskey_ttl > 0 ? zone.dnskey_ttl : zone.max_ttl;
+}
+
+std::set<int64_t> ParentKskIds(const ZoneRow& zone,
+                               const std::vector<KeyRow>& live,
+                               absl::Duration propagation_delay,
+                               absl::Time now) {
+  const absl::Duration wait =
+      propagation_delay + absl::Seconds(DnskeyWaitTtl(zone));
+  std::set<int64_t> ids, active;
+  for (const KeyRow& key : live) {
+    if (key.deleted || key.role != dnssec::KeyRole::kKsk ||
+        key.state != dnssec::KeyState::kActive) {
+      continue;
+    }
+    active.insert(key.id);
+    if (key.rollover || (key.dnskey_served_at.has_value() &&
+                         now >= *key.dnskey_served_at + wait)) {
+      ids.insert(key.id);
+    }
+  }
+  return ids.empty() ? active : ids;
+}
 
 std::string DnsSeen::Summary() const {
   std::vector<std::string> parts;
@@ -124,6 +166,12 @@ std::string DnsSeen::Summary() const {
     parts.push_back(absl::StrCat(
         "parent agent ", s.server, " ",
         s.answered ? absl::StrCat(DsTags(s), " TTL ", s.ttl) : s.error));
+  }
+  for (const ServerSeen& s : dnskeys) {
+    parts.push_back(absl::StrCat(
+        "zone server ", s.server, " ",
+        s.answered ? absl::StrCat(s.rdata.size(), " DNSKEY TTL ", s.ttl)
+                   : s.error));
   }
   return parts.empty() ? "DNS not asked" : absl::StrJoin(parts, "; ");
 }
@@ -147,6 +195,9 @@ absl::Status KeyManagerImpl::RecordSeen(const std::string& zone,
                                         dnssec::Algorithm algorithm,
                                         const DnsSeen& seen) {
   if (!seen.asked) return absl::OkStatus();
+  if (absl::Status s = RecordDnskeysServed(zone, seen.dnskeys); !s.ok()) {
+    return s;
+  }
   absl::StatusOr<std::string> zone_wire = dnssec::CanonicalNameWire(zone);
   if (!zone_wire.ok()) return zone_wire.status();
   AuditInfo audit{"keystored", "", zone, {}};
@@ -200,6 +251,106 @@ absl::Status KeyManagerImpl::RecordSeen(const std::string& zone,
   }
   if (s.ok()) s = (*tx)->Commit();
   return s;
+}
+
+absl::Status KeyManagerImpl::RecordDnskeysServed(
+    const std::string& zone, const std::vector<ServerSeen>& dnskeys) {
+  if (dnskeys.empty()) return absl::OkStatus();
+  AuditInfo audit{"keystored", "", zone, {}};
+  absl::StatusOr<std::unique_ptr<Transaction>> tx = db_->BeginWrite();
+  if (!tx.ok()) return tx.status();
+  const absl::Time now = clock_->Now();
+  absl::StatusOr<std::optional<ZoneRow>> row = (*tx)->GetZone(zone);
+  if (!row.ok()) return row.status();
+  if (!row->has_value()) return absl::OkStatus();
+  ZoneRow updated = **row;
+  for (const ServerSeen& s : dnskeys) {
+    if (s.answered && !s.rdata.empty()) {
+      updated.dnskey_ttl = std::max(updated.dnskey_ttl, s.ttl);
+    }
+  }
+  absl::StatusOr<std::vector<KeyRow>> keys = (*tx)->KeysOfZone(zone, false);
+  if (!keys.ok()) return keys.status();
+  for (const KeyRow& key : *keys) {
+    if (key.dnskey_served_at.has_value() || !AllServeDnskey(dnskeys, key)) {
+      continue;
+    }
+    absl::Status s = (*tx)->SetKeyServedAt(key.id, now);
+    if (!s.ok()) return s;
+    audit.tags.push_back(key.key_tag);
+  }
+  if (audit.tags.empty() && updated.dnskey_ttl == (*row)->dnskey_ttl) {
+    return absl::OkStatus();
+  }
+  absl::Status s = (*tx)->UpsertZone(updated);
+  if (s.ok() && !audit.tags.empty()) {
+    std::vector<std::string> servers;
+    for (const ServerSeen& seen : dnskeys) servers.push_back(seen.server);
+    audit.command = absl::StrCat(
+        "observed: every zone server serves the DNSKEY of ",
+        TagList(audit.tags), " (", absl::StrJoin(servers, ", "), ")");
+    s = WriteAudit(**tx, audit, now, absl::OkStatus());
+  }
+  if (s.ok()) s = (*tx)->Commit();
+  return s;
+}
+
+absl::Status KeyManagerImpl::Stage1Gate(const ZoneRow& zone, const KeyRow& next,
+                                        const std::vector<ServerSeen>& dnskeys,
+                                        absl::Time now) const {
+  const uint32_t ttl = DnskeyWaitTtl(zone);
+  const absl::Duration wait = propagation_delay_ + absl::Seconds(ttl);
+  const bool all = AllServeDnskey(dnskeys, next);
+  std::optional<absl::Time> ready;
+  if (all && next.dnskey_served_at.has_value()) {
+    ready = *next.dnskey_served_at + wait;
+  }
+  if (ready.has_value() && now >= *ready) return absl::OkStatus();
+  std::vector<std::string> lines;
+  for (const ServerSeen& s : dnskeys) {
+    std::string line = absl::StrCat("  ", s.server, ": ");
+    if (!s.answered) {
+      absl::StrAppend(&line, s.error, "; not yet");
+    } else if (!ServesDnskey(s, next)) {
+      absl::StrAppend(&line, "serves ", s.rdata.size(), " DNSKEY, not that of ",
+                      next.key_tag, " (TTL ", s.ttl, "); not yet");
+    } else if (!ready.has_value()) {
+      absl::StrAppend(&line, "serves the DNSKEY of ", next.key_tag, " (TTL ",
+                      s.ttl, "); waiting for the other servers");
+    } else {
+      absl::StrAppend(&line, "serves the DNSKEY of ", next.key_tag, " (TTL ",
+                      s.ttl, "); ", Left(*ready - now), " left");
+    }
+    lines.push_back(line);
+  }
+  const std::string prop = absl::FormatDuration(propagation_delay_);
+  if (!all) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "not every zone server of ", zone.name, " serves the DNSKEY of ",
+        KeyName(next), " yet: sign and publish the zone, then wait ",
+        "propagation-delay ", prop, " + DNSKEY TTL ", ttl, "s\n",
+        absl::StrJoin(lines, "\n")));
+  }
+  const absl::Duration left = ready.has_value() ? *ready - now : wait;
+  return absl::FailedPreconditionError(absl::StrCat(
+      "wait ", Left(left), " more: every zone server of ", zone.name,
+      " serves the DNSKEY of ", KeyName(next), " since ",
+      FormatWhen(next.dnskey_served_at.value_or(now)), "; propagation-delay ",
+      prop, " + DNSKEY TTL ", ttl, "s\n", absl::StrJoin(lines, "\n")));
+}
+
+absl::Status KeyManagerImpl::Stage2Gate(
+    const ZoneRow& zone, const std::vector<KeyRow>& keys, dnssec::KeyRole role,
+    dnssec::Algorithm algorithm, const DnsSeen& seen, absl::Time now) const {
+  // With an observer, zsk-stage2 rests on what the zone servers serve
+  // (which needs a signing after stage 1, and waits at least as long);
+  // ksk-stage2 also waits for the signing, then for the parent's DS.
+  if (!seen.asked || role == dnssec::KeyRole::kKsk) {
+    absl::Status wait = CheckStage2Wait(zone, role, now);
+    if (!wait.ok()) return wait;
+  }
+  if (seen.asked) return DnsGate(zone, keys, role, algorithm, seen, now);
+  return absl::OkStatus();
 }
 
 absl::Status KeyManagerImpl::DnsGate(
@@ -317,6 +468,20 @@ absl::Status KeyManagerImpl::CheckPendingRollovers() {
     }
   };
   std::vector<Pending> pending;
+  // Zones with a key whose DNSKEY was not yet seen served everywhere (the
+  // stage-1 wait and the CDS rule start from that).
+  std::vector<std::string> unseen;
+  for (const KeyView& key : *keys) {
+    if (!key.dnskey_served_at.has_value() &&
+        std::find(unseen.begin(), unseen.end(), key.zone) == unseen.end()) {
+      unseen.push_back(key.zone);
+    }
+  }
+  absl::Status first = absl::OkStatus();
+  for (const std::string& zone : unseen) {
+    absl::Status s = RecordDnskeysServed(zone, observer_->ZoneDnskeys(zone));
+    if (first.ok()) first = s;
+  }
   for (const KeyView& key : *keys) {
     if (!key.rollover) continue;
     Pending p{key.zone, key.role, key.algorithm};
@@ -324,7 +489,6 @@ absl::Status KeyManagerImpl::CheckPendingRollovers() {
       pending.push_back(p);
     }
   }
-  absl::Status first = absl::OkStatus();
   for (const Pending& p : pending) {
     absl::Status s =
         RecordSeen(p.zone, p.role, p.algorithm, Observe(p.zone, p.role));

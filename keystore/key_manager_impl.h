@@ -39,6 +39,12 @@ using store::ZoneRow;
 const char* RoleName(dnssec::KeyRole role);
 std::string FormatWhen(absl::Time t);
 std::vector<KeyView> ToViews(const std::vector<KeyRow>& rows);
+KeyView ToView(const KeyRow& row);
+std::string TagList(const std::vector<uint16_t>& tags);
+// "ZSK 12345 (ECDSAP256SHA256)"
+std::string KeyName(const KeyRow& row);
+absl::Status NoKey(const std::string& zone, dnssec::Algorithm algorithm,
+                   uint16_t key_tag);
 std::set<uint16_t> TagsOf(const std::vector<KeyRow>& rows);
 // FailedPrecondition when removing the keys with ids in `removing` from the
 // zone's `live` keys leaves an algorithm with no active KSK or ZSK although
@@ -48,6 +54,27 @@ absl::Status CheckNotLastActive(const std::string& zone,
                                 const std::vector<KeyRow>& live,
                                 const std::set<int64_t>& removing,
                                 const std::string& doing);
+
+// The DNSKEY TTL a stage-1 / CDS wait uses: the largest the zone servers
+// were seen serving, else (never seen) the zone's max TTL, which bounds it.
+uint32_t DnskeyWaitTtl(const ZoneRow& zone);
+// The one rule for "the KSKs the parent should have" (parentdata ds/key and
+// CDS/CDNSKEY alike; RFC 7583 3.3.1, RFC 6781 4.1.4): an active KSK marked
+// (R) (the parent has its DS until ksk-stage2), and an active KSK whose
+// DNSKEY every zone server has served for propagation-delay + the DNSKEY TTL
+// (dnskey_served_at); when that names none, every active KSK (a zone's first
+// KSK). Returns the ids among `live`.
+std::set<int64_t> ParentKskIds(const ZoneRow& zone,
+                               const std::vector<KeyRow>& live,
+                               absl::Duration propagation_delay,
+                               absl::Time now);
+// FailedPrecondition when the signer would refuse `after` (signer/key_set.cc:
+// more than 2 active KSKs or ZSKs of one algorithm, the KeyTrap limit; an
+// algorithm in the DNSKEY set without an active KSK and ZSK) for a reason
+// `before` did not have: a change never makes a signable zone unsignable.
+absl::Status CheckSignerAccepts(const std::string& zone,
+                                const std::vector<KeyRow>& before,
+                                const std::vector<KeyRow>& after);
 
 // What the DNS served for one stage 2 (key_manager_dns.cc).
 struct DnsSeen {
@@ -86,6 +113,8 @@ class KeyManagerImpl final : public KeyManager {
                  std::unique_ptr<Clock> owned_clock, std::unique_ptr<KeyDb> db,
                  std::unique_ptr<KeyBackend> backend)
       : propagation_delay_(options.propagation_delay),
+        purge_min_age_(options.purge_min_age),
+        cds_zones_(options.cds_zones.begin(), options.cds_zones.end()),
         owned_clock_(std::move(owned_clock)),
         clock_(options.clock != nullptr ? options.clock : owned_clock_.get()),
         db_(std::move(db)),
@@ -107,6 +136,17 @@ class KeyManagerImpl final : public KeyManager {
   absl::StatusOr<std::vector<KeyView>> DeleteZone(const std::string& identity,
                                                   const std::string& zone,
                                                   bool force) override;
+  absl::StatusOr<std::vector<KeyView>> ExpireKey(const std::string& identity,
+                                                 const std::string& zone,
+                                                 dnssec::Algorithm algorithm,
+                                                 uint16_t key_tag,
+                                                 bool force) override;
+  absl::StatusOr<std::vector<KeyView>> PurgeBin(
+      const std::string& identity, const std::string& zone,
+      std::optional<absl::Duration> older_than) override;
+  absl::Status SetCdsDelete(const std::string& identity,
+                            const std::string& zone, bool on) override;
+  absl::StatusOr<CdsChoice> CdsOf(const std::string& zone) const override;
   absl::StatusOr<KeyView> UndeleteKey(const std::string& identity,
                                       const std::string& zone,
                                       dnssec::Algorithm algorithm,
@@ -164,6 +204,17 @@ class KeyManagerImpl final : public KeyManager {
                                 dnssec::Algorithm algorithm, int bits,
                                 dnssec::KeyRole role, dnssec::KeyState state,
                                 absl::Time now, std::set<uint16_t>& used_tags);
+  // delete_id (expire false) and expire: one key to the bin, a (R) key only
+  // through the gates of its stage 2 unless `force`.
+  absl::StatusOr<std::vector<KeyView>> RetireKey(const std::string& identity,
+                                                 const std::string& zone,
+                                                 dnssec::Algorithm algorithm,
+                                                 uint16_t key_tag, bool force,
+                                                 bool expire);
+  // Views of one zone's rows with for_parent set (ParentKskIds).
+  std::vector<KeyView> ViewsOfZone(const ZoneRow& zone,
+                                   const std::vector<KeyRow>& rows,
+                                   absl::Time now) const;
   // FailedPrecondition while the stage-2 wait for `role` has not passed.
   absl::Status CheckStage2Wait(const ZoneRow& zone, dnssec::KeyRole role,
                                absl::Time now) const;
@@ -174,6 +225,8 @@ class KeyManagerImpl final : public KeyManager {
       absl::Time now, AuditInfo& audit);
 
   const absl::Duration propagation_delay_;
+  const absl::Duration purge_min_age_;
+  const std::set<std::string> cds_zones_;  // normalised names
   const std::unique_ptr<Clock> owned_clock_;
   const Clock* const clock_;
   const std::unique_ptr<KeyDb> db_;
@@ -188,6 +241,20 @@ class KeyManagerImpl final : public KeyManager {
   // re-reads the zone; audited only when a "first seen" is set.
   absl::Status RecordSeen(const std::string& zone, dnssec::KeyRole role,
                           dnssec::Algorithm algorithm, const DnsSeen& seen);
+  // The whole stage-2 verdict (the signing wait, then the DNS gate).
+  absl::Status Stage2Gate(const ZoneRow& zone, const std::vector<KeyRow>& keys,
+                          dnssec::KeyRole role, dnssec::Algorithm algorithm,
+                          const DnsSeen& seen, absl::Time now) const;
+  // Records, in its own transaction, the keys whose DNSKEY every zone
+  // server in `dnskeys` serves (dnskey_served_at, first seen) and the
+  // largest DNSKEY TTL served; audited when a key is first seen.
+  absl::Status RecordDnskeysServed(const std::string& zone,
+                                   const std::vector<ServerSeen>& dnskeys);
+  // The stage-1 verdict for activating `next`: every zone server has served
+  // its DNSKEY for propagation-delay + the DNSKEY TTL (no writes).
+  absl::Status Stage1Gate(const ZoneRow& zone, const KeyRow& next,
+                          const std::vector<ServerSeen>& dnskeys,
+                          absl::Time now) const;
   // The stage-2 verdict from the stored facts and `seen` (no writes).
   absl::Status DnsGate(const ZoneRow& zone, const std::vector<KeyRow>& keys,
                        dnssec::KeyRole role, dnssec::Algorithm algorithm,

@@ -9,6 +9,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "dnssec/algorithm.h"
+#include "dnssec/digest_type.h"
+#include "dnssec/ds.h"
 #include "dnssec/key_actions.h"
 #include "dnssec/name.h"
 #include "dnssec/zone_key.h"
@@ -52,18 +54,49 @@ absl::Status KeyManagerImpl::CheckStage2Wait(const ZoneRow& zone,
   return absl::OkStatus();
 }
 
+namespace {
+
+dnssec::KeyRole RoleOf(dnssec::RolloverStage stage) {
+  switch (stage) {
+    case dnssec::RolloverStage::kKskStage1:
+    case dnssec::RolloverStage::kKskStage2:
+    case dnssec::RolloverStage::kKskUndo:
+      return dnssec::KeyRole::kKsk;
+    default:
+      return dnssec::KeyRole::kZsk;
+  }
+}
+
+// The published key a stage 1 activates: the one every zone server was seen
+// serving first, else the one published longest (never the lowest tag).
+const KeyRow& Successor(const std::vector<KeyRow>& published) {
+  return *std::min_element(
+      published.begin(), published.end(), [](const KeyRow& a, const KeyRow& b) {
+        const absl::Time sa =
+            a.dnskey_served_at.value_or(absl::InfiniteFuture());
+        const absl::Time sb =
+            b.dnskey_served_at.value_or(absl::InfiniteFuture());
+        if (sa != sb) return sa < sb;
+        return a.state_changed_at != b.state_changed_at
+                   ? a.state_changed_at < b.state_changed_at
+                   : a.id < b.id;
+      });
+}
+
+}  // namespace
+
 absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::Rollover(
     const std::string& identity, dnssec::RolloverStage stage,
     dnssec::Algorithm algorithm, const std::string& zone_arg, bool force) {
   const bool stage2 = stage == dnssec::RolloverStage::kZskStage2 ||
                       stage == dnssec::RolloverStage::kKskStage2;
-  // Stage 1 never takes a zone's last active key away; only stage 2 can.
-  AuditInfo audit{identity,
-                  absl::StrCat("rollover ", dnssec::RolloverStageName(stage),
-                               " ", dnssec::AlgorithmName(algorithm),
-                               stage2 && force ? " --force" : ""),
-                  zone_arg,
-                  {}};
+  const dnssec::KeyRole role = RoleOf(stage);
+  AuditInfo audit{
+      identity,
+      absl::StrCat("rollover ", dnssec::RolloverStageName(stage), " ",
+                   dnssec::AlgorithmName(algorithm), force ? " --force" : ""),
+      zone_arg,
+      {}};
   absl::StatusOr<std::string> zone = dnssec::NormalizeZoneName(zone_arg);
   if (!zone.ok()) return Refuse(audit, zone.status());
   audit.zone = *zone;
@@ -84,19 +117,27 @@ absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::Rollover(
     }
   }
   // What the DNS serves, asked without a lock; "first seen" is recorded in a
-  // transaction of its own, so a refused stage 2 still keeps it.
+  // transaction of its own, so a refused stage still keeps it.
   DnsSeen seen;
   if (stage2) {
-    const dnssec::KeyRole role = stage == dnssec::RolloverStage::kKskStage2
-                                     ? dnssec::KeyRole::kKsk
-                                     : dnssec::KeyRole::kZsk;
     seen = Observe(*zone, role);
     if (absl::Status s = RecordSeen(*zone, role, algorithm, seen); !s.ok()) {
       return Refuse(audit, s);
     }
-    if (force && seen.asked) {
-      audit.command += absl::StrCat(" (seen: ", seen.Summary(), ")");
+  } else if (observer_ != nullptr) {
+    // Stage 1: the DNSKEY set at the zone servers; undo of a KSK: the
+    // parent's DS (it must still have the old KSK's).
+    seen.asked = true;
+    seen.dnskeys = observer_->ZoneDnskeys(*zone);
+    if (stage == dnssec::RolloverStage::kKskUndo) {
+      seen.ds = observer_->ParentDs(*zone);
     }
+    if (absl::Status s = RecordDnskeysServed(*zone, seen.dnskeys); !s.ok()) {
+      return Refuse(audit, s);
+    }
+  }
+  if (force && seen.asked) {
+    audit.command += absl::StrCat(" (seen: ", seen.Summary(), ")");
   }
   return Mutate<std::vector<KeyView>>(
       audit,
@@ -116,14 +157,20 @@ absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::RolloverInTx(
   if (!zone_row.ok()) return zone_row.status();
   absl::StatusOr<std::vector<KeyRow>> all = tx.KeysOfZone(zone, true);
   if (!all.ok()) return all.status();
-  const dnssec::KeyRole role =
-      stage == dnssec::RolloverStage::kKskStage1 ||
-              stage == dnssec::RolloverStage::kKskStage2
-          ? dnssec::KeyRole::kKsk
-          : dnssec::KeyRole::kZsk;
+  const dnssec::KeyRole role = RoleOf(stage);
   const std::string alg_name = dnssec::AlgorithmName(algorithm);
   const char* role_name = RoleName(role);
-  std::vector<KeyRow> in_rollover, active, published;
+  std::vector<KeyRow> in_rollover, active, published, live;
+  // A rollover of this role under way in any algorithm: the zone keeps one
+  // set of stage-1 facts per role.
+  std::optional<KeyRow> rolling;
+  for (const KeyRow& row : *all) {
+    if (row.deleted) continue;
+    live.push_back(row);
+    if (row.rollover && row.role == role && !rolling.has_value()) {
+      rolling = row;
+    }
+  }
   for (const KeyRow& row : *all) {
     if (row.deleted || row.role != role || row.algorithm != algorithm) {
       continue;
@@ -141,10 +188,12 @@ absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::RolloverInTx(
 
   switch (stage) {
     case dnssec::RolloverStage::kZskStage1: {
-      if (!in_rollover.empty()) {
-        return absl::FailedPreconditionError(
-            absl::StrCat("a ZSK of ", alg_name, " in ", zone,
-                         " is already in rollover: run zsk-stage2 first"));
+      if (rolling.has_value()) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "a ZSK rollover is already under way in ", zone, " (",
+            KeyName(*rolling), " is marked (R)): finish it with zsk-stage2 ",
+            dnssec::AlgorithmName(rolling->algorithm),
+            " or take it back with zsk-undo"));
       }
       if (active.empty()) {
         return absl::FailedPreconditionError(absl::StrCat(
@@ -157,22 +206,19 @@ absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::RolloverInTx(
             absl::StrCat("no published ZSK of ", alg_name, " in ", zone,
                          " to roll to: create zsk first"));
       }
+      // The successor is the ZSK served (else published) longest, so the one
+      // most likely in every cache's DNSKEY set, not the lowest tag.
+      const KeyRow& next = Successor(published);
+      if (seen.asked && !force) {
+        absl::Status gate = Stage1Gate(*zone_row, next, seen.dnskeys, now);
+        if (!gate.ok()) return gate;
+      }
       for (const KeyRow& key : active) {
         absl::Status s =
             tx.UpdateKeyState(key.id, dnssec::KeyState::kPublished, true, now);
         if (!s.ok()) return s;
         audit.tags.push_back(key.key_tag);
       }
-      // The successor is the ZSK published longest (so the one most likely
-      // in every cache's DNSKEY set), not the lowest tag (KeysOfZone's
-      // order).
-      const KeyRow& next = *std::min_element(
-          published.begin(), published.end(),
-          [](const KeyRow& a, const KeyRow& b) {
-            return a.state_changed_at != b.state_changed_at
-                       ? a.state_changed_at < b.state_changed_at
-                       : a.id < b.id;
-          });
       absl::Status s =
           tx.UpdateKeyState(next.id, dnssec::KeyState::kActive, false, now);
       if (!s.ok()) return s;
@@ -184,10 +230,12 @@ absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::RolloverInTx(
       break;
     }
     case dnssec::RolloverStage::kKskStage1: {
-      if (!in_rollover.empty()) {
-        return absl::FailedPreconditionError(
-            absl::StrCat("a KSK of ", alg_name, " in ", zone,
-                         " is already in rollover: run ksk-stage2 first"));
+      if (rolling.has_value()) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "a KSK rollover is already under way in ", zone, " (",
+            KeyName(*rolling), " is marked (R)): finish it with ksk-stage2 ",
+            dnssec::AlgorithmName(rolling->algorithm),
+            " or take it back with ksk-undo"));
       }
       if (active.empty()) {
         return absl::FailedPreconditionError(absl::StrCat(
@@ -195,22 +243,95 @@ absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::RolloverInTx(
             " to roll over: create one with maintkeydb create ksk ", alg_name,
             " BITS ", zone));
       }
+      // A published KSK (imported or pre-published) becomes the new one,
+      // once its DNSKEY has been served long enough; else a new one.
+      std::optional<KeyRow> next;
+      if (!published.empty()) {
+        next = Successor(published);
+        if (seen.asked && !force) {
+          absl::Status gate = Stage1Gate(*zone_row, *next, seen.dnskeys, now);
+          if (!gate.ok()) return gate;
+        }
+      }
       for (const KeyRow& key : active) {
         absl::Status s =
             tx.UpdateKeyState(key.id, dnssec::KeyState::kActive, true, now);
         if (!s.ok()) return s;
         audit.tags.push_back(key.key_tag);
       }
-      absl::StatusOr<KeyRow> fresh =
-          AddKey(tx, zone, nullptr, algorithm, active.front().bits,
-                 dnssec::KeyRole::kKsk, dnssec::KeyState::kActive, now, used);
-      if (!fresh.ok()) return fresh.status();
-      audit.tags.push_back(fresh->key_tag);
+      if (next.has_value()) {
+        absl::Status s =
+            tx.UpdateKeyState(next->id, dnssec::KeyState::kActive, false, now);
+        if (!s.ok()) return s;
+        audit.tags.push_back(next->key_tag);
+      } else {
+        absl::StatusOr<KeyRow> fresh =
+            AddKey(tx, zone, nullptr, algorithm, active.front().bits,
+                   dnssec::KeyRole::kKsk, dnssec::KeyState::kActive, now, used);
+        if (!fresh.ok()) return fresh.status();
+        audit.tags.push_back(fresh->key_tag);
+      }
       updated.ksk_stage1_at = now;
       updated.ds_seen_at.reset();
       updated.ds_ttl = 0;
-      updated.dnskey_ttl = 0;
       updated.ksk_wait_ttl = updated.max_ttl;
+      break;
+    }
+    case dnssec::RolloverStage::kZskUndo:
+    case dnssec::RolloverStage::kKskUndo: {
+      if (in_rollover.empty()) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("no ", role_name, " of ", alg_name,
+                         " in rollover for ", zone, ": nothing to undo"));
+      }
+      if (role == dnssec::KeyRole::kKsk && seen.asked && !force) {
+        // The (R) KSK alone will sign the DNSKEY set again: every parent
+        // agent must still serve its DS.
+        absl::StatusOr<std::string> zone_wire = dnssec::CanonicalNameWire(zone);
+        if (!zone_wire.ok()) return zone_wire.status();
+        for (const ServerSeen& agent : seen.ds) {
+          bool has = false;
+          for (const std::string& ds : agent.rdata) {
+            for (const KeyRow& key : in_rollover) {
+              absl::StatusOr<std::string> want = dnssec::BuildDsRdata(
+                  *zone_wire,
+                  std::string(key.dnskey_rdata.begin(), key.dnskey_rdata.end()),
+                  static_cast<dnssec::DigestType>(
+                      ds.size() > 3 ? static_cast<uint8_t>(ds[3]) : 0));
+              has = has || (want.ok() && *want == ds);
+            }
+          }
+          if (agent.answered && !has) {
+            return absl::FailedPreconditionError(absl::StrCat(
+                "parent agent ", agent.server, " no longer serves a DS for ",
+                KeyName(in_rollover.front()), " of ", zone,
+                ": with it alone signing the DNSKEY set the zone would not "
+                "validate; add --force to undo anyway"));
+          }
+        }
+      }
+      // The keys stage 1 activated go back to published (their DNSKEY stays;
+      // a later stage 1 can activate them without a new wait).
+      for (const KeyRow& key : active) {
+        absl::Status s =
+            tx.UpdateKeyState(key.id, dnssec::KeyState::kPublished, false, now);
+        if (!s.ok()) return s;
+        audit.tags.push_back(key.key_tag);
+      }
+      for (const KeyRow& key : in_rollover) {
+        absl::Status s =
+            tx.UpdateKeyState(key.id, dnssec::KeyState::kActive, false, now);
+        if (!s.ok()) return s;
+        audit.tags.push_back(key.key_tag);
+      }
+      if (role == dnssec::KeyRole::kZsk) {
+        updated.zsk_stage1_at.reset();
+        updated.zsk_first_serial.reset();
+        updated.zsk_served_at.reset();
+      } else {
+        updated.ksk_stage1_at.reset();
+        updated.ds_seen_at.reset();
+      }
       break;
     }
     case dnssec::RolloverStage::kZskStage2:
@@ -244,18 +365,9 @@ absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::RolloverInTx(
                          " and roll again, or add --force to do it anyway"));
       }
       if (!force) {
-        // With an observer, zsk-stage2 rests on what the zone servers serve
-        // (which needs a signing after stage 1, and waits at least as long);
-        // ksk-stage2 also waits for the signing, then for the parent's DS.
-        if (!seen.asked || role == dnssec::KeyRole::kKsk) {
-          absl::Status wait = CheckStage2Wait(*zone_row, role, now);
-          if (!wait.ok()) return wait;
-        }
-        if (seen.asked) {
-          absl::Status gate =
-              DnsGate(*zone_row, *all, role, algorithm, seen, now);
-          if (!gate.ok()) return gate;
-        }
+        absl::Status gate =
+            Stage2Gate(*zone_row, *all, role, algorithm, seen, now);
+        if (!gate.ok()) return gate;
       }
       if (role == dnssec::KeyRole::kKsk) {
         const ParentDsResult result =
@@ -289,7 +401,13 @@ absl::StatusOr<std::vector<KeyView>> KeyManagerImpl::RolloverInTx(
   if (!s.ok()) return s;
   absl::StatusOr<std::vector<KeyRow>> after = tx.KeysOfZone(zone, false);
   if (!after.ok()) return after.status();
-  return ToViews(*after);
+  const bool stage2 = stage == dnssec::RolloverStage::kZskStage2 ||
+                      stage == dnssec::RolloverStage::kKskStage2;
+  if (!force || !stage2) {
+    absl::Status accepts = CheckSignerAccepts(zone, live, *after);
+    if (!accepts.ok()) return accepts;
+  }
+  return ViewsOfZone(updated, *after, now);
 }
 
 }  // namespace key_manager_internal

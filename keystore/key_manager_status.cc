@@ -1,5 +1,6 @@
 // `maintkeydb status`: each key's place in its cycle, the rollovers under way
 // and what their next step waits for (asked of the DNS as a stage 2 would).
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -78,6 +79,12 @@ absl::StatusOr<std::vector<ZoneStatus>> KeyManagerImpl::Status(
       RecordSeen(name, p.role, p.algorithm, p.seen).IgnoreError();
       pending.push_back(std::move(p));
     }
+    // The DNSKEY set the zone servers serve, for the stage-1 waits.
+    std::vector<ServerSeen> dnskeys;
+    if (observer_ != nullptr) {
+      dnskeys = observer_->ZoneDnskeys(name);
+      RecordDnskeysServed(name, dnskeys).IgnoreError();
+    }
     absl::StatusOr<std::unique_ptr<Transaction>> tx = db_->BeginRead();
     if (!tx.ok()) return tx.status();
     absl::StatusOr<std::optional<ZoneRow>> row = (*tx)->GetZone(name);
@@ -89,8 +96,15 @@ absl::StatusOr<std::vector<ZoneStatus>> KeyManagerImpl::Status(
     const absl::Time now = clock_->Now();
     ZoneStatus status;
     status.zone = name;
-    status.keys = ToViews(*keys);
-    for (const KeyRow& key : *keys) status.places.push_back(PlaceOf(key, now));
+    status.keys = ViewsOfZone(**row, *keys, now);
+    for (size_t i = 0; i < keys->size(); ++i) {
+      std::string place = PlaceOf((*keys)[i], now);
+      if (status.keys[i].role == dnssec::KeyRole::kKsk) {
+        place += status.keys[i].for_parent ? "; the parent should have its DS"
+                                           : "; not for the parent yet";
+      }
+      status.places.push_back(place);
+    }
     status.rollover_under_way = !pending.empty();
     for (const Pending& p : pending) {
       const bool ksk = p.role == dnssec::KeyRole::kKsk;
@@ -111,6 +125,31 @@ absl::StatusOr<std::vector<ZoneStatus>> KeyManagerImpl::Status(
     if (pending.empty()) {
       status.next_steps.push_back(
           "no rollover under way; next: zsk-stage1 or ksk-stage1 when due");
+    }
+    // Each stage 1 that could run: the key it would activate and its wait.
+    for (const dnssec::KeyRole role :
+         {dnssec::KeyRole::kZsk, dnssec::KeyRole::kKsk}) {
+      bool rolling = false;
+      for (const Pending& p : pending) rolling |= p.role == role;
+      if (rolling) continue;
+      std::vector<dnssec::Algorithm> done;
+      for (const KeyRow& next : *keys) {
+        if (next.role != role || next.rollover ||
+            next.state != dnssec::KeyState::kPublished ||
+            std::find(done.begin(), done.end(), next.algorithm) != done.end()) {
+          continue;
+        }
+        done.push_back(next.algorithm);
+        const std::string step =
+            absl::StrCat(role == dnssec::KeyRole::kKsk ? "ksk" : "zsk",
+                         "-stage1 ", dnssec::AlgorithmName(next.algorithm));
+        if (observer_ == nullptr) continue;
+        absl::Status verdict = Stage1Gate(**row, next, dnskeys, now);
+        status.next_steps.push_back(
+            verdict.ok()
+                ? absl::StrCat(step, ": ready (activates ", KeyName(next), ")")
+                : absl::StrCat(step, ": waiting: ", verdict.message()));
+      }
     }
     out.push_back(std::move(status));
   }

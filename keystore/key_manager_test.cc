@@ -393,10 +393,12 @@ TEST_F(KeyManagerTest, DeleteUndeleteAndDeleteZone) {
   EXPECT_EQ(manager_->LoadZoneKeys(kZone).status().code(),
             absl::StatusCode::kNotFound);
 
-  // The bin keeps the tags: undelete brings a key back with its R mark.
+  // The bin keeps the tags: undelete brings a key back in its state, but
+  // without its (R) mark (the rollover it was part of is over).
   auto r = manager_->UndeleteKey(kAdmin, kZone, kEc, keys[1].key_tag);
   ASSERT_TRUE(r.ok());
-  EXPECT_EQ(Describe(*r), "ZSK published R");
+  EXPECT_EQ(Describe(*r), "ZSK published");
+  for (const KeyView& key : List()) EXPECT_FALSE(key.rollover);
 }
 
 TEST_F(KeyManagerTest, LastActiveKeyOfAnAlgorithmIsRemovedOnlyWithForce) {

@@ -59,7 +59,23 @@ absl::StatusOr<std::string> FormatParentData(const std::string& zone,
                                              ParentDataKind kind,
                                              dnssec::DigestType digest,
                                              uint32_t ttl) {
-  const std::vector<const KeyView*> ksks = Ksks(keys);
+  // Only the KSKs the parent should have (KeyView::for_parent, the rule that
+  // also decides CDS/CDNSKEY); the others are named in comments.
+  std::vector<const KeyView*> ksks;
+  std::string held_back;
+  for (const KeyView* key : Ksks(keys)) {
+    if (key->for_parent) {
+      ksks.push_back(key);
+    } else {
+      absl::StrAppend(
+          &held_back, DescribeKey(*key), ": not for the parent yet (",
+          key->state == dnssec::KeyState::kActive
+              ? "its DNSKEY has not been served for propagation-delay + the "
+                "DNSKEY TTL"
+              : "published; ksk-stage1 activates it",
+          ")\n");
+    }
+  }
   if (ksks.empty()) {
     return absl::NotFoundError(absl::StrCat("no KSK for ", zone));
   }
@@ -73,7 +89,7 @@ absl::StatusOr<std::string> FormatParentData(const std::string& zone,
     absl::Status s = AppendKeyRecords(zone, *key, wanted, ttl, &out);
     if (!s.ok()) return s;
   }
-  return out;
+  return out + held_back;
 }
 
 absl::StatusOr<std::string> FormatShowKeys(const std::string& zone,
@@ -88,6 +104,9 @@ absl::StatusOr<std::string> FormatShowKeys(const std::string& zone,
     out = absl::StrCat("; KSKs of ", zone,
                        ": send these DS (or DNSKEY) records to the parent\n");
     for (const KeyView* key : ksks) {
+      absl::StrAppend(&out, DescribeKey(*key),
+                      key->for_parent ? ": send to the parent\n"
+                                      : ": not for the parent yet\n");
       absl::Status s = AppendKeyRecords(
           zone, *key, RecordsWanted{true, true, dnssec::DigestType::kSha256},
           ttl, &out);

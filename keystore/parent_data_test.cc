@@ -21,6 +21,7 @@ KeyView ViewOf(const dnssec::ZoneKey& key, bool rollover, bool deleted) {
   view.rollover = rollover;
   view.deleted = deleted;
   view.dnskey_rdata = key.dnskey_rdata;
+  view.for_parent = key.role == dnssec::KeyRole::kKsk && !deleted;
   return view;
 }
 
@@ -58,6 +59,26 @@ TEST_F(ParentDataTest, DsOfLiveKsksOnly) {
   EXPECT_EQ(text->find(" " + std::to_string(deleted_tag_) + " "),
             std::string::npos)
       << "a deleted KSK went to the parent";
+}
+
+// A KSK not (yet) for the parent is named in a comment, without records.
+TEST_F(ParentDataTest, KskNotForTheParentIsHeldBack) {
+  auto fresh = dnssec::MakeTestKey(dnssec::Algorithm::kEcdsaP256Sha256,
+                                   dnssec::KeyRole::kKsk);
+  ASSERT_TRUE(fresh.ok());
+  KeyView held = ViewOf(*fresh, false, false);
+  held.for_parent = false;
+  std::vector<KeyView> keys = views_;
+  keys.push_back(held);
+  auto text = FormatParentData("example.com.", keys, ParentDataKind::kDs);
+  ASSERT_TRUE(text.ok()) << text.status();
+  EXPECT_EQ(text->find(" IN DS " + std::to_string(fresh->key_tag) + " "),
+            std::string::npos)
+      << *text;
+  EXPECT_NE(text->find("; KSK " + std::to_string(fresh->key_tag) +
+                       " ECDSAP256SHA256 active: not for the parent yet"),
+            std::string::npos)
+      << *text;
 }
 
 TEST_F(ParentDataTest, Sha384OnRequest) {

@@ -74,7 +74,8 @@ absl::StatusOr<KeySet> CheckKeySet(const std::vector<dnssec::ZoneKey>& keys,
     } else {
       set.active_ksks.push_back(&key);
       ksk_algorithms.insert(alg);
-      if (!key.rollover) set.cds_ksks.push_back(&key);
+      // The key store decides which KSKs the parent should have (cds).
+      if (key.cds) set.cds_ksks.push_back(&key);
     }
   }
   for (const char* role : {"ZSK", "KSK"}) {

@@ -25,7 +25,8 @@ struct KeySet {
   std::vector<const dnssec::ZoneKey*> all;          // DNSKEY RRset
   std::vector<const dnssec::ZoneKey*> active_zsks;  // sign authoritative RRsets
   std::vector<const dnssec::ZoneKey*> active_ksks;  // sign DNSKEY/CDS/CDNSKEY
-  std::vector<const dnssec::ZoneKey*> cds_ksks;     // CDS/CDNSKEY published for
+  // CDS/CDNSKEY published for: the active KSKs marked cds, else all active.
+  std::vector<const dnssec::ZoneKey*> cds_ksks;
 };
 
 // `zone` names the zone in the messages, which say what to do

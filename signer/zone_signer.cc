@@ -81,12 +81,19 @@ absl::Status AddKeyRRsets(Zone* zone, const KeySet& keys,
   }
   SortUnique(&dnskey.rdatas);
   InsertRRset(&zone->apex(), std::move(dnskey));
-  if (!options.add_cds) return absl::OkStatus();
+  if (!options.add_cds && !options.cds_delete) return absl::OkStatus();
   RRset cds, cdnskey;
   cds.type = kTypeCds;
   cdnskey.type = kTypeCdnskey;
   cds.ttl = cdnskey.ttl = ttl;
-  for (const dnssec::ZoneKey* key : keys.cds_ksks) {
+  if (options.cds_delete) {
+    // RFC 8078 section 4: CDS 0 0 0 00 and CDNSKEY 0 3 0 AA==.
+    cds.rdatas.push_back(std::string("\0\0\0\0\0", 5));
+    cdnskey.rdatas.push_back(std::string("\0\0\3\0\0", 5));
+  }
+  for (const dnssec::ZoneKey* key : options.cds_delete
+                                        ? std::vector<const dnssec::ZoneKey*>()
+                                        : keys.cds_ksks) {
     const std::string rdata(key->dnskey_rdata.begin(), key->dnskey_rdata.end());
     absl::StatusOr<std::string> ds =
         dnssec::BuildDsRdata(zone->origin, rdata, dnssec::DigestType::kSha256);

@@ -80,7 +80,12 @@ struct SignOptions {
   SerialMode serial_mode = SerialMode::kKeep;
   Nsec3Options nsec3;
   std::optional<uint32_t> dnskey_ttl;  // default: the SOA TTL
-  bool add_cds = false;  // CDS (SHA-256) + CDNSKEY for the active KSKs
+  // CDS (SHA-256) + CDNSKEY for the KSKs the parent should have (the keys
+  // marked ZoneKey::cds; all active KSKs when none is).
+  bool add_cds = false;
+  // RFC 8078 delete form instead (CDS 0 0 0 00, CDNSKEY 0 3 0 AA==): the
+  // parent may remove the DS. Implies add_cds.
+  bool cds_delete = false;
   bool self_verify = true;
   int threads = 0;             // 0: all cores
   std::optional<int64_t> now;  // default: the clock

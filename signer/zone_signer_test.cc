@@ -98,6 +98,46 @@ TEST_F(ZoneSignerTest, NsecZoneSignsAndVerifies) {
   EXPECT_TRUE(verified.ok()) << verified.status();
 }
 
+// RFC 8078 delete form, and CDS only for the KSKs the key store marks.
+TEST_F(ZoneSignerTest, CdsDeleteFormAndMarkedKsksOnly) {
+  std::string out;
+  SignOptions o = Options();
+  o.cds_delete = true;
+  auto report = SignZone(kZone, "example.zone", *keys_, o, &out);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_NE(out.find("\tCDS\t0 0 0 00\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("\tCDNSKEY\t0 3 0 AA==\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("RRSIG\tCDS "), std::string::npos);
+
+  // Two active KSKs, one marked: CDS names that one only.
+  auto second = dnssec::MakeTestKeySet(dnssec::Algorithm::kEcdsaP256Sha256);
+  ASSERT_TRUE(second.ok());
+  std::vector<dnssec::ZoneKey> keys = *keys_;
+  for (dnssec::ZoneKey& key : *second) {
+    if (key.role == dnssec::KeyRole::kKsk) keys.push_back(key);
+  }
+  int marked = -1;
+  for (dnssec::ZoneKey& key : keys) {
+    if (key.role == dnssec::KeyRole::kKsk && marked < 0) {
+      key.cds = true;
+      marked = key.key_tag;
+    }
+  }
+  o.cds_delete = false;
+  o.add_cds = true;
+  out.clear();
+  report = SignZone(kZone, "example.zone", keys, o, &out);
+  ASSERT_TRUE(report.ok()) << report.status();
+  size_t cds = 0;
+  for (size_t at = out.find("\tCDS\t"); at != std::string::npos;
+       at = out.find("\tCDS\t", at + 1)) {
+    ++cds;
+    EXPECT_EQ(out.substr(at + 5, std::to_string(marked).size() + 1),
+              std::to_string(marked) + " ");
+  }
+  EXPECT_EQ(cds, 1u) << out;
+}
+
 TEST_F(ZoneSignerTest, Nsec3OptOutSignsAndVerifies) {
   for (bool opt_out : {false, true}) {
     std::string out;

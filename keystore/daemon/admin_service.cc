@@ -65,6 +65,10 @@ absl::StatusOr<dnssec::RolloverStage> RolloverStageOf(
       return dnssec::RolloverStage::kKskStage1;
     case v1::RolloverRequest::KSK_STAGE2:
       return dnssec::RolloverStage::kKskStage2;
+    case v1::RolloverRequest::ZSK_UNDO:
+      return dnssec::RolloverStage::kZskUndo;
+    case v1::RolloverRequest::KSK_UNDO:
+      return dnssec::RolloverStage::kKskUndo;
     default:
       return absl::InvalidArgumentError("rollover: unknown stage");
   }
@@ -202,6 +206,46 @@ grpc::Status AdminService::Rollover(grpc::ServerContext* context,
   return Respond(keys_->Rollover(*identity, *stage, *algorithm, request->zone(),
                                  request->force()),
                  response);
+}
+
+grpc::Status AdminService::ExpireKey(grpc::ServerContext* context,
+                                     const v1::KeyRef* request,
+                                     v1::KeyList* response) {
+  absl::StatusOr<std::string> identity = Admin(context, "expire");
+  if (!identity.ok()) return ToGrpcStatus(identity.status());
+  absl::StatusOr<KeyId> key = KeyIdOf(*request);
+  if (!key.ok()) return ToGrpcStatus(key.status());
+  return Respond(keys_->ExpireKey(*identity, request->zone(), key->algorithm,
+                                  key->tag, request->force()),
+                 response);
+}
+
+grpc::Status AdminService::PurgeBin(grpc::ServerContext* context,
+                                    const v1::PurgeRequest* request,
+                                    v1::KeyList* response) {
+  absl::StatusOr<std::string> identity = Admin(context, "purge");
+  if (!identity.ok()) return ToGrpcStatus(identity.status());
+  if (request->older_than_seconds() < 0) {
+    return ToGrpcStatus(
+        absl::InvalidArgumentError("--older-than must not be negative"));
+  }
+  std::optional<absl::Duration> older_than;
+  if (request->older_than_seconds() > 0) {
+    older_than = absl::Seconds(request->older_than_seconds());
+  }
+  return Respond(keys_->PurgeBin(*identity, request->zone(), older_than),
+                 response);
+}
+
+grpc::Status AdminService::CdsDelete(grpc::ServerContext* context,
+                                     const v1::CdsDeleteRequest* request,
+                                     v1::KeyList* response) {
+  absl::StatusOr<std::string> identity = Admin(context, "cds-delete");
+  if (!identity.ok()) return ToGrpcStatus(identity.status());
+  absl::Status s =
+      keys_->SetCdsDelete(*identity, request->zone(), !request->undo());
+  if (!s.ok()) return ToGrpcStatus(s);
+  return Respond(keys_->ListKeys(request->zone(), false), response);
 }
 
 absl::StatusOr<std::vector<keystore::KeyView>> AdminService::LiveKeysOf(

@@ -69,6 +69,15 @@ class AdminService final : public v1::KeyAdmin::Service {
   grpc::Status Stats(grpc::ServerContext* context,
                      const v1::StatsRequest* request,
                      v1::SignStats* response) override;
+  grpc::Status ExpireKey(grpc::ServerContext* context,
+                         const v1::KeyRef* request,
+                         v1::KeyList* response) override;
+  grpc::Status PurgeBin(grpc::ServerContext* context,
+                        const v1::PurgeRequest* request,
+                        v1::KeyList* response) override;
+  grpc::Status CdsDelete(grpc::ServerContext* context,
+                         const v1::CdsDeleteRequest* request,
+                         v1::KeyList* response) override;
 
  private:
   // The caller's audit name (Caller::AuditName) when it is an admin, else a

@@ -225,6 +225,9 @@ std::vector<std::string> Problems(const v1::KeystoredConfig& config) {
   if (config.has_propagation_delay() && config.propagation_delay() < 0) {
     problems.push_back("propagation-delay must not be negative");
   }
+  if (config.has_purge_min_age() && config.purge_min_age() < 0) {
+    problems.push_back("purge-min-age must not be negative");
+  }
   if (config.has_check_interval() && config.check_interval() < 1) {
     problems.push_back("check-interval must be at least 1 (seconds)");
   }
@@ -302,6 +305,9 @@ absl::StatusOr<v1::KeystoredConfig> ParseConfig(
   }
   if (!config.has_propagation_delay()) {
     config.set_propagation_delay(kDefaultPropagationDelaySeconds);
+  }
+  if (!config.has_purge_min_age()) {
+    config.set_purge_min_age(kDefaultPurgeMinAgeSeconds);
   }
   if (!config.has_max_sign_jobs())
     config.set_max_sign_jobs(kDefaultMaxSignJobs);

@@ -177,6 +177,23 @@ TEST(ConfigTest, ZonesAndCheckInterval) {
   EXPECT_EQ(plain->check_interval(), 3600);
 }
 
+TEST(ConfigTest, ZoneCdsAndPurgeMinAge) {
+  auto config = ParseConfig(
+      R"({ "purge-min-age": 86400, "zones": [ { "zone": "a.example",
+           "cds": true } ] })",
+      "k.json", "");
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->purge_min_age(), 86400);
+  EXPECT_TRUE(config->zones(0).cds());
+  auto plain = ParseConfig("{}", "k.json", "");
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(plain->purge_min_age(), 7 * 24 * 3600);
+  auto bad = ParseConfig(R"({ "purge-min-age": -1 })", "k.json", "");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_TRUE(absl::StrContains(bad.status().message(),
+                                "purge-min-age must not be negative"));
+}
+
 TEST(ConfigTest, RejectsBadZonesEntries) {
   const char* json = R"({
     "check-interval": 0,

@@ -21,6 +21,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "dnssec/name.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/server.h"
@@ -264,6 +265,11 @@ int Run(int argc, char** argv) {
   }
   options.propagation_delay = absl::Seconds(config->propagation_delay());
   options.dns_observer = MakeDnsObserver(*config);
+  options.purge_min_age = absl::Seconds(config->purge_min_age());
+  for (const v1::ZoneDnsConfig& zone : config->zones()) {
+    absl::StatusOr<std::string> name = dnssec::NormalizeZoneName(zone.zone());
+    if (zone.cds() && name.ok()) options.cds_zones.push_back(*name);
+  }
   absl::StatusOr<std::unique_ptr<keystore::KeyManager>> keys =
       keystore::KeyManager::Open(options);
   if (!keys.ok()) {

@@ -77,6 +77,11 @@ absl::StatusOr<v1::SignSummary> SignZoneWithKeyStore(
   absl::StatusOr<std::vector<dnssec::ZoneKey>> zone_keys =
       keys->LoadZoneKeys(options.origin());
   if (!zone_keys.ok()) return fail(zone_keys.status());
+  // The zone's own CDS choices (config zones[].cds, maintkeydb cds-delete).
+  absl::StatusOr<keystore::CdsChoice> cds = keys->CdsOf(options.origin());
+  if (!cds.ok()) return fail(cds.status());
+  engine_options->add_cds = engine_options->add_cds || cds->publish;
+  engine_options->cds_delete = cds->delete_form;
   std::vector<uint16_t> key_tags;
   keystore::SignedZone signed_zone;
   for (const dnssec::ZoneKey& key : *zone_keys) {

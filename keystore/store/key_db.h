@@ -107,12 +107,14 @@ class Transaction {
   // wiped from the files when the transaction commits.
   absl::Status UpdateSealedPrivate(int64_t id,
                                    const std::vector<uint8_t>& sealed);
-  // Removes key `id`'s row for good (its sealed bytes included, wiped from
-  // the files when the transaction commits).
-  absl::Status PurgeKey(int64_t id);
   // Moves key `id` into the bin (deleted = true, deleted_at = at) or out of it;
   // either way its state changed at `at` (the SINCE of `list`).
   absl::Status SetKeyDeleted(int64_t id, bool deleted, absl::Time at);
+  // Sets (or clears) when every zone server was first seen serving key `id`.
+  absl::Status SetKeyServedAt(int64_t id, std::optional<absl::Time> at);
+  // Removes key `id` for good, its sealed bytes included (wiped from the
+  // files when the transaction commits); NotFound unless it is in the bin.
+  absl::Status PurgeKey(int64_t id);
   // Ordered by deleted (live first), role (KSK first), state (active first),
   // key tag, id.
   absl::StatusOr<std::vector<KeyRow>> KeysOfZone(const std::string& zone,

@@ -194,6 +194,7 @@ TEST(KeyDbTest, SealedBytesThatLeaveAreInNeitherFile) {
   {
     auto tx = (*db)->BeginWrite();
     ASSERT_TRUE(tx.ok());
+    ASSERT_TRUE((*tx)->SetKeyDeleted(purged_id, true, kT0).ok());
     ASSERT_TRUE((*tx)->PurgeKey(purged_id).ok());
     ASSERT_TRUE(
         (*tx)

@@ -11,7 +11,7 @@ namespace {
 constexpr char kKeyColumns[] =
     "id, zone, algorithm, key_tag, role, bits, state, rollover, deleted,"
     " created_at, state_changed_at, deleted_at, dnskey_rdata, sealed_private,"
-    " backend";
+    " backend, dnskey_served_at";
 
 const char* RoleText(dnssec::KeyRole role) {
   return role == dnssec::KeyRole::kKsk ? "KSK" : "ZSK";
@@ -45,6 +45,7 @@ absl::StatusOr<KeyRow> ReadKeyRow(const Statement& q) {
   row.dnskey_rdata = q.Blob(12);
   row.sealed_private = q.Blob(13);
   row.backend = q.Text(14);
+  row.dnskey_served_at = q.OptionalTime(15);
   return row;
 }
 
@@ -98,20 +99,6 @@ absl::Status Transaction::UpdateSealedPrivate(
   return absl::OkStatus();
 }
 
-absl::Status Transaction::PurgeKey(int64_t id) {
-  absl::StatusOr<sqlite3_stmt*> stmt = Prepare("DELETE FROM keys WHERE id = ?");
-  if (!stmt.ok()) return stmt.status();
-  Statement q(raw(), *stmt);
-  q.BindInt(1, id);
-  absl::Status s = q.Run();
-  if (!s.ok()) return s;
-  if (q.Changes() != 1) {
-    return absl::NotFoundError(absl::StrCat("no key row ", id));
-  }
-  sealed_removed_ = true;
-  return absl::OkStatus();
-}
-
 absl::Status Transaction::UpdateKeyState(int64_t id, dnssec::KeyState state,
                                          bool rollover, absl::Time changed_at) {
   absl::StatusOr<sqlite3_stmt*> stmt = Prepare(
@@ -148,6 +135,36 @@ absl::Status Transaction::SetKeyDeleted(int64_t id, bool deleted,
   if (q.Changes() != 1) {
     return absl::NotFoundError(absl::StrCat("no key row ", id));
   }
+  return absl::OkStatus();
+}
+
+absl::Status Transaction::SetKeyServedAt(int64_t id,
+                                         std::optional<absl::Time> at) {
+  absl::StatusOr<sqlite3_stmt*> stmt =
+      Prepare("UPDATE keys SET dnskey_served_at = ? WHERE id = ?");
+  if (!stmt.ok()) return stmt.status();
+  Statement q(raw(), *stmt);
+  q.BindOptionalTime(1, at).BindInt(2, id);
+  absl::Status s = q.Run();
+  if (!s.ok()) return s;
+  if (q.Changes() != 1) {
+    return absl::NotFoundError(absl::StrCat("no key row ", id));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Transaction::PurgeKey(int64_t id) {
+  absl::StatusOr<sqlite3_stmt*> stmt =
+      Prepare("DELETE FROM keys WHERE id = ? AND deleted = 1");
+  if (!stmt.ok()) return stmt.status();
+  Statement q(raw(), *stmt);
+  q.BindInt(1, id);
+  absl::Status s = q.Run();
+  if (!s.ok()) return s;
+  if (q.Changes() != 1) {
+    return absl::NotFoundError(absl::StrCat("no key row ", id, " in the bin"));
+  }
+  sealed_removed_ = true;  // its sealed bytes are wiped at commit
   return absl::OkStatus();
 }
 

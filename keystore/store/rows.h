@@ -36,6 +36,7 @@ struct ZoneRow {
   std::optional<absl::Time> ds_seen_at;      // all parent agents serve a new DS
   uint32_t ds_ttl = 0;      // largest DS TTL the parent agents served
   uint32_t dnskey_ttl = 0;  // largest DNSKEY TTL the zone servers served
+  bool cds_delete = false;  // publish the RFC 8078 delete CDS/CDNSKEY
 };
 
 struct KeyRow {
@@ -51,6 +52,9 @@ struct KeyRow {
   absl::Time created_at;
   absl::Time state_changed_at;
   std::optional<absl::Time> deleted_at;
+  // When every zone server was first seen serving this key's DNSKEY (without
+  // a DNS observer: when it was first signed into the zone).
+  std::optional<absl::Time> dnskey_served_at;
   std::vector<uint8_t> dnskey_rdata;
   std::vector<uint8_t> sealed_private;  // opaque, owned by `backend`
   std::string backend = kSealedSqliteBackend;

@@ -83,8 +83,18 @@ ALTER TABLE zones ADD COLUMN ds_ttl INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE zones ADD COLUMN dnskey_ttl INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// Stage 1 and CDS (issue 15, second part): when every zone server was first
+// seen serving a key's DNSKEY (or, with no DNS to ask, when the key was first
+// signed into the zone), and whether the zone asks its parent to go insecure
+// (RFC 8078 delete CDS/CDNSKEY, `maintkeydb cds-delete`).
+constexpr const char* kMigration4 = R"sql(
+ALTER TABLE keys ADD COLUMN dnskey_served_at INTEGER;
+ALTER TABLE zones ADD COLUMN cds_delete INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 // Index i holds migration i + 1.
-constexpr const char* kMigrations[] = {kMigration1, kMigration2, kMigration3};
+constexpr const char* kMigrations[] = {kMigration1, kMigration2, kMigration3,
+                                       kMigration4};
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) ==
                   kLatestSchemaVersion,
               "one migration per schema version");

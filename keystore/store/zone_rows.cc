@@ -10,7 +10,7 @@ absl::StatusOr<std::optional<ZoneRow>> Transaction::GetZone(
       "SELECT name, max_ttl, last_signed_at, keyset_signed_at, keyset_tags,"
       " zsk_stage1_at, ksk_stage1_at, created_at, zsk_first_serial,"
       " zsk_served_at, zsk_wait_ttl, ksk_wait_ttl, ds_seen_at, ds_ttl,"
-      " dnskey_ttl FROM zones WHERE name = ?");
+      " dnskey_ttl, cds_delete FROM zones WHERE name = ?");
   if (!stmt.ok()) return stmt.status();
   Statement q(raw(), *stmt);
   q.BindText(1, name);
@@ -33,6 +33,7 @@ absl::StatusOr<std::optional<ZoneRow>> Transaction::GetZone(
   zone.ds_seen_at = q.OptionalTime(12);
   zone.ds_ttl = static_cast<uint32_t>(q.Int(13));
   zone.dnskey_ttl = static_cast<uint32_t>(q.Int(14));
+  zone.cds_delete = q.Int(15) != 0;
   return std::optional<ZoneRow>(std::move(zone));
 }
 
@@ -41,8 +42,8 @@ absl::Status Transaction::UpsertZone(const ZoneRow& row) {
       "INSERT INTO zones (name, max_ttl, last_signed_at, keyset_signed_at,"
       " keyset_tags, zsk_stage1_at, ksk_stage1_at, created_at,"
       " zsk_first_serial, zsk_served_at, zsk_wait_ttl, ksk_wait_ttl,"
-      " ds_seen_at, ds_ttl, dnskey_ttl)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+      " ds_seen_at, ds_ttl, dnskey_ttl, cds_delete)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
       " ON CONFLICT (name) DO UPDATE SET max_ttl = excluded.max_ttl,"
       " last_signed_at = excluded.last_signed_at,"
       " keyset_signed_at = excluded.keyset_signed_at,"
@@ -54,7 +55,7 @@ absl::Status Transaction::UpsertZone(const ZoneRow& row) {
       " zsk_wait_ttl = excluded.zsk_wait_ttl,"
       " ksk_wait_ttl = excluded.ksk_wait_ttl,"
       " ds_seen_at = excluded.ds_seen_at, ds_ttl = excluded.ds_ttl,"
-      " dnskey_ttl = excluded.dnskey_ttl");
+      " dnskey_ttl = excluded.dnskey_ttl, cds_delete = excluded.cds_delete");
   if (!stmt.ok()) return stmt.status();
   Statement q(raw(), *stmt);
   q.BindText(1, row.name)
@@ -70,7 +71,8 @@ absl::Status Transaction::UpsertZone(const ZoneRow& row) {
       .BindInt(12, row.ksk_wait_ttl)
       .BindOptionalTime(13, row.ds_seen_at)
       .BindInt(14, row.ds_ttl)
-      .BindInt(15, row.dnskey_ttl);
+      .BindInt(15, row.dnskey_ttl)
+      .BindInt(16, row.cds_delete ? 1 : 0);
   if (row.zsk_first_serial.has_value()) {
     q.BindInt(9, *row.zsk_first_serial);
   } else {

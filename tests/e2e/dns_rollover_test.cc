@@ -5,6 +5,17 @@
 // for it. keystored's configuration names knotd as the child's zone server
 // and parent agent, propagation-delay 1 s, check-interval 1 s.
 //
+// The child zone asks for CDS/CDNSKEY in its configuration ("cds": true) in
+// the KSK rollover: the CDS knotd serves must equal `parentdata ds` after
+// every signing, and name the new KSK only once its DNSKEY has been served
+// for propagation-delay + the DNSKEY TTL (RFC 7583 3.3.1). The denial tests
+// sign the child with NSEC, then NSEC3, and ask for names that do not exist,
+// types a name lacks, a name synthesised from a wildcard and an empty
+// non-terminal.
+//
+// zsk-stage1 is first refused (the published ZSK has not been served for
+// propagation-delay + the DNSKEY TTL since keystored started), then accepted.
+//
 // TTLs (seconds) are kept apart on purpose: DNSKEY 2 (dnssigner -T 2), the
 // child's max TTL 4, the child's DS in the parent 6. No step uses --force.
 // After every step and every re-sign the resolver must validate
@@ -23,6 +34,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -77,7 +89,11 @@ std::string ChildText(uint32_t serial) {
       "www ",
       kChildMaxTtl,
       " IN A 192.0.2.81\n"
-      "mail IN A 192.0.2.25\n");
+      "mail IN A 192.0.2.25\n"
+      // For the denial tests: a wildcard with TXT only, and b.c / c as
+      // empty non-terminals.
+      "*.wild IN TXT \"wildcard\"\n"
+      "a.b.c IN A 192.0.2.7\n");
 }
 
 void Sleep(double seconds) {
@@ -150,7 +166,7 @@ class DnsRolloverTest : public ::testing::Test {
         R"({"propagation-delay": )", kPropagation,
         R"(, "check-interval": 1, "zones": [ { "zone": ")", kChild,
         R"(", "parent-agents": [")", server, R"("], "zone-servers": [")",
-        server, R"("] } ] })");
+        server, R"("])", child_cds_ ? R"(, "cds": true)" : "", R"( } ] })");
     daemon_ = std::make_unique<KeystoredProcess>(state_, config_);
     ASSERT_TRUE(daemon_->started()) << daemon_->stderr_text();
   }
@@ -170,9 +186,22 @@ class DnsRolloverTest : public ::testing::Test {
     const std::string in = absl::StrCat(work_, "/", origin, "zone");
     const std::string out = in + ".signed";
     std::ofstream(in) << text;
-    ProcessResult r = RunProcess({RunfilePath("cli/dnssigner"), "--socket",
-                                  socket_, "-o", origin, "-N", "keep", "-T",
-                                  absl::StrCat(kDnskeyTtl), "-f", out, in});
+    std::vector<std::string> argv = {RunfilePath("cli/dnssigner"),
+                                     "--socket",
+                                     socket_,
+                                     "-o",
+                                     origin,
+                                     "-N",
+                                     "keep",
+                                     "-T",
+                                     absl::StrCat(kDnskeyTtl),
+                                     "-f",
+                                     out};
+    if (origin == kChild) {
+      argv.insert(argv.end(), child_flags_.begin(), child_flags_.end());
+    }
+    argv.push_back(in);
+    ProcessResult r = RunProcess(argv);
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return ReadAll(out);
   }
@@ -223,7 +252,69 @@ class DnsRolloverTest : public ::testing::Test {
     return r;
   }
 
+  // The key tags of the DS records `parentdata ds` gives for the child.
+  std::set<int> ParentDsTags() {
+    ProcessResult ds = Mk({"parentdata", "ds", kChild});
+    std::set<int> tags;
+    for (absl::string_view line : absl::StrSplit(ds.out, '\n')) {
+      std::vector<std::string> f = absl::StrSplit(line, ' ', absl::SkipEmpty());
+      if (f.size() > 4 && f[3] == "DS") tags.insert(std::stoi(f[4]));
+    }
+    return tags;
+  }
+  // The key tags of the CDS RRset knotd serves for the child.
+  std::set<int> ServedCdsTags() {
+    auto a = interop::DigQuery(knot_->port(), kChild, "CDS", /*norec=*/true);
+    std::set<int> tags;
+    if (!a.ok()) return tags;
+    for (const std::string& rdata : a->RdataOf(kChild, 59)) {
+      if (rdata.size() >= 2) {
+        tags.insert(static_cast<uint8_t>(rdata[0]) << 8 |
+                    static_cast<uint8_t>(rdata[1]));
+      }
+    }
+    return tags;
+  }
+
+  // Validates through the resolver: `rcode`, AD set, and no answer records
+  // of `type` when `nodata`.
+  void ExpectDenial(const std::string& name, const std::string& type,
+                    const std::string& rcode, const std::string& what) {
+    for (bool cold : {true, false}) {
+      if (cold) {
+        ASSERT_TRUE(resolver_->FlushCache().ok());
+      }
+      auto a = interop::DigQuery(resolver_->port(), name, type);
+      ASSERT_TRUE(a.ok()) << a.status();
+      const std::string when = absl::StrCat(what, " ", name, " ", type,
+                                            cold ? " (cold)" : " (warm)");
+      EXPECT_EQ(a->rcode, rcode) << when << "\n" << a->raw;
+      EXPECT_TRUE(a->ad) << when << "\n" << a->raw;
+      EXPECT_TRUE(a->answer.empty()) << when << "\n" << a->raw;
+    }
+  }
+  void ExpectEveryDenialValidates(const std::string& chain) {
+    ExpectDenial("nope.child.example.", "A", "NXDOMAIN", chain + " NXDOMAIN");
+    ExpectDenial("www.child.example.", "MX", "NOERROR", chain + " NODATA");
+    // x.wild is synthesised from *.wild, which has TXT only.
+    ExpectDenial("x.wild.child.example.", "MX", "NOERROR",
+                 chain + " wildcard NODATA");
+    // b.c and c exist only as the path to a.b.c.
+    ExpectDenial("b.c.child.example.", "A", "NOERROR", chain + " ENT NODATA");
+    ExpectDenial("c.child.example.", "TXT", "NOERROR", chain + " ENT NODATA");
+    // The positive wildcard answer validates too (the control: the same
+    // names are there).
+    auto a =
+        interop::DigQuery(resolver_->port(), "x.wild.child.example.", "TXT");
+    ASSERT_TRUE(a.ok()) << a.status();
+    EXPECT_EQ(a->rcode, "NOERROR") << a->raw;
+    EXPECT_TRUE(a->ad) << a->raw;
+    EXPECT_FALSE(a->answer.empty()) << a->raw;
+  }
+
   ShortTempDir dir_;
+  std::vector<std::string> child_flags_;  // dnssigner flags for the child
+  bool child_cds_ = false;                // "cds": true in zones[] for it
   std::string state_, work_, config_, socket_, child_ds_;
   uint32_t child_serial_ = 2026113000;
   uint32_t parent_serial_ = 2026113000;
@@ -246,11 +337,38 @@ TEST_F(DnsRolloverTest, WrongDsInTheParentMakesTheResolverFail) {
   EXPECT_TRUE(p->ad) << p->raw;
 }
 
+// Negative answers in the child validate through the parent's DS alone:
+// NXDOMAIN, NODATA, NODATA at a name synthesised from a wildcard and at an
+// empty non-terminal, first with NSEC, then with NSEC3 (RFC 9276: no salt,
+// 0 extra iterations).
+TEST_F(DnsRolloverTest, DenialValidatesThroughNsec) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  ASSERT_NO_FATAL_FAILURE(ExpectEveryDenialValidates("NSEC"));
+}
+
+TEST_F(DnsRolloverTest, DenialValidatesThroughNsec3) {
+  child_flags_ = {"-3", "-", "-H", "0"};
+  ASSERT_NO_FATAL_FAILURE(Start());
+  auto param = interop::DigQuery(knot_->port(), "child.example.", "NSEC3PARAM",
+                                 /*norec=*/true);
+  ASSERT_TRUE(param.ok()) << param.status();
+  ASSERT_FALSE(param->answer.empty()) << "not an NSEC3 zone\n" << param->raw;
+  ASSERT_NO_FATAL_FAILURE(ExpectEveryDenialValidates("NSEC3"));
+}
+
 TEST_F(DnsRolloverTest, ZskRolloverWaitsForTheZoneServersAndTheMaxTtl) {
   ASSERT_NO_FATAL_FAILURE(Start());
   ASSERT_NO_FATAL_FAILURE(ExpectValidates("before the rollover"));
 
+  // Stage 1 waits too: the published ZSK has been served for less than
+  // propagation-delay + the DNSKEY TTL (keystored has just started).
   ProcessResult r = Roll("zsk-stage1");
+  EXPECT_NE(r.exit_code, 0) << r.out;
+  EXPECT_THAT(r.err, HasSubstr(absl::StrCat("DNSKEY TTL ", kDnskeyTtl, "s")));
+  EXPECT_THAT(r.err, HasSubstr(absl::StrCat("127.0.0.1:", knot_->port(),
+                                            ": serves the DNSKEY of ")));
+  Sleep(kPropagation + kDnskeyTtl + 1);
+  r = Roll("zsk-stage1");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   ASSERT_NO_FATAL_FAILURE(ExpectValidates("after zsk-stage1"));
   // Signed with the new ZSK, not yet served.
@@ -297,14 +415,22 @@ TEST_F(DnsRolloverTest, ZskRolloverWaitsForTheZoneServersAndTheMaxTtl) {
 }
 
 TEST_F(DnsRolloverTest, KskRolloverWaitsForTheParentDsAndItsTtl) {
+  child_cds_ = true;  // the zone's configuration asks for CDS/CDNSKEY
   ASSERT_NO_FATAL_FAILURE(Start());
   ASSERT_NO_FATAL_FAILURE(ExpectValidates("before the rollover"));
+  const std::set<int> old_ds = ParentDsTags();
+  ASSERT_EQ(old_ds.size(), 1u);
 
   ProcessResult r = Roll("ksk-stage1");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   ASSERT_NO_FATAL_FAILURE(ExpectValidates("after ksk-stage1"));
   ASSERT_NO_FATAL_FAILURE(PublishChild(SignChild()));
   ASSERT_NO_FATAL_FAILURE(ExpectValidates("signed with both KSKs"));
+  // RFC 7583 3.3.1: CDS names the new KSK only once its DNSKEY has been
+  // served for propagation-delay + the DNSKEY TTL; until then the old set,
+  // and parentdata says the same.
+  EXPECT_EQ(ServedCdsTags(), old_ds);
+  EXPECT_EQ(ParentDsTags(), old_ds);
 
   // Every TTL long past, but the parent does not serve the new DS.
   Sleep(kPropagation + kDsTtl + 1);
@@ -321,6 +447,11 @@ TEST_F(DnsRolloverTest, KskRolloverWaitsForTheParentDsAndItsTtl) {
   ProcessResult ds = Mk({"parentdata", "ds", kChild});
   ASSERT_EQ(ds.exit_code, 0) << ds.err;
   child_ds_ = DsLines(ds.out, kDsTtl);
+  // The new KSK's DNSKEY has been served long enough: both in parentdata,
+  // and in the CDS of the next signing.
+  ASSERT_EQ(ParentDsTags().size(), 2u) << ds.out;
+  ASSERT_NO_FATAL_FAILURE(PublishChild(SignChild()));
+  EXPECT_EQ(ServedCdsTags(), ParentDsTags());
   ASSERT_NO_FATAL_FAILURE(ResignParent());
   ASSERT_EQ(WarmRcode(), "NOERROR");
   r = Roll("ksk-stage2");

@@ -234,7 +234,10 @@ TEST_F(DnssignerTest, ZskRolloverWaitsForSigningAndTtl) {
   const int old_zsk = Select(List(), "ZSK", "active").at(0).tag;
   const int new_zsk = Select(List(), "ZSK", "published").at(0).tag;
 
-  ASSERT_EQ(Mk({"rollover", "zsk-stage1", kAlg, kZone}).exit_code, 0);
+  // No zone server here to serve the new ZSK's DNSKEY: stage 1 is forced
+  // (tests/e2e/dns_rollover_test has servers and forces nothing).
+  ASSERT_EQ(Mk({"rollover", "zsk-stage1", kAlg, kZone, "--force"}).exit_code,
+            0);
   // Not signed with the new key set yet: refused however long we wait.
   ProcessResult r = Mk({"rollover", "zsk-stage2", kAlg, kZone});
   EXPECT_EQ(r.exit_code, 1);
@@ -296,6 +299,25 @@ TEST_F(DnssignerTest, KskRolloverBothKsksSignDnskeyUntilStage2) {
   ASSERT_EQ(Sign({}, zone_file_, out).exit_code, 0);
   EXPECT_EQ(RrsigTags(ReadFile(out), "DNSKEY"), std::set<int>{new_ksk});
   ExpectVerified(out);
+}
+
+// maintkeydb cds-delete: the next signing publishes the RFC 8078 delete
+// form (even without --cds) until cds-delete --undo.
+TEST_F(DnssignerTest, CdsDeleteFormUntilUndone) {
+  ASSERT_EQ(Mk({"create", "both", kAlg, "-", kZone}).exit_code, 0);
+  const std::string out = work_ + "/example.com.signed";
+  ProcessResult r = Mk({"cds-delete", kZone});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("cds-delete example.com. --undo"));
+  ASSERT_EQ(Sign({}, zone_file_, out).exit_code, 0);
+  std::string signed_zone = ReadFile(out);
+  EXPECT_THAT(signed_zone, HasSubstr("\tCDS\t0 0 0 00\n"));
+  EXPECT_THAT(signed_zone, HasSubstr("\tCDNSKEY\t0 3 0 AA==\n"));
+  ExpectVerified(out);
+  ASSERT_EQ(Mk({"cds-delete", kZone, "--undo"}).exit_code, 0);
+  ASSERT_EQ(Sign({}, zone_file_, out).exit_code, 0);
+  EXPECT_THAT(ReadFile(out), ::testing::Not(HasSubstr("CDS")));
+  EXPECT_THAT(Mk({"audit", kZone}).out, HasSubstr("cds-delete --undo"));
 }
 
 // Imports a key whose private bytes the test knows, then looks for them in

@@ -24,6 +24,7 @@ namespace zonekeep::testing {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::SizeIs;
 
 constexpr char kZone[] = "example.com.";
@@ -103,7 +104,14 @@ TEST_F(MaintkeydbTest, ZskTwoStageRollover) {
   const int old_active = Select(before, "ZSK", "active").at(0).tag;
   const int old_published = Select(before, "ZSK", "published").at(0).tag;
 
+  // No zone server serves example.com. in this sandbox: stage 1 waits for
+  // the new ZSK's DNSKEY to be served (dns_rollover_test has servers).
   ProcessResult r = Run({"rollover", "zsk-stage1", kAlg, kZone});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("not every zone server of example.com. "
+                               "serves the DNSKEY of ZSK " +
+                               std::to_string(old_published)));
+  r = Run({"rollover", "zsk-stage1", kAlg, kZone, "--force"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::vector<KeyRow> after1 = List();
   ASSERT_THAT(Select(after1, "ZSK", "active"), SizeIs(1));
@@ -143,6 +151,59 @@ TEST_F(MaintkeydbTest, ZskTwoStageRollover) {
   EXPECT_THAT(r.out, HasSubstr(std::to_string(old_active)));
 }
 
+// zsk-undo takes stage 1 back; expire of the (R) key waits like stage 2;
+// purge keeps keys deleted less than purge-min-age ago.
+TEST_F(MaintkeydbTest, UndoExpireAndPurge) {
+  CreateBoth();
+  const int old_active = Select(List(), "ZSK", "active").at(0).tag;
+  ASSERT_EQ(Run({"rollover", "zsk-stage1", kAlg, kZone, "--force"}).exit_code,
+            0);
+  ExpectRefusedWithoutChange(
+      {"expire", kZone, kAlg, std::to_string(old_active)}, "is marked (R)");
+  ExpectRefusedWithoutChange(
+      {"delete_id", kZone, kAlg, std::to_string(old_active)}, "is marked (R)");
+  ProcessResult r = Run({"rollover", "zsk-undo", kAlg, kZone});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Select(List(), "ZSK", "active").at(0).tag, old_active);
+  EXPECT_THAT(Select(List(), "ZSK", "published(R)"), SizeIs(0));
+
+  const int spare = Select(List(), "ZSK", "published").at(0).tag;
+  r = Run({"expire", kZone, kAlg, std::to_string(spare)});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(Select(List(true), "ZSK", "expired"), SizeIs(1));
+  ExpectRefusedWithoutChange({"purge", kZone, "--older-than", "1h"},
+                             "purge-min-age is 168h");
+  r = Run({"purge", kZone});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("nothing to purge"));
+  EXPECT_THAT(Select(List(true), "ZSK", "expired"), SizeIs(1));
+  EXPECT_EQ(Run({"purge", kZone, "--older-than", "soon"}).exit_code, 2);
+  EXPECT_THAT(Run({"audit", kZone}).out, HasSubstr("purge --older-than 168h"));
+}
+
+// KeyTrap limits are per algorithm and kept by the key manager: a second
+// active KSK (imported) is fine; a ksk-stage1 that would make three, or a
+// third one imported, is refused, so the zone never becomes unsignable.
+TEST_F(MaintkeydbTest, NoStepLeavesMoreThanTwoActiveKsksOfAnAlgorithm) {
+  CreateBoth();
+  auto keygen = [&] {
+    ProcessResult gen =
+        RunProcess({"dnssec-keygen", "-q", "-K", dir_.path(), "-a", kAlg, "-f",
+                    "KSK", "-n", "ZONE", kZone});
+    EXPECT_EQ(gen.exit_code, 0) << gen.err;
+    return dir_.path() + "/" + gen.out.substr(0, gen.out.find('\n'));
+  };
+  ProcessResult r = Run({"import", kZone, keygen(), "active"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_THAT(Select(List(), "KSK", "active"), SizeIs(2));
+  ExpectRefusedWithoutChange({"rollover", "ksk-stage1", kAlg, kZone, "--force"},
+                             "3 active KSKs of ECDSAP256SHA256");
+  ExpectRefusedWithoutChange({"import", kZone, keygen(), "active"}, "KeyTrap");
+  // Published, it can wait for ksk-stage1 to promote it.
+  r = Run({"import", kZone, keygen(), "published"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+}
+
 TEST_F(MaintkeydbTest, KskTwoStageRollover) {
   CreateBoth();
   const int old_ksk = Select(List(), "KSK", "active").at(0).tag;
@@ -156,11 +217,16 @@ TEST_F(MaintkeydbTest, KskTwoStageRollover) {
   const int new_ksk = Select(after1, "KSK", "active")[0].tag;
   EXPECT_NE(new_ksk, old_ksk);
 
-  // Both KSKs go to the parent while the rollover runs.
+  // The new KSK goes to the parent only once its DNSKEY has been served for
+  // propagation-delay + the DNSKEY TTL (never, in this sandbox); the old
+  // one stays until stage 2.
   r = Run({"parentdata", "ds", kZone});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr(" IN DS " + std::to_string(old_ksk) + " 13 2 "));
-  EXPECT_THAT(r.out, HasSubstr(" IN DS " + std::to_string(new_ksk) + " 13 2 "));
+  EXPECT_THAT(r.out, Not(HasSubstr(" IN DS " + std::to_string(new_ksk))));
+  EXPECT_THAT(r.out, HasSubstr("; KSK " + std::to_string(new_ksk) +
+                               " ECDSAP256SHA256 active: not for the parent "
+                               "yet"));
 
   ExpectRefusedWithoutChange({"rollover", "ksk-stage2", kAlg, kZone},
                              "refused");
@@ -542,8 +608,9 @@ TEST_F(MaintkeydbTest, ParentDataAgreesWithBindAndLdnsTools) {
     }
     return out;
   };
+  // The (R) KSK only: the new one's DNSKEY was never served here.
   const std::set<std::string> ours = ds_set(ds.out);
-  ASSERT_THAT(ours, SizeIs(2)) << ds.out;
+  ASSERT_THAT(ours, SizeIs(1)) << ds.out;
 
   ProcessResult bind =
       RunProcess({"dnssec-dsfromkey", "-2", "-f", key_file, kZone});
@@ -556,7 +623,7 @@ TEST_F(MaintkeydbTest, ParentDataAgreesWithBindAndLdnsTools) {
   ProcessResult bind384 =
       RunProcess({"dnssec-dsfromkey", "-a", "SHA-384", "-f", key_file, kZone});
   ASSERT_EQ(bind384.exit_code, 0) << bind384.err;
-  EXPECT_THAT(ds_set(ds384.out), SizeIs(2));
+  EXPECT_THAT(ds_set(ds384.out), SizeIs(1));
   EXPECT_EQ(ds_set(bind384.out), ds_set(ds384.out)) << ds384.out;
 
   ProcessResult ldns =
@@ -577,9 +644,13 @@ TEST_F(MaintkeydbTest, ParentDataAgreesWithBindAndLdnsTools) {
                           std::sregex_iterator()),
             4)
       << show.out;
+  // showkeys ds: every KSK with its DS, those for the parent marked.
   ProcessResult show_ds = Run({"showkeys", "ds", kZone});
   ASSERT_EQ(show_ds.exit_code, 0) << show_ds.err;
-  EXPECT_EQ(ds_set(show_ds.out), ours);
+  EXPECT_THAT(ds_set(show_ds.out), SizeIs(2));
+  EXPECT_TRUE(ds_set(show_ds.out).count(*ours.begin()) != 0) << show_ds.out;
+  EXPECT_THAT(show_ds.out, HasSubstr("(R): send to the parent"));
+  EXPECT_THAT(show_ds.out, HasSubstr("active: not for the parent yet"));
 }
 
 TEST_F(MaintkeydbTest, KeystoredRestartKeepsKeys) {
