@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <functional>
 #include <set>
@@ -31,6 +32,7 @@
 #include "keystore/key_manager_impl.h"
 #include "keystore/make_dirs.h"
 #include "keystore/master_key_check.h"
+#include "keystore/master_key_rotation.h"
 #include "keystore/store/key_db.h"
 
 namespace zonekeep {
@@ -527,10 +529,12 @@ absl::StatusOr<std::vector<dnssec::ZoneKey>> KeyManagerImpl::LoadZoneKeys(
   absl::StatusOr<std::string> zone = dnssec::NormalizeZoneName(zone_arg);
   if (!zone.ok()) return zone.status();
   absl::StatusOr<std::vector<KeyRow>> rows;
+  std::shared_ptr<KeyBackend> backend;
   {
     absl::StatusOr<std::unique_ptr<Transaction>> tx = db_->BeginRead();
     if (!tx.ok()) return tx.status();
     rows = (*tx)->KeysOfZone(*zone, false);
+    backend = backend_.Get();  // the one these rows are sealed for
   }  // unseal outside the database lock
   if (!rows.ok()) return rows.status();
   if (rows->empty()) {
@@ -550,13 +554,13 @@ absl::StatusOr<std::vector<dnssec::ZoneKey>> KeyManagerImpl::LoadZoneKeys(
     key.rollover = row.rollover;
     key.dnskey_rdata = row.dnskey_rdata;
     if (row.state == dnssec::KeyState::kActive) {
-      if (row.backend != backend_->name()) {
+      if (row.backend != backend->name()) {
         return absl::FailedPreconditionError(
             absl::StrCat(KeyName(row), " of ", *zone, " is kept by backend '",
                          AuditText(row.backend), "', which is not configured"));
       }
       absl::StatusOr<std::shared_ptr<const dnssec::SigningHandle>> signer =
-          backend_->Load(row.sealed_private, BindingOf(row));
+          backend->Load(row.sealed_private, BindingOf(row));
       if (!signer.ok()) return signer.status();
       key.signer = *std::move(signer);
     }
@@ -705,11 +709,20 @@ absl::StatusOr<std::unique_ptr<KeyManager>> KeyManager::Open(
   const std::string db_path = dir + "/keystore.db";
   absl::StatusOr<std::unique_ptr<KeyDb>> db = KeyDb::Open(db_path);
   if (!db.ok()) return db.status();
+  const std::string master_path = options.master_key_path.empty()
+                                      ? dir + "/master.key"
+                                      : options.master_key_path;
+  // A rotation a crash interrupted is finished or undone first
+  // (master_key_rotation.h).
+  absl::StatusOr<std::string> recovered =
+      RecoverMasterKeyRotation(master_path, **db);
+  if (!recovered.ok()) return recovered.status();
+  if (!recovered->empty()) {
+    fprintf(stderr, "keystore: %s\n", recovered->c_str());
+  }
   // Never a new master key for keys sealed under another (master_key_check.h).
-  absl::StatusOr<MasterKey> master = OpenMasterKeyOfStore(
-      options.master_key_path.empty() ? dir + "/master.key"
-                                      : options.master_key_path,
-      db_path, **db);
+  absl::StatusOr<MasterKey> master =
+      OpenMasterKeyOfStore(master_path, db_path, **db);
   if (!master.ok()) return master.status();
   auto backend = std::make_unique<SealedKeyBackend>(*std::move(master));
   // Keys sealed before the associated data covered the DNSKEY RDATA are
@@ -719,7 +732,8 @@ absl::StatusOr<std::unique_ptr<KeyManager>> KeyManager::Open(
   std::unique_ptr<Clock> owned_clock;
   if (options.clock == nullptr) owned_clock = std::make_unique<RealClock>();
   return std::unique_ptr<KeyManager>(new KeyManagerImpl(
-      options, std::move(owned_clock), *std::move(db), std::move(backend)));
+      options, std::move(owned_clock), *std::move(db), std::move(backend),
+      master_path, master_path == dir + "/master.key"));
 }
 
 }  // namespace keystore
