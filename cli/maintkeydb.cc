@@ -153,6 +153,7 @@ int MaintKeyDb::Run(const Args& words) {
   if (command == "import") return Import(args);
   if (command == "status") return Status(args);
   if (command == "stats") return Stats(args);
+  if (command == "rotate-master-key") return RotateMasterKey(args);
   return Audit(args);
 }
 

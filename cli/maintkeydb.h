@@ -54,6 +54,7 @@ class MaintKeyDb {
   int Audit(const std::vector<std::string>& args);
   int Status(const std::vector<std::string>& args);
   int Stats(const std::vector<std::string>& args);  // maintkeydb_stats.cc
+  int RotateMasterKey(const std::vector<std::string>& args);  // ditto
   int Help(const std::vector<std::string>& args);
 
   // Prints "maintkeydb: WHAT" and a one-line hint: the synopsis of

@@ -61,6 +61,11 @@ constexpr std::pair<const char*, const char*> kUsage[] = {
      "  zones signed, signatures, bytes in and out, sign time, refused calls\n"
      "  by reason, errors; in total and per identity. reset prints them and\n"
      "  sets them to zero"},
+    {"rotate-master-key",
+     "rotate-master-key\n"
+     "  re-seals every key under a new master key in one transaction; the\n"
+     "  old key stays as master.key.old (it opens only older backups) until\n"
+     "  you remove it, and a next rotation waits for that"},
     {"help", "help [COMMAND]"},
 };
 
