@@ -10,8 +10,11 @@
 //
 // With no config it runs on the embedded default: state in ./var/keystored,
 // admin socket ./var/keystored/admin.sock, no TCP listener.
+#include <errno.h>
 #include <signal.h>
+#include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <memory>
@@ -19,6 +22,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
@@ -29,8 +33,8 @@
 #include "keystore/daemon/admin_service.h"
 #include "keystore/daemon/config.h"
 #include "keystore/daemon/dns_checks.h"
-#include "keystore/daemon/sign_stats.h"
 #include "keystore/daemon/process_hardening.h"
+#include "keystore/daemon/sign_stats.h"
 #include "keystore/daemon/signing_service.h"
 #include "keystore/daemon/state_dir_lock.h"
 #include "keystore/daemon/tls_credentials.h"
@@ -80,6 +84,33 @@ absl::StatusOr<std::string> MasterKeyPath(const v1::KeystoredConfig& config) {
         "deploy/keystored.service for making the encrypted credential)"));
   }
   return path;
+}
+
+// The state dir holds the key store: it must be keystored's own and closed
+// to group and others for writing (an existing one is not changed, only
+// checked). One line naming the dir, what is wrong and the fix.
+absl::Status CheckStateDirOwner(const std::string& dir) {
+  struct stat st;
+  if (stat(dir.c_str(), &st) != 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("state dir ", dir, ": ", strerror(errno)));
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("state dir ", dir, " is not a directory"));
+  }
+  if (st.st_uid != geteuid()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("state dir ", dir, " is owned by uid ", st.st_uid,
+                     ", not by keystored's uid ", geteuid(),
+                     ": chown it to keystored's user"));
+  }
+  if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "state dir ", dir, " is writable by group or others (mode ",
+        absl::StrFormat("%04o", st.st_mode & 07777), "): chmod go-w ", dir));
+  }
+  return absl::OkStatus();
 }
 
 constexpr char kUsage[] =
@@ -241,6 +272,10 @@ int Run(int argc, char** argv) {
   if (absl::Status s =
           keystore::MakeDirectories(config->state_dir(), 0700, "state dir");
       !s.ok()) {
+    fprintf(stderr, "keystored: %s\n", std::string(s.message()).c_str());
+    return 2;
+  }
+  if (absl::Status s = CheckStateDirOwner(config->state_dir()); !s.ok()) {
     fprintf(stderr, "keystored: %s\n", std::string(s.message()).c_str());
     return 2;
   }
