@@ -86,33 +86,6 @@ absl::StatusOr<std::string> MasterKeyPath(const v1::KeystoredConfig& config) {
   return path;
 }
 
-// The state dir holds the key store: it must be keystored's own and closed
-// to group and others for writing (an existing one is not changed, only
-// checked). One line naming the dir, what is wrong and the fix.
-absl::Status CheckStateDirOwner(const std::string& dir) {
-  struct stat st;
-  if (stat(dir.c_str(), &st) != 0) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("state dir ", dir, ": ", strerror(errno)));
-  }
-  if (!S_ISDIR(st.st_mode)) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("state dir ", dir, " is not a directory"));
-  }
-  if (st.st_uid != geteuid()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("state dir ", dir, " is owned by uid ", st.st_uid,
-                     ", not by keystored's uid ", geteuid(),
-                     ": chown it to keystored's user"));
-  }
-  if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "state dir ", dir, " is writable by group or others (mode ",
-        absl::StrFormat("%04o", st.st_mode & 07777), "): chmod go-w ", dir));
-  }
-  return absl::OkStatus();
-}
-
 constexpr char kUsage[] =
     "usage: keystored [--config FILE] [--state-dir DIR]\n"
     "       keystored --check-config FILE\n"
@@ -275,7 +248,8 @@ int Run(int argc, char** argv) {
     fprintf(stderr, "keystored: %s\n", std::string(s.message()).c_str());
     return 2;
   }
-  if (absl::Status s = CheckStateDirOwner(config->state_dir()); !s.ok()) {
+  if (absl::Status s = CheckStateDirOwner(config->state_dir(), geteuid());
+      !s.ok()) {
     fprintf(stderr, "keystored: %s\n", std::string(s.message()).c_str());
     return 2;
   }
