@@ -42,8 +42,9 @@ constexpr std::pair<const char*, const char*> kUsage[] = {
      "showkeys [ds] ZONE\n  the DNSKEY RRset; with ds, the KSKs and their DS"},
     {"import",
      "import ZONE KEYFILE-BASE [active|published]\n"
-     "  imports a BIND key pair K<zone>+<alg>+<tag>.{key,private}; the files\n"
-     "  are read by keystored"},
+     "  imports a BIND key pair K<zone>+<alg>+<tag>.{key,private}; keystored\n"
+     "  reads the files, regular files only, from its import-dir (a relative\n"
+     "  KEYFILE-BASE is relative to it)"},
     {"audit",
      "audit [--json] [--limit N] [--since TIME] [ZONE]\n"
      "  the audit log, newest first, at most N rows (default 100; a line on\n"

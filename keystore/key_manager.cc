@@ -441,7 +441,9 @@ absl::StatusOr<KeyView> KeyManagerImpl::ImportBindKey(
     return Refuse(audit, zone.status());
   }
   audit.zone = *zone;
-  absl::StatusOr<BindKeyPair> pair = ReadBindKeyPair(key_base);
+  absl::StatusOr<std::string> path = ResolveImportBase(import_dir_, key_base);
+  if (!path.ok()) return Refuse(audit, path.status());
+  absl::StatusOr<BindKeyPair> pair = ReadBindKeyPair(*path);
   if (!pair.ok()) return Refuse(audit, pair.status());
   audit.tags.push_back(pair->key_tag);
   const dnssec::Algorithm algorithm = pair->key.algorithm();
@@ -535,7 +537,7 @@ absl::StatusOr<std::vector<dnssec::ZoneKey>> KeyManagerImpl::LoadZoneKeys(
     if (!tx.ok()) return tx.status();
     rows = (*tx)->KeysOfZone(*zone, false);
     backend = backend_.Get();  // the one these rows are sealed for
-  }  // unseal outside the database lock
+  }                            // unseal outside the database lock
   if (!rows.ok()) return rows.status();
   if (rows->empty()) {
     return absl::NotFoundError(absl::StrCat("no live keys for ", *zone));

@@ -134,6 +134,9 @@ struct KeyManagerOptions {
   std::shared_ptr<const ParentDsChecker> parent_ds_checker;
   // nullptr: stage 2 does not ask the DNS (the clock alone decides).
   std::shared_ptr<const DnsObserver> dns_observer;
+  // The only directory ImportBindKey reads key files from (relative names
+  // are relative to it); empty: import is refused (bind_key_files.h).
+  std::string import_dir;
 };
 
 class KeyManager {

@@ -112,6 +112,7 @@ class KeyManagerImpl final : public KeyManager {
                  std::string master_key_path, bool master_key_rotatable)
       : master_key_path_(std::move(master_key_path)),
         master_key_rotatable_(master_key_rotatable),
+        import_dir_(options.import_dir),
         propagation_delay_(options.propagation_delay),
         owned_clock_(std::move(owned_clock)),
         clock_(options.clock != nullptr ? options.clock : owned_clock_.get()),
@@ -205,6 +206,7 @@ class KeyManagerImpl final : public KeyManager {
   const std::string master_key_path_;
   const bool master_key_rotatable_;  // false: a systemd credential
   std::mutex rotate_mu_;             // one rotation at a time
+  const std::string import_dir_;
   const absl::Duration propagation_delay_;
   const std::unique_ptr<Clock> owned_clock_;
   const Clock* const clock_;

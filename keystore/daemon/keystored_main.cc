@@ -273,6 +273,7 @@ int Run(int argc, char** argv) {
   }
   options.propagation_delay = absl::Seconds(config->propagation_delay());
   options.dns_observer = MakeDnsObserver(*config);
+  options.import_dir = config->import_dir();
   absl::StatusOr<std::unique_ptr<keystore::KeyManager>> keys =
       keystore::KeyManager::Open(options);
   if (!keys.ok()) {
