@@ -81,13 +81,6 @@ absl::StatusOr<absl::Time> ParseSince(const std::string& text, absl::Time now) {
                    "or an age such as 2h or 3d"));
 }
 
-std::string AbsolutePath(const std::string& path) {
-  if (!path.empty() && path[0] == '/') return path;
-  char cwd[PATH_MAX];
-  if (getcwd(cwd, sizeof(cwd)) == nullptr) return path;
-  return absl::StrCat(cwd, "/", path);
-}
-
 }  // namespace
 
 int MaintKeyDb::Fail(const std::string& what) {
@@ -156,6 +149,7 @@ int MaintKeyDb::Run(const Args& words) {
   if (command == "expire") return KeyRefCommand("expire", args);
   if (command == "purge") return Purge(args);
   if (command == "cds-delete") return CdsDelete(args);
+  if (command == "rotate-master-key") return RotateMasterKey(args);
   return Audit(args);
 }
 
@@ -497,7 +491,8 @@ int MaintKeyDb::Import(const Args& args) {
   }
   v1::ImportKeyRequest request;
   request.set_zone(*zone);
-  request.set_key_file_base(AbsolutePath(args[1]));
+  // keystored reads it, relative to its import-dir.
+  request.set_key_file_base(args[1]);
   request.set_state(v1::PUBLISHED);
   if (args.size() == 3) {
     const std::string state = absl::AsciiStrToLower(args[2]);

@@ -58,6 +58,7 @@ class MaintKeyDb {
   // [--undo].
   int Purge(const std::vector<std::string>& args);
   int CdsDelete(const std::vector<std::string>& args);
+  int RotateMasterKey(const std::vector<std::string>& args);  // ditto
   int Help(const std::vector<std::string>& args);
 
   // Prints "maintkeydb: WHAT" and a one-line hint: the synopsis of

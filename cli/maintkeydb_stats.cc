@@ -1,8 +1,10 @@
-// maintkeydb stats [reset]: keystored's signing statistics (KeyAdmin.Stats).
+// maintkeydb stats [reset]: keystored's signing statistics (KeyAdmin.Stats),
+// and rotate-master-key (KeyAdmin.RotateMasterKey).
 #include <algorithm>
 #include <string>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
@@ -64,6 +66,26 @@ int MaintKeyDb::Stats(const std::vector<std::string>& args) {
          << "\n";
   }
   if (request.reset()) out_ << "reset: counting from now\n";
+  return 0;
+}
+
+// maintkeydb rotate-master-key (KeyAdmin.RotateMasterKey).
+int MaintKeyDb::RotateMasterKey(const std::vector<std::string>& args) {
+  if (!args.empty()) {
+    return UsageError("rotate-master-key",
+                      absl::StrCat("rotate-master-key: unexpected \"",
+                                   absl::CHexEscape(args[0]), "\""));
+  }
+  v1::KeyAdmin::Stub* stub = Stub();
+  if (stub == nullptr) return 1;
+  grpc::ClientContext context;
+  v1::RotateMasterKeyReply response;
+  grpc::Status status =
+      stub->RotateMasterKey(&context, v1::RotateMasterKeyRequest(), &response);
+  if (!status.ok()) return RpcFailed(status);
+  out_ << "master key rotated: " << response.keys_resealed()
+       << " keys re-sealed; the old key is " << response.old_key_path()
+       << " (keep it with the backups it opens, then remove it)\n";
   return 0;
 }
 

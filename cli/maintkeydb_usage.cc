@@ -68,8 +68,9 @@ constexpr std::pair<const char*, const char*> kUsage[] = {
      "showkeys [ds] ZONE\n  the DNSKEY RRset; with ds, the KSKs and their DS"},
     {"import",
      "import ZONE KEYFILE-BASE [active|published]\n"
-     "  imports a BIND key pair K<zone>+<alg>+<tag>.{key,private}; the files\n"
-     "  are read by keystored"},
+     "  imports a BIND key pair K<zone>+<alg>+<tag>.{key,private}; keystored\n"
+     "  reads the files, regular files only, from its import-dir (a relative\n"
+     "  KEYFILE-BASE is relative to it)"},
     {"audit",
      "audit [--json] [--limit N] [--since TIME] [ZONE]\n"
      "  the audit log, newest first, at most N rows (default 100; a line on\n"
@@ -87,6 +88,11 @@ constexpr std::pair<const char*, const char*> kUsage[] = {
      "  zones signed, signatures, bytes in and out, sign time, refused calls\n"
      "  by reason, errors; in total and per identity. reset prints them and\n"
      "  sets them to zero"},
+    {"rotate-master-key",
+     "rotate-master-key\n"
+     "  re-seals every key under a new master key in one transaction; the\n"
+     "  old key stays as master.key.old (it opens only older backups) until\n"
+     "  you remove it, and a next rotation waits for that"},
     {"help", "help [COMMAND]"},
 };
 

@@ -124,6 +124,19 @@ SealedKeyBackend::UpgradeSeal(absl::Span<const uint8_t> blob,
   return std::optional<std::vector<uint8_t>>(*std::move(sealed));
 }
 
+absl::StatusOr<std::vector<uint8_t>> SealedKeyBackend::Reseal(
+    absl::Span<const uint8_t> blob, const KeyBinding& binding,
+    const SealedKeyBackend& to) const {
+  const std::string aad = CanonicalKeyBinding(binding);
+  absl::StatusOr<SecretBytes> der = master_key_.Open(blob, aad);
+  if (!der.ok()) {
+    return absl::DataLossError(
+        absl::StrCat("sealed ", BindingForMessages(binding),
+                     " does not open under the current master key"));
+  }
+  return to.master_key_.Seal(*der, aad);
+}
+
 absl::StatusOr<int> UpgradeSealedKeys(store::KeyDb& db,
                                       const SealedKeyBackend& backend) {
   absl::StatusOr<std::unique_ptr<store::Transaction>> tx = db.BeginWrite();

@@ -96,6 +96,13 @@ class SealedKeyBackend final : public KeyBackend {
   absl::StatusOr<std::optional<std::vector<uint8_t>>> UpgradeSeal(
       absl::Span<const uint8_t> blob, const KeyBinding& binding) const;
 
+  // The blob opened under this backend's master key and sealed again under
+  // `to`'s (master key rotation); the plaintext never leaves the secure
+  // heap. DataLoss when it does not open under this one.
+  absl::StatusOr<std::vector<uint8_t>> Reseal(absl::Span<const uint8_t> blob,
+                                              const KeyBinding& binding,
+                                              const SealedKeyBackend& to) const;
+
  private:
   const MasterKey master_key_;
 };

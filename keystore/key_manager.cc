@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <functional>
 #include <set>
@@ -31,6 +32,7 @@
 #include "keystore/key_manager_impl.h"
 #include "keystore/make_dirs.h"
 #include "keystore/master_key_check.h"
+#include "keystore/master_key_rotation.h"
 #include "keystore/store/key_db.h"
 
 namespace zonekeep {
@@ -424,7 +426,9 @@ absl::StatusOr<KeyView> KeyManagerImpl::ImportBindKey(
     return Refuse(audit, zone.status());
   }
   audit.zone = *zone;
-  absl::StatusOr<BindKeyPair> pair = ReadBindKeyPair(key_base);
+  absl::StatusOr<std::string> path = ResolveImportBase(import_dir_, key_base);
+  if (!path.ok()) return Refuse(audit, path.status());
+  absl::StatusOr<BindKeyPair> pair = ReadBindKeyPair(*path);
   if (!pair.ok()) return Refuse(audit, pair.status());
   audit.tags.push_back(pair->key_tag);
   const dnssec::Algorithm algorithm = pair->key.algorithm();
@@ -537,12 +541,14 @@ absl::StatusOr<std::vector<dnssec::ZoneKey>> KeyManagerImpl::LoadZoneKeys(
   if (!zone.ok()) return zone.status();
   absl::StatusOr<std::vector<KeyRow>> rows;
   absl::StatusOr<std::optional<ZoneRow>> zone_row;
+  std::shared_ptr<KeyBackend> backend;
   {
     absl::StatusOr<std::unique_ptr<Transaction>> tx = db_->BeginRead();
     if (!tx.ok()) return tx.status();
     rows = (*tx)->KeysOfZone(*zone, false);
     zone_row = (*tx)->GetZone(*zone);
-  }  // unseal outside the database lock
+    backend = backend_.Get();  // the one these rows are sealed for
+  }                            // unseal outside the database lock
   if (!rows.ok()) return rows.status();
   if (!zone_row.ok()) return zone_row.status();
   const std::set<int64_t> for_parent = ParentKskIds(
@@ -565,13 +571,13 @@ absl::StatusOr<std::vector<dnssec::ZoneKey>> KeyManagerImpl::LoadZoneKeys(
     key.cds = for_parent.count(row.id) != 0;
     key.dnskey_rdata = row.dnskey_rdata;
     if (row.state == dnssec::KeyState::kActive) {
-      if (row.backend != backend_->name()) {
+      if (row.backend != backend->name()) {
         return absl::FailedPreconditionError(
             absl::StrCat(KeyName(row), " of ", *zone, " is kept by backend '",
                          AuditText(row.backend), "', which is not configured"));
       }
       absl::StatusOr<std::shared_ptr<const dnssec::SigningHandle>> signer =
-          backend_->Load(row.sealed_private, BindingOf(row));
+          backend->Load(row.sealed_private, BindingOf(row));
       if (!signer.ok()) return signer.status();
       key.signer = *std::move(signer);
     }
@@ -733,11 +739,20 @@ absl::StatusOr<std::unique_ptr<KeyManager>> KeyManager::Open(
   const std::string db_path = dir + "/keystore.db";
   absl::StatusOr<std::unique_ptr<KeyDb>> db = KeyDb::Open(db_path);
   if (!db.ok()) return db.status();
+  const std::string master_path = options.master_key_path.empty()
+                                      ? dir + "/master.key"
+                                      : options.master_key_path;
+  // A rotation a crash interrupted is finished or undone first
+  // (master_key_rotation.h).
+  absl::StatusOr<std::string> recovered =
+      RecoverMasterKeyRotation(master_path, **db);
+  if (!recovered.ok()) return recovered.status();
+  if (!recovered->empty()) {
+    fprintf(stderr, "keystore: %s\n", recovered->c_str());
+  }
   // Never a new master key for keys sealed under another (master_key_check.h).
-  absl::StatusOr<MasterKey> master = OpenMasterKeyOfStore(
-      options.master_key_path.empty() ? dir + "/master.key"
-                                      : options.master_key_path,
-      db_path, **db);
+  absl::StatusOr<MasterKey> master =
+      OpenMasterKeyOfStore(master_path, db_path, **db);
   if (!master.ok()) return master.status();
   auto backend = std::make_unique<SealedKeyBackend>(*std::move(master));
   // Keys sealed before the associated data covered the DNSKEY RDATA are
@@ -747,7 +762,8 @@ absl::StatusOr<std::unique_ptr<KeyManager>> KeyManager::Open(
   std::unique_ptr<Clock> owned_clock;
   if (options.clock == nullptr) owned_clock = std::make_unique<RealClock>();
   return std::unique_ptr<KeyManager>(new KeyManagerImpl(
-      options, std::move(owned_clock), *std::move(db), std::move(backend)));
+      options, std::move(owned_clock), *std::move(db), std::move(backend),
+      master_path, master_path == dir + "/master.key"));
 }
 
 }  // namespace keystore

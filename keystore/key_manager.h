@@ -128,6 +128,12 @@ struct CdsChoice {
   bool delete_form = false;  // RFC 8078: CDS 0 0 0 00, CDNSKEY 0 3 0 AA==
 };
 
+// What RotateMasterKey did.
+struct MasterKeyRotation {
+  int keys_resealed = 0;     // every sealed key, the bin included
+  std::string old_key_path;  // master.key.old, kept for the operator
+};
+
 struct KeyManagerOptions {
   std::string state_dir;
   // The master key file; empty: <state_dir>/master.key. keystored points it
@@ -145,6 +151,9 @@ struct KeyManagerOptions {
   std::shared_ptr<const ParentDsChecker> parent_ds_checker;
   // nullptr: stage 2 does not ask the DNS (the clock alone decides).
   std::shared_ptr<const DnsObserver> dns_observer;
+  // The only directory ImportBindKey reads key files from (relative names
+  // are relative to it); empty: import is refused (bind_key_files.h).
+  std::string import_dir;
 };
 
 class KeyManager {
@@ -253,6 +262,13 @@ class KeyManager {
   // and what their next step waits for (asks the DNS, as a stage 2 would).
   virtual absl::StatusOr<std::vector<ZoneStatus>> Status(
       const std::string& zone) = 0;
+  // Re-seals every key under a new master key in one transaction (with the
+  // new check value), then keeps the old key as master.key.old; crash-safe
+  // (keystore/master_key_rotation.h). Signing goes on: a signing holds the
+  // keys it loaded. FailedPrecondition when master.key.old still exists or
+  // the master key is a systemd credential. Audited.
+  virtual absl::StatusOr<MasterKeyRotation> RotateMasterKey(
+      const std::string& identity) = 0;
 };
 
 }  // namespace keystore

@@ -14,6 +14,7 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -107,12 +108,39 @@ class ParentDsNotChecked final : public ParentDsChecker {
   }
 };
 
+// The backend, replaced as a whole when the master key rotates. `backend_->X`
+// works on a snapshot. RotateMasterKey sets the new one inside its write
+// transaction, so a reader that takes its snapshot (Get) in the same
+// transaction as the rows it unseals sees seals and key that match.
+class BackendSlot {
+ public:
+  explicit BackendSlot(std::shared_ptr<KeyBackend> backend)
+      : backend_(std::move(backend)) {}
+  std::shared_ptr<KeyBackend> Get() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return backend_;
+  }
+  std::shared_ptr<KeyBackend> operator->() const { return Get(); }
+  void Set(std::shared_ptr<KeyBackend> backend) {
+    std::lock_guard<std::mutex> lock(mu_);
+    backend_ = std::move(backend);
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::shared_ptr<KeyBackend> backend_;
+};
+
 class KeyManagerImpl final : public KeyManager {
  public:
   KeyManagerImpl(const KeyManagerOptions& options,
                  std::unique_ptr<Clock> owned_clock, std::unique_ptr<KeyDb> db,
-                 std::unique_ptr<KeyBackend> backend)
-      : propagation_delay_(options.propagation_delay),
+                 std::unique_ptr<KeyBackend> backend,
+                 std::string master_key_path, bool master_key_rotatable)
+      : master_key_path_(std::move(master_key_path)),
+        master_key_rotatable_(master_key_rotatable),
+        import_dir_(options.import_dir),
+        propagation_delay_(options.propagation_delay),
         purge_min_age_(options.purge_min_age),
         cds_zones_(options.cds_zones.begin(), options.cds_zones.end()),
         owned_clock_(std::move(owned_clock)),
@@ -176,6 +204,8 @@ class KeyManagerImpl final : public KeyManager {
   absl::Status CheckPendingRollovers() override;
   absl::StatusOr<std::vector<ZoneStatus>> Status(
       const std::string& zone) override;
+  absl::StatusOr<MasterKeyRotation> RotateMasterKey(
+      const std::string& identity) override;  // key_manager_rotate.cc
 
  private:
   // Runs `body` in one write transaction plus its audit row (see top).
@@ -224,13 +254,17 @@ class KeyManagerImpl final : public KeyManager {
       const std::optional<ParentDsResult>& parent, const DnsSeen& seen,
       absl::Time now, AuditInfo& audit);
 
+  const std::string master_key_path_;
+  const bool master_key_rotatable_;  // false: a systemd credential
+  std::mutex rotate_mu_;             // one rotation at a time
+  const std::string import_dir_;
   const absl::Duration propagation_delay_;
   const absl::Duration purge_min_age_;
   const std::set<std::string> cds_zones_;  // normalised names
   const std::unique_ptr<Clock> owned_clock_;
   const Clock* const clock_;
   const std::unique_ptr<KeyDb> db_;
-  const std::unique_ptr<KeyBackend> backend_;
+  BackendSlot backend_;
   const std::shared_ptr<const ParentDsChecker> parent_ds_;
   const std::shared_ptr<const DnsObserver> observer_;
 

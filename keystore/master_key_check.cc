@@ -23,14 +23,11 @@ constexpr char kCheckPlaintext[] = "zonekeep master key check";
 constexpr char kCheckAad[] = "zonekeep-master-key-check-v1";
 
 absl::StatusOr<std::vector<uint8_t>> SealCheck(const MasterKey& key) {
-  const std::string text = kCheckPlaintext;
-  return key.Seal(SecretBytes(text.begin(), text.end()), kCheckAad);
+  return SealMasterKeyCheck(key);
 }
 
 bool OpensCheck(const MasterKey& key, const std::vector<uint8_t>& sealed) {
-  absl::StatusOr<SecretBytes> plain = key.Open(sealed, kCheckAad);
-  return plain.ok() &&
-         std::string(plain->begin(), plain->end()) == kCheckPlaintext;
+  return OpensMasterKeyCheck(key, sealed);
 }
 
 // What the database holds that only its own master key can open.
@@ -76,6 +73,18 @@ std::string WhatIsSealed(const Sealed& sealed) {
 }
 
 }  // namespace
+
+absl::StatusOr<std::vector<uint8_t>> SealMasterKeyCheck(const MasterKey& key) {
+  const std::string text = kCheckPlaintext;
+  return key.Seal(SecretBytes(text.begin(), text.end()), kCheckAad);
+}
+
+bool OpensMasterKeyCheck(const MasterKey& key,
+                         const std::vector<uint8_t>& sealed) {
+  absl::StatusOr<SecretBytes> plain = key.Open(sealed, kCheckAad);
+  return plain.ok() &&
+         std::string(plain->begin(), plain->end()) == kCheckPlaintext;
+}
 
 absl::StatusOr<MasterKey> OpenMasterKeyOfStore(const std::string& master_path,
                                                const std::string& db_path,

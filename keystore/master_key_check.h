@@ -15,7 +15,9 @@
 #ifndef ZONEKEEP_KEYSTORE_MASTER_KEY_CHECK_H_
 #define ZONEKEEP_KEYSTORE_MASTER_KEY_CHECK_H_
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "keystore/crypto/master_key.h"
@@ -28,6 +30,13 @@ namespace keystore {
 absl::StatusOr<MasterKey> OpenMasterKeyOfStore(const std::string& master_path,
                                                const std::string& db_path,
                                                store::KeyDb& db);
+
+// The check value: a constant sealed under `key`, stored in the database so
+// that a master key can be told to be the store's without opening a key.
+absl::StatusOr<std::vector<uint8_t>> SealMasterKeyCheck(const MasterKey& key);
+// True when `key` opens `sealed` (a check value) to the constant.
+bool OpensMasterKeyCheck(const MasterKey& key,
+                         const std::vector<uint8_t>& sealed);
 
 }  // namespace keystore
 }  // namespace zonekeep

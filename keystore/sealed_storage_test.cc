@@ -105,6 +105,7 @@ class SealedStorageTest : public ::testing::Test {
         TmpDir(::testing::UnitTest::GetInstance()->current_test_info()->name());
     options_.state_dir = dir_ + "/state";
     options_.clock = &clock_;
+    options_.import_dir = "/";  // key files come from the test's own dir
     Reopen();
   }
 

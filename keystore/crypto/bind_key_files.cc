@@ -2,12 +2,15 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/obj_mac.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdint>
@@ -23,6 +26,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "dnssec/algorithm.h"
 #include "dnssec/key_tag.h"
@@ -32,25 +37,105 @@
 
 namespace zonekeep {
 namespace keystore {
+namespace {}  // namespace
+
+std::string PrintableText(absl::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (unsigned char c : text) {
+    if (c < 0x20 || c >= 0x7f || c == '\\') {
+      out += absl::StrFormat("\\x%02x", c);
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<std::string> ResolveImportBase(const std::string& import_dir,
+                                              const std::string& base) {
+  if (import_dir.empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "import of ", PrintableText(base),
+        " refused: no \"import-dir\" is configured (set it in keystored's "
+        "configuration to the directory keystored may read key files from)"));
+  }
+  std::string dir = import_dir;
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  const std::string prefix = dir == "/" ? dir : dir + "/";
+  const std::string path =
+      !base.empty() && base[0] == '/' ? base : prefix + base;
+  auto outside = [&] {
+    return absl::InvalidArgumentError(absl::StrCat(
+        PrintableText(path), ": outside the import-dir ", PrintableText(dir),
+        "; import reads key files only there"));
+  };
+  for (absl::string_view part : absl::StrSplit(path, '/')) {
+    if (part == "..") return outside();
+  }
+  if (!absl::StartsWith(path, prefix)) return outside();
+  // The files' directory, symlinks resolved, must still be import-dir or
+  // below it (O_NOFOLLOW covers only the last component).
+  char real_dir[PATH_MAX];
+  char real_parent[PATH_MAX];
+  const std::string parent = path.substr(0, path.rfind('/'));
+  if (realpath(dir.c_str(), real_dir) == nullptr) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("import-dir ", PrintableText(dir), ": ", strerror(errno)));
+  }
+  if (realpath(parent.c_str(), real_parent) == nullptr) {
+    return absl::NotFoundError(
+        absl::StrCat(PrintableText(parent), ": ", strerror(errno)));
+  }
+  const std::string rd = real_dir, rp = real_parent;
+  if (rp != rd && !absl::StartsWith(rp, rd == "/" ? rd : rd + "/")) {
+    return outside();
+  }
+  return path;
+}
+
 namespace {
 
 struct FileCloser {
   void operator()(FILE* f) const { fclose(f); }
 };
 absl::Status FileError(const std::string& path, absl::string_view what) {
-  return absl::InvalidArgumentError(absl::StrCat(path, ": ", what));
+  return absl::InvalidArgumentError(
+      absl::StrCat(PrintableText(path), ": ", PrintableText(what)));
+}
+
+// Opens `path` for reading if it is a regular file: never follows a final
+// symlink (O_NOFOLLOW) and never blocks on a FIFO or device (O_NONBLOCK,
+// then fstat).
+absl::StatusOr<int> OpenRegularFile(const std::string& path) {
+  const int fd =
+      open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    const int err = errno;
+    if (err == ELOOP) {
+      return FileError(path,
+                       "is a symbolic link; import reads regular files only");
+    }
+    const std::string message =
+        absl::StrCat(PrintableText(path), ": cannot open: ", strerror(err));
+    return err == ENOENT ? absl::NotFoundError(message)
+                         : absl::InvalidArgumentError(message);
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    close(fd);
+    return FileError(path,
+                     "is not a regular file (a FIFO, device, socket or "
+                     "directory); import reads regular files only");
+  }
+  return fd;
 }
 
 // Reads `path` whole into wiped memory.
 absl::StatusOr<SecretBytes> ReadSecretFile(const std::string& path) {
-  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    const int err = errno;
-    const std::string message =
-        absl::StrCat(path, ": cannot open: ", strerror(err));
-    return err == ENOENT ? absl::NotFoundError(message)
-                         : absl::InvalidArgumentError(message);
-  }
+  absl::StatusOr<int> opened = OpenRegularFile(path);
+  if (!opened.ok()) return opened.status();
+  const int fd = *opened;
   SecretBytes data;
   uint8_t chunk[4096];
   for (;;) {
@@ -357,13 +442,12 @@ struct PublicKeyFile {
 // Reads the single DNSKEY record of a .key file (comments, $TTL, $ORIGIN,
 // TTL and class variations are ldns's business).
 absl::StatusOr<PublicKeyFile> ReadKeyFile(const std::string& path) {
-  std::unique_ptr<FILE, FileCloser> fp(fopen(path.c_str(), "re"));
+  absl::StatusOr<int> fd = OpenRegularFile(path);
+  if (!fd.ok()) return fd.status();
+  std::unique_ptr<FILE, FileCloser> fp(fdopen(*fd, "re"));
   if (fp == nullptr) {
-    const int err = errno;
-    const std::string message =
-        absl::StrCat(path, ": cannot open: ", strerror(err));
-    return err == ENOENT ? absl::NotFoundError(message)
-                         : absl::InvalidArgumentError(message);
+    close(*fd);
+    return FileError(path, "cannot open");
   }
   uint32_t default_ttl = 3600;
   ldns_rdf* origin_raw = nullptr;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "keystore/crypto/private_key.h"
 
 namespace zonekeep {
@@ -27,7 +28,20 @@ struct BindKeyPair {
   PrivateKey key;
 };
 
+// Reads only regular files (O_NOFOLLOW|O_NONBLOCK, then fstat): a symlink,
+// FIFO or device is refused at once. Messages never carry raw file bytes:
+// everything from a file or a path goes through PrintableText.
 absl::StatusOr<BindKeyPair> ReadBindKeyPair(const std::string& base);
+
+// `text` with control bytes, DEL, non-ASCII bytes and backslash as \xNN.
+std::string PrintableText(absl::string_view text);
+
+// The key file base `base` (relative: to `import_dir`) if it lies inside
+// `import_dir` (no ".." component; its directory, symlinks resolved, inside
+// import_dir's). Empty `import_dir`: import is off (FailedPrecondition
+// naming the "import-dir" key).
+absl::StatusOr<std::string> ResolveImportBase(const std::string& import_dir,
+                                              const std::string& base);
 
 }  // namespace keystore
 }  // namespace zonekeep

@@ -405,5 +405,19 @@ grpc::Status AdminService::Stats(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
+grpc::Status AdminService::RotateMasterKey(
+    grpc::ServerContext* context, const v1::RotateMasterKeyRequest* /*request*/,
+    v1::RotateMasterKeyReply* response) {
+  absl::StatusOr<std::string> identity = Admin(context, "rotate-master-key");
+  if (!identity.ok()) return ToGrpcStatus(identity.status());
+  // Audited by the key manager, refusals included.
+  absl::StatusOr<keystore::MasterKeyRotation> rotated =
+      keys_->RotateMasterKey(*identity);
+  if (!rotated.ok()) return ToGrpcStatus(rotated.status());
+  response->set_keys_resealed(rotated->keys_resealed);
+  response->set_old_key_path(rotated->old_key_path);
+  return grpc::Status::OK;
+}
+
 }  // namespace keystored
 }  // namespace zonekeep

@@ -78,6 +78,9 @@ class AdminService final : public v1::KeyAdmin::Service {
   grpc::Status CdsDelete(grpc::ServerContext* context,
                          const v1::CdsDeleteRequest* request,
                          v1::KeyList* response) override;
+  grpc::Status RotateMasterKey(grpc::ServerContext* context,
+                               const v1::RotateMasterKeyRequest* request,
+                               v1::RotateMasterKeyReply* response) override;
 
  private:
   // The caller's audit name (Caller::AuditName) when it is an admin, else a

@@ -10,8 +10,11 @@
 //
 // With no config it runs on the embedded default: state in ./var/keystored,
 // admin socket ./var/keystored/admin.sock, no TCP listener.
+#include <errno.h>
 #include <signal.h>
+#include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <memory>
@@ -19,6 +22,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "dnssec/name.h"
@@ -30,8 +34,8 @@
 #include "keystore/daemon/admin_service.h"
 #include "keystore/daemon/config.h"
 #include "keystore/daemon/dns_checks.h"
-#include "keystore/daemon/sign_stats.h"
 #include "keystore/daemon/process_hardening.h"
+#include "keystore/daemon/sign_stats.h"
 #include "keystore/daemon/signing_service.h"
 #include "keystore/daemon/state_dir_lock.h"
 #include "keystore/daemon/tls_credentials.h"
@@ -245,6 +249,11 @@ int Run(int argc, char** argv) {
     fprintf(stderr, "keystored: %s\n", std::string(s.message()).c_str());
     return 2;
   }
+  if (absl::Status s = CheckStateDirOwner(config->state_dir(), geteuid());
+      !s.ok()) {
+    fprintf(stderr, "keystored: %s\n", std::string(s.message()).c_str());
+    return 2;
+  }
   absl::StatusOr<std::unique_ptr<StateDirLock>> lock =
       StateDirLock::Acquire(config->state_dir());
   if (!lock.ok()) {
@@ -270,6 +279,7 @@ int Run(int argc, char** argv) {
     absl::StatusOr<std::string> name = dnssec::NormalizeZoneName(zone.zone());
     if (zone.cds() && name.ok()) options.cds_zones.push_back(*name);
   }
+  options.import_dir = config->import_dir();
   absl::StatusOr<std::unique_ptr<keystore::KeyManager>> keys =
       keystore::KeyManager::Open(options);
   if (!keys.ok()) {

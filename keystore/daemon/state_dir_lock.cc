@@ -2,7 +2,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -12,6 +14,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 
 namespace zonekeep {
 namespace keystored {
@@ -65,6 +68,29 @@ absl::StatusOr<std::unique_ptr<StateDirLock>> StateDirLock::Acquire(
 
 StateDirLock::~StateDirLock() {
   if (fd_ >= 0) close(fd_);  // releases the flock
+}
+
+absl::Status CheckStateDirOwner(const std::string& dir, uid_t owner) {
+  struct stat st;
+  if (stat(dir.c_str(), &st) != 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("state dir ", dir, ": ", strerror(errno)));
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("state dir ", dir, " is not a directory"));
+  }
+  if (st.st_uid != owner) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "state dir ", dir, " is owned by uid ", st.st_uid,
+        ", not by keystored's uid ", owner, ": chown it to keystored's user"));
+  }
+  if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "state dir ", dir, " is writable by group or others (mode ",
+        absl::StrFormat("%04o", st.st_mode & 07777), "): chmod go-w ", dir));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace keystored

@@ -10,6 +10,8 @@
 #ifndef ZONEKEEP_KEYSTORE_DAEMON_STATE_DIR_LOCK_H_
 #define ZONEKEEP_KEYSTORE_DAEMON_STATE_DIR_LOCK_H_
 
+#include <sys/types.h>
+
 #include <memory>
 #include <string>
 
@@ -33,6 +35,12 @@ class StateDirLock {
   explicit StateDirLock(int fd) : fd_(fd) {}
   int fd_;
 };
+
+// The state dir holds the key store: it must be owned by `owner`
+// (keystored's euid) and not writable by group or others. An existing dir
+// is checked, never changed. FailedPrecondition, one line naming the dir,
+// what is wrong and the fix.
+absl::Status CheckStateDirOwner(const std::string& dir, uid_t owner);
 
 }  // namespace keystored
 }  // namespace zonekeep

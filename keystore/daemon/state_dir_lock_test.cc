@@ -72,6 +72,29 @@ TEST(StateDirLockTest, LockOfAKilledProcessIsFree) {
   EXPECT_TRUE(StateDirLock::Acquire(dir).ok());
 }
 
+TEST(CheckStateDirOwnerTest, RefusesAnotherOwnerAndGroupOrOtherWrite) {
+  const std::string dir = TestDir("owner");
+  ASSERT_EQ(chmod(dir.c_str(), 0700), 0);
+  EXPECT_TRUE(CheckStateDirOwner(dir, geteuid()).ok());
+  absl::Status other = CheckStateDirOwner(dir, geteuid() + 1);
+  EXPECT_EQ(other.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(absl::StrContains(
+      other.message(),
+      absl::StrCat("is owned by uid ", geteuid(), ", not by keystored's uid ",
+                   geteuid() + 1)))
+      << other;
+  ASSERT_EQ(chmod(dir.c_str(), 0750), 0);  // group may read: fine
+  EXPECT_TRUE(CheckStateDirOwner(dir, geteuid()).ok());
+  for (mode_t mode : {0770, 0702, 01777}) {
+    ASSERT_EQ(chmod(dir.c_str(), mode), 0);
+    absl::Status s = CheckStateDirOwner(dir, geteuid());
+    EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+    EXPECT_TRUE(absl::StrContains(s.message(), "writable by group or others"))
+        << s;
+  }
+  EXPECT_FALSE(CheckStateDirOwner(dir + "/missing", geteuid()).ok());
+}
+
 }  // namespace
 }  // namespace keystored
 }  // namespace zonekeep

@@ -49,14 +49,13 @@ absl::Status UnixSocketListener::Start(grpc::Server* server) {
 
   listen_fd_ = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (listen_fd_ < 0) return ErrnoError("socket");
+  // The socket is born 0660: bind creates it under this umask. No chmod
+  // afterwards, which would follow a symlink put in its place.
   const mode_t old_umask = umask(0117);
   const int bound = bind(listen_fd_, reinterpret_cast<const sockaddr*>(&*addr),
                          sizeof(*addr));
   umask(old_umask);
   if (bound != 0) return ErrnoError(absl::StrCat("bind ", path_));
-  if (chmod(path_.c_str(), 0660) != 0) {
-    return ErrnoError(absl::StrCat("chmod ", path_));
-  }
   if (listen(listen_fd_, 64) != 0) return ErrnoError("listen");
   accept_thread_ = std::thread([this] { AcceptLoop(); });
   return absl::OkStatus();

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <regex>
@@ -80,7 +81,8 @@ class DnssignerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     config_ = dir_.path() + "/keystored.json";
-    std::ofstream(config_) << R"({"propagation-delay": 1})";
+    std::ofstream(config_) << R"({"propagation-delay": 1, "import-dir": ")"
+                           << dir_.path() << R"(/work"})";
     daemon_ =
         std::make_unique<KeystoredProcess>(dir_.path() + "/state", config_);
     ASSERT_TRUE(daemon_->started()) << daemon_->stderr_text();
@@ -320,6 +322,64 @@ TEST_F(DnssignerTest, CdsDeleteFormUntilUndone) {
   EXPECT_THAT(Mk({"audit", kZone}).out, HasSubstr("cds-delete --undo"));
 }
 
+// Issue 16: import reads only regular files inside import-dir, at once, and
+// never echoes raw file bytes.
+TEST_F(DnssignerTest, ImportRefusesFifoSymlinkOutsideDirAndEscapesBytes) {
+  ProcessResult gen = RunProcess(
+      {"dnssec-keygen", "-q", "-K", work_, "-a", kAlg, "-n", "ZONE", kZone});
+  ASSERT_EQ(gen.exit_code, 0) << gen.err;
+  const std::string base = gen.out.substr(0, gen.out.find('\n'));
+  auto refused = [&](const std::vector<std::string>& args,
+                     const std::string& want) {
+    std::vector<std::string> argv = {"timeout", "10",
+                                     RunfilePath("cli/maintkeydb"), "--socket",
+                                     daemon_->socket_path()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    ProcessResult r = RunProcess(argv);
+    EXPECT_EQ(r.exit_code, 1) << r.err;  // 124 would be a hang
+    EXPECT_THAT(r.err, HasSubstr(want));
+    EXPECT_EQ(r.err.find('\x1b'), std::string::npos) << r.err;
+    return r;
+  };
+  // A FIFO as the .private file: refused at once, not read.
+  const std::string fifo = "Kfifo.example.com.+013+00001";
+  std::filesystem::copy_file(work_ + "/" + base + ".key",
+                             work_ + "/" + fifo + ".key");
+  ASSERT_EQ(mkfifo((work_ + "/" + fifo + ".private").c_str(), 0600), 0);
+  const auto start = std::chrono::steady_clock::now();
+  refused({"import", kZone, fifo}, "is not a regular file");
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  // A symlink (to a real key file) is refused.
+  const std::string link = "Klink.example.com.+013+00002";
+  ASSERT_EQ(symlink((work_ + "/" + base + ".key").c_str(),
+                    (work_ + "/" + link + ".key").c_str()),
+            0);
+  refused({"import", kZone, work_ + "/" + link}, "is a symbolic link");
+  // Outside import-dir: an absolute path, and .. out of it.
+  const std::string outside = dir_.path() + "/outside";
+  mkdir(outside.c_str(), 0700);
+  std::filesystem::copy_file(work_ + "/" + base + ".key",
+                             outside + "/" + base + ".key");
+  std::filesystem::copy_file(work_ + "/" + base + ".private",
+                             outside + "/" + base + ".private");
+  refused({"import", kZone, outside + "/" + base}, "outside the import-dir");
+  refused({"import", kZone, "../outside/" + base}, "outside the import-dir");
+  // Escape sequences in a bad field come back escaped, not raw.
+  const std::string bad = "Kbad.example.com.+013+00003";
+  std::filesystem::copy_file(work_ + "/" + base + ".key",
+                             work_ + "/" + bad + ".key");
+  std::ofstream(work_ + "/" + bad + ".private")
+      << "Private-key-format: v1.3\n\x1b]2;owned\x07\x1b[31mEvil: 1\n"
+         "\x1b]2;owned\x07\x1b[31mEvil: 2\n";  // "field ... appears twice"
+  ProcessResult r = refused({"import", kZone, bad}, "\\x1b[31mEvil");
+  EXPECT_EQ(r.out.find('\x1b'), std::string::npos);
+  ProcessResult audit = Mk({"audit"});
+  EXPECT_EQ(audit.out.find('\x1b'), std::string::npos);
+  // The real key imports by its name relative to import-dir.
+  ProcessResult ok = Mk({"import", kZone, base, "active"});
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+}
+
 // Imports a key whose private bytes the test knows, then looks for them in
 // everything that leaves keystored: CLI output, the signed zone, the log.
 TEST_F(DnssignerTest, NoPrivateKeyInAnyOutput) {
@@ -333,7 +393,7 @@ TEST_F(DnssignerTest, NoPrivateKeyInAnyOutput) {
       std::regex_search(private_text, m, std::regex("PrivateKey: (\\S+)")));
   const std::string private_b64 = m[1];
 
-  ProcessResult imp = Mk({"import", kZone, work_ + "/" + base, "active"});
+  ProcessResult imp = Mk({"import", kZone, base, "active"});
   ASSERT_EQ(imp.exit_code, 0) << imp.err;
   ASSERT_EQ(Mk({"create", "zsk", kAlg, "-", kZone}).exit_code, 0);
   const std::string out = work_ + "/example.com.signed";

@@ -87,6 +87,40 @@ TEST_F(KeystoredStartupTest, SecondDaemonOnTheSameStateDirIsRefused) {
 
 // Issue 16: no core dumps (RLIMIT_CORE 0 as the kernel shows it) and the
 // secure heap made, said in the start-up line.
+// Issue 16: the state dir must be keystored's own, not writable by group or
+// others; refused in one line, nothing created in it.
+TEST_F(KeystoredStartupTest, StateDirWritableByGroupOrOthersIsRefused) {
+  for (mode_t mode : {0770, 0707, 01777}) {
+    ASSERT_EQ(mkdir(state().c_str(), 0700), 0);
+    ASSERT_EQ(chmod(state().c_str(), mode), 0);
+    ProcessResult r = StartBounded(state(), dir_.path() + "/admin.sock");
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_EQ(Lines(r.err), 1) << r.err;
+    EXPECT_THAT(r.err, HasSubstr("is writable by group or others"));
+    EXPECT_THAT(r.err, HasSubstr("chmod go-w " + state()));
+    EXPECT_FALSE(Exists(state() + "/keystore.db"));
+    EXPECT_FALSE(Exists(state() + "/master.key"));
+    EXPECT_FALSE(Exists(dir_.path() + "/admin.sock"));
+    ASSERT_EQ(rmdir(state().c_str()), 0);
+  }
+}
+
+// Another owner: keystored runs as root here, and the sandbox cannot chown,
+// so this is state_dir_lock_test's CheckStateDirOwnerTest.
+
+// The admin socket is born 0660 (umask around bind), no chmod after it.
+TEST_F(KeystoredStartupTest, AdminSocketHasItsModeFromTheStart) {
+  KeystoredProcess daemon(state());
+  ASSERT_TRUE(daemon.started()) << daemon.stderr_text();
+  struct stat st;
+  ASSERT_EQ(lstat(daemon.socket_path().c_str(), &st), 0);
+  EXPECT_TRUE(S_ISSOCK(st.st_mode));
+  EXPECT_EQ(st.st_mode & 07777, 0660u);
+  EXPECT_EQ(st.st_uid, geteuid());
+  ASSERT_EQ(lstat(state().c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0700u);
+}
+
 TEST_F(KeystoredStartupTest, CoreDumpsOffAndSecureHeapAtStart) {
   KeystoredProcess daemon(state());
   ASSERT_TRUE(daemon.started()) << daemon.stderr_text();
