@@ -40,7 +40,11 @@ class MaintkeydbTest : public ::testing::Test {
   }
 
   void StartDaemon() {
-    daemon_ = std::make_unique<KeystoredProcess>(dir_.path() + "/state");
+    // Key files for `import` come from this test's directory only.
+    const std::string config = dir_.path() + "/keystored.json";
+    std::ofstream(config) << R"({"import-dir": ")" << dir_.path() << R"("})";
+    daemon_ =
+        std::make_unique<KeystoredProcess>(dir_.path() + "/state", config);
     ASSERT_TRUE(daemon_->started()) << daemon_->stderr_text();
   }
 

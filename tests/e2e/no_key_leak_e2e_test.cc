@@ -42,7 +42,11 @@ std::string ReadFile(const std::string& path) {
 class NoKeyLeakTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    daemon_ = std::make_unique<KeystoredProcess>(dir_.path() + "/state");
+    // Key files for `import` come from this test's directory only.
+    const std::string config = dir_.path() + "/keystored.json";
+    std::ofstream(config) << R"({"import-dir": ")" << dir_.path() << R"("})";
+    daemon_ =
+        std::make_unique<KeystoredProcess>(dir_.path() + "/state", config);
     ASSERT_TRUE(daemon_->started()) << daemon_->stderr_text();
     auto channel = grpc::CreateChannel("unix:" + daemon_->socket_path(),
                                        grpc::InsecureChannelCredentials());
