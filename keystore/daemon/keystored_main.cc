@@ -29,8 +29,8 @@
 #include "keystore/daemon/admin_service.h"
 #include "keystore/daemon/config.h"
 #include "keystore/daemon/dns_checks.h"
-#include "keystore/daemon/sign_stats.h"
 #include "keystore/daemon/process_hardening.h"
+#include "keystore/daemon/sign_stats.h"
 #include "keystore/daemon/signing_service.h"
 #include "keystore/daemon/state_dir_lock.h"
 #include "keystore/daemon/tls_credentials.h"
@@ -290,10 +290,8 @@ int Run(int argc, char** argv) {
   UnixSocketListener listener(config->admin_socket());
   SignStats stats(absl::Now());
   AdminService admin(keys->get(), &policies, &stats);
-  SignLimits limits;
-  limits.max_sign_jobs = config->max_sign_jobs();
-  limits.max_zone_bytes = config->max_zone_bytes();
-  SigningService signing(keys->get(), &policies, limits, &stats);
+  SigningService signing(keys->get(), &policies, SignLimitsFromConfig(*config),
+                         &stats);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
