@@ -287,7 +287,10 @@ int Run(int argc, char** argv) {
   signal(SIGPIPE, SIG_IGN);
 
   AccessPolicyHolder policies(std::make_shared<const AccessPolicy>(*config));
-  UnixSocketListener listener(config->admin_socket());
+  UnixSocketListener listener(
+      config->admin_socket(),
+      ListenerLimits{absl::Seconds(config->idle_timeout()),
+                     config->max_connections_per_identity()});
   SignStats stats(absl::Now());
   AdminService admin(keys->get(), &policies, &stats);
   SigningService signing(keys->get(), &policies, SignLimitsFromConfig(*config),
