@@ -16,6 +16,8 @@
 #include <chrono>
 #include <cstring>
 #include <fstream>
+#include <map>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -221,6 +223,119 @@ TEST_F(LimitsE2eTest, OutOfDescriptorsKeystoredNeitherSpinsNorLocksAdminsOut) {
   EXPECT_EQ(code, 0);
   EXPECT_LT(CpuOverOneSecond(), 0.3);
   EXPECT_TRUE(daemon_->alive());
+}
+
+// A fake keystored: a plain unix socket server at `dir`/admin.sock, run by
+// `uid` in a child process, that accepts and never answers.
+class FakeDaemon {
+ public:
+  FakeDaemon(const std::string& dir, uid_t uid) : path_(dir + "/admin.sock") {
+    int ready[2];
+    if (pipe(ready) != 0) return;
+    pid_ = fork();
+    if (pid_ == 0) {
+      close(ready[0]);
+      if (uid != 0 && (setgid(uid) != 0 || setuid(uid) != 0)) _exit(3);
+      const int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+      sockaddr_un addr{};
+      addr.sun_family = AF_UNIX;
+      strncpy(addr.sun_path, path_.c_str(), sizeof(addr.sun_path) - 1);
+      if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
+          listen(fd, 16) != 0) {
+        _exit(4);
+      }
+      chmod(path_.c_str(), 0666);
+      (void)!write(ready[1], "x", 1);
+      std::vector<int> held;
+      for (;;) held.push_back(accept(fd, nullptr, nullptr));
+    }
+    close(ready[1]);
+    char c;
+    started_ = read(ready[0], &c, 1) == 1;
+    close(ready[0]);
+  }
+  ~FakeDaemon() {
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+  }
+  bool started() const { return started_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+  pid_t pid_ = -1;
+  bool started_ = false;
+};
+
+// maintkeydb list and dnssigner against `socket`: both must fail on one
+// line containing `reason`, within `seconds`.
+void ExpectBothRefuse(const std::string& socket, const std::string& reason,
+                      double seconds,
+                      const std::map<std::string, std::string>& env = {}) {
+  ShortTempDir work;
+  const std::string zone = work.path() + "/z.zone";
+  std::ofstream(zone) << DeepNamesZone(1, 3);
+  const std::vector<std::vector<std::string>> commands = {
+      {RunfilePath("cli/maintkeydb"), "--socket", socket, "list"},
+      {RunfilePath("cli/dnssigner"), "--socket", socket, "-o", "example.", "-f",
+       work.path() + "/out", zone}};
+  for (const auto& argv : commands) {
+    const auto start = std::chrono::steady_clock::now();
+    ProcessResult r = RunProcess(argv, "", env);
+    const double took =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
+    EXPECT_NE(r.exit_code, 0) << argv[0];
+    EXPECT_NE(r.err.find(reason), std::string::npos)
+        << argv[0] << ": " << r.err;
+    EXPECT_NE(r.err.find(socket), std::string::npos)
+        << argv[0] << ": " << r.err;
+    // One line (a trailing newline at most).
+    EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << argv[0] << ": " << r.err;
+    EXPECT_LT(took, seconds) << argv[0];
+  }
+}
+
+TEST(ClientTrustE2eTest, FakeDaemonInASharedDirectoryIsRefused) {
+  for (mode_t mode : {01777, 0777}) {
+    char dir[] = "/tmp/zk-shared-XXXXXX";
+    ASSERT_NE(mkdtemp(dir), nullptr);
+    chmod(dir, mode);
+    {
+      FakeDaemon fake(dir, kNobody);
+      ASSERT_TRUE(fake.started());
+      ExpectBothRefuse(fake.path(), "is writable by others", 5.0);
+    }
+    unlink((std::string(dir) + "/admin.sock").c_str());
+    rmdir(dir);
+  }
+}
+
+TEST(ClientTrustE2eTest, DaemonOfAnotherUidIsRefused) {
+  // A directory only its owner (nobody) may write: the directory check
+  // passes, the server's uid from SO_PEERCRED does not.
+  char dir[] = "/tmp/zk-nobody-XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  chmod(dir, 0755);
+  ASSERT_EQ(chown(dir, kNobody, kNobody), 0);
+  {
+    FakeDaemon fake(dir, kNobody);
+    ASSERT_TRUE(fake.started());
+    ExpectBothRefuse(fake.path(), "is served by nobody", 5.0,
+                     {{"KEYSTORED_USER", "keystored"}});
+  }
+  unlink((std::string(dir) + "/admin.sock").c_str());
+  rmdir(dir);
+}
+
+TEST(ClientDeadlineE2eTest, HungDaemonGivesOneLineNamingSocketAndDeadline) {
+  ShortTempDir dir;
+  FakeDaemon fake(dir.path(), 0);
+  ASSERT_TRUE(fake.started());
+  ExpectBothRefuse(fake.path(), "did not answer within the deadline of 2s", 6.0,
+                   {{"KEYSTORED_TIMEOUT", "2"}});
 }
 
 }  // namespace
