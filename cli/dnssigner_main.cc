@@ -17,6 +17,7 @@
 // shows on a terminal for zones that take more than a second.
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -239,15 +240,25 @@ int Run(const std::vector<std::string>& args) {
   absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
       over_tls ? ConnectOverTls(tls) : ConnectToDaemon(socket);
   if (!channel.ok()) return Fail(std::string(channel.status().message()));
+  // A generous deadline: the call timeout plus a second per 64 KiB of zone.
+  struct stat zone_stat {};
+  stat(command->zone_file.c_str(), &zone_stat);
+  const absl::Duration deadline =
+      CallTimeout() + absl::Seconds(zone_stat.st_size / (64 << 10));
   auto describe = [&](const grpc::Status& status) {
+    if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
+      return DescribeRpcError(status, over_tls ? command->server : socket,
+                              deadline);
+    }
     return over_tls ? DescribeTlsRpcError(status, tls)
-                    : DescribeRpcError(status, socket);
+                    : DescribeRpcError(status, socket, deadline);
   };
   std::unique_ptr<v1::ZoneSigner::Stub> stub =
       v1::ZoneSigner::NewStub(*channel);
   SignProgress progress(stderr, ProgressWanted(command->quiet), started);
 
   grpc::ClientContext context;
+  SetCallDeadline(&context, deadline);
   auto stream = stub->SignZone(&context);
   v1::SignZoneRequest request;
   *request.mutable_options() = command->options;

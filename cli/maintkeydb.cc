@@ -212,6 +212,7 @@ int MaintKeyDb::Create(const Args& args) {
   v1::KeyAdmin::Stub* stub = Stub();
   if (stub == nullptr) return 1;
   grpc::ClientContext context;
+  SetCallDeadline(&context);
   v1::KeyList response;
   grpc::Status status = stub->CreateKeys(&context, request, &response);
   if (!status.ok()) return RpcFailed(status);
@@ -251,6 +252,7 @@ int MaintKeyDb::DeleteName(const Args& in_args) {
   v1::KeyAdmin::Stub* stub = Stub();
   if (stub == nullptr) return 1;
   grpc::ClientContext context;
+  SetCallDeadline(&context);
   v1::KeyList response;
   grpc::Status status = stub->DeleteZone(&context, request, &response);
   if (!status.ok()) return RpcFailed(status);
@@ -278,6 +280,7 @@ int MaintKeyDb::KeyRefCommand(const std::string& command, const Args& in_args) {
   v1::KeyAdmin::Stub* stub = Stub();
   if (stub == nullptr) return 1;
   grpc::ClientContext context;
+  SetCallDeadline(&context);
   v1::KeyList response;
   const bool undelete = command == "undelete";
   grpc::Status status = undelete ? stub->UndeleteKey(&context, *ref, &response)
@@ -315,6 +318,7 @@ int MaintKeyDb::List(const Args& args) {
   v1::KeyAdmin::Stub* stub = Stub();
   if (stub == nullptr) return 1;
   grpc::ClientContext context;
+  SetCallDeadline(&context);
   v1::KeyList response;
   grpc::Status status = stub->ListKeys(&context, request, &response);
   // keystored says NOT_FOUND for a zone it has never had keys for.
@@ -405,6 +409,7 @@ int MaintKeyDb::Rollover(const Args& in_args) {
   v1::KeyAdmin::Stub* stub = Stub();
   if (stub == nullptr) return 1;
   grpc::ClientContext context;
+  SetCallDeadline(&context);
   v1::KeyList response;
   grpc::Status status = stub->Rollover(&context, request, &response);
   if (!status.ok()) {
@@ -449,6 +454,7 @@ int MaintKeyDb::ParentData(const Args& args) {
   v1::KeyAdmin::Stub* stub = Stub();
   if (stub == nullptr) return 1;
   grpc::ClientContext context;
+  SetCallDeadline(&context);
   v1::RecordText response;
   grpc::Status status = stub->ParentData(&context, request, &response);
   if (!status.ok()) return RpcFailed(status);
@@ -474,6 +480,7 @@ int MaintKeyDb::ShowKeys(const Args& args) {
   v1::KeyAdmin::Stub* stub = Stub();
   if (stub == nullptr) return 1;
   grpc::ClientContext context;
+  SetCallDeadline(&context);
   v1::RecordText response;
   grpc::Status status = stub->ShowKeys(&context, request, &response);
   if (!status.ok()) return RpcFailed(status);
@@ -507,6 +514,7 @@ int MaintKeyDb::Import(const Args& args) {
   v1::KeyAdmin::Stub* stub = Stub();
   if (stub == nullptr) return 1;
   grpc::ClientContext context;
+  SetCallDeadline(&context);
   v1::KeyList response;
   grpc::Status status = stub->ImportKey(&context, request, &response);
   if (!status.ok()) return RpcFailed(status);
@@ -563,6 +571,7 @@ int MaintKeyDb::Audit(const Args& args) {
   v1::KeyAdmin::Stub* stub = Stub();
   if (stub == nullptr) return 1;
   grpc::ClientContext context;
+  SetCallDeadline(&context);
   v1::AuditLog response;
   grpc::Status status = stub->Audit(&context, request, &response);
   if (!status.ok()) return RpcFailed(status);
@@ -600,6 +609,7 @@ int MaintKeyDb::Status(const Args& args) {
   v1::KeyAdmin::Stub* stub = Stub();
   if (stub == nullptr) return 1;
   grpc::ClientContext context;
+  SetCallDeadline(&context);
   v1::StatusReply response;
   grpc::Status status = stub->Status(&context, request, &response);
   if (!status.ok()) return RpcFailed(status);

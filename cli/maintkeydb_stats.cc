@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
+#include "cli/daemon_client.h"
 #include "cli/maintkeydb.h"
 #include "grpcpp/client_context.h"
 #include "proto/keystore.grpc.pb.h"
@@ -47,6 +48,7 @@ int MaintKeyDb::Stats(const std::vector<std::string>& args) {
   v1::KeyAdmin::Stub* stub = Stub();
   if (stub == nullptr) return 1;
   grpc::ClientContext context;
+  SetCallDeadline(&context);
   v1::SignStats response;
   grpc::Status status = stub->Stats(&context, request, &response);
   if (!status.ok()) return RpcFailed(status);

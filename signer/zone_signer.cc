@@ -174,6 +174,12 @@ absl::StatusOr<SignReport> SignZoneImpl(
   auto parsed = ParseZoneText(zone_text, display_name, options.origin);
   if (!parsed.ok()) return parsed.status();
   if (owned_text != nullptr) std::string().swap(*owned_text);
+  if (absl::Status s =
+          CheckRecordLimits(parsed->records, parsed->dnssec_records_dropped,
+                            display_name, options.limits);
+      !s.ok()) {
+    return s;
+  }
   phases.Mark("parse");
   if (Cancelled(options)) return CancelledStatus("after parse");
   report.records_in = parsed->records.size() + parsed->dnssec_records_dropped;
@@ -184,6 +190,22 @@ absl::StatusOr<SignReport> SignZoneImpl(
   Zone& zone = *built;
   phases.Mark("build");
   if (Cancelled(options)) return CancelledStatus("after build");
+  if (options.limits.max_signatures > 0) {
+    int zsks = 0;
+    int ksks = 0;
+    for (const dnssec::ZoneKey& key : keys) {
+      if (key.signer == nullptr) continue;
+      (key.role == dnssec::KeyRole::kKsk ? ksks : zsks) += 1;
+    }
+    const int64_t estimated =
+        EstimateSignatures(zone, options.nsec3.enabled, options.nsec3.opt_out,
+                           options.add_cds, zsks, ksks);
+    if (absl::Status s =
+            CheckSignatureLimit(estimated, display_name, options.limits);
+        !s.ok()) {
+      return s;
+    }
+  }
 
   // SOA serial.
   std::string& soa = zone.apex().Find(kTypeSoa)->rdatas.front();

@@ -23,6 +23,8 @@
 //    ends.
 //  - The validity window must be expressible as RRSIG serial times
 //    (CheckValidityWindow in signer/validity_window.h), else InvalidArgument.
+//  - options.limits (records, name labels, signatures) are checked before
+//    the work they bound: ResourceExhausted naming the limit.
 //  - Errors: InvalidArgument for bad input or options ("name:line: reason"),
 //    FailedPrecondition for key-set problems (no keys, KeyTrap limits),
 //    Internal for a failed self-verify or read-back ("...: output line N:
@@ -50,6 +52,7 @@
 #include "signer/soa_serial.h"
 #include "signer/zone_model.h"
 #include "signer/zone_text_writer.h"
+#include "signer/zone_limits.h"
 
 namespace zonekeep {
 namespace signer {
@@ -88,6 +91,11 @@ struct SignOptions {
   bool cds_delete = false;
   bool self_verify = true;
   int threads = 0;             // 0: all cores
+  // What the zone may cost (signer/zone_limits.h): records and name depth
+  // checked right after parsing, signatures from the model's counts before
+  // the denial chain is built. Refusals are ResourceExhausted naming the
+  // limit. Zeros (the default): no limit; keystored sets them from config.
+  ZoneLimits limits;
   std::optional<int64_t> now;  // default: the clock
   // Cancellation: when set, called between the phases and, from the worker
   // threads, every few RRsets while signing; once it returns true SignZone

@@ -216,6 +216,27 @@ std::vector<std::string> Problems(const v1::KeystoredConfig& config) {
   if (config.has_max_zone_bytes() && config.max_zone_bytes() < 1) {
     problems.push_back("max-zone-bytes must be 1 or more");
   }
+  struct Cap {
+    const char* key;
+    bool set;
+    int64_t value;
+  };
+  const Cap caps[] = {
+      {"max-records", config.has_max_records(), config.max_records()},
+      {"max-name-labels", config.has_max_name_labels(),
+       config.max_name_labels()},
+      {"max-signatures", config.has_max_signatures(), config.max_signatures()},
+      {"max-sign-jobs-per-identity", config.has_max_sign_jobs_per_identity(),
+       config.max_sign_jobs_per_identity()},
+      {"max-connections-per-identity",
+       config.has_max_connections_per_identity(),
+       config.max_connections_per_identity()},
+      {"idle-timeout", config.has_idle_timeout(), config.idle_timeout()}};
+  for (const Cap& cap : caps) {
+    if (cap.set && cap.value < 1) {
+      problems.push_back(absl::StrCat(cap.key, " must be 1 or more"));
+    }
+  }
   CheckNotNegative(config.has_shutdown_grace(), config.shutdown_grace(),
                    "shutdown-grace", problems);
   CheckSigningPolicy(config.signing_policy(), "signing-policy: ", problems);
@@ -316,6 +337,22 @@ absl::StatusOr<v1::KeystoredConfig> ParseConfig(
   }
   if (!config.has_shutdown_grace()) {
     config.set_shutdown_grace(kDefaultShutdownGraceSeconds);
+  }
+  if (!config.has_max_records()) config.set_max_records(kDefaultMaxRecords);
+  if (!config.has_max_name_labels()) {
+    config.set_max_name_labels(kDefaultMaxNameLabels);
+  }
+  if (!config.has_max_signatures()) {
+    config.set_max_signatures(kDefaultMaxSignatures);
+  }
+  if (!config.has_max_sign_jobs_per_identity()) {
+    config.set_max_sign_jobs_per_identity(kDefaultMaxSignJobsPerIdentity);
+  }
+  if (!config.has_max_connections_per_identity()) {
+    config.set_max_connections_per_identity(kDefaultMaxConnectionsPerIdentity);
+  }
+  if (!config.has_idle_timeout()) {
+    config.set_idle_timeout(kDefaultIdleTimeoutSeconds);
   }
   if (!config.tls().cert_file().empty() &&
       !config.tls().has_refresh_interval()) {

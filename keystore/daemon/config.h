@@ -37,6 +37,13 @@ inline constexpr int64_t kDefaultPurgeMinAgeSeconds = 7 * 24 * 3600;
 inline constexpr int64_t kDefaultMaxSignJobs = 4;
 inline constexpr int64_t kDefaultMaxZoneBytes = int64_t{2} << 30;
 inline constexpr int64_t kDefaultShutdownGraceSeconds = 30;
+// Issue 16's caps (README "Configuration").
+inline constexpr int64_t kDefaultMaxRecords = 10'000'000;
+inline constexpr int64_t kDefaultMaxNameLabels = 40;
+inline constexpr int64_t kDefaultMaxSignatures = 20'000'000;
+inline constexpr int64_t kDefaultMaxSignJobsPerIdentity = 2;
+inline constexpr int64_t kDefaultMaxConnectionsPerIdentity = 64;
+inline constexpr int64_t kDefaultIdleTimeoutSeconds = 10;
 inline constexpr int64_t kDefaultTlsRefreshSeconds = 60;
 // The identity of a caller over TCP without a verified client certificate
 // (plaintext on loopback, or TLS with "cert-required": false).

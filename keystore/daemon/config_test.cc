@@ -233,3 +233,34 @@ TEST(ConfigTest, RejectsBadZonesEntries) {
 }  // namespace
 }  // namespace keystored
 }  // namespace zonekeep
+
+namespace zonekeep {
+namespace keystored {
+namespace {
+
+TEST(ConfigTest, Issue16CapsHaveDefaultsAndMustBePositive) {
+  auto config = ParseConfig("{}", "k.json", "");
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->max_records(), kDefaultMaxRecords);
+  EXPECT_EQ(config->max_name_labels(), kDefaultMaxNameLabels);
+  EXPECT_EQ(config->max_signatures(), kDefaultMaxSignatures);
+  EXPECT_EQ(config->max_sign_jobs_per_identity(),
+            kDefaultMaxSignJobsPerIdentity);
+  EXPECT_EQ(config->max_connections_per_identity(),
+            kDefaultMaxConnectionsPerIdentity);
+  EXPECT_EQ(config->idle_timeout(), kDefaultIdleTimeoutSeconds);
+  config = ParseConfig(R"({"max-name-labels": 0, "idle-timeout": -1})",
+                       "k.json", "");
+  ASSERT_FALSE(config.ok());
+  EXPECT_NE(config.status().message().find(
+                "k.json: max-name-labels must be 1 or more"),
+            std::string::npos)
+      << config.status();
+  EXPECT_NE(config.status().message().find("idle-timeout must be 1 or more"),
+            std::string::npos)
+      << config.status();
+}
+
+}  // namespace
+}  // namespace keystored
+}  // namespace zonekeep

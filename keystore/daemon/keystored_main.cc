@@ -303,13 +303,14 @@ int Run(int argc, char** argv) {
   signal(SIGPIPE, SIG_IGN);
 
   AccessPolicyHolder policies(std::make_shared<const AccessPolicy>(*config));
-  UnixSocketListener listener(config->admin_socket());
+  UnixSocketListener listener(
+      config->admin_socket(),
+      ListenerLimits{absl::Seconds(config->idle_timeout()),
+                     config->max_connections_per_identity()});
   SignStats stats(absl::Now());
   AdminService admin(keys->get(), &policies, &stats);
-  SignLimits limits;
-  limits.max_sign_jobs = config->max_sign_jobs();
-  limits.max_zone_bytes = config->max_zone_bytes();
-  SigningService signing(keys->get(), &policies, limits, &stats);
+  SigningService signing(keys->get(), &policies, SignLimitsFromConfig(*config),
+                         &stats);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

@@ -28,7 +28,46 @@ class JobSlot {
   std::atomic<int64_t>* running_;
 };
 
+// Holds one of an identity's job slots; ok() is false when it had none left.
+class IdentitySlot {
+ public:
+  IdentitySlot(absl::Mutex* mu, std::map<std::string, int64_t>* jobs,
+               std::string identity, int64_t max)
+      : mu_(mu), jobs_(jobs), identity_(std::move(identity)) {
+    absl::MutexLock lock(mu_);
+    int64_t& running = (*jobs_)[identity_];
+    held_ = max <= 0 || running < max;
+    if (held_) ++running;
+    if (running == 0) jobs_->erase(identity_);
+  }
+  ~IdentitySlot() {
+    if (!held_) return;
+    absl::MutexLock lock(mu_);
+    if (--(*jobs_)[identity_] == 0) jobs_->erase(identity_);
+  }
+  IdentitySlot(const IdentitySlot&) = delete;
+  IdentitySlot& operator=(const IdentitySlot&) = delete;
+  bool ok() const { return held_; }
+
+ private:
+  absl::Mutex* mu_;
+  std::map<std::string, int64_t>* jobs_;
+  const std::string identity_;
+  bool held_ = false;
+};
+
 }  // namespace
+
+SignLimits SignLimitsFromConfig(const v1::KeystoredConfig& config) {
+  SignLimits limits;
+  limits.max_sign_jobs = config.max_sign_jobs();
+  limits.max_zone_bytes = config.max_zone_bytes();
+  limits.max_sign_jobs_per_identity = config.max_sign_jobs_per_identity();
+  limits.zone.max_records = config.max_records();
+  limits.zone.max_name_labels = config.max_name_labels();
+  limits.zone.max_signatures = config.max_signatures();
+  return limits;
+}
 
 grpc::Status SigningService::SignZone(
     grpc::ServerContext* context,
@@ -79,6 +118,14 @@ grpc::Status SigningService::SignZone(
                      " sign jobs are running already (max-sign-jobs ",
                      limits_.max_sign_jobs, "); try again later")));
   }
+  IdentitySlot identity_slot(&jobs_mu_, &jobs_by_identity_, caller.identity,
+                             limits_.max_sign_jobs_per_identity);
+  if (!identity_slot.ok()) {
+    return refuse(absl::ResourceExhaustedError(absl::StrCat(
+        "SignZone: ", caller.identity, " runs ",
+        limits_.max_sign_jobs_per_identity,
+        " sign jobs already (max-sign-jobs-per-identity); try again later")));
+  }
   std::string zone_text;
   while (stream->Read(&request)) {
     if (!request.has_zone_chunk()) {
@@ -123,7 +170,7 @@ grpc::Status SigningService::SignZone(
   const absl::Time sign_started = absl::Now();
   absl::StatusOr<v1::SignSummary> summary = SignZoneWithKeyStore(
       keys_, caller.AuditName(), options, std::move(zone_text), sink,
-      [context] { return context->IsCancelled(); });
+      [context] { return context->IsCancelled(); }, limits_.zone);
   LogCall(caller, "sign", zone, summary.status());
   if (!summary.ok()) {
     if (stats_ != nullptr) stats_->Failed(caller.identity, bytes_in, bytes_out);

@@ -2,7 +2,8 @@
 // SignZoneWithKeyStore.
 //
 // Reads the options message, checks the caller's signer role for the zone and
-// the signing policy, takes one of `max_sign_jobs` job slots, reads the zone
+// the signing policy, takes one of `max_sign_jobs` job slots (and one of its
+// identity's `max_sign_jobs_per_identity`), reads the zone
 // chunks (at most `max_zone_bytes` in total, counted as they arrive), calls
 // the core once, and streams the signed zone back in chunks followed by a
 // summary. A client that cancels (or whose deadline passes) stops the job
@@ -18,11 +19,17 @@
 
 #include <atomic>
 #include <cstdint>
+#include <map>
+#include <string>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "keystore/daemon/access_policy.h"
 #include "keystore/daemon/sign_stats.h"
 #include "keystore/key_manager.h"
+#include "proto/config.pb.h"
 #include "proto/keystore.grpc.pb.h"
+#include "signer/zone_limits.h"
 
 namespace zonekeep {
 namespace keystored {
@@ -32,7 +39,14 @@ inline constexpr size_t kChunkBytes = size_t{1} << 20;
 struct SignLimits {
   int64_t max_sign_jobs = 4;
   int64_t max_zone_bytes = int64_t{2} << 30;
+  // Jobs one identity may run at once (0: only max_sign_jobs binds).
+  int64_t max_sign_jobs_per_identity = 0;
+  // Records, name labels and signatures per zone, checked by the engine.
+  signer::ZoneLimits zone;
 };
+
+// The limits of a loaded configuration (LoadConfig has set the defaults).
+SignLimits SignLimitsFromConfig(const v1::KeystoredConfig& config);
 
 class SigningService final : public v1::ZoneSigner::Service {
  public:
@@ -53,6 +67,8 @@ class SigningService final : public v1::ZoneSigner::Service {
   const SignLimits limits_;
   SignStats* const stats_;
   std::atomic<int64_t> running_jobs_{0};
+  absl::Mutex jobs_mu_;
+  std::map<std::string, int64_t> jobs_by_identity_ ABSL_GUARDED_BY(jobs_mu_);
 };
 
 }  // namespace keystored

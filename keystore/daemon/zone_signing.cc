@@ -63,7 +63,8 @@ absl::StatusOr<signer::SignOptions> ToEngineOptions(const v1::SignOptions& in) {
 absl::StatusOr<v1::SignSummary> SignZoneWithKeyStore(
     keystore::KeyManager* keys, const std::string& identity,
     const v1::SignOptions& options, std::string zone_text,
-    const SignedZoneSink& sink, std::function<bool()> cancelled) {
+    const SignedZoneSink& sink, std::function<bool()> cancelled,
+    const signer::ZoneLimits& limits) {
   std::string tags_text;
   auto fail = [&](absl::Status status) {
     // The call has failed already; a failing audit write cannot add to that.
@@ -74,6 +75,7 @@ absl::StatusOr<v1::SignSummary> SignZoneWithKeyStore(
   absl::StatusOr<signer::SignOptions> engine_options = ToEngineOptions(options);
   if (!engine_options.ok()) return fail(engine_options.status());
   engine_options->cancelled = std::move(cancelled);
+  engine_options->limits = limits;
   absl::StatusOr<std::vector<dnssec::ZoneKey>> zone_keys =
       keys->LoadZoneKeys(options.origin());
   if (!zone_keys.ok()) return fail(zone_keys.status());

@@ -14,7 +14,8 @@
 // `zone_text` is freed as soon as it is parsed. `cancelled` (may be empty) is
 // the engine's cancel hook (signer::SignOptions::cancelled): once it returns
 // true the engine stops between phases or within the signing loop, frees the
-// zone and the call returns CANCELLED.
+// zone and the call returns CANCELLED. `limits` go to the engine
+// (records, name labels, signatures): RESOURCE_EXHAUSTED naming the limit.
 // Thread-safety: safe from many threads (each call is independent).
 #ifndef ZONEKEEP_KEYSTORE_DAEMON_ZONE_SIGNING_H_
 #define ZONEKEEP_KEYSTORE_DAEMON_ZONE_SIGNING_H_
@@ -26,6 +27,7 @@
 #include "absl/strings/string_view.h"
 #include "keystore/key_manager.h"
 #include "proto/keystore.pb.h"
+#include "signer/zone_limits.h"
 
 namespace zonekeep {
 namespace keystored {
@@ -37,7 +39,8 @@ using SignedZoneSink = std::function<absl::Status(absl::string_view)>;
 absl::StatusOr<v1::SignSummary> SignZoneWithKeyStore(
     keystore::KeyManager* keys, const std::string& identity,
     const v1::SignOptions& options, std::string zone_text,
-    const SignedZoneSink& sink, std::function<bool()> cancelled = nullptr);
+    const SignedZoneSink& sink, std::function<bool()> cancelled = nullptr,
+    const signer::ZoneLimits& limits = {});
 
 }  // namespace keystored
 }  // namespace zonekeep
