@@ -692,9 +692,10 @@ absl::StatusOr<std::vector<AuditEntry>> KeyManagerImpl::Audit(
   std::vector<AuditEntry> entries;
   entries.reserve(rows->size());
   for (store::AuditRow& row : *rows) {
-    entries.push_back(AuditEntry{
-        row.time, std::move(row.identity), std::move(row.command),
-        std::move(row.zone), std::move(row.key_tags), std::move(row.result)});
+    entries.push_back(AuditEntry{row.time, std::move(row.identity),
+                                 std::move(row.command), std::move(row.zone),
+                                 std::move(row.key_tags), std::move(row.result),
+                                 row.count});
   }
   return entries;
 }
@@ -715,6 +716,35 @@ absl::Status KeyManagerImpl::RecordAudit(const std::string& identity,
   row.key_tags = AuditText(key_tags);
   row.result = result.ok() ? "ok" : AuditText(result.message());
   absl::Status s = (*tx)->InsertAudit(row).status();
+  if (!s.ok()) return s;
+  return (*tx)->Commit();
+}
+
+absl::Status KeyManagerImpl::RecordRefusal(const std::string& identity,
+                                           const std::string& command,
+                                           const std::string& zone,
+                                           const absl::Status& reason) {
+  if (reason.ok()) {
+    return absl::InvalidArgumentError("an allowed call is not a refusal");
+  }
+  if (audit_refusal_interval_ <= absl::ZeroDuration()) {
+    return RecordAudit(identity, command, zone, "", reason);
+  }
+  absl::StatusOr<std::unique_ptr<Transaction>> tx = db_->BeginWrite();
+  if (!tx.ok()) return tx.status();
+  absl::StatusOr<std::string> normal = dnssec::NormalizeZoneName(zone);
+  store::AuditRow row;
+  row.time = clock_->Now();
+  row.identity = AuditText(identity);
+  row.command = AuditText(command);
+  row.zone = AuditText(normal.ok() ? *normal : zone);
+  row.result = AuditText(reason.message());
+  row.refused = true;
+  // A row begun exactly one interval ago belongs to the next interval.
+  absl::Status s = (*tx)
+                       ->CountRefusal(row, row.time - audit_refusal_interval_ +
+                                               absl::Microseconds(1))
+                       .status();
   if (!s.ok()) return s;
   return (*tx)->Commit();
 }

@@ -82,6 +82,9 @@ struct AuditEntry {
   std::string zone;
   std::string key_tags;  // e.g. "12345,23456"
   std::string result;    // "ok" or the error message
+  // Calls the row stands for: 1, or the refused calls collapsed into it
+  // (RecordRefusal); `time` is then the first of them.
+  int64_t count = 1;
 };
 
 // Whether the parent zone serves the DS records of a zone's new KSKs, asked
@@ -154,6 +157,10 @@ struct KeyManagerOptions {
   // The only directory ImportBindKey reads key files from (relative names
   // are relative to it); empty: import is refused (bind_key_files.h).
   std::string import_dir;
+  // RecordRefusal collapses refusals of one identity, command and reason
+  // into one row per this interval (config audit-refusal-interval); zero or
+  // less: every refusal is its own row.
+  absl::Duration audit_refusal_interval = absl::Seconds(60);
 };
 
 class KeyManager {
@@ -238,6 +245,15 @@ class KeyManager {
                                    const std::string& zone,
                                    const std::string& key_tags,
                                    const absl::Status& result) = 0;
+  // Records a refused call (never an allowed one, nor a state change): adds
+  // one to the count of the row of the same identity, command and reason
+  // begun less than audit_refusal_interval ago, in the same transaction, or
+  // starts such a row. So a flood of refusals cannot push real events out.
+  // REQUIRES: !reason.ok().
+  virtual absl::Status RecordRefusal(const std::string& identity,
+                                     const std::string& command,
+                                     const std::string& zone,
+                                     const absl::Status& reason) = 0;
 
   // The zone's DNSKEY set (published + active, rollover included) with signers
   // for the active keys. NotFound when the zone has no keys.

@@ -142,6 +142,7 @@ class KeyManagerImpl final : public KeyManager {
         import_dir_(options.import_dir),
         propagation_delay_(options.propagation_delay),
         purge_min_age_(options.purge_min_age),
+        audit_refusal_interval_(options.audit_refusal_interval),
         cds_zones_(options.cds_zones.begin(), options.cds_zones.end()),
         owned_clock_(std::move(owned_clock)),
         clock_(options.clock != nullptr ? options.clock : owned_clock_.get()),
@@ -196,6 +197,10 @@ class KeyManagerImpl final : public KeyManager {
                            const std::string& command, const std::string& zone,
                            const std::string& key_tags,
                            const absl::Status& result) override;
+  absl::Status RecordRefusal(const std::string& identity,
+                             const std::string& command,
+                             const std::string& zone,
+                             const absl::Status& reason) override;
   absl::StatusOr<std::vector<dnssec::ZoneKey>> LoadZoneKeys(
       const std::string& zone) const override;
   absl::Status RecordZoneSigned(const std::string& identity,
@@ -260,6 +265,7 @@ class KeyManagerImpl final : public KeyManager {
   const std::string import_dir_;
   const absl::Duration propagation_delay_;
   const absl::Duration purge_min_age_;
+  const absl::Duration audit_refusal_interval_;
   const std::set<std::string> cds_zones_;  // normalised names
   const std::unique_ptr<Clock> owned_clock_;
   const Clock* const clock_;

@@ -138,6 +138,12 @@ class Transaction {
 
   // Audit.
   absl::StatusOr<int64_t> InsertAudit(const AuditRow& row);
+  // A refused call: adds one to the count of the newest refused row with the
+  // same identity, command and result whose time is at or after
+  // `window_start`; with none, inserts `row` as a refused row of count 1.
+  // Returns the id of the row counted or inserted.
+  absl::StatusOr<int64_t> CountRefusal(const AuditRow& row,
+                                       absl::Time window_start);
   // Newest first; `zone` empty: all zones. At most `limit` rows.
   absl::StatusOr<std::vector<AuditRow>> ReadAudit(const std::string& zone,
                                                   int limit);

@@ -68,6 +68,10 @@ struct AuditRow {
   std::string zone;
   std::string key_tags;
   std::string result;
+  // Calls this row stands for: 1, or the refusals collapsed into it.
+  int64_t count = 1;
+  // A refused call (CountRefusal); allowed calls are never collapsed.
+  bool refused = false;
 };
 
 }  // namespace store

@@ -92,9 +92,22 @@ ALTER TABLE keys ADD COLUMN dnskey_served_at INTEGER;
 ALTER TABLE zones ADD COLUMN cds_delete INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// Refused calls collapsed (issue 16): a refusal within the interval of an
+// earlier refused row with the same identity, command and result adds one to
+// that row's count instead of inserting, so a flood cannot push real events
+// out. Allowed calls and state changes stay refused = 0, count = 1.
+constexpr const char* kMigration5 = R"sql(
+ALTER TABLE audit ADD COLUMN count INTEGER NOT NULL DEFAULT 1
+  CHECK (count >= 1);
+ALTER TABLE audit ADD COLUMN refused INTEGER NOT NULL DEFAULT 0
+  CHECK (refused IN (0, 1));
+CREATE INDEX audit_refusals ON audit (identity, command, result, id)
+  WHERE refused = 1;
+)sql";
+
 // Index i holds migration i + 1.
 constexpr const char* kMigrations[] = {kMigration1, kMigration2, kMigration3,
-                                       kMigration4};
+                                       kMigration4, kMigration5};
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) ==
                   kLatestSchemaVersion,
               "one migration per schema version");

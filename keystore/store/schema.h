@@ -16,7 +16,7 @@
 namespace zonekeep {
 namespace store {
 
-inline constexpr int kLatestSchemaVersion = 4;
+inline constexpr int kLatestSchemaVersion = 5;
 
 // Brings the schema up to kLatestSchemaVersion in one IMMEDIATE transaction.
 // Returns the version found before migrating (0 for a new database).
