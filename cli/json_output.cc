@@ -86,6 +86,10 @@ std::string FormatKeysJson(const v1::KeyList& keys) {
       ",\"keys\":[", absl::StrJoin(items, ",\n"), "]}\n");
 }
 
+uint64_t AuditCount(const v1::AuditRecord& record) {
+  return record.count() == 0 ? 1 : record.count();
+}
+
 std::string FormatAuditJson(const v1::AuditLog& log, uint32_t limit) {
   std::vector<std::string> items;
   for (const v1::AuditRecord& record : log.records()) {
@@ -94,8 +98,8 @@ std::string FormatAuditJson(const v1::AuditLog& log, uint32_t limit) {
         ",\"identity\":", JsonQuote(record.identity()),
         ",\"command\":", JsonQuote(record.command()),
         ",\"zone\":", record.zone().empty() ? "null" : JsonQuote(record.zone()),
-        ",\"key_tags\":", KeyTagArray(record.key_tags()),
-        ",\"result\":", JsonQuote(record.result()), "}"));
+        ",\"key_tags\":", KeyTagArray(record.key_tags()), ",\"result\":",
+        JsonQuote(record.result()), ",\"count\":", AuditCount(record), "}"));
   }
   return absl::StrCat("{\"records\":[", absl::StrJoin(items, ",\n"),
                       "],\"limit\":", limit,

@@ -583,7 +583,10 @@ int MaintKeyDb::Audit(const Args& args) {
            << record.command() << " "
            << (record.zone().empty() ? "-" : record.zone()) << " "
            << (record.key_tags().empty() ? "-" : record.key_tags()) << " "
-           << record.result() << "\n";
+           << record.result();
+      // Refusals collapsed into one row (audit-refusal-interval).
+      if (AuditCount(record) > 1) out_ << " (x" << AuditCount(record) << ")";
+      out_ << "\n";
     }
   }
   if (response.truncated()) {

@@ -76,7 +76,8 @@ constexpr std::pair<const char*, const char*> kUsage[] = {
      "  the audit log, newest first, at most N rows (default 100; a line on\n"
      "  stderr says when rows were left out); TIME is RFC 3339\n"
      "  (2026-11-30T10:00:00Z), a date (2026-11-30, UTC) or an age (90m, 2h,\n"
-     "  3d)"},
+     "  3d); refused calls of one identity, command and reason are one row\n"
+     "  per audit-refusal-interval, with their count: (x1234)"},
     {"status",
      "status [ZONE]\n"
      "  per zone: each key's place in its cycle, whether a rollover is under\n"

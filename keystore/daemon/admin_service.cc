@@ -352,6 +352,7 @@ grpc::Status AdminService::Audit(grpc::ServerContext* context,
       record->set_zone(entry.zone);
       record->set_key_tags(entry.key_tags);
       record->set_result(entry.result);
+      record->set_count(static_cast<uint64_t>(entry.count));
     }
     return grpc::Status::OK;
   }();

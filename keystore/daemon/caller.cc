@@ -121,8 +121,15 @@ void LogCall(const Caller& caller, const std::string& command,
 void AuditCall(keystore::KeyManager* keys, const Caller& caller,
                const std::string& command, const std::string& zone,
                const std::string& key_tags, const absl::Status& outcome) {
-  keys->RecordAudit(caller.AuditName(), command, zone, key_tags, outcome)
-      .IgnoreError();
+  // Refusals are collapsed (counted per interval) so a flood of them cannot
+  // push real events out; a cancelled call was allowed, and stays a row.
+  if (!outcome.ok() && !absl::IsCancelled(outcome)) {
+    keys->RecordRefusal(caller.AuditName(), command, zone, outcome)
+        .IgnoreError();
+  } else {
+    keys->RecordAudit(caller.AuditName(), command, zone, key_tags, outcome)
+        .IgnoreError();
+  }
   LogCall(caller, command, zone, outcome);
 }
 

@@ -249,6 +249,10 @@ std::vector<std::string> Problems(const v1::KeystoredConfig& config) {
   if (config.has_purge_min_age() && config.purge_min_age() < 0) {
     problems.push_back("purge-min-age must not be negative");
   }
+  if (config.has_audit_refusal_interval() &&
+      config.audit_refusal_interval() < 0) {
+    problems.push_back("audit-refusal-interval must not be negative");
+  }
   if (config.has_check_interval() && config.check_interval() < 1) {
     problems.push_back("check-interval must be at least 1 (seconds)");
   }
@@ -329,6 +333,9 @@ absl::StatusOr<v1::KeystoredConfig> ParseConfig(
   }
   if (!config.has_purge_min_age()) {
     config.set_purge_min_age(kDefaultPurgeMinAgeSeconds);
+  }
+  if (!config.has_audit_refusal_interval()) {
+    config.set_audit_refusal_interval(kDefaultAuditRefusalIntervalSeconds);
   }
   if (!config.has_max_sign_jobs())
     config.set_max_sign_jobs(kDefaultMaxSignJobs);

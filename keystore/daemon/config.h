@@ -34,6 +34,7 @@ inline constexpr char kDefaultStateDir[] = "./var/keystored";
 inline constexpr char kAdminSocketName[] = "admin.sock";
 inline constexpr int64_t kDefaultPropagationDelaySeconds = 3600;
 inline constexpr int64_t kDefaultPurgeMinAgeSeconds = 7 * 24 * 3600;
+inline constexpr int64_t kDefaultAuditRefusalIntervalSeconds = 60;
 inline constexpr int64_t kDefaultMaxSignJobs = 4;
 inline constexpr int64_t kDefaultMaxZoneBytes = int64_t{2} << 30;
 inline constexpr int64_t kDefaultShutdownGraceSeconds = 30;

@@ -194,6 +194,19 @@ TEST(ConfigTest, ZoneCdsAndPurgeMinAge) {
                                 "purge-min-age must not be negative"));
 }
 
+TEST(ConfigTest, AuditRefusalInterval) {
+  auto plain = ParseConfig("{}", "k.json", "");
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  EXPECT_EQ(plain->audit_refusal_interval(), 60);
+  auto set = ParseConfig(R"({ "audit-refusal-interval": 0 })", "k.json", "");
+  ASSERT_TRUE(set.ok()) << set.status();
+  EXPECT_EQ(set->audit_refusal_interval(), 0);
+  auto bad = ParseConfig(R"({ "audit-refusal-interval": -5 })", "k.json", "");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_TRUE(absl::StrContains(bad.status().message(),
+                                "audit-refusal-interval must not be negative"));
+}
+
 TEST(ConfigTest, RejectsBadZonesEntries) {
   const char* json = R"({
     "check-interval": 0,

@@ -275,6 +275,8 @@ int Run(int argc, char** argv) {
   options.propagation_delay = absl::Seconds(config->propagation_delay());
   options.dns_observer = MakeDnsObserver(*config);
   options.purge_min_age = absl::Seconds(config->purge_min_age());
+  options.audit_refusal_interval =
+      absl::Seconds(config->audit_refusal_interval());
   for (const v1::ZoneDnsConfig& zone : config->zones()) {
     absl::StatusOr<std::string> name = dnssec::NormalizeZoneName(zone.zone());
     if (zone.cds() && name.ok()) options.cds_zones.push_back(*name);
