@@ -51,6 +51,25 @@ Caller UnixCaller(int fd) {
   return caller;
 }
 
+// gRPC 1.51 gives a TCP peer as a URI ("ipv6:%5B::1%5D:40000"); the log and
+// the audit log show it as people write it ("ipv6:[::1]:40000"). Only escapes
+// of printable characters are decoded.
+std::string PeerText(absl::string_view peer) {
+  std::string out;
+  for (size_t i = 0; i < peer.size(); ++i) {
+    int value = 0;
+    if (peer[i] == '%' && i + 2 < peer.size() &&
+        absl::SimpleHexAtoi(peer.substr(i + 1, 2), &value) && value >= 0x20 &&
+        value < 0x7f) {
+      out += static_cast<char>(value);
+      i += 2;
+    } else {
+      out += peer[i];
+    }
+  }
+  return out;
+}
+
 std::vector<std::string> Values(const grpc::AuthContext& auth,
                                 const char* property) {
   std::vector<std::string> values;
@@ -85,7 +104,7 @@ Caller CallerOf(const grpc::ServerContext& context,
     return UnixCaller(fd);
   }
   Caller caller;
-  caller.peer = peer;
+  caller.peer = PeerText(peer);
   caller.identity = kAnonymousTcpIdentity;
   std::shared_ptr<const grpc::AuthContext> auth = context.auth_context();
   if (auth == nullptr || !auth->IsPeerAuthenticated()) return caller;

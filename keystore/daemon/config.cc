@@ -1,5 +1,7 @@
 #include "keystore/daemon/config.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <pwd.h>
 #include <unistd.h>
 
@@ -24,10 +26,14 @@ namespace zonekeep {
 namespace keystored {
 namespace {
 
+// The host of `listen` is an IPv4 address in 127.0.0.0/8, "localhost" or
+// [::1]. A name such as 127.0.0.1.example.net is not: it may resolve anywhere.
 bool IsLoopbackListen(const std::string& listen) {
-  return absl::StartsWith(listen, "127.") ||
-         absl::StartsWith(listen, "localhost:") ||
-         absl::StartsWith(listen, "[::1]:");
+  const std::string host = listen.substr(0, listen.rfind(':'));
+  if (host == "localhost" || host == "[::1]") return true;
+  in_addr v4{};
+  return inet_pton(AF_INET, host.c_str(), &v4) == 1 &&
+         (ntohl(v4.s_addr) >> 24) == 127;
 }
 
 // HOST:PORT or [IPV6]:PORT, port 0-65535 (0: any free port, logged).

@@ -1,6 +1,7 @@
 #include "keystore/daemon/config.h"
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 
@@ -65,6 +66,27 @@ TEST(ConfigTest, RejectsPublicListenerWithoutTls) {
   ASSERT_FALSE(config.ok());
   EXPECT_NE(config.status().message().find("not a loopback"),
             std::string::npos);
+}
+
+TEST(ConfigTest, LoopbackWithoutTlsMeansLoopbackAddresses) {
+  for (const char* listen :
+       {"127.0.0.1:0", "127.1.2.3:8053", "[::1]:8053", "localhost:8053"}) {
+    auto config = ParseConfig(absl::StrCat(R"({"listen": ")", listen, R"("})"),
+                              "k.json", "");
+    EXPECT_TRUE(config.ok()) << listen << ": " << config.status();
+  }
+  // Names that merely start like a loopback address may resolve anywhere.
+  for (const char* listen :
+       {"127.0.0.1.example.net:8053", "127.evil.example:8053",
+        "localhost.example.net:8053", "[::]:8053", "[::ffff:10.0.0.1]:8053",
+        "128.0.0.1:8053"}) {
+    auto config = ParseConfig(absl::StrCat(R"({"listen": ")", listen, R"("})"),
+                              "k.json", "");
+    ASSERT_FALSE(config.ok()) << listen;
+    EXPECT_NE(config.status().message().find("not a loopback"),
+              std::string::npos)
+        << listen << ": " << config.status();
+  }
 }
 
 TEST(ConfigTest, RejectsUnknownRole) {

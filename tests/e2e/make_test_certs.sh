@@ -1,6 +1,6 @@
 #!/bin/bash
 # Makes the certificates of tls_server_e2e_test in DIR (test time only; no key
-# is ever committed): two CAs, server certificates (SAN 127.0.0.1 and
+# is ever committed): two CAs, server certificates (SAN 127.0.0.1, ::1 and
 # localhost), client certificates, a self-signed one, an expired and a
 # not-yet-valid one (openssl ca -startdate/-enddate).
 set -euo pipefail
@@ -36,8 +36,8 @@ now=$(date -u +%Y%m%d%H%M%SZ -d '-1 hour')
 later=$(date -u +%Y%m%d%H%M%SZ -d '+30 days')
 ca ca
 ca otherca
-issue ca server "IP:127.0.0.1,DNS:localhost" "$now" "$later"
-issue ca server2 "IP:127.0.0.1,DNS:localhost" "$now" "$later"
+issue ca server "IP:127.0.0.1,IP:::1,DNS:localhost" "$now" "$later"
+issue ca server2 "IP:127.0.0.1,IP:::1,DNS:localhost" "$now" "$later"
 issue ca admin "DNS:admin.example.net" "$now" "$later"
 issue ca signer1 "DNS:signer1.example.net" "$now" "$later"
 issue ca other "DNS:other.example.net" "$now" "$later"

@@ -165,7 +165,9 @@ class TlsServerTest : public ::testing::Test {
     int n = 0;
     const v1::AuditLog log = Audit();
     for (const v1::AuditRecord& r : log.records()) {
-      if (r.command() == "sign" && r.result() == "ok") ++n;
+      // A signing that succeeded is audited as "zone-signed serial ..."
+      // (a "sign" row is a refusal or a failure).
+      if (r.command().rfind("zone-signed", 0) == 0 && r.result() == "ok") ++n;
     }
     return n;
   }
@@ -292,6 +294,7 @@ TEST_F(TlsServerTest, BadCertificatesAndCallersAreRefused) {
 
   EXPECT_EQ(SignedCount(), signed_before) << "a refused call signed";
   EXPECT_TRUE(Sign(Channel("signer1")).ok()) << "the daemon still signs";
+  EXPECT_EQ(SignedCount(), signed_before + 1) << "SignedCount counts nothing";
 }
 
 TEST_F(TlsServerTest, LimitsTruncationAndCeiling) {
@@ -332,6 +335,7 @@ TEST_F(TlsServerTest, LimitsTruncationAndCeiling) {
   // The slot is free again.
   grpc::Status s = Sign(Channel("signer1"));
   EXPECT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(SignedCount(), signed_before + 1);
 }
 
 TEST_F(TlsServerTest, CertificateRotationAndClientsReload) {
