@@ -8,8 +8,13 @@ python3-grpcio, streamed in chunks both ways as the proto defines.
 
   python_sign_client.py --proto proto/keystore.proto --server HOST:PORT
       --ca CA.pem [--cert C.pem --key C.key] --origin ZONE --out FILE
-      [--chunk BYTES] ZONEFILE
+      [--chunk BYTES] [--stream-forever | --cancel-after N] ZONEFILE
   python_sign_client.py ... --list-keys ZONE     (KeyAdmin.ListKeys)
+
+Without --cert/--key no client certificate is sent. --stream-forever sends
+the zone, then comment lines without end (a stream that never ends: the
+server's max-zone-bytes must stop it). --cancel-after N cancels the call
+after N zone chunks (a truncated stream: exit 1, CANCELLED).
 
 Exit 0 on success (the signed zone written atomically to --out, a summary on
 stderr); else exit 1 with one line "python_sign_client: STATUS: details" and
@@ -23,6 +28,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 
 def generate_stubs(proto_path, into):
@@ -43,18 +49,30 @@ def read(path):
         return f.read()
 
 
-def requests(pb2, args):
+def requests(pb2, args, call_holder):
     """The request stream: options first, then the zone in chunks."""
     yield pb2.SignZoneRequest(options=pb2.SignOptions(
         origin=args.origin, display_name=os.path.basename(args.zonefile)))
     chunks = 0
     with open(args.zonefile, "rb") as f:
         while True:
+            if args.cancel_after is not None and chunks >= args.cancel_after:
+                # A truncated stream: the client gives up mid-zone.
+                while not call_holder:
+                    time.sleep(0.01)
+                call_holder[0].cancel()
+                return
             data = f.read(args.chunk)
             if not data:
                 break
             chunks += 1
             yield pb2.SignZoneRequest(zone_chunk=data)
+    if args.stream_forever:
+        filler = b"; " + b"x" * max(args.chunk - 3, 1) + b"\n"
+        while True:
+            chunks += 1
+            args.chunks_sent = chunks
+            yield pb2.SignZoneRequest(zone_chunk=filler)
     args.chunks_sent = chunks
 
 
@@ -66,7 +84,10 @@ def sign(grpc, pb2, pb2_grpc, channel, args):
         summary = None
         received = 0
         with os.fdopen(fd, "wb") as out:
-            for response in stub.SignZone(requests(pb2, args)):
+            call_holder = []
+            call = stub.SignZone(requests(pb2, args, call_holder))
+            call_holder.append(call)
+            for response in call:
                 if response.HasField("summary"):
                     summary = response.summary
                 else:
@@ -104,6 +125,8 @@ def main():
     p.add_argument("--origin")
     p.add_argument("--out")
     p.add_argument("--chunk", type=int, default=64 * 1024)
+    p.add_argument("--stream-forever", action="store_true")
+    p.add_argument("--cancel-after", type=int, metavar="N")
     p.add_argument("--list-keys", metavar="ZONE")
     p.add_argument("zonefile", nargs="?")
     args = p.parse_args()
@@ -112,6 +135,22 @@ def main():
         p.error("signing needs --origin, --out and ZONEFILE")
     if bool(args.cert) != bool(args.key):
         p.error("--cert and --key go together")
+
+    if args.cert:
+        # gRPC would only log "Invalid private key" and fail with an unclear
+        # UNAVAILABLE; say it plainly, before any connection (as dnssigner).
+        import ssl
+        try:
+            ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT).load_cert_chain(
+                args.cert, args.key)
+        except ssl.SSLError as e:
+            print("python_sign_client: --key %s is not the key of --cert %s "
+                  "(%s); nothing sent" % (args.key, args.cert, e.reason),
+                  file=sys.stderr)
+            return 1
+        except OSError as e:
+            print("python_sign_client: %s" % e, file=sys.stderr)
+            return 1
 
     import grpc  # Debian's python3-grpcio
     stubs = tempfile.mkdtemp(prefix="keystore_stubs.")
