@@ -10,9 +10,14 @@
 // listed for and a signer calling KeyAdmin as PERMISSION_DENIED; garbage
 // bytes, $INCLUDE /etc/passwd and a zone whose origin differs as
 // INVALID_ARGUMENT; a stream that never ends as RESOURCE_EXHAUSTED
-// (max-zone-bytes); a stream the client cancels mid-zone as CANCELLED.
+// (max-zone-bytes); a stream the client cancels mid-zone as CANCELLED;
+// plaintext (no TLS) to the mutual-TLS port as UNAVAILABLE; one sign job
+// more than max-sign-jobs (1 here) as RESOURCE_EXHAUSTED, while the job
+// holding the slot (its zone a FIFO half written) then completes.
 // Certificates are made at test time (make_test_certs.sh).
+#include <fcntl.h>
 #include <pwd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -79,7 +84,8 @@ class PythonClientTest : public ::testing::Test {
         << "\", \"role\": \"admin\"}, {\"identity\": \"signer1.example.net\", "
            "\"role\": \"signer\", \"zones\": [\"example.com.\"]}], "
            "\"max-zone-bytes\": "
-        << kMaxZoneBytes << "}";
+        << kMaxZoneBytes
+        << ", \"max-sign-jobs\": 1, \"max-sign-jobs-per-identity\": 1}";
     daemon_ =
         std::make_unique<KeystoredProcess>(dir_.path() + "/state", config);
     ASSERT_TRUE(daemon_->started()) << daemon_->stderr_text();
@@ -309,6 +315,61 @@ TEST_F(PythonClientTest, StreamRefusals) {
       << daemon_->stderr_text();
   EXPECT_TRUE(LogShows("zone=example.com. outcome=CANCELLED"))
       << daemon_->stderr_text();
+  ExpectStillSigns();
+}
+
+TEST_F(PythonClientTest, PlaintextToTheTlsPortIsUnavailable) {
+  ExpectRefused(PythonSign("", ZoneFile(), {"--plaintext"}), "UNAVAILABLE");
+  EXPECT_THAT(daemon_->stderr_text(), Not(HasSubstr("call=sign")));
+  ExpectStillSigns();
+}
+
+TEST_F(PythonClientTest, OneJobMoreThanMaxSignJobsIsResourceExhausted) {
+  std::string zone;
+  {
+    std::ifstream in(ZoneFile());
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    zone = buffer.str();
+  }
+  const size_t half = zone.find('\n', zone.size() / 2) + 1;
+  const std::string fifo = dir_.path() + "/held.zone";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  // The held job writes elsewhere, so its temp file is not the refused one's.
+  const std::string held_dir = dir_.path() + "/held";
+  ASSERT_EQ(mkdir(held_dir.c_str(), 0700), 0);
+  const std::string held_out = held_dir + "/example.com.signed";
+  ProcessResult held;
+  std::thread first([&] {
+    held = Python("signer1", {"--origin", "example.com.", "--out", held_out,
+                              "--chunk", "1024", fifo});
+  });
+  // Blocks until the first client opens its zone, i.e. its call is under way.
+  const int fd = open(fifo.c_str(), O_WRONLY);
+  ASSERT_GE(fd, 0) << "cannot open the FIFO";
+  auto write_all = [fd](const char* p, size_t n) {
+    while (n > 0) {
+      const ssize_t w = write(fd, p, n);
+      if (w <= 0) return false;
+      p += w;
+      n -= static_cast<size_t>(w);
+    }
+    return true;
+  };
+  EXPECT_TRUE(write_all(zone.data(), half));
+  // Its first chunks are with the daemon; the job holds the one slot.
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  ExpectRefused(PythonSign("signer1", ZoneFile()), "RESOURCE_EXHAUSTED",
+                "max-sign-jobs");
+  // Finish the held job: it signs the whole zone.
+  EXPECT_TRUE(write_all(zone.data() + half, zone.size() - half));
+  close(fd);
+  first.join();
+  ASSERT_EQ(held.exit_code, 0) << held.err << daemon_->stderr_text();
+  EXPECT_THAT(held.err, HasSubstr("example.com. signed: 6003 records in"));
+  ProcessResult verify =
+      RunProcess({"dnssec-verify", "-o", "example.com.", held_out});
+  EXPECT_EQ(verify.exit_code, 0) << verify.err << verify.out;
   ExpectStillSigns();
 }
 

@@ -8,13 +8,16 @@ python3-grpcio, streamed in chunks both ways as the proto defines.
 
   python_sign_client.py --proto proto/keystore.proto --server HOST:PORT
       --ca CA.pem [--cert C.pem --key C.key] --origin ZONE --out FILE
-      [--chunk BYTES] [--stream-forever | --cancel-after N] ZONEFILE
+      [--chunk BYTES] [--stream-forever | --cancel-after N] [--plaintext]
+      ZONEFILE
   python_sign_client.py ... --list-keys ZONE     (KeyAdmin.ListKeys)
 
 Without --cert/--key no client certificate is sent. --stream-forever sends
 the zone, then comment lines without end (a stream that never ends: the
 server's max-zone-bytes must stop it). --cancel-after N cancels the call
-after N zone chunks (a truncated stream: exit 1, CANCELLED).
+after N zone chunks (a truncated stream: exit 1, CANCELLED). --plaintext
+talks cleartext HTTP/2 (grpc.insecure_channel, no TLS, --ca/--cert/--key
+unused): a mutual-TLS listener must refuse it (exit 1, UNAVAILABLE).
 
 Exit 0 on success (the signed zone written atomically to --out, a summary on
 stderr); else exit 1 with one line "python_sign_client: STATUS: details" and
@@ -128,6 +131,7 @@ def main():
     p.add_argument("--stream-forever", action="store_true")
     p.add_argument("--cancel-after", type=int, metavar="N")
     p.add_argument("--list-keys", metavar="ZONE")
+    p.add_argument("--plaintext", action="store_true")
     p.add_argument("zonefile", nargs="?")
     args = p.parse_args()
     if args.list_keys is None and not (args.origin and args.out and
@@ -156,12 +160,16 @@ def main():
     stubs = tempfile.mkdtemp(prefix="keystore_stubs.")
     try:
         pb2, pb2_grpc = generate_stubs(args.proto, stubs)
-        # The CA given is the only trust anchor: no system roots.
-        credentials = grpc.ssl_channel_credentials(
-            root_certificates=read(args.ca),
-            private_key=read(args.key) if args.key else None,
-            certificate_chain=read(args.cert) if args.cert else None)
-        with grpc.secure_channel(args.server, credentials) as channel:
+        if args.plaintext:
+            channel = grpc.insecure_channel(args.server)
+        else:
+            # The CA given is the only trust anchor: no system roots.
+            credentials = grpc.ssl_channel_credentials(
+                root_certificates=read(args.ca),
+                private_key=read(args.key) if args.key else None,
+                certificate_chain=read(args.cert) if args.cert else None)
+            channel = grpc.secure_channel(args.server, credentials)
+        with channel:
             if args.list_keys is not None:
                 list_keys(pb2, pb2_grpc, channel, args.list_keys)
             else:
