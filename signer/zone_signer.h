@@ -50,9 +50,9 @@
 #include "dnssec/zone_key.h"
 #include "signer/output_readback.h"
 #include "signer/soa_serial.h"
+#include "signer/zone_limits.h"
 #include "signer/zone_model.h"
 #include "signer/zone_text_writer.h"
-#include "signer/zone_limits.h"
 
 namespace zonekeep {
 namespace signer {
@@ -90,7 +90,7 @@ struct SignOptions {
   // parent may remove the DS. Implies add_cds.
   bool cds_delete = false;
   bool self_verify = true;
-  int threads = 0;             // 0: all cores
+  int threads = 0;  // 0: all cores
   // What the zone may cost (signer/zone_limits.h): records and name depth
   // checked right after parsing, signatures from the model's counts before
   // the denial chain is built. Refusals are ResourceExhausted naming the

@@ -26,9 +26,9 @@
 #include "dnssec/ds.h"
 #include "dnssec/key_tag.h"
 #include "dnssec/ldns_ptr.h"
+#include "dnssec/test_verify.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "dnssec/test_verify.h"
 
 namespace zonekeep {
 namespace keystore {

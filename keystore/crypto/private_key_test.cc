@@ -12,10 +12,10 @@
 #include "dnssec/algorithm.h"
 #include "dnssec/openssl_ptr.h"
 #include "dnssec/public_key.h"
+#include "dnssec/test_verify.h"
 #include "dnssec/zone_key.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "dnssec/test_verify.h"
 
 namespace zonekeep {
 namespace keystore {
@@ -92,7 +92,8 @@ TEST_P(PrivateKeyTest, Pkcs8RoundTrip) {
   const std::vector<uint8_t> data = RandomBytes(64);
   absl::StatusOr<std::vector<uint8_t>> sig = back->Sign(data);
   ASSERT_TRUE(sig.ok());
-  EXPECT_TRUE(dnssec::VerifyDnssec(c.algorithm, key->DnskeyPublicKey(), data, *sig));
+  EXPECT_TRUE(
+      dnssec::VerifyDnssec(c.algorithm, key->DnskeyPublicKey(), data, *sig));
 
   // The wrong algorithm for this key type or curve is refused.
   for (dnssec::Algorithm other :
@@ -163,10 +164,11 @@ TEST(PrivateKeyLegacyTest, ImportedRsaSha1SignsWithSha1) {
     const std::vector<uint8_t> data = RandomBytes(99);
     absl::StatusOr<std::vector<uint8_t>> sig = sha1->Sign(data);
     ASSERT_TRUE(sig.ok());
-    EXPECT_TRUE(dnssec::VerifyDnssec(legacy, sha1->DnskeyPublicKey(), data, *sig));
+    EXPECT_TRUE(
+        dnssec::VerifyDnssec(legacy, sha1->DnskeyPublicKey(), data, *sig));
     // Not a SHA-256 signature.
     EXPECT_FALSE(dnssec::VerifyDnssec(dnssec::Algorithm::kRsaSha256,
-                              sha1->DnskeyPublicKey(), data, *sig));
+                                      sha1->DnskeyPublicKey(), data, *sig));
   }
 }
 

@@ -1,7 +1,6 @@
 #include "keystore/daemon/grpc_status.h"
 
 #include <string>
-
 #include <vector>
 
 #include "absl/strings/match.h"

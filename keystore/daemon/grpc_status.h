@@ -3,9 +3,9 @@
 // Codes map one to one; messages are truncated to one line of at most 512
 // bytes, except that a FailedPrecondition (a refusal) keeps up to 32 detail
 // lines that follow it indented by two spaces (a stage 2's one line per
-// server), each at most 512 bytes. Cores never put secrets in messages; this is the last place that could
-// leak one, so it also refuses to pass on anything that looks like a PEM block.
-// Thread-safety: pure function.
+// server), each at most 512 bytes. Cores never put secrets in messages; this is
+// the last place that could leak one, so it also refuses to pass on anything
+// that looks like a PEM block. Thread-safety: pure function.
 #ifndef ZONEKEEP_KEYSTORE_DAEMON_GRPC_STATUS_H_
 #define ZONEKEEP_KEYSTORE_DAEMON_GRPC_STATUS_H_
 

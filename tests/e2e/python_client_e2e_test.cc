@@ -23,8 +23,8 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
-#include <sstream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -141,7 +141,8 @@ class PythonClientTest : public ::testing::Test {
   }
 
   // Signs ZONE_FILE as example.com. (or ORIGIN) into Out().
-  ProcessResult PythonSign(const std::string& name, const std::string& zone_file,
+  ProcessResult PythonSign(const std::string& name,
+                           const std::string& zone_file,
                            const std::vector<std::string>& extra = {},
                            const std::string& key_name = "",
                            const std::string& origin = "example.com.") {
@@ -248,8 +249,8 @@ TEST_F(PythonClientTest, RoleRefusalsArePermissionDenied) {
                 "other.example.net may not sign example.com.");
   // A signer for a zone it is not listed for.
   std::ofstream(dir_.path() + "/example.org.zone") << kSmallZone;
-  ExpectRefused(PythonSign("signer1", dir_.path() + "/example.org.zone", {},
-                           "", "example.org."),
+  ExpectRefused(PythonSign("signer1", dir_.path() + "/example.org.zone", {}, "",
+                           "example.org."),
                 "PERMISSION_DENIED",
                 "signer1.example.net may not sign example.org.");
   // A signer calling KeyAdmin.
@@ -281,8 +282,8 @@ TEST_F(PythonClientTest, ZoneContentRefusalsAreInvalidArgument) {
       {"garbage", garbage, "NUL character in zone text"},
       {"include", std::string(kSmallZone) + "$INCLUDE /etc/passwd\n",
        "$INCLUDE is not allowed"},
-      {"origin",
-       std::string("$ORIGIN example.net.\n") + kSmallZone, "example.net."},
+      {"origin", std::string("$ORIGIN example.net.\n") + kSmallZone,
+       "example.net."},
   };
   const std::string zone_file = dir_.path() + "/attack.zone";
   for (const Attack& attack : attacks) {
