@@ -68,8 +68,9 @@ constexpr char kUsage[] =
     "  -e end             validity end, as -s or +N after the start "
     "(default:\n"
     "                     start + 30 days)\n"
-    "  -i interval        refresh interval in seconds (accepted; every run "
-    "re-signs)\n"
+    "  -i interval        re-sign incrementally: reuse keystored's signatures\n"
+    "                     of unchanged RRsets that expire later than now +\n"
+    "                     interval seconds (default: sign everything)\n"
     "  -j jitter          seconds of random jitter on the end time\n"
     "  -N keep|increment|unixtime|date   SOA serial\n"
     "  -3 salt            NSEC3 with this hex salt (- for none)\n"
@@ -316,7 +317,8 @@ int Run(const std::vector<std::string>& args) {
   std::cerr << "dnssigner: " << command->options.origin()
             << " signed: " << summary.records_in() << " records in, "
             << summary.records_out() << " out, " << summary.signatures()
-            << " signatures; "
+            << " signatures (" << summary.signatures_reused() << " reused, "
+            << summary.signatures_new() << " new); "
             << (summary.self_verified() ? "self-verified" : "NOT self-verified")
             << "; validity " << ValidityText(summary)
             << "; earliest RRSIG expiration "
@@ -327,6 +329,15 @@ int Run(const std::vector<std::string>& args) {
             << (to_stdout ? ""
                           : absl::StrCat("; written to ", command->out_file))
             << "\n";
+  if (!summary.full_sign_reason().empty()) {
+    std::cerr << "dnssigner: -i: full sign: " << summary.full_sign_reason()
+              << "\n";
+  }
+  if (!summary.record_error().empty()) {
+    std::cerr << "dnssigner: warning: keystored did not record the "
+                 "signatures (the next -i run signs in full): "
+              << summary.record_error() << "\n";
+  }
   std::cerr << "dnssigner: time " << TimingLine(summary, absl::Now() - started)
             << "\n";
   return 0;

@@ -18,6 +18,8 @@
 #include "signer/output_readback.h"
 #include "signer/parallel.h"
 #include "signer/rrsig.h"
+#include "signer/signature_record.h"
+#include "signer/signature_reuse.h"
 #include "signer/validity_window.h"
 #include "signer/zone_model.h"
 #include "signer/zone_parser.h"
@@ -249,10 +251,33 @@ absl::StatusOr<SignReport> SignZoneImpl(
       owners.push_back(&node);
     }
   }
+  // Incremental signing: each signature's record key, per job and signer.
+  const bool digests_wanted =
+      options.reuse != nullptr ||
+      (options.record_signatures && options.self_verify);
+  const size_t max_signers =
+      std::max(key_set->active_zsks.size(), key_set->active_ksks.size());
+  std::vector<SignatureDigest> digests(
+      digests_wanted ? jobs.size() * max_signers : 0);
+  std::vector<SignatureDigest> zsk_ids, ksk_ids;
+  if (digests_wanted) {
+    for (const dnssec::ZoneKey* key : key_set->active_zsks) {
+      zsk_ids.push_back(KeyIdentity(absl::string_view(
+          reinterpret_cast<const char*>(key->dnskey_rdata.data()),
+          key->dnskey_rdata.size())));
+    }
+    for (const dnssec::ZoneKey* key : key_set->active_ksks) {
+      ksk_ids.push_back(KeyIdentity(absl::string_view(
+          reinterpret_cast<const char*>(key->dnskey_rdata.data()),
+          key->dnskey_rdata.size())));
+    }
+  }
   std::atomic<bool> stop{false};
   std::mutex error_mu;
   absl::Status error;
   std::atomic<size_t> signatures{0};
+  std::atomic<size_t> reused{0};
+  std::atomic<int64_t> earliest_made{INT64_MAX};
   std::atomic<bool> cancelled{false};
   ParallelFor(jobs.size(), options.threads, 32, stop, [&](size_t i) {
     if (i % 32 == 0 && Cancelled(options)) {
@@ -261,10 +286,12 @@ absl::StatusOr<SignReport> SignZoneImpl(
       return;
     }
     thread_local std::string data;
+    thread_local std::string rrset_wire;
     RRset& rrset = *jobs[i];
     const Node& node = *owners[i];
+    const bool key_type = IsKeyType(rrset.type);
     const std::vector<const dnssec::ZoneKey*>& signers =
-        IsKeyType(rrset.type) ? key_set->active_ksks : key_set->active_zsks;
+        key_type ? key_set->active_ksks : key_set->active_zsks;
     RrsigFields fields;
     fields.type_covered = rrset.type;
     fields.labels =
@@ -272,17 +299,40 @@ absl::StatusOr<SignReport> SignZoneImpl(
                              (dnssec::IsWildcard(node.name) ? 1 : 0));
     fields.original_ttl = rrset.ttl;
     fields.inception = static_cast<uint32_t>(inception);
-    fields.expiration =
-        static_cast<uint32_t>(expiration - JitterFor(i, options.jitter));
+    const int64_t new_expiration = expiration - JitterFor(i, options.jitter);
+    fields.expiration = static_cast<uint32_t>(new_expiration);
     fields.signer_name = zone.origin;
+    rrset_wire.clear();
+    AppendSignedRRset(node.name, rrset.type, rrset.ttl, rrset.rdatas,
+                      &rrset_wire);
     rrset.sigs.reserve(signers.size());
-    for (const dnssec::ZoneKey* key : signers) {
+    int64_t earliest = INT64_MAX;
+    for (size_t k = 0; k < signers.size(); ++k) {
+      const dnssec::ZoneKey* key = signers[k];
       fields.algorithm = key->algorithm;
       fields.key_tag = key->key_tag;
+      if (digests_wanted) {
+        SignatureDigest& digest = digests[i * max_signers + k];
+        digest = SignatureEntryDigest(key_type ? ksk_ids[k] : zsk_ids[k],
+                                      fields, rrset_wire);
+        if (options.reuse != nullptr) {
+          std::optional<absl::string_view> old = options.reuse->Find(digest);
+          int64_t old_expiration = 0;
+          if (old.has_value() &&
+              MayReuseSignature(*old, fields, now, options.refresh, expiration,
+                                &old_expiration)) {
+            rrset.sigs.emplace_back(*old);
+            earliest = std::min(earliest, old_expiration);
+            reused.fetch_add(1, std::memory_order_relaxed);
+            signatures.fetch_add(1, std::memory_order_relaxed);
+            continue;
+          }
+        }
+      }
       data.clear();
       AppendRrsigPrefix(fields, &data);
       const size_t prefix_size = data.size();
-      AppendSignedRRset(node.name, rrset.type, rrset.ttl, rrset.rdatas, &data);
+      data.append(rrset_wire);
       auto sig = key->signer->Sign(absl::MakeConstSpan(
           reinterpret_cast<const uint8_t*>(data.data()), data.size()));
       if (!sig.ok()) {
@@ -300,7 +350,12 @@ absl::StatusOr<SignReport> SignZoneImpl(
       std::string rdata = data.substr(0, prefix_size);
       rdata.append(reinterpret_cast<const char*>(sig->data()), sig->size());
       rrset.sigs.push_back(std::move(rdata));
+      earliest = std::min(earliest, new_expiration);
       signatures.fetch_add(1, std::memory_order_relaxed);
+    }
+    int64_t seen = earliest_made.load(std::memory_order_relaxed);
+    while (earliest < seen && !earliest_made.compare_exchange_weak(
+                                  seen, earliest, std::memory_order_relaxed)) {
     }
   });
   if (cancelled.load()) return CancelledStatus("while signing");
@@ -309,6 +364,8 @@ absl::StatusOr<SignReport> SignZoneImpl(
   if (Cancelled(options)) return CancelledStatus("after sign");
   report.rrsets_signed = jobs.size();
   report.signatures = signatures.load();
+  report.signatures_reused = reused.load();
+  report.signatures_new = report.signatures - report.signatures_reused;
   report.records_out += report.signatures;
   report.max_ttl = 0;
   for (const Node& node : zone.nodes) {
@@ -322,7 +379,7 @@ absl::StatusOr<SignReport> SignZoneImpl(
   for (const dnssec::ZoneKey* k : key_set->active_ksks) {
     report.ksk_tags.push_back(k->key_tag);
   }
-  report.earliest_expiration = expiration - options.jitter;
+  report.earliest_expiration = jobs.empty() ? expiration : earliest_made.load();
   if (options.self_verify) {
     auto verified = VerifyZone(zone, now, options.threads);
     if (!verified.ok()) {
@@ -334,14 +391,6 @@ absl::StatusOr<SignReport> SignZoneImpl(
     report.verified = true;
     phases.Mark("verify");
     if (Cancelled(options)) return CancelledStatus("after verify");
-  } else {
-    uint32_t earliest = UINT32_MAX;
-    for (size_t i = 0; i < jobs.size(); ++i) {
-      earliest = std::min(
-          earliest,
-          static_cast<uint32_t>(expiration - JitterFor(i, options.jitter)));
-    }
-    report.earliest_expiration = earliest;
   }
   const ZoneTextWriterFn write_text = options.text_writer_for_testing
                                           ? options.text_writer_for_testing
@@ -388,6 +437,17 @@ absl::StatusOr<SignReport> SignZoneImpl(
   }
   const absl::Time read_back = absl::Now();
   if (Cancelled(options)) return CancelledStatus("after read-back");
+  if (options.record_signatures) {
+    // Verified twice now: these signatures may be reused by a later run.
+    SignatureRecordBuilder record;
+    for (size_t i = 0; i < jobs.size(); ++i) {
+      const std::vector<std::string>& sigs = jobs[i]->sigs;
+      for (size_t k = 0; k < sigs.size() && k < max_signers; ++k) {
+        record.Add(digests[i * max_signers + k], sigs[k]);
+      }
+    }
+    report.signature_record = record.Finish(zone.origin);
+  }
   size_t begin = 0;
   for (const size_t end : piece_ends) {
     if (end == begin) continue;

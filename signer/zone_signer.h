@@ -21,6 +21,9 @@
 //    sink then gets those same bytes, in the writer's pieces. Without
 //    self_verify, output is streamed as formatted, still only after signing
 //    ends.
+//  - Incremental signing (SignOptions::reuse): the output is the same zone a
+//    full sign would give, except that some RRSIGs are earlier ones that
+//    still pass the reuse rule; report.signatures_reused/new count them.
 //  - The validity window must be expressible as RRSIG serial times
 //    (CheckValidityWindow in signer/validity_window.h), else InvalidArgument.
 //  - options.limits (records, name labels, signatures) are checked before
@@ -49,6 +52,7 @@
 #include "absl/strings/string_view.h"
 #include "dnssec/zone_key.h"
 #include "signer/output_readback.h"
+#include "signer/signature_record.h"
 #include "signer/soa_serial.h"
 #include "signer/zone_limits.h"
 #include "signer/zone_model.h"
@@ -78,8 +82,22 @@ struct SignOptions {
   // serial-number arithmetic against `now` (CheckValidityWindow).
   std::optional<int64_t> inception;
   std::optional<int64_t> expiration;
-  int64_t jitter = 0;   // seconds subtracted at random per RRset from expiry
-  int64_t refresh = 0;  // accepted; every run re-creates all signatures
+  int64_t jitter = 0;  // seconds subtracted at random per RRset from expiry
+  // dnssec-signzone -i: a signature from `reuse` is kept only if it
+  // expires later than now + refresh (signer/signature_reuse.h).
+  int64_t refresh = 0;
+  // Incremental signing: signatures an earlier run recorded
+  // (signer/signature_record.h). For each RRset and each key that signs it
+  // now, an entry for the same digest (RRset bytes, key, fixed RRSIG fields)
+  // that passes MayReuseSignature is used instead of a new signature; every
+  // other one is made afresh. Null: everything is signed. RRSIGs in the
+  // input are dropped by the parser and never reused. Self-verify checks
+  // reused signatures like new ones.
+  const SignatureRecord* reuse = nullptr;
+  // Fill SignReport::signature_record with this run's signatures (reused and
+  // new). Only a self-verified zone is recorded: without self_verify the
+  // report's record stays empty.
+  bool record_signatures = false;
   SerialMode serial_mode = SerialMode::kKeep;
   Nsec3Options nsec3;
   std::optional<uint32_t> dnskey_ttl;  // default: the SOA TTL
@@ -115,6 +133,8 @@ struct SignReport {
   size_t names = 0;  // owner names with data (ENTs not counted)
   size_t rrsets_signed = 0;
   size_t signatures = 0;
+  size_t signatures_reused = 0;  // taken from SignOptions::reuse
+  size_t signatures_new = 0;     // made by this run
   size_t nsec_records = 0;
   size_t nsec3_records = 0;
   size_t records_out = 0;
@@ -132,6 +152,9 @@ struct SignReport {
   // write (formatting and handing to the sink), readback (verify and readback
   // absent without self-verify). For operators and the benchmark.
   std::vector<std::pair<std::string, double>> phase_seconds;
+  // With SignOptions::record_signatures and a passing self-verify: the
+  // signature record file (SignatureRecordBuilder::Finish) for this zone.
+  std::string signature_record;
 };
 
 absl::StatusOr<SignReport> SignZone(absl::string_view zone_text,

@@ -36,6 +36,7 @@
 #include "keystore/daemon/dns_checks.h"
 #include "keystore/daemon/process_hardening.h"
 #include "keystore/daemon/sign_stats.h"
+#include "keystore/daemon/signature_record_file.h"
 #include "keystore/daemon/signing_service.h"
 #include "keystore/daemon/state_dir_lock.h"
 #include "keystore/daemon/tls_credentials.h"
@@ -312,7 +313,7 @@ int Run(int argc, char** argv) {
   SignStats stats(absl::Now());
   AdminService admin(keys->get(), &policies, &stats);
   SigningService signing(keys->get(), &policies, SignLimitsFromConfig(*config),
-                         &stats);
+                         &stats, SignatureRecordDir(config->state_dir()));
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

@@ -170,8 +170,17 @@ grpc::Status SigningService::SignZone(
   const absl::Time sign_started = absl::Now();
   absl::StatusOr<v1::SignSummary> summary = SignZoneWithKeyStore(
       keys_, caller.AuditName(), options, std::move(zone_text), sink,
-      [context] { return context->IsCancelled(); }, limits_.zone);
+      [context] { return context->IsCancelled(); }, limits_.zone,
+      signature_dir_);
   LogCall(caller, "sign", zone, summary.status());
+  if (summary.ok() && !summary->full_sign_reason().empty()) {
+    fprintf(stderr, "keystored: zone=%s incremental: full sign: %s\n",
+            zone.c_str(), summary->full_sign_reason().c_str());
+  }
+  if (summary.ok() && !summary->record_error().empty()) {
+    fprintf(stderr, "keystored: zone=%s signature record not saved: %s\n",
+            zone.c_str(), summary->record_error().c_str());
+  }
   if (!summary.ok()) {
     if (stats_ != nullptr) stats_->Failed(caller.identity, bytes_in, bytes_out);
     return ToGrpcStatus(summary.status());

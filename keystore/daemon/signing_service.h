@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
@@ -51,10 +52,16 @@ SignLimits SignLimitsFromConfig(const v1::KeystoredConfig& config);
 class SigningService final : public v1::ZoneSigner::Service {
  public:
   // REQUIRES: `keys`, `policies` and `stats` (may be null: not counted)
-  // outlive the service.
+  // outlive the service. `signature_dir`: where the zones' signature records
+  // live (incremental signing, zone_signing.h); empty: none kept.
   SigningService(keystore::KeyManager* keys, const AccessPolicyHolder* policies,
-                 SignLimits limits, SignStats* stats = nullptr)
-      : keys_(keys), policies_(policies), limits_(limits), stats_(stats) {}
+                 SignLimits limits, SignStats* stats = nullptr,
+                 std::string signature_dir = "")
+      : keys_(keys),
+        policies_(policies),
+        limits_(limits),
+        stats_(stats),
+        signature_dir_(std::move(signature_dir)) {}
 
   grpc::Status SignZone(
       grpc::ServerContext* context,
@@ -66,6 +73,7 @@ class SigningService final : public v1::ZoneSigner::Service {
   const AccessPolicyHolder* const policies_;
   const SignLimits limits_;
   SignStats* const stats_;
+  const std::string signature_dir_;
   std::atomic<int64_t> running_jobs_{0};
   absl::Mutex jobs_mu_;
   std::map<std::string, int64_t> jobs_by_identity_ ABSL_GUARDED_BY(jobs_mu_);

@@ -1,12 +1,16 @@
 #include "keystore/daemon/zone_signing.h"
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "dnssec/name.h"
 #include "dnssec/zone_key.h"
+#include "keystore/daemon/signature_record_file.h"
+#include "signer/signature_record.h"
 #include "signer/zone_signer.h"
 
 namespace zonekeep {
@@ -64,7 +68,7 @@ absl::StatusOr<v1::SignSummary> SignZoneWithKeyStore(
     keystore::KeyManager* keys, const std::string& identity,
     const v1::SignOptions& options, std::string zone_text,
     const SignedZoneSink& sink, std::function<bool()> cancelled,
-    const signer::ZoneLimits& limits) {
+    const signer::ZoneLimits& limits, const std::string& signature_dir) {
   std::string tags_text;
   auto fail = [&](absl::Status status) {
     // The call has failed already; a failing audit write cannot add to that.
@@ -94,11 +98,37 @@ absl::StatusOr<v1::SignSummary> SignZoneWithKeyStore(
   std::sort(key_tags.begin(), key_tags.end());
   tags_text = absl::StrJoin(key_tags, ",");
 
+  // Incremental signing: the record of earlier runs, if -i asks for it.
+  std::optional<signer::SignatureRecord> record;
+  std::string full_sign_reason;
+  const std::string record_path =
+      signature_dir.empty()
+          ? std::string()
+          : SignatureRecordPath(signature_dir, options.origin());
+  if (!record_path.empty()) {
+    engine_options->record_signatures = true;
+    if (options.refresh_seconds() > 0) {
+      absl::StatusOr<std::string> origin_wire =
+          dnssec::CanonicalNameWire(options.origin());
+      absl::StatusOr<signer::SignatureRecord> loaded =
+          origin_wire.ok()
+              ? LoadSignatureRecord(record_path, *origin_wire)
+              : absl::StatusOr<signer::SignatureRecord>(origin_wire.status());
+      if (loaded.ok()) {
+        record.emplace(*std::move(loaded));
+        engine_options->reuse = &*record;
+      } else {
+        full_sign_reason = std::string(loaded.status().message());
+      }
+    }
+  }
+
   const std::string display_name = options.display_name().empty()
                                        ? options.origin()
                                        : options.display_name();
   absl::StatusOr<signer::SignReport> report = signer::SignZoneReleasingText(
       std::move(zone_text), display_name, *zone_keys, *engine_options, sink);
+  record.reset();  // the engine is done with it
   if (!report.ok()) return fail(report.status());
   // The whole zone is with the client before the signing counts.
   if (absl::Status s = sink(absl::string_view()); !s.ok()) {
@@ -116,6 +146,17 @@ absl::StatusOr<v1::SignSummary> SignZoneWithKeyStore(
     return fail(s);
   }
   v1::SignSummary summary;
+  if (!report->signature_record.empty()) {
+    if (absl::Status s = WriteSignatureRecord(signature_dir, record_path,
+                                              report->signature_record);
+        !s.ok()) {
+      summary.set_record_error(std::string(s.message()));
+    }
+    std::string().swap(report->signature_record);
+  }
+  summary.set_signatures_reused(report->signatures_reused);
+  summary.set_signatures_new(report->signatures_new);
+  summary.set_full_sign_reason(full_sign_reason);
   summary.set_records_in(report->records_in);
   summary.set_records_out(report->records_out);
   summary.set_signatures(report->signatures);

@@ -16,6 +16,15 @@
 // true the engine stops between phases or within the signing loop, frees the
 // zone and the call returns CANCELLED. `limits` go to the engine
 // (records, name labels, signatures): RESOURCE_EXHAUSTED naming the limit.
+// Incremental signing, when `signature_dir` is set (STATE/signatures,
+// keystore/daemon/signature_record_file.h): with options.refresh_seconds > 0
+// (dnssigner -i) the zone's record is loaded and its signatures reused where
+// the engine's rule allows (signer::SignOptions::reuse); a missing or damaged
+// record only means a full sign, and the summary's full_sign_reason says
+// why. After every self-verified signing that reached the client, the
+// signatures of this run (reused and new) replace the record; failing to
+// write it fails nothing (summary.record_error). Without -i the zone is
+// signed in full (0 is "not given" on the wire) but still recorded.
 // Thread-safety: safe from many threads (each call is independent).
 #ifndef ZONEKEEP_KEYSTORE_DAEMON_ZONE_SIGNING_H_
 #define ZONEKEEP_KEYSTORE_DAEMON_ZONE_SIGNING_H_
@@ -40,7 +49,8 @@ absl::StatusOr<v1::SignSummary> SignZoneWithKeyStore(
     keystore::KeyManager* keys, const std::string& identity,
     const v1::SignOptions& options, std::string zone_text,
     const SignedZoneSink& sink, std::function<bool()> cancelled = nullptr,
-    const signer::ZoneLimits& limits = {});
+    const signer::ZoneLimits& limits = {},
+    const std::string& signature_dir = "");
 
 }  // namespace keystored
 }  // namespace zonekeep
