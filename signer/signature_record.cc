@@ -25,10 +25,16 @@ const EVP_MD* Sha256() {
 SignatureDigest Sha256Of(absl::string_view data) {
   SignatureDigest out{};
   unsigned int size = 0;
+  // One context per thread, reused: no allocation per digest.
+  thread_local dnssec::EvpMdCtxPtr ctx(EVP_MD_CTX_new());
+  if (ctx != nullptr && EVP_DigestInit_ex2(ctx.get(), Sha256(), nullptr) &&
+      EVP_DigestUpdate(ctx.get(), data.data(), data.size()) &&
+      EVP_DigestFinal_ex(ctx.get(), out.data(), &size)) {
+    return out;
+  }
   // Cannot fail for SHA-256 short of memory exhaustion; a zero digest then
   // matches nothing anyone recorded from a real hash.
-  EVP_Digest(data.data(), data.size(), out.data(), &size, Sha256(), nullptr);
-  return out;
+  return SignatureDigest{};
 }
 
 void AppendU64(uint64_t v, std::string* out) {
@@ -38,6 +44,14 @@ void AppendU64(uint64_t v, std::string* out) {
 
 bool DigestLess(const uint8_t* a, const uint8_t* b) {
   return std::memcmp(a, b, kDigestSize) < 0;
+}
+
+// The top `bits` (1..24) bits of a digest.
+size_t TopBits(const uint8_t* digest, int bits) {
+  const uint32_t head = static_cast<uint32_t>(digest[0]) << 24 |
+                        static_cast<uint32_t>(digest[1]) << 16 |
+                        static_cast<uint32_t>(digest[2]) << 8 | digest[3];
+  return head >> (32 - bits);
 }
 
 }  // namespace
@@ -130,6 +144,20 @@ absl::StatusOr<SignatureRecord> SignatureRecord::Parse(
     return absl::DataLossError(
         "signature record damaged: bytes after the last entry");
   }
+  // The directory: about one entry per bucket, at most 2^24 buckets.
+  int bits = 1;
+  while (bits < 24 && (size_t{1} << bits) < record.index_.size()) ++bits;
+  record.bucket_bits_ = bits;
+  record.buckets_.assign((size_t{1} << bits) + 1, 0);
+  size_t next = 0;
+  for (size_t b = 0; b < (size_t{1} << bits); ++b) {
+    record.buckets_[b] = static_cast<uint32_t>(next);
+    while (next < record.index_.size() &&
+           TopBits(record.index_[next].digest, bits) == b) {
+      ++next;
+    }
+  }
+  record.buckets_.back() = static_cast<uint32_t>(next);
   // The views point into `bytes`' heap buffer, which a move keeps.
   record.bytes_ = std::move(bytes);
   return record;

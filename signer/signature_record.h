@@ -16,9 +16,10 @@
 //   "ZKSIGREC" | u32 version | u16 origin length | origin (wire) |
 //   u64 entry count | entries | SHA-256 over all bytes before it
 //   entry: digest (32) | u16 RDATA length | RRSIG RDATA
-// Entries are sorted by digest, strictly ascending (no duplicates), so a
-// lookup is a binary search over an index built in one pass: loading costs a
-// read, one SHA-256 over the file and that pass, far less than signing.
+// Entries are sorted by digest, strictly ascending (no duplicates), so the
+// index is built in one pass, with a directory over the digests' top bits
+// (digests are uniform): loading costs a read, one SHA-256 over the file and
+// that pass, and a lookup about one cache miss, far less than signing.
 // Parse refuses (and so the caller signs in full) any damage: a short or
 // long file, a checksum mismatch, another magic or version, another zone,
 // entries out of order or running past the end.
@@ -80,14 +81,20 @@ class SignatureRecord {
   };
   std::string bytes_;
   std::vector<Entry> index_;  // sorted by digest
+  // Directory over the digests' top `bucket_bits_` bits: bucket b's entries
+  // are index_[buckets_[b], buckets_[b + 1]). About one entry per bucket,
+  // so a lookup reads one directory slot and one or two entries.
+  int bucket_bits_ = 0;
+  std::vector<uint32_t> buckets_;
 };
 
 // Collects entries and encodes a record file.
 class SignatureRecordBuilder {
  public:
-  // REQUIRES: `rrsig_rdata` outlives Finish; at most 65535 bytes.
+  // REQUIRES: `rrsig_rdata` outlives Finish; at most 65535 bytes. A zero
+  // digest (a failed hash) is not recorded.
   void Add(const SignatureDigest& digest, absl::string_view rrsig_rdata) {
-    entries_.emplace_back(digest, rrsig_rdata);
+    if (digest != SignatureDigest{}) entries_.emplace_back(digest, rrsig_rdata);
   }
   // The file bytes for zone `origin_wire` (entries sorted; of duplicate
   // digests the first added is kept).

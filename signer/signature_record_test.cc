@@ -57,6 +57,38 @@ TEST(SignatureRecordTest, RoundTripFindsEveryEntryAndNothingElse) {
   EXPECT_FALSE(record->Find(SignatureDigest{}).has_value());
 }
 
+TEST(SignatureRecordTest, ZeroDigestIsNeitherRecordedNorFound) {
+  SignatureRecordBuilder builder;
+  builder.Add(SignatureDigest{}, "from-a-failed-hash");
+  builder.Add(DigestN(1), "rdata");
+  auto record = SignatureRecord::Parse(builder.Finish(kOrigin), kOrigin);
+  ASSERT_TRUE(record.ok()) << record.status();
+  EXPECT_EQ(record->size(), 1u);
+  EXPECT_FALSE(record->Find(SignatureDigest{}).has_value());
+  EXPECT_TRUE(record->Find(DigestN(1)).has_value());
+}
+
+TEST(SignatureRecordTest, LargeRecordFindsEveryEntry) {
+  std::vector<std::string> rdatas;
+  rdatas.reserve(70000);
+  SignatureRecordBuilder builder;
+  for (int i = 0; i < 70000; ++i) {
+    rdatas.push_back(RdataN(i));
+    builder.Add(DigestN(i), rdatas.back());
+  }
+  auto record = SignatureRecord::Parse(builder.Finish(kOrigin), kOrigin);
+  ASSERT_TRUE(record.ok()) << record.status();
+  int found = 0;
+  for (int i = 0; i < 70000; ++i) {
+    auto hit = record->Find(DigestN(i));
+    if (hit.has_value() && *hit == RdataN(i)) ++found;
+  }
+  EXPECT_EQ(found, 70000);
+  for (int i = 70000; i < 71000; ++i) {
+    EXPECT_FALSE(record->Find(DigestN(i)).has_value()) << i;
+  }
+}
+
 TEST(SignatureRecordTest, EmptyRecordRoundTrips) {
   auto record = SignatureRecord::Parse(BuildRecord(0), kOrigin);
   ASSERT_TRUE(record.ok()) << record.status();
