@@ -4,7 +4,7 @@
 # (bench/change_zone.py), through a fresh keystored, self-verify on and off.
 #
 # Usage: bash bench/incremental.sh [--size N] [--changes K] [--no-build]
-#          [--verify]
+#          [--verify] [--variants "verify noverify"]
 # Prints, per variant, the wall time of the full sign of the changed zone,
 # of the -i re-sign, their ratio, and dnssigner's summary (reused / new) and
 # step times. --verify checks the -i outputs with ldns-verify-zone.
@@ -13,12 +13,14 @@ size=100000
 changes=1000
 build=1
 verify=0
+variants="verify noverify"
 while [ $# -gt 0 ]; do
   case "$1" in
     --size) size="$2"; shift 2 ;;
     --changes) changes="$2"; shift 2 ;;
     --no-build) build=0; shift ;;
     --verify) verify=1; shift ;;
+    --variants) variants="$2"; shift 2 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -51,7 +53,7 @@ sign() {  # NAME ZONE ARGS...: prints wall seconds, keeps the log
   echo "$t1 - $t0" | bc
 }
 
-for variant in verify noverify; do
+for variant in $variants; do
   extra=()
   [ "$variant" = noverify ] && extra=(--no-self-verify)
   # The record the -i run reuses comes from a self-verified sign of the base.
