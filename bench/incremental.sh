@@ -4,7 +4,9 @@
 # (bench/change_zone.py), through a fresh keystored, self-verify on and off.
 #
 # Usage: bash bench/incremental.sh [--size N] [--changes K] [--no-build]
-#          [--verify] [--variants "verify noverify"]
+#          [--verify] [--variants "verify noverify"] [--bin DIR]
+# --bin DIR: take keystored, maintkeydb and dnssigner from DIR (copies of an
+# opt build, so that other builds in the tree cannot swap them mid-run).
 # Prints, per variant, the wall time of the full sign of the changed zone,
 # of the -i re-sign, their ratio, and dnssigner's summary (reused / new) and
 # step times. --verify checks the -i outputs with ldns-verify-zone.
@@ -14,6 +16,7 @@ changes=1000
 build=1
 verify=0
 variants="verify noverify"
+bin_dir=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --size) size="$2"; shift 2 ;;
@@ -21,6 +24,7 @@ while [ $# -gt 0 ]; do
     --no-build) build=0; shift ;;
     --verify) verify=1; shift ;;
     --variants) variants="$2"; shift 2 ;;
+    --bin) bin_dir="$2"; build=0; shift 2 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -30,16 +34,23 @@ if [ "$build" = 1 ]; then
   bazel build -c opt --disk_cache="$HOME/.cache/zonekeep/bazel-disk" \
     //keystore:keystored //cli:maintkeydb //cli:dnssigner >&2
 fi
-bin="$root/bazel-bin"
+if [ -n "$bin_dir" ]; then
+  keystored="$bin_dir/keystored" maintkeydb="$bin_dir/maintkeydb"
+  dnssigner="$bin_dir/dnssigner"
+else
+  keystored="$root/bazel-bin/keystore/keystored"
+  maintkeydb="$root/bazel-bin/cli/maintkeydb"
+  dnssigner="$root/bazel-bin/cli/dnssigner"
+fi
 out=$(mktemp -d /tmp/zk-incr.XXXXXX)
 trap 'kill "$ks_pid" 2>/dev/null || true; rm -rf "$out"' EXIT
 python3 bench/gen_tld_zone.py tld. "$size" "$out/base.zone"
 python3 bench/change_zone.py "$out/base.zone" "$out/changed.zone" "$changes"
-"$bin/keystore/keystored" --state-dir "$out/state" 2>"$out/keystored.log" &
+"$keystored" --state-dir "$out/state" 2>"$out/keystored.log" &
 ks_pid=$!
 for _ in $(seq 50); do [ -S "$out/state/admin.sock" ] && break; sleep 0.1; done
 sock="$out/state/admin.sock"
-"$bin/cli/maintkeydb" --socket "$sock" create both ECDSAP256SHA256 - tld. \
+"$maintkeydb" --socket "$sock" create both ECDSAP256SHA256 - tld. \
   >/dev/null
 
 sign() {  # NAME ZONE ARGS...: prints wall seconds, keeps the log
@@ -47,7 +58,7 @@ sign() {  # NAME ZONE ARGS...: prints wall seconds, keeps the log
   shift 2
   local t0 t1
   t0=$(date +%s.%N)
-  "$bin/cli/dnssigner" --socket "$sock" -q -o tld. -f "$out/$name.signed" \
+  "$dnssigner" --socket "$sock" -q -o tld. -f "$out/$name.signed" \
     "$@" "$zone" 2>"$out/$name.log"
   t1=$(date +%s.%N)
   echo "$t1 - $t0" | bc
