@@ -46,12 +46,17 @@ bool DigestLess(const uint8_t* a, const uint8_t* b) {
   return std::memcmp(a, b, kDigestSize) < 0;
 }
 
+// The first 8 bytes of a digest as a big-endian number: ordering by it
+// agrees with memcmp ordering of the digests.
+uint64_t Head(const uint8_t* digest) {
+  uint64_t head = 0;
+  for (int i = 0; i < 8; ++i) head = head << 8 | digest[i];
+  return head;
+}
+
 // The top `bits` (1..24) bits of a digest.
 size_t TopBits(const uint8_t* digest, int bits) {
-  const uint32_t head = static_cast<uint32_t>(digest[0]) << 24 |
-                        static_cast<uint32_t>(digest[1]) << 16 |
-                        static_cast<uint32_t>(digest[2]) << 8 | digest[3];
-  return head >> (32 - bits);
+  return static_cast<size_t>(Head(digest) >> (64 - bits));
 }
 
 }  // namespace
@@ -137,7 +142,8 @@ absl::StatusOr<SignatureRecord> SignatureRecord::Parse(
       return absl::DataLossError(
           "signature record damaged: entries out of order");
     }
-    record.index_.push_back(Entry{digest, body.substr(pos, size)});
+    record.index_.push_back(
+        Entry{Head(digest), digest, body.substr(pos, size)});
     pos += size;
   }
   if (pos != body.size()) {
@@ -153,7 +159,7 @@ absl::StatusOr<SignatureRecord> SignatureRecord::Parse(
   for (size_t b = 0; b < (size_t{1} << bits); ++b) {
     record.buckets_[b] = static_cast<uint32_t>(next);
     while (next < record.index_.size() &&
-           TopBits(record.index_[next].digest, bits) == b) {
+           (record.index_[next].head >> (64 - bits)) == b) {
       ++next;
     }
   }

@@ -76,6 +76,7 @@ class SignatureRecord {
  private:
   SignatureRecord() = default;
   struct Entry {
+    uint64_t head;          // the digest's first 8 bytes, big-endian
     const uint8_t* digest;  // 32 bytes in bytes_
     absl::string_view rdata;
   };

@@ -7,6 +7,8 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "dnssec/name.h"
 #include "dnssec/zone_key.h"
 #include "keystore/daemon/signature_record_file.h"
@@ -105,6 +107,7 @@ absl::StatusOr<v1::SignSummary> SignZoneWithKeyStore(
       signature_dir.empty()
           ? std::string()
           : SignatureRecordPath(signature_dir, options.origin());
+  const absl::Time load_started = absl::Now();
   if (!record_path.empty()) {
     engine_options->record_signatures = true;
     if (options.refresh_seconds() > 0) {
@@ -122,6 +125,8 @@ absl::StatusOr<v1::SignSummary> SignZoneWithKeyStore(
       }
     }
   }
+
+  const double load_seconds = absl::ToDoubleSeconds(absl::Now() - load_started);
 
   const std::string display_name = options.display_name().empty()
                                        ? options.origin()
@@ -146,7 +151,9 @@ absl::StatusOr<v1::SignSummary> SignZoneWithKeyStore(
     return fail(s);
   }
   v1::SignSummary summary;
-  if (!report->signature_record.empty()) {
+  const absl::Time save_started = absl::Now();
+  const bool saving = !report->signature_record.empty();
+  if (saving) {
     if (absl::Status s = WriteSignatureRecord(signature_dir, record_path,
                                               report->signature_record);
         !s.ok()) {
@@ -165,11 +172,20 @@ absl::StatusOr<v1::SignSummary> SignZoneWithKeyStore(
   summary.set_expiration_unix(report->expiration);
   summary.set_max_ttl(report->max_ttl);
   summary.set_self_verified(report->verified);
-  for (const auto& [name, seconds] : report->phase_seconds) {
+  const double save_seconds = absl::ToDoubleSeconds(absl::Now() - save_started);
+  auto add_phase = [&summary](const std::string& name, double seconds) {
     v1::PhaseTime* phase = summary.add_phases();
     phase->set_name(name);
     phase->set_seconds(seconds);
+  };
+  // The signature record's load and save (incremental signing), when kept.
+  if (!record_path.empty() && options.refresh_seconds() > 0) {
+    add_phase("record-load", load_seconds);
   }
+  for (const auto& [name, seconds] : report->phase_seconds) {
+    add_phase(name, seconds);
+  }
+  if (saving) add_phase("record-save", save_seconds);
   return summary;
 }
 
