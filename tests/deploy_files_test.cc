@@ -319,6 +319,8 @@ TEST_F(DeployAccountsTest, TmpfilesMakesDirectoriesWithOwnersAndModes) {
   auto group = Table(root_.path() + "/etc/group");
   const uid_t keystored_uid = std::stoul(passwd["keystored"][2]);
   const gid_t keystored_gid = std::stoul(group["keystored"][2]);
+  const uid_t keymaint_uid = std::stoul(passwd["keymaint"][2]);
+  const gid_t keymaint_gid = std::stoul(group["keymaint"][2]);
   // An operator copied the config in with a careless mode: `z` fixes it.
   ASSERT_EQ(mkdir((root_.path() + "/etc/keystored").c_str(), 0777), 0);
   const std::string json = root_.path() + "/etc/keystored/keystored.json";
@@ -338,6 +340,8 @@ TEST_F(DeployAccountsTest, TmpfilesMakesDirectoriesWithOwnersAndModes) {
            Want{"/etc/keystored/keystored.json", 0640, 0, keystored_gid},
            Want{"/var/lib/keystored", 0700, keystored_uid, keystored_gid},
            Want{"/etc/credstore.encrypted", 0700, 0, 0},
+           Want{"/var/backups/keystored", 0700, keymaint_uid, keymaint_gid},
+           Want{"/home/keymaint", 0700, keymaint_uid, keymaint_gid},
            Want{"/home/keymaint/.ssh", 0755, 0, 0},
        }) {
     const struct stat st = Stat(w.path);
