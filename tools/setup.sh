@@ -19,6 +19,8 @@ packages=(
   # tests/deploy_*: the unit, accounts and firewall of deploy/ checked by
   # systemd-analyze, systemd-sysusers, systemd-tmpfiles, nft and ip netns
   systemd nftables iproute2
+  # tests/unit_sandbox_exec: the unit's syscall filter applied with seccomp
+  libseccomp-dev
 )
 
 missing=()
