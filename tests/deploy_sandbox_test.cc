@@ -3,22 +3,26 @@
 // unit's syscall allow list (SystemCallFilter= lines expanded by
 // `systemd-analyze syscall-filter`, EPERM for the rest), its
 // MemoryDenyWriteExecute= rules, LimitNOFILE=, LimitMEMLOCK=, LimitCORE=0,
-// UMask= and NoNewPrivileges=, as an unprivileged user (nobody: the
+// UMask= and NoNewPrivileges=, its mount sandbox (ProtectSystem=strict with
+// only the state dir writable, ProtectHome=, PrivateTmp=, ProtectProc=
+// invisible, ProcSubset=pid), as an unprivileged user (nobody: the
 // `keystored` account is not made on a test machine). Shown:
 // - keystored starts (secure heap locked within LimitMEMLOCK), makes keys
 //   for maintkeydb, signs deploy/example.com.zone for dnssigner over the
 //   admin socket, and exits 0 on SIGTERM;
-// - the filter is real: without prctl in it keystored refuses to start
-//   (PR_SET_DUMPABLE fails), and the W+X mapping MemoryDenyWriteExecute
-//   forbids is refused to a program under the same launcher.
-// What is not applied here: the mount namespace (ProtectSystem=, PrivateTmp=,
-// ProtectProc=...), RestrictAddressFamilies= and the cgroup limits (MemoryMax=,
-// TasksMax=); those are rated by tests/deploy_files_test.cc.
+// - the sandbox is real: without prctl in the filter keystored refuses to
+//   start (PR_SET_DUMPABLE fails); a probe under the same launcher is refused
+//   a W+X mapping, cannot write outside the state dir or read /home, sees no
+//   /proc/1 and no /proc/cpuinfo, and a fresh /tmp; outside it, it can.
+// What is not applied here: PrivateDevices=, RestrictAddressFamilies=,
+// RestrictNamespaces= and the cgroup limits (MemoryMax=, TasksMax=); those
+// are rated by tests/deploy_files_test.cc.
 #include <fcntl.h>
 #include <pwd.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -139,8 +143,12 @@ class SandboxTest : public ::testing::Test {
     nobody_gid_ = nobody->pw_gid;
   }
 
-  // Writes `names` to a file and returns the launcher's argv prefix.
+  // Writes `names` to a file and returns the launcher's argv prefix, with
+  // the state dir (made here, owned by nobody) the only writable place.
   std::vector<std::string> Launcher(const std::set<std::string>& names) {
+    state_ = dir_.path() + "/state";
+    mkdir(state_.c_str(), 0700);
+    chown(state_.c_str(), nobody_uid_, nobody_gid_);
     std::string text;
     for (const std::string& n : names) text += n + "\n";
     const std::string file = dir_.path() + "/syscalls";
@@ -152,6 +160,7 @@ class SandboxTest : public ::testing::Test {
         "--syscalls=" + file,
         "--mdwe",
         "--user=nobody",
+        "--writable=" + state_,
         "--umask=" + UnitValue(unit_, "UMask"),
         "--nofile=" + UnitValue(unit_, "LimitNOFILE"),
         "--memlock=" + std::to_string(Bytes(UnitValue(unit_, "LimitMEMLOCK"))),
@@ -161,9 +170,6 @@ class SandboxTest : public ::testing::Test {
   // Starts keystored under the launcher on a fresh state dir owned by
   // nobody; its stderr goes to a file.
   pid_t StartKeystored(const std::set<std::string>& names) {
-    state_ = dir_.path() + "/state";
-    mkdir(state_.c_str(), 0700);
-    chown(state_.c_str(), nobody_uid_, nobody_gid_);
     // nobody cannot reach the runfiles under /root: a copy it can run.
     const std::string binary = dir_.path() + "/keystored";
     std::filesystem::copy_file(
@@ -208,9 +214,19 @@ class SandboxTest : public ::testing::Test {
     return RunTool(argv);
   }
 
+  // Not /tmp (private in the sandbox) nor /root (hidden): /run, unless it
+  // is noexec there, then /var/lib.
+  static std::string ScratchParent() {
+    struct statvfs fs {};
+    if (statvfs("/run", &fs) == 0 && (fs.f_flag & ST_NOEXEC) == 0) {
+      return "/run";
+    }
+    return "/var/lib";
+  }
+
   std::string unit_;
   std::set<std::string> allowed_;
-  ScratchDir dir_;
+  ScratchDir dir_{ScratchParent()};
   std::string state_;
   uid_t nobody_uid_ = 0;
   gid_t nobody_gid_ = 0;
@@ -266,25 +282,53 @@ TEST_F(SandboxTest, WithoutPrctlKeystoredRefusesToStart) {
   EXPECT_THAT(ReadText(stderr_path()), HasSubstr("PR_SET_DUMPABLE"));
 }
 
-// The MemoryDenyWriteExecute= rules refuse a writable and executable mapping
-// (and allow a writable one) to a program under the same launcher.
-TEST_F(SandboxTest, WritableExecutableMemoryIsRefused) {
+// What a program sees under the launcher, and without it: each line of the
+// probe is one sandbox setting at work.
+TEST_F(SandboxTest, ProbeSeesTheSandboxAndCanFailOutsideIt) {
   const std::string probe =
-      "import mmap\n"
-      "mmap.mmap(-1, 4096, prot=mmap.PROT_READ | mmap.PROT_WRITE)\n"
-      "try:\n"
+      "import mmap, os, sys\n"
+      "def attempt(f):\n"
+      "    try:\n"
+      "        f()\n"
+      "        return 'yes'\n"
+      "    except OSError as e:\n"
+      "        return os.strerror(e.errno)\n"
+      "def wx():\n"
+      "    mmap.mmap(-1, 4096, prot=mmap.PROT_READ | mmap.PROT_WRITE)\n"
       "    mmap.mmap(-1, 4096, prot=mmap.PROT_WRITE | mmap.PROT_EXEC)\n"
-      "    print('wx mapped')\n"
-      "except PermissionError:\n"
-      "    print('wx refused')\n";
+      "print('wx-map', attempt(wx))\n"
+      "print('write-other', attempt(lambda: open(sys.argv[2] + '/p', 'w')))\n"
+      "print('write-state', attempt(lambda: open(sys.argv[1] + '/p', 'w')))\n"
+      "print('list-home', attempt(lambda: os.listdir('/home')))\n"
+      "print('tmp-files', len(os.listdir('/tmp')) if os.path.isdir('/tmp') "
+      "else 'none')\n"
+      "print('proc-1', os.path.exists('/proc/1/status'))\n"
+      "print('proc-cpuinfo', os.path.exists('/proc/cpuinfo'))\n"
+      "print('proc-self', os.path.exists('/proc/self/status'))\n";
   std::vector<std::string> argv = Launcher(allowed_);
-  argv.insert(argv.end(), {"python3", "-c", probe});
+  // Something in /tmp outside, which the private /tmp must not show.
+  ScratchDir outside_tmp;
+  argv.insert(argv.end(), {"python3", "-c", probe, state_, dir_.path()});
   const ToolResult under = RunTool(argv);
   EXPECT_EQ(under.exit_code, 0) << under.err;
-  EXPECT_EQ(under.out, "wx refused\n") << under.err;
-  // The control: the same probe outside the launcher maps W+X.
-  const ToolResult free = RunTool({"python3", "-c", probe});
-  EXPECT_EQ(free.out, "wx mapped\n") << free.err;
+  EXPECT_EQ(under.out,
+            "wx-map Operation not permitted\n"
+            "write-other Read-only file system\n"
+            "write-state yes\n"
+            "list-home Permission denied\n"
+            "tmp-files 0\n"
+            "proc-1 False\n"
+            "proc-cpuinfo False\n"
+            "proc-self True\n")
+      << under.err;
+  // The control: as root, outside the launcher, every line reads otherwise.
+  const ToolResult free =
+      RunTool({"python3", "-c", probe, state_, dir_.path()});
+  EXPECT_THAT(free.out, HasSubstr("wx-map yes\n"));
+  EXPECT_THAT(free.out, HasSubstr("write-other yes\n"));
+  EXPECT_THAT(free.out, Not(HasSubstr("tmp-files 0\n")));
+  EXPECT_THAT(free.out, HasSubstr("proc-1 True\n"));
+  EXPECT_THAT(free.out, HasSubstr("proc-cpuinfo True\n"));
 }
 
 }  // namespace

@@ -97,9 +97,9 @@ bool WriteText(const std::string& path, const std::string& text) {
   return static_cast<bool>(out.flush());
 }
 
-ScratchDir::ScratchDir() {
-  char templ[] = "/tmp/zkdeploy.XXXXXX";
-  if (mkdtemp(templ) != nullptr) path_ = templ;
+ScratchDir::ScratchDir(const std::string& parent) {
+  std::string templ = parent + "/zkdeploy.XXXXXX";
+  if (mkdtemp(templ.data()) != nullptr) path_ = templ;
 }
 
 ScratchDir::~ScratchDir() {

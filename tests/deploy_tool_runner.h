@@ -29,10 +29,11 @@ std::string ReadText(const std::string& path);
 // Writes `text` to `path`; false on error.
 bool WriteText(const std::string& path, const std::string& text);
 
-// A fresh directory under /tmp, removed with its contents on destruction.
+// A fresh directory (0700) under `parent`, removed with its contents on
+// destruction.
 class ScratchDir {
  public:
-  ScratchDir();
+  explicit ScratchDir(const std::string& parent = "/tmp");
   ~ScratchDir();
   ScratchDir(const ScratchDir&) = delete;
   ScratchDir& operator=(const ScratchDir&) = delete;

@@ -4,15 +4,21 @@
 // running systemd (tests/deploy_sandbox_test.cc).
 //
 //   unit_sandbox_exec --syscalls=FILE [--mdwe] [--user=NAME] [--umask=OCTAL]
-//                     [--nofile=N] [--memlock=BYTES] -- PROGRAM [ARGS...]
+//                     [--nofile=N] [--memlock=BYTES] [--writable=DIR]
+//                     -- PROGRAM [ARGS...]
 //
-// In order: RLIMIT_NOFILE, RLIMIT_MEMLOCK, RLIMIT_CORE 0 (LimitNOFILE=,
-// LimitMEMLOCK=, LimitCORE=0); umask (UMask=); the user's uid and gid with no
-// supplementary groups (User=, so no capabilities either); no new privileges
-// (NoNewPrivileges=yes); a seccomp filter of the native architecture that
-// allows exactly the syscall names in FILE (one a line; names this
-// architecture lacks are ignored) and fails every other with EPERM
-// (SystemCallFilter=, SystemCallErrorNumber=EPERM,
+// In order: with --writable, a private mount namespace in which every mount
+// but /dev, /proc and /sys is read-only except DIR (ProtectSystem=strict with
+// one ReadWritePaths=), /home and /root are empty and unreadable
+// (ProtectHome=yes), /tmp and /var/tmp are fresh tmpfs (PrivateTmp=yes) and
+// /proc shows only the caller's own processes and no kernel files
+// (ProtectProc=invisible, ProcSubset=pid); then RLIMIT_NOFILE, RLIMIT_MEMLOCK,
+// RLIMIT_CORE 0 (LimitNOFILE=, LimitMEMLOCK=, LimitCORE=0); umask (UMask=); the
+// user's uid and gid with no supplementary groups (User=, so no capabilities
+// either); no new privileges (NoNewPrivileges=yes); a seccomp filter of the
+// native architecture that allows exactly the syscall names in FILE (one a
+// line; names this architecture lacks are ignored) and fails every other with
+// EPERM (SystemCallFilter=, SystemCallErrorNumber=EPERM,
 // SystemCallArchitectures=native); with --mdwe, the same filter refuses with
 // EPERM what systemd's MemoryDenyWriteExecute=yes refuses: mmap with
 // PROT_WRITE|PROT_EXEC, mprotect/pkey_mprotect adding PROT_EXEC, shmat with
@@ -20,12 +26,15 @@
 // stderr naming the step, and exit status 125.
 #include <grp.h>
 #include <pwd.h>
+#include <sched.h>
 #include <seccomp.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -33,7 +42,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <sstream>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -60,6 +71,77 @@ bool SetLimit(int resource, rlim_t value, const char* name) {
           name, static_cast<unsigned long long>(old.rlim_max),
           static_cast<unsigned long long>(value));
   return old.rlim_max <= value;
+}
+
+bool Under(const std::string& path, const std::string& dir) {
+  return path == dir || path.rfind(dir + "/", 0) == 0;
+}
+
+// The mount points of this mount namespace, from /proc/self/mountinfo.
+std::vector<std::string> MountPoints() {
+  std::vector<std::string> out;
+  std::ifstream info("/proc/self/mountinfo");
+  std::string line;
+  while (std::getline(info, line)) {
+    std::istringstream fields(line);
+    std::string id, parent, dev, root, point;
+    if (fields >> id >> parent >> dev >> root >> point) out.push_back(point);
+  }
+  return out;
+}
+
+// Remounts `point` read-only, keeping its nosuid/nodev/noexec flags.
+bool RemountReadOnly(const std::string& point) {
+  struct statvfs fs {};
+  if (statvfs(point.c_str(), &fs) != 0) return false;
+  unsigned long flags = MS_REMOUNT | MS_BIND | MS_RDONLY;
+  if (fs.f_flag & ST_NOSUID) flags |= MS_NOSUID;
+  if (fs.f_flag & ST_NODEV) flags |= MS_NODEV;
+  if (fs.f_flag & ST_NOEXEC) flags |= MS_NOEXEC;
+  return mount(nullptr, point.c_str(), nullptr, flags, nullptr) == 0;
+}
+
+// The mount sandbox of --writable (see the header); false, with errno, on
+// the step that failed, named in *step.
+bool MountSandbox(const std::string& writable, std::string* step) {
+  *step = "unshare the mount namespace";
+  if (unshare(CLONE_NEWNS) != 0) return false;
+  if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) {
+    return false;
+  }
+  const std::vector<std::string> points = MountPoints();
+  *step = "bind " + writable;
+  if (mount(writable.c_str(), writable.c_str(), nullptr, MS_BIND | MS_REC,
+            nullptr) != 0) {
+    return false;
+  }
+  for (const std::string& point : points) {
+    if (Under(point, "/dev") || Under(point, "/proc") || Under(point, "/sys") ||
+        Under(point, writable)) {
+      continue;
+    }
+    // Mounts hidden under others cannot be reached, and need not be.
+    *step = "remount " + point + " read-only";
+    if (!RemountReadOnly(point) && point == "/") return false;
+  }
+  for (const char* home : {"/home", "/root"}) {
+    struct stat st {};
+    if (stat(home, &st) != 0) continue;
+    *step = std::string("hide ") + home;
+    if (mount("tmpfs", home, "tmpfs",
+              MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, "mode=000") != 0) {
+      return false;
+    }
+  }
+  for (const char* tmp : {"/tmp", "/var/tmp"}) {
+    *step = std::string("private ") + tmp;
+    if (mount("tmpfs", tmp, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") != 0) {
+      return false;
+    }
+  }
+  *step = "mount /proc hidepid=invisible,subset=pid";
+  return mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+               "hidepid=invisible,subset=pid") == 0;
 }
 
 // Adds the rules of one syscall: allowed, or with --mdwe allowed only for
@@ -91,7 +173,7 @@ int AddSyscall(scmp_filter_ctx ctx, const std::string& name, bool mdwe) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string syscalls, user;
+  std::string syscalls, user, writable;
   long nofile = -1, memlock = -1, mask = -1;
   bool mdwe = false;
   int i = 1;
@@ -108,6 +190,8 @@ int main(int argc, char** argv) {
       mdwe = true;
     } else if (const char* v = value("--syscalls=")) {
       syscalls = v;
+    } else if (const char* v = value("--writable=")) {
+      writable = v;
     } else if (const char* v = value("--user=")) {
       user = v;
     } else if (const char* v = value("--umask=")) {
@@ -124,6 +208,10 @@ int main(int argc, char** argv) {
   if (i >= argc || syscalls.empty()) {
     fprintf(stderr, "unit_sandbox_exec: need --syscalls=FILE -- PROGRAM\n");
     return 125;
+  }
+  if (!writable.empty()) {
+    std::string step;
+    if (!MountSandbox(writable, &step)) return Fail(step);
   }
   if (nofile >= 0 && !SetLimit(RLIMIT_NOFILE, nofile, "nofile")) {
     return Fail("nofile");
