@@ -14,13 +14,18 @@
 //   start (PR_SET_DUMPABLE fails); a probe under the same launcher is refused
 //   a W+X mapping, cannot write outside the state dir or read /home, sees no
 //   /proc/1 and no /proc/cpuinfo, and a fresh /tmp; outside it, it can.
-// What is not applied here: PrivateDevices=, RestrictAddressFamilies=,
-// RestrictNamespaces= and the cgroup limits (MemoryMax=, TasksMax=); those
+// RestrictAddressFamilies= is applied as systemd does it (socket() for the
+// listed families only), and keystored runs with a TCP listener on loopback.
+// What is not applied here: PrivateDevices=, RestrictNamespaces= and the
+// cgroup limits (MemoryMax=, TasksMax=); those
 // are rated by tests/deploy_files_test.cc.
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <pwd.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/wait.h>
@@ -29,6 +34,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <set>
 #include <sstream>
 #include <string>
@@ -109,6 +115,22 @@ std::string UnitValue(const std::string& unit, const std::string& key) {
   return "";
 }
 
+// RestrictAddressFamilies= "AF_UNIX AF_INET AF_INET6" -> "1,2,10".
+std::string FamilyNumbers(const std::string& value) {
+  const std::map<std::string, int> known = {{"AF_UNIX", AF_UNIX},
+                                            {"AF_INET", AF_INET},
+                                            {"AF_INET6", AF_INET6},
+                                            {"AF_NETLINK", AF_NETLINK},
+                                            {"AF_PACKET", AF_PACKET}};
+  std::istringstream items(value);
+  std::string item, out;
+  while (items >> item) {
+    if (!known.count(item)) return "unknown " + item;
+    out += (out.empty() ? "" : ",") + std::to_string(known.at(item));
+  }
+  return out;
+}
+
 // "16M" -> 16777216 (systemd's K, M, G are powers of 1024).
 long Bytes(const std::string& value) {
   long n = std::stol(value);
@@ -161,6 +183,8 @@ class SandboxTest : public ::testing::Test {
         "--mdwe",
         "--user=nobody",
         "--writable=" + state_,
+        "--families=" +
+            FamilyNumbers(UnitValue(unit_, "RestrictAddressFamilies")),
         "--umask=" + UnitValue(unit_, "UMask"),
         "--nofile=" + UnitValue(unit_, "LimitNOFILE"),
         "--memlock=" + std::to_string(Bytes(UnitValue(unit_, "LimitMEMLOCK"))),
@@ -176,8 +200,13 @@ class SandboxTest : public ::testing::Test {
         Runfile("keystore/keystored"), binary,
         std::filesystem::copy_options::overwrite_existing);
     chmod(binary.c_str(), 0755);
+    // A TCP listener too (loopback: no TLS needed), as the unit serves one.
+    const std::string config = dir_.path() + "/keystored.json";
+    EXPECT_TRUE(WriteText(config, "{\"listen\": \"127.0.0.1:0\"}"));
+    chmod(config.c_str(), 0644);
     std::vector<std::string> argv = Launcher(names);
-    argv.insert(argv.end(), {binary, "--state-dir", state_});
+    argv.insert(argv.end(),
+                {binary, "--config", config, "--state-dir", state_});
     std::vector<char*> args;
     for (std::string& a : argv) args.push_back(a.data());
     args.push_back(nullptr);
@@ -257,6 +286,19 @@ TEST_F(SandboxTest, KeystoredMakesKeysAndSignsInsideTheUnitsSandbox) {
 
   // The secure heap is locked within LimitMEMLOCK, files are the user's.
   const std::string log = ReadText(stderr_path());
+  // The TCP listener is up inside the address families the unit allows,
+  // and takes a connection.
+  const std::string marker = "listening on 127.0.0.1:";
+  ASSERT_NE(log.find(marker), std::string::npos) << log;
+  const int port = std::atoi(log.c_str() + log.find(marker) + marker.size());
+  ASSERT_GT(port, 0) << log;
+  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  EXPECT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  close(fd);
   EXPECT_THAT(log, HasSubstr("locked"));
   EXPECT_THAT(log, Not(HasSubstr("WARNING"))) << log;
   struct stat st {};
@@ -304,7 +346,11 @@ TEST_F(SandboxTest, ProbeSeesTheSandboxAndCanFailOutsideIt) {
       "else 'none')\n"
       "print('proc-1', os.path.exists('/proc/1/status'))\n"
       "print('proc-cpuinfo', os.path.exists('/proc/cpuinfo'))\n"
-      "print('proc-self', os.path.exists('/proc/self/status'))\n";
+      "print('proc-self', os.path.exists('/proc/self/status'))\n"
+      "import socket\n"
+      "print('netlink', attempt(lambda: socket.socket(socket.AF_NETLINK, "
+      "socket.SOCK_RAW)))\n"
+      "print('inet6', attempt(lambda: socket.socket(socket.AF_INET6)))\n";
   std::vector<std::string> argv = Launcher(allowed_);
   // Something in /tmp outside, which the private /tmp must not show.
   ScratchDir outside_tmp;
@@ -319,7 +365,9 @@ TEST_F(SandboxTest, ProbeSeesTheSandboxAndCanFailOutsideIt) {
             "tmp-files 0\n"
             "proc-1 False\n"
             "proc-cpuinfo False\n"
-            "proc-self True\n")
+            "proc-self True\n"
+            "netlink Operation not permitted\n"
+            "inet6 yes\n")
       << under.err;
   // The control: as root, outside the launcher, every line reads otherwise.
   const ToolResult free =
@@ -329,6 +377,7 @@ TEST_F(SandboxTest, ProbeSeesTheSandboxAndCanFailOutsideIt) {
   EXPECT_THAT(free.out, Not(HasSubstr("tmp-files 0\n")));
   EXPECT_THAT(free.out, HasSubstr("proc-1 True\n"));
   EXPECT_THAT(free.out, HasSubstr("proc-cpuinfo True\n"));
+  EXPECT_THAT(free.out, HasSubstr("netlink yes\n"));
 }
 
 }  // namespace

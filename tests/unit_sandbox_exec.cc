@@ -5,7 +5,7 @@
 //
 //   unit_sandbox_exec --syscalls=FILE [--mdwe] [--user=NAME] [--umask=OCTAL]
 //                     [--nofile=N] [--memlock=BYTES] [--writable=DIR]
-//                     -- PROGRAM [ARGS...]
+//                     [--families=N,N,...] -- PROGRAM [ARGS...]
 //
 // In order: with --writable, a private mount namespace in which every mount
 // but /dev, /proc and /sys is read-only except DIR (ProtectSystem=strict with
@@ -22,8 +22,10 @@
 // SystemCallArchitectures=native); with --mdwe, the same filter refuses with
 // EPERM what systemd's MemoryDenyWriteExecute=yes refuses: mmap with
 // PROT_WRITE|PROT_EXEC, mprotect/pkey_mprotect adding PROT_EXEC, shmat with
-// SHM_EXEC. Then execs PROGRAM. Any failure before the exec is one line on
-// stderr naming the step, and exit status 125.
+// SHM_EXEC; with --families, socket() only for those address families
+// (numbers, as RestrictAddressFamilies= allows them). Then execs PROGRAM. Any
+// failure before the exec is one line on stderr naming the step, and exit
+// status 125.
 #include <grp.h>
 #include <pwd.h>
 #include <sched.h>
@@ -146,9 +148,18 @@ bool MountSandbox(const std::string& writable, std::string* step) {
 
 // Adds the rules of one syscall: allowed, or with --mdwe allowed only for
 // the argument values MemoryDenyWriteExecute=yes lets through.
-int AddSyscall(scmp_filter_ctx ctx, const std::string& name, bool mdwe) {
+int AddSyscall(scmp_filter_ctx ctx, const std::string& name, bool mdwe,
+               const std::vector<int>& families) {
   const int nr = seccomp_syscall_resolve_name(name.c_str());
   if (nr == __NR_SCMP_ERROR) return 0;  // not a syscall of this architecture
+  if (!families.empty() && name == "socket") {
+    for (int family : families) {
+      const int rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+                                      SCMP_A0(SCMP_CMP_EQ, family));
+      if (rc != 0) return rc;
+    }
+    return 0;
+  }
   const scmp_datum_t wx = PROT_WRITE | PROT_EXEC;
   if (mdwe && name == "mmap") {
     for (scmp_datum_t allowed :
@@ -176,6 +187,7 @@ int main(int argc, char** argv) {
   std::string syscalls, user, writable;
   long nofile = -1, memlock = -1, mask = -1;
   bool mdwe = false;
+  std::vector<int> families;
   int i = 1;
   for (; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -190,6 +202,12 @@ int main(int argc, char** argv) {
       mdwe = true;
     } else if (const char* v = value("--syscalls=")) {
       syscalls = v;
+    } else if (const char* v = value("--families=")) {
+      std::istringstream list(v);
+      std::string family;
+      while (std::getline(list, family, ',')) {
+        families.push_back(std::atoi(family.c_str()));
+      }
     } else if (const char* v = value("--writable=")) {
       writable = v;
     } else if (const char* v = value("--user=")) {
@@ -239,7 +257,7 @@ int main(int argc, char** argv) {
   int allowed = 0;
   while (std::getline(names, name)) {
     if (name.empty()) continue;
-    if (const int rc = AddSyscall(ctx, name, mdwe); rc != 0) {
+    if (const int rc = AddSyscall(ctx, name, mdwe, families); rc != 0) {
       errno = -rc;
       return Fail("seccomp rule for " + name);
     }
