@@ -9,7 +9,9 @@
 //   discovery to pass the firewall), another address does not, nor does any
 //   address reach a port with a listener that the ruleset does not open.
 //   Without the ruleset every one of those connects: the firewall is what
-//   refuses them. A copy without the ICMPv6 rules loses IPv6.
+//   refuses them. Echo requests (ping) from anywhere are answered, over IPv4
+//   and IPv6. A copy without the neighbour discovery rule loses IPv6; one
+//   without the echo rules loses ping.
 #include <unistd.h>
 
 #include <algorithm>
@@ -160,6 +162,10 @@ TEST_F(FirewallLabTest, RealConnectionsOnlyFromManagementToOpenPorts) {
   EXPECT_FALSE(Reaches("192.0.2.50", "192.0.2.1", 8053));
   EXPECT_FALSE(Reaches("2001:db8:0:2::5", "2001:db8:0:2::1", 8053));
   EXPECT_FALSE(Reaches("192.0.2.5", "192.0.2.1", 9999));
+  // Echo requests are answered from anywhere (rate-limited), over IPv4 and
+  // over IPv6, where the neighbour discovery before them must pass too.
+  EXPECT_TRUE(lab_.PingFromClient("192.0.2.50", "192.0.2.1"));
+  EXPECT_TRUE(lab_.PingFromClient("2001:db8:0:2::5", "2001:db8:0:2::1"));
   // Loopback stays open inside the box.
   const ToolResult local =
       lab_.RunIn(lab_.box(), {"bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/9999"});
@@ -180,6 +186,28 @@ TEST_F(FirewallLabTest, WithoutNeighbourDiscoveryIpv6Fails) {
   Load(dir.path() + "/no-nd.conf");
   EXPECT_TRUE(Reaches("192.0.2.5", "192.0.2.1", 8053));
   EXPECT_FALSE(Reaches("2001:db8:0:1::5", "2001:db8:0:1::1", 8053));
+  EXPECT_FALSE(lab_.PingFromClient("2001:db8:0:1::5", "2001:db8:0:1::1"));
+}
+
+// A copy without the echo rules: no reply, so the test above could fail.
+TEST_F(FirewallLabTest, WithoutEchoRulesPingFails) {
+  ScratchDir dir;
+  std::string no_echo =
+      Edited("icmpv6 type echo-request limit rate 5/second accept", "");
+  ASSERT_FALSE(no_echo.empty());
+  const size_t v4 =
+      no_echo.find("icmp type echo-request limit rate 5/second accept");
+  ASSERT_NE(v4, std::string::npos);
+  no_echo.erase(
+      v4,
+      std::string("icmp type echo-request limit rate 5/second accept").size());
+  ASSERT_TRUE(WriteText(dir.path() + "/no-echo.conf", no_echo));
+  Load(dir.path() + "/no-echo.conf");
+  EXPECT_FALSE(lab_.PingFromClient("192.0.2.50", "192.0.2.1"));
+  EXPECT_FALSE(lab_.PingFromClient("2001:db8:0:2::5", "2001:db8:0:2::1"));
+  // ... while TCP from the management network still works: only echo went.
+  ListenOn({8053});
+  EXPECT_TRUE(Reaches("2001:db8:0:1::5", "2001:db8:0:1::1", 8053));
 }
 
 }  // namespace

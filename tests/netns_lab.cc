@@ -2,7 +2,9 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/icmp6.h>
 #include <netinet/in.h>
+#include <netinet/ip_icmp.h>
 #include <poll.h>
 #include <sched.h>
 #include <sys/socket.h>
@@ -45,6 +47,16 @@ socklen_t Address(const std::string& ip, int port, sockaddr_storage* addr) {
     return sizeof(sockaddr_in6);
   }
   return 0;
+}
+
+// The Internet checksum (RFC 1071) of an ICMPv4 message; ICMPv6 raw sockets
+// have theirs filled in by the kernel.
+uint16_t Checksum(const unsigned char* data, size_t size) {
+  uint32_t sum = 0;
+  for (size_t i = 0; i + 1 < size; i += 2) sum += (data[i] << 8) | data[i + 1];
+  if (size % 2) sum += data[size - 1] << 8;
+  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+  return htons(static_cast<uint16_t>(~sum));
 }
 
 }  // namespace
@@ -151,6 +163,57 @@ bool NetnsLab::ConnectFromClient(const std::string& source,
   }
   close(fd);
   return connected;
+}
+
+bool NetnsLab::PingFromClient(const std::string& source,
+                              const std::string& destination,
+                              int timeout_ms) const {
+  sockaddr_storage from, to;
+  const socklen_t from_len = Address(source, 0, &from);
+  const socklen_t to_len = Address(destination, 0, &to);
+  if (from_len == 0 || to_len == 0 || from.ss_family != to.ss_family) {
+    return false;
+  }
+  const bool v6 = to.ss_family == AF_INET6;
+  const int fd = SocketIn(client_, [v6] {
+    return socket(v6 ? AF_INET6 : AF_INET, SOCK_RAW | SOCK_CLOEXEC,
+                  v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
+  });
+  if (fd < 0) return false;
+  const uint16_t id = static_cast<uint16_t>(getpid());
+  // type, code, checksum, identifier, sequence: the same layout for both.
+  unsigned char request[8] = {
+      static_cast<unsigned char>(v6 ? ICMP6_ECHO_REQUEST : ICMP_ECHO),
+      0,
+      0,
+      0,
+      static_cast<unsigned char>(id >> 8),
+      static_cast<unsigned char>(id),
+      0,
+      1};
+  if (!v6) {
+    const uint16_t sum = Checksum(request, sizeof(request));
+    std::memcpy(request + 2, &sum, 2);
+  }
+  bool replied = false;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&from), from_len) == 0 &&
+      sendto(fd, request, sizeof(request), 0, reinterpret_cast<sockaddr*>(&to),
+             to_len) == static_cast<ssize_t>(sizeof(request))) {
+    const unsigned char reply_type = v6 ? ICMP6_ECHO_REPLY : ICMP_ECHOREPLY;
+    pollfd p = {fd, POLLIN, 0};
+    while (!replied && poll(&p, 1, timeout_ms) == 1) {
+      unsigned char buf[1500];
+      const ssize_t n = recv(fd, buf, sizeof(buf), 0);
+      if (n <= 0) break;
+      // IPv4 raw sockets deliver the IP header too; IPv6 ones do not.
+      const size_t offset = v6 ? 0 : (buf[0] & 0x0f) * 4;
+      replied = static_cast<size_t>(n) >= offset + 8 &&
+                buf[offset] == reply_type && buf[offset + 4] == request[4] &&
+                buf[offset + 5] == request[5];
+    }
+  }
+  close(fd);
+  return replied;
 }
 
 }  // namespace zonekeep::testing

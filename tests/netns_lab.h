@@ -43,6 +43,11 @@ class NetnsLab {
                          const std::string& destination, int port,
                          int timeout_ms = 1500) const;
 
+  // Whether an ICMP (IPv4) or ICMPv6 echo request from `source` to
+  // `destination` gets its echo reply within `timeout_ms` (a raw socket).
+  bool PingFromClient(const std::string& source, const std::string& destination,
+                      int timeout_ms = 1500) const;
+
  private:
   bool Run(const std::vector<std::string>& argv);
   std::string box_;
