@@ -16,6 +16,11 @@ packages=(
   # the second-language client of tests/e2e/python_sign_client.py
   python3-grpcio python3-grpc-tools
   sqlite3 openssl time
+  # tests/deploy_*: the unit, accounts and firewall of deploy/ checked by
+  # systemd-analyze, systemd-sysusers, systemd-tmpfiles, nft and ip netns
+  systemd nftables iproute2
+  # tests/unit_sandbox_exec: the unit's syscall filter applied with seccomp
+  libseccomp-dev
 )
 
 missing=()
