@@ -172,25 +172,6 @@ TEST_F(SshLoginTest, OneShotCommandsWorkAndTakeEffect) {
   EXPECT_THAT(r.out, HasSubstr(std::string("unix:") + SshBox::kKeyManager));
 }
 
-// sshd runs `maintkeydb -c "maintkeydb --socket ..."` for the ForceCommand;
-// without one (login shell only) `maintkeydb -c "CLIENT COMMAND"`.
-TEST_F(SshLoginTest, LoginShellWithoutForceCommandRunsOnlyMaintkeydb) {
-  EnsureZone();
-  ProcessResult r =
-      Ssh(SshBox::kShellOnly,
-          "maintkeydb --socket " + box_->socket() + " list " + kZone);
-  ASSERT_EQ(r.exit_code, 0) << r.err << box_->sshd_log();
-  EXPECT_EQ(ParseKeyTable(r.out).size(), 3u) << r.out;
-  ExpectRefused(SshBox::kShellOnly, "id", "unknown command \"id\"");
-  ExpectRefused(SshBox::kShellOnly,
-                "sh -c 'touch " + box_->drop_dir() + "/kmshell'",
-                "unknown command \"sh\"");
-  ExpectRefused(SshBox::kShellOnly, "/bin/sh -c id", "is a program path");
-  ExpectRefused(SshBox::kShellOnly, "scp -t " + box_->drop_dir(),
-                "file transfer");
-  EXPECT_FALSE(Exists(box_->drop_dir() + "/kmshell"));
-}
-
 // One pty, as the key manager types: ssh -tt on a terminal the test holds.
 class PtySsh {
  public:
@@ -265,6 +246,41 @@ class PtySsh {
   bool exited_ = false;
   std::string screen_;
 };
+
+// sshd runs `maintkeydb -c "maintkeydb --socket ..."` for the ForceCommand;
+// without one (login shell only) `maintkeydb -c "CLIENT COMMAND"`.
+TEST_F(SshLoginTest, LoginShellWithoutForceCommandRunsOnlyMaintkeydb) {
+  EnsureZone();
+  ProcessResult r =
+      Ssh(SshBox::kShellOnly,
+          "maintkeydb --socket " + box_->socket() + " list " + kZone);
+  ASSERT_EQ(r.exit_code, 0) << r.err << box_->sshd_log();
+  EXPECT_EQ(ParseKeyTable(r.out).size(), 3u) << r.out;
+  ExpectRefused(SshBox::kShellOnly, "id", "unknown command \"id\"");
+  ExpectRefused(SshBox::kShellOnly,
+                "sh -c 'touch " + box_->drop_dir() + "/kmshell'",
+                "unknown command \"sh\"");
+  ExpectRefused(SshBox::kShellOnly, "/bin/sh -c id", "is a program path");
+  ExpectRefused(SshBox::kShellOnly, "scp -t " + box_->drop_dir(),
+                "file transfer");
+  EXPECT_FALSE(Exists(box_->drop_dir() + "/kmshell"));
+  // A plain login: sshd starts `-maintkeydb`, the shell.
+  std::vector<std::string> argv = {"timeout", "60", "ssh"};
+  for (const std::string& o : box_->SshOptions()) argv.push_back(o);
+  argv.push_back("-tt");
+  argv.push_back(box_->Destination(SshBox::kShellOnly));
+  PtySsh session(argv);
+  ASSERT_TRUE(session.WaitFor("maintkeydb> ", 1)) << session.screen();
+  session.Type("id\r");
+  ASSERT_TRUE(session.WaitFor("maintkeydb> ", 2)) << session.screen();
+  EXPECT_THAT(session.screen(), HasSubstr("unknown command \"id\""));
+  session.Type("help list\r");
+  ASSERT_TRUE(session.WaitFor("maintkeydb> ", 3)) << session.screen();
+  session.Type("exit\r");
+  EXPECT_EQ(session.WaitExit(), 0) << session.screen();
+  captured_->append(session.screen());
+  EXPECT_THAT(session.screen(), Not(HasSubstr("uid=")));
+}
 
 TEST_F(SshLoginTest, InteractiveSessionOnAPty) {
   EnsureZone();
