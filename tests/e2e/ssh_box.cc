@@ -8,6 +8,7 @@
 #include <spawn.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -163,13 +164,27 @@ bool LoopbackPortAnswers(int port) {
 }
 
 SshBox::SshBox() {
-  char templ[] = "/run/zkssh.XXXXXX";
-  if (mkdtemp(templ) == nullptr) {
-    Fail("mkdtemp under /run");
+  // A root-owned 0755 parent (sshd's StrictModes refuses paths through a
+  // world-writable /tmp) whose file system lets the copied binaries run.
+  for (const std::string parent : {"/run", "/var/lib"}) {
+    struct statvfs fs;
+    if (statvfs(parent.c_str(), &fs) != 0 || (fs.f_flag & ST_NOEXEC) != 0) {
+      continue;
+    }
+    std::string templ = parent + "/zkssh.XXXXXX";
+    if (mkdtemp(templ.data()) == nullptr) continue;
+    root_ = templ;
+    break;
+  }
+  if (root_.empty()) {
+    Fail("no exec-mounted /run or /var/lib to make the box in");
     return;
   }
-  root_ = templ;
   SetUp();
+}
+
+bool SshBox::SetLoginShell(const std::string& user, const std::string& shell) {
+  return RunProcess({"usermod", "--shell", shell, user}).exit_code == 0;
 }
 
 SshBox::~SshBox() {

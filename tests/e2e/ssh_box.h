@@ -1,7 +1,8 @@
 // Test support: a signer box on loopback set up as deploy/ documents it, for
 // ssh logins for real. As root it makes (idempotently) a daemon user and a
 // key manager in the daemon's group, copies keystored and maintkeydb into a
-// root-owned 0755 tree under /run (runfiles under /root are 0700), runs
+// root-owned 0755 tree under /run or /var/lib (runfiles under /root are 0700;
+// sshd's StrictModes refuses a path through /tmp), runs
 // keystored AS the daemon user (setpriv) with its state dir 0700 and its
 // admin socket in a 0750 directory of the daemon's group, and runs Debian's
 // sshd on a free 127.0.0.1 port with:
@@ -94,6 +95,8 @@ class SshBox {
   // scp or sftp with the same options (-P for the port); `args` follow them.
   ProcessResult Scp(const std::vector<std::string>& args) const;
   ProcessResult Sftp(const std::string& user, const std::string& batch) const;
+  // usermod --shell: swaps a login user's shell (for the control cases).
+  static bool SetLoginShell(const std::string& user, const std::string& shell);
   std::string Destination(const std::string& user) const {
     return user + "@127.0.0.1";
   }

@@ -354,6 +354,33 @@ TEST_F(SshLoginTest, ControlUserWithAShellRunsThem) {
   EXPECT_THAT(r.out, HasSubstr("uid="));
 }
 
+// The refusals are maintkeydb's doing: swap the login-shell-only user's shell
+// for /bin/sh and `id` runs; swap it back and it is refused again. The key
+// manager, with /bin/sh as its shell, is still held by its ForceCommand
+// (sshd runs `sh -c "maintkeydb --socket ..."`).
+TEST_F(SshLoginTest, SwappedLoginShellShowsWhoRefuses) {
+  EnsureZone();
+  // Both shells back to maintkeydb however this test ends.
+  struct Restore {
+    ~Restore() {
+      SshBox::SetLoginShell(SshBox::kKeyManager, box_->maintkeydb());
+      SshBox::SetLoginShell(SshBox::kShellOnly, box_->maintkeydb());
+    }
+  } restore;
+  ASSERT_TRUE(SshBox::SetLoginShell(SshBox::kShellOnly, "/bin/sh"));
+  ProcessResult r = Ssh(SshBox::kShellOnly, "id");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("uid="));
+  ASSERT_TRUE(SshBox::SetLoginShell(SshBox::kKeyManager, "/bin/sh"));
+  ExpectRefused(SshBox::kKeyManager, "id", "unknown command \"id\"");
+  ExpectRefused(SshBox::kKeyManager, "sftp", "file transfer");
+  r = KeyManager(std::string("list ") + kZone);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(ParseKeyTable(r.out).size(), 3u) << r.out;
+  ASSERT_TRUE(SshBox::SetLoginShell(SshBox::kShellOnly, box_->maintkeydb()));
+  ExpectRefused(SshBox::kShellOnly, "id", "unknown command \"id\"");
+}
+
 TEST_F(SshLoginTest, FilesCannotBeCopied) {
   const std::string local = box_->root() + "/client/upload.txt";
   std::ofstream(local) << "copied over ssh\n";
