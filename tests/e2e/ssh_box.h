@@ -25,41 +25,14 @@
 #ifndef ZONEKEEP_TESTS_E2E_SSH_BOX_H_
 #define ZONEKEEP_TESTS_E2E_SSH_BOX_H_
 
-#include <sys/types.h>
-
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "tests/e2e/background_process.h"
 #include "tests/e2e/process_runner.h"
 
 namespace zonekeep::testing {
-
-// A child process in the background, its stdout and stderr to `log_path`;
-// killed (SIGTERM, then SIGKILL) on destruction.
-class BackgroundProcess {
- public:
-  BackgroundProcess(const std::vector<std::string>& argv,
-                    const std::string& log_path);
-  ~BackgroundProcess();
-  bool alive();
-  // Waits up to `seconds` for the process to end; its exit status, or -1
-  // (killed by a signal, or still running).
-  int WaitExit(int seconds);
-  void Stop();
-  std::string log() const;
-
- private:
-  pid_t pid_ = -1;
-  int status_ = -1;
-  std::string log_path_;
-};
-
-// A free TCP port on 127.0.0.1 (bound once, then released).
-int FreeLoopbackPort();
-
-// Whether something accepts TCP connections on 127.0.0.1:`port` now.
-bool LoopbackPortAnswers(int port);
 
 class SshBox {
  public:

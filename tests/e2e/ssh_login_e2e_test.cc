@@ -30,6 +30,7 @@
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/e2e/background_process.h"
 #include "tests/e2e/key_table.h"
 #include "tests/e2e/process_runner.h"
 #include "tests/e2e/ssh_box.h"
