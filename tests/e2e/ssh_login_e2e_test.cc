@@ -495,6 +495,8 @@ TEST_F(SshLoginTest, NothingIsForwarded) {
   argv.push_back(box_->Destination(SshBox::kKeyManager));
   ProcessResult r = Keep(RunProcess(argv));
   EXPECT_THAT(r.out, Not(HasSubstr("SSH-2.0-")));
+  // sshd itself said no (not a target that was down).
+  EXPECT_THAT(box_->sshd_log(), HasSubstr("refused local port forward"));
   argv.back() = box_->Destination(SshBox::kControl);
   r = RunProcess(argv);
   EXPECT_THAT(r.out, HasSubstr("SSH-2.0-"));
