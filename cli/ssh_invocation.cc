@@ -33,6 +33,20 @@ absl::string_view Basename(absl::string_view path) {
   return slash == absl::string_view::npos ? path : path.substr(slash + 1);
 }
 
+// A one-line reason if `line` holds a control character other than a tab:
+// a newline would be a second command to a shell, so it is no command here.
+std::optional<std::string> ControlCharacter(absl::string_view line) {
+  for (char c : line) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    if ((u < 0x20 && c != '\t') || u == 0x7f) {
+      return absl::StrCat("the command line holds a control character (",
+                          c == '\n' ? "a newline" : absl::StrCat("byte ", u),
+                          "); give one command per line, e.g. `list ZONE`");
+    }
+  }
+  return std::nullopt;
+}
+
 // Reads maintkeydb's options from `args` into `inv`; the first word that is
 // not an option and all after it are the command words. `-c LINE` is put in
 // `c_line`. Returns false with `inv` a kHelp, kVersion or kRefuse.
@@ -89,16 +103,8 @@ Invocation ForcedCommand(Invocation inv,
 }  // namespace
 
 Invocation ClientCommand(absl::string_view line, Invocation base) {
-  for (char c : line) {
-    const unsigned char u = static_cast<unsigned char>(c);
-    if ((u < 0x20 && c != '\t') || u == 0x7f) {
-      return Refuse(
-          std::move(base),
-          absl::StrCat("the command line holds a control character (",
-                       c == '\n' ? "a newline" : absl::StrCat("byte ", u),
-                       "); give one command per line, e.g. `list ZONE`"),
-          kExitUsage);
-    }
+  if (std::optional<std::string> bad = ControlCharacter(line)) {
+    return Refuse(std::move(base), *std::move(bad), kExitUsage);
   }
   absl::StatusOr<std::vector<std::string>> words = SplitCommandWords(line);
   if (!words.ok()) {
@@ -144,6 +150,9 @@ Invocation DecideInvocation(
       return Refuse(std::move(inv),
                     "-c takes one command line; give no other command words",
                     kExitUsage);
+    }
+    if (std::optional<std::string> bad = ControlCharacter(*c_line)) {
+      return Refuse(std::move(inv), *std::move(bad), kExitUsage);
     }
     absl::StatusOr<std::vector<std::string>> words = SplitCommandWords(*c_line);
     if (words.ok() && !words->empty() &&

@@ -119,6 +119,8 @@ TEST(SshInvocationTest, ANewlineIsRefusedNotASecondCommand) {
     EXPECT_NE(inv.exit_code, 0);
   }
   EXPECT_EQ(Decide({"-c", "list x\nid"}).action, Action::kRefuse);
+  EXPECT_EQ(Decide({"-c", "maintkeydb\nid"}).action, Action::kRefuse);
+  EXPECT_EQ(Decide({"-c", "list\texample.com."}).action, Action::kRunWords);
 }
 
 TEST(SshInvocationTest, FileTransfersAreRefused) {
