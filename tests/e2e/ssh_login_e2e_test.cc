@@ -202,10 +202,10 @@ class PtySsh {
     ASSERT_EQ(write(master_, keys.data(), keys.size()),
               static_cast<ssize_t>(keys.size()));
   }
-  // Reads until `part` has been seen `times` times, or 15 s pass.
+  // Reads until `part` has been seen `times` times, or 30 s pass.
   bool WaitFor(const std::string& part, size_t times = 1) {
     const auto deadline =
-        std::chrono::steady_clock::now() + std::chrono::seconds(15);
+        std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (Count(part) < times) {
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
           deadline - std::chrono::steady_clock::now());
@@ -221,7 +221,7 @@ class PtySsh {
   }
   int WaitExit() {
     for (int i = 0; i < 150; ++i) {
-      WaitFor("\x01never", 1);  // drains; returns at EOF or after 15 s
+      WaitFor("\x01never", 1);  // drains; returns at EOF or after 30 s
       int status = 0;
       if (waitpid(pid_, &status, WNOHANG) == pid_) {
         exited_ = true;
@@ -459,7 +459,7 @@ TEST_F(SshLoginTest, NothingIsForwarded) {
         argv, box_->root() + "/client/forward-" + user + flag + ".log");
   };
   auto wait_listening = [](int port) {
-    for (int i = 0; i < 100 && !LoopbackPortAnswers(port); ++i) {
+    for (int i = 0; i < 300 && !LoopbackPortAnswers(port); ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     return LoopbackPortAnswers(port);
@@ -469,23 +469,23 @@ TEST_F(SshLoginTest, NothingIsForwarded) {
     const int port = FreeLoopbackPort();
     auto km = forward(SshBox::kKeyManager, "-L", port);
     ASSERT_TRUE(wait_listening(port)) << km->log();
-    EXPECT_EQ(Greeting(port, 3000), "");
+    EXPECT_EQ(Greeting(port, 10000), "");
     km->Stop();
     captured_->append(km->log());
     auto control = forward(SshBox::kControl, "-L", port);
     ASSERT_TRUE(wait_listening(port)) << control->log();
-    EXPECT_EQ(Greeting(port, 3000), "SSH-2.0-");
+    EXPECT_EQ(Greeting(port, 10000), "SSH-2.0-");
   }
   // -R: the server refuses to listen; ssh gives up.
   {
     const int port = FreeLoopbackPort();
     auto km = forward(SshBox::kKeyManager, "-R", port);
-    EXPECT_NE(km->WaitExit(15), 0);
+    EXPECT_NE(km->WaitExit(30), 0);
     EXPECT_FALSE(LoopbackPortAnswers(port));
     captured_->append(km->log());
     auto control = forward(SshBox::kControl, "-R", port);
     ASSERT_TRUE(wait_listening(port)) << control->log();
-    EXPECT_EQ(Greeting(port, 3000), "SSH-2.0-");
+    EXPECT_EQ(Greeting(port, 10000), "SSH-2.0-");
   }
   // -W: stdio forwarding is a channel too.
   std::vector<std::string> argv = {"timeout", "15", "ssh"};
