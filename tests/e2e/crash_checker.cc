@@ -1,6 +1,7 @@
 #include "tests/e2e/crash_checker.h"
 
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
@@ -44,6 +45,17 @@ struct Expected {
   std::string state;
   bool rollover = false;
   bool deleted = false;
+  // The `now` of the transactions that made and last changed the key: the
+  // time of their audit rows.
+  int64_t created_at = 0;
+  int64_t state_changed_at = 0;
+  std::optional<int64_t> deleted_at;
+};
+
+// A zone row as the audit log says it must be.
+struct ExpectedZone {
+  int64_t created_at = 0;  // its first create or import
+  std::optional<int64_t> last_signed_at, zsk_stage1_at, ksk_stage1_at;
 };
 
 using KeyId = std::pair<std::string, int>;  // (zone, key tag)
@@ -60,9 +72,18 @@ class Replay {
     const std::vector<int> tags = Tags(rec.key_tags);
     const std::string& zone = rec.zone;
     const std::string what = w.size() > 1 ? w[1] : "";
-    if (w.empty() || w[0] == "zone-signed" ||
-        ReadOnlyCommands().count(w[0]) != 0) {
+    if (w.empty() || ReadOnlyCommands().count(w[0]) != 0) return;
+    now_ = rec.time;
+    if (w[0] == "zone-signed") {
+      Zone(rec).last_signed_at = now_;
       return;
+    }
+    if (w[0] == "create" || w[0] == "import") {
+      zones_.emplace(zone, ExpectedZone{now_, {}, {}, {}});
+    } else if (w[0] == "rollover" && what == "zsk-stage1") {
+      Zone(rec).zsk_stage1_at = now_;
+    } else if (w[0] == "rollover" && what == "ksk-stage1") {
+      Zone(rec).ksk_stage1_at = now_;
     }
     if (w[0] == "create") {
       for (int tag : tags) {
@@ -73,11 +94,12 @@ class Replay {
       for (int tag : tags) Add(rec, zone, tag, what);
     } else if (w[0] == "delete_id" || w[0] == "expire" ||
                w[0] == "delete_name") {
-      for (int tag : tags) Known(rec, zone, tag).deleted = true;
+      for (int tag : tags) Delete(Known(rec, zone, tag));
     } else if (w[0] == "undelete") {
       for (int tag : tags) {
         Expected& key = Known(rec, zone, tag);
         key.deleted = false;
+        key.deleted_at.reset();
         key.rollover = false;
       }
     } else if (w[0] == "rollover" && !tags.empty()) {
@@ -100,7 +122,7 @@ class Replay {
           if (keys_.count({zone, tag}) == 0 && what == "zsk-stage2") {
             Add(rec, zone, tag, "published");
           } else {
-            Known(rec, zone, tag).deleted = true;
+            Delete(Known(rec, zone, tag));
           }
         }
       } else {
@@ -112,8 +134,21 @@ class Replay {
   }
 
   const std::map<KeyId, Expected>& keys() const { return keys_; }
+  const std::map<std::string, ExpectedZone>& zones() const { return zones_; }
 
  private:
+  void Delete(Expected& key) {
+    key.deleted = true;
+    key.deleted_at = now_;
+  }
+
+  ExpectedZone& Zone(const AuditRecord& rec) {
+    if (zones_.count(rec.zone) == 0) {
+      Problem(rec, "changes a zone no earlier create or import record made");
+    }
+    return zones_[rec.zone];
+  }
+
   void Problem(const AuditRecord& rec, const std::string& what) {
     problems_->push_back("audit row " + std::to_string(rec.id) + " (" +
                          rec.command + ", " + rec.zone + ", tags " +
@@ -141,7 +176,8 @@ class Replay {
       Problem(rec, "creates " + KeyText(zone, tag) + ", which exists already");
       return;
     }
-    keys_[{zone, tag}] = Expected{RoleOf(zone, tag), state, false, false};
+    keys_[{zone, tag}] = Expected{
+        RoleOf(zone, tag), state, false, false, now_, now_, std::nullopt};
   }
 
   Expected& Known(const AuditRecord& rec, const std::string& zone, int tag) {
@@ -149,13 +185,21 @@ class Replay {
       Problem(rec, "changes " + KeyText(zone, tag) +
                        ", which no earlier create or import record made");
     }
-    return keys_[{zone, tag}];
+    Expected& key = keys_[{zone, tag}];
+    key.state_changed_at = now_;  // every change of a key sets it
+    return key;
   }
 
   std::vector<std::string>* problems_;
   std::map<KeyId, std::string> role_;
   std::map<KeyId, Expected> keys_;
+  std::map<std::string, ExpectedZone> zones_;
+  int64_t now_ = 0;  // the time of the row being applied
 };
+
+std::string Time(const std::optional<int64_t>& t) {
+  return t.has_value() ? std::to_string(*t) : "NULL";
+}
 
 void CheckDuplicates(const StoreSnapshot& snap,
                      std::vector<std::string>* problems) {
@@ -272,6 +316,16 @@ std::vector<std::string> CheckStore(
       continue;
     }
     const Expected& want = it->second;
+    if (want.created_at != key.created_at ||
+        want.state_changed_at != key.state_changed_at ||
+        want.deleted_at != key.deleted_at) {
+      problems.push_back(
+          "audit mismatch: " + id + " was created/changed/deleted at " +
+          Time(key.created_at) + "/" + Time(key.state_changed_at) + "/" +
+          Time(key.deleted_at) + ", its audit rows say " +
+          Time(want.created_at) + "/" + Time(want.state_changed_at) + "/" +
+          Time(want.deleted_at) + " (not the same transactions)");
+    }
     if (want.deleted != key.deleted || want.state != key.state ||
         want.rollover != key.rollover) {
       problems.push_back(
@@ -285,6 +339,36 @@ std::vector<std::string> CheckStore(
     if (stored.count(id) == 0) {
       problems.push_back("audit mismatch: the audit log made " +
                          KeyText(id.first, id.second) +
+                         ", which is not in the store");
+    }
+  }
+  std::set<std::string> zone_rows;
+  for (const StoreZone& zone : snap.zones) {
+    zone_rows.insert(zone.name);
+    auto it = replay.zones().find(zone.name);
+    if (it == replay.zones().end()) {
+      problems.push_back("audit mismatch: zone " + zone.name +
+                         " is in the store with no create or import record");
+      continue;
+    }
+    const ExpectedZone& want = it->second;
+    if (want.created_at != zone.created_at ||
+        want.last_signed_at != zone.last_signed_at ||
+        want.zsk_stage1_at != zone.zsk_stage1_at ||
+        want.ksk_stage1_at != zone.ksk_stage1_at) {
+      problems.push_back(
+          "audit mismatch: zone " + zone.name +
+          " created/last signed/zsk-stage1/ksk-stage1 at " +
+          Time(zone.created_at) + "/" + Time(zone.last_signed_at) + "/" +
+          Time(zone.zsk_stage1_at) + "/" + Time(zone.ksk_stage1_at) +
+          ", its audit rows say " + Time(want.created_at) + "/" +
+          Time(want.last_signed_at) + "/" + Time(want.zsk_stage1_at) + "/" +
+          Time(want.ksk_stage1_at));
+    }
+  }
+  for (const auto& [name, want] : replay.zones()) {
+    if (zone_rows.count(name) == 0) {
+      problems.push_back("audit mismatch: the audit log made zone " + name +
                          ", which is not in the store");
     }
   }

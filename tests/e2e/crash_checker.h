@@ -31,8 +31,15 @@
 //       the bin, the new tag a published ZSK; ksk-stage2: to the bin) gives
 //       exactly the key rows: the same keys (so every key has a create or
 //       import record and every record's key exists), each with the same
-//       state, (R) mark and bin flag. Rows whose result is not "ok" (refused
-//       or failed calls) change nothing.
+//       state, (R) mark and bin flag; and the same times: a key's
+//       created_at, state_changed_at and deleted_at are the times of the
+//       audit rows of the changes that made, last changed and binned it
+//       (keystored writes one `now` into a change and its audit row, so equal
+//       times mean one transaction). Likewise every zone row: created at its
+//       first create/import row, last_signed_at, zsk_stage1_at and
+//       ksk_stage1_at the times of its last zone-signed, zsk-stage1 and
+//       ksk-stage1 rows. Rows whose result is not "ok" (refused or failed
+//       calls) change nothing.
 // 5. Complete key sets stay complete: every zone in `complete_before` (had
 //    an active KSK and an active ZSK at the previous check) still has both,
 //    live. The caller only puts zones there whose operations can never

@@ -847,6 +847,19 @@ TEST_F(CrashCheckerTest, RejectsAStateChangeWithoutARecord) {
                                Reports("incomplete key set: p1.crash.test.")));
 }
 
+TEST_F(CrashCheckerTest, RejectsAChangeAndRecordFromTwoTransactions) {
+  // One microsecond apart: the key's state and its record were not written
+  // by one transaction.
+  EXPECT_THAT(ProblemsAfter("UPDATE keys SET state_changed_at = "
+                            "state_changed_at + 1 WHERE zone = "
+                            "'p1.crash.test.' AND role = 'KSK'"),
+              Reports("(not the same transactions)"));
+  EXPECT_THAT(ProblemsAfter("UPDATE zones SET last_signed_at = "
+                            "last_signed_at - 1 WHERE name = 'p1.crash.test.'"),
+              Reports("audit mismatch: zone p1.crash.test. created/last "
+                      "signed/zsk-stage1/ksk-stage1 at "));
+}
+
 TEST_F(CrashCheckerTest, RejectsAPhantomRecord) {
   EXPECT_THAT(
       ProblemsAfter("INSERT INTO audit (time, identity, command, zone, "

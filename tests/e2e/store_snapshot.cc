@@ -48,6 +48,12 @@ std::vector<std::vector<std::string>> Query(const std::string& db_path,
   return rows;
 }
 
+// sqlite3 prints NULL as "".
+std::optional<int64_t> OptionalTime(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  return std::stoll(text);
+}
+
 std::string Joined(const std::vector<std::vector<std::string>>& rows) {
   std::string out;
   for (const auto& row : rows) {
@@ -77,11 +83,11 @@ StoreSnapshot ReadStoreSnapshot(const std::string& db_path) {
   snap.foreign_key = error.empty() ? Joined(fk) : error;
   const auto keys = Query(db_path,
                           "SELECT id, zone, algorithm, key_tag, role, state, "
-                          "rollover, deleted, hex(dnskey_rdata) FROM keys "
-                          "ORDER BY id",
+                          "rollover, deleted, hex(dnskey_rdata), created_at, "
+                          "state_changed_at, deleted_at FROM keys ORDER BY id",
                           &error);
   for (const auto& row : keys) {
-    if (row.size() != 9) {
+    if (row.size() != 12) {
       error = "a keys row with " + std::to_string(row.size()) + " columns";
       break;
     }
@@ -95,19 +101,36 @@ StoreSnapshot ReadStoreSnapshot(const std::string& db_path) {
     key.rollover = row[6] == "1";
     key.deleted = row[7] == "1";
     key.dnskey_hex = row[8];
+    key.created_at = std::stoll(row[9]);
+    key.state_changed_at = std::stoll(row[10]);
+    key.deleted_at = OptionalTime(row[11]);
     snap.keys.push_back(key);
   }
-  const auto audit =
-      Query(db_path,
-            "SELECT id, command, zone, key_tags, result FROM audit ORDER BY id",
-            &error);
-  for (const auto& row : audit) {
+  const auto zones = Query(db_path,
+                           "SELECT name, created_at, last_signed_at, "
+                           "zsk_stage1_at, ksk_stage1_at FROM zones "
+                           "ORDER BY name",
+                           &error);
+  for (const auto& row : zones) {
     if (row.size() != 5) {
+      error = "a zones row with " + std::to_string(row.size()) + " columns";
+      break;
+    }
+    snap.zones.push_back(StoreZone{row[0], std::stoll(row[1]),
+                                   OptionalTime(row[2]), OptionalTime(row[3]),
+                                   OptionalTime(row[4])});
+  }
+  const auto audit = Query(db_path,
+                           "SELECT id, time, command, zone, key_tags, result "
+                           "FROM audit ORDER BY id",
+                           &error);
+  for (const auto& row : audit) {
+    if (row.size() != 6) {
       error = "an audit row with " + std::to_string(row.size()) + " columns";
       break;
     }
-    snap.audit.push_back(
-        AuditRecord{std::stoll(row[0]), row[1], row[2], row[3], row[4]});
+    snap.audit.push_back(AuditRecord{std::stoll(row[0]), std::stoll(row[1]),
+                                     row[2], row[3], row[4], row[5]});
   }
   if (!error.empty()) snap.integrity += "; reading the tables: " + error;
   return snap;

@@ -12,6 +12,7 @@
 #define ZONEKEEP_TESTS_E2E_STORE_SNAPSHOT_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,11 +29,25 @@ struct StoreKey {
   bool rollover = false;
   bool deleted = false;
   std::string dnskey_hex;  // DNSKEY RDATA, upper-case hex
+  // Unix microseconds, as stored; nullopt for NULL.
+  int64_t created_at = 0;
+  int64_t state_changed_at = 0;
+  std::optional<int64_t> deleted_at;
+};
+
+// One row of the `zones` table (the columns the crash test checks).
+struct StoreZone {
+  std::string name;
+  int64_t created_at = 0;
+  std::optional<int64_t> last_signed_at;
+  std::optional<int64_t> zsk_stage1_at;
+  std::optional<int64_t> ksk_stage1_at;
 };
 
 // One row of the `audit` table.
 struct AuditRecord {
   int64_t id = 0;
+  int64_t time = 0;  // unix microseconds: the `now` of its transaction
   std::string command;
   std::string zone;
   std::string key_tags;  // "1,2,3" or ""
@@ -43,6 +58,7 @@ struct StoreSnapshot {
   std::string integrity;       // "ok" when PRAGMA integrity_check found nothing
   std::string foreign_key;     // PRAGMA foreign_key_check output ("" = none)
   std::vector<StoreKey> keys;  // by id
+  std::vector<StoreZone> zones;    // by name
   std::vector<AuditRecord> audit;  // by id (commit order)
 };
 
