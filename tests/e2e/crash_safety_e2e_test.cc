@@ -1,17 +1,23 @@
 // Crash safety: keystored killed with SIGKILL at random points, nothing lost.
 //
 // A seeded random schedule (the seed is printed; ZONEKEEP_CRASH_SEED replays
-// one, ZONEKEEP_CRASH_KILLS changes the number of kills, default 250) runs,
-// again and again: start keystored (a real process on a real SQLite file),
-// launch one to three operations as real client processes (maintkeydb create
-// both/ksk/zsk, rollover zsk-stage1/zsk-stage2/ksk-stage1/ksk-stage2 with
-// --force, delete_id, delete_name --force, undelete, expire, import of BIND
-// key files made at test time with dnssec-keygen, dnssigner signing a small
-// zone), wait 0-60, 0-150 or 0-400 ms and SIGKILL keystored; one round in ten
-// kills it during its start instead, and one in ten launches the clients while
-// it is still starting. Every round restarts keystored and checks the store;
-// the end checks it once more with keystored stopped, then signs each protected
-// zone with the restarted daemon and runs BIND's dnssec-verify on it.
+// its choices, though not the machine's timing; ZONEKEEP_CRASH_KILLS sets the
+// number of kills, default 250) runs, round after round: start keystored (a
+// real process on a real SQLite file), launch one to three operations as
+// real client processes (maintkeydb create both/ksk/zsk, rollover
+// zsk-stage1/zsk-stage2/ksk-stage1/ksk-stage2 with --force, delete_id,
+// delete_name --force, undelete, expire, import of BIND key files made at
+// test time with dnssec-keygen, dnssigner signing a small zone), wait 0-15,
+// 0-60 or 0-300 ms and SIGKILL keystored. The clients are armed first
+// (maintkeydb -i waiting for its command on stdin, dnssigner for its zone
+// through a FIFO) and fed all at once, so the kill lands in keystored's
+// handling of the calls, not in the clients' own start. One round in ten
+// kills keystored during its start instead (0-200 ms), and one in ten starts
+// unarmed clients while keystored is still starting. Every round restarts
+// keystored and checks the store; the end checks it once more with
+// keystored stopped, plants the temp file a kill inside the master key's
+// creation would leave and sees the restart remove it, then signs each
+// protected zone with the restarted daemon and runs BIND's dnssec-verify.
 //
 // An operation is acknowledged when its client exited 0; an unacknowledged
 // one may have happened or not, but wholly or not at all. What "nothing
@@ -20,8 +26,12 @@
 // acknowledged operation has its "ok" audit row and every key tag its client
 // printed is a key row; no "ok" audit row of a change more often than it was
 // launched; replaying the "ok" audit rows in commit order gives exactly the
-// key rows (same keys, states, (R) marks, bin flags); and complete zones
-// stay complete.
+// key and zone rows (same keys, states, (R) marks, bin flags, and the times
+// of the audit rows, i.e. the same transactions); and complete zones stay
+// complete. Besides: an acknowledged signing's output file is whole, an
+// unacknowledged one left no file and no temp file; no master key temp file
+// outlives a restart. The log ends with the figures (kills, acknowledged,
+// cut off, refused, and changes done whose client never heard).
 //
 // "Complete" is required of the protected zones only (p1, p2): the schedule
 // runs on them nothing that may legitimately remove the last active key of a
@@ -762,6 +772,75 @@ TEST(CrashSafetyE2eTest, RandomSigkillsLoseNothing) {
                                                                 started)
                    .count()
             << " s" << std::endl;
+}
+
+bool FileExists(const std::string& path) {
+  struct stat st;
+  return lstat(path.c_str(), &st) == 0;
+}
+
+// keystored killed during the very first start on an empty state dir, at a
+// random point (before the database, between it and master.key, between
+// master.key and the check value, or later): the next start must come up,
+// and the keys it then seals must still open after a third start (a store
+// whose keys no master key opens would fail one of these).
+TEST(CrashSafetyFirstStartTest, AKilledFirstStartLeavesAStoreThatStarts) {
+  const uint64_t seed = SeedFromEnv();
+  std::cout << "first-start seed " << seed << std::endl;
+  std::mt19937_64 rng(seed);
+  const std::string zone = "first.crash.test.";
+  int before_db = 0, before_master_key = 0, after = 0;
+  for (int i = 0; i < 12; ++i) {
+    ShortTempDir dir;
+    const std::string state = dir.path() + "/state";
+    const std::string socket = state + "/admin.sock";
+    const std::string zone_file = dir.path() + "/zone";
+    std::ofstream(zone_file) << ZoneText(zone);
+    const std::vector<std::string> argv = {RunfilePath("keystore/keystored"),
+                                           "--state-dir", state};
+    const std::string log = dir.path() + "/keystored.out";
+    {
+      Child first(argv, log);
+      std::this_thread::sleep_for(std::chrono::milliseconds(
+          std::uniform_int_distribution<int>(0, 150)(rng)));
+      first.Kill();
+    }
+    if (!FileExists(state + "/keystore.db")) {
+      ++before_db;
+    } else if (!FileExists(state + "/master.key")) {
+      ++before_master_key;
+    } else {
+      ++after;
+    }
+    for (int start = 0; start < 2; ++start) {
+      Child daemon(argv, log);
+      bool ready = false;
+      for (int t = 0; t < 2000 && !ready && daemon.Running(); ++t) {
+        ready = ProbeUnixSocket(socket).ok();
+        if (!ready) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      }
+      ASSERT_TRUE(ready) << "start " << start + 2 << " after a killed first "
+                         << "start: " << ReadFile(log + ".err");
+      if (start == 0) {
+        ProcessResult r =
+            Maintkeydb(socket, {"create", "both", "ED25519", "-", zone});
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+      }
+      ProcessResult r =
+          RunProcess({RunfilePath("cli/dnssigner"), "--socket", socket, "-o",
+                      zone, "-f", zone_file + ".signed", zone_file});
+      EXPECT_EQ(r.exit_code, 0)
+          << "signing after start " << start + 2 << ": " << r.err;
+      EXPECT_EQ(daemon.Terminate(std::chrono::seconds(20)), 0)
+          << ReadFile(log + ".err");
+    }
+    ProcessResult temps =
+        RunProcess({"find", state, "-name", "master.key*.tmp.*"});
+    EXPECT_EQ(temps.out, "") << "master key temp files left";
+  }
+  std::cout << "first starts killed: " << before_db
+            << " before keystore.db existed, " << before_master_key
+            << " before master.key, " << after << " after" << std::endl;
 }
 
 // The checker itself: a sound store passes, and each kind of damage done to
