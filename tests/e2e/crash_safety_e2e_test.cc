@@ -13,8 +13,10 @@
 // through a FIFO) and fed all at once, so the kill lands in keystored's
 // handling of the calls, not in the clients' own start. One round in ten
 // kills keystored during its start instead (0-200 ms), and one in ten starts
-// unarmed clients while keystored is still starting. Every round restarts
-// keystored and checks the store; the end checks it once more with
+// unarmed clients while keystored is still starting. Every start that
+// completes is checked before anything else is launched (so each kill is
+// checked at the next completed start, a kill during a start included), and
+// after the last kill too; the end checks once more with
 // keystored stopped, plants the temp file a kill inside the master key's
 // creation would leave and sees the restart remove it, then signs each
 // protected zone with the restarted daemon and runs BIND's dnssec-verify.
@@ -41,6 +43,12 @@
 // the same round was aimed at). Scratch zones (s1, s2, s3) get everything.
 // Each zone has one algorithm (s2 RSASHA256 2048, slow to generate, so kills
 // also land during key generation).
+//
+// CrashSafetyFirstStartTest kills keystored during its very first start on
+// empty state dirs; CrashCheckerTest shows the checker passes a sound store
+// and rejects copies damaged with the sqlite3 CLI (a lost record, a lost
+// acknowledged zone, a duplicated key, a change without a record, a change
+// and record from two transactions, a phantom record, a damaged page).
 #include <signal.h>
 #include <sys/stat.h>
 
