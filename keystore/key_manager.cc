@@ -772,6 +772,21 @@ absl::StatusOr<std::unique_ptr<KeyManager>> KeyManager::Open(
   const std::string master_path = options.master_key_path.empty()
                                       ? dir + "/master.key"
                                       : options.master_key_path;
+  // Temp files of a master key creation a kill cut short hold unused keys:
+  // removed (keystored holds the state-dir lock, so no creator is at work).
+  for (const std::string& path :
+       {master_path, MasterKeyFiles::For(master_path).next}) {
+    absl::StatusOr<int> removed = MasterKey::RemoveAbandonedTempFiles(path);
+    if (!removed.ok()) {
+      fprintf(stderr, "keystore: %s\n",
+              std::string(removed.status().message()).c_str());
+    } else if (*removed > 0) {
+      fprintf(stderr,
+              "keystore: removed %d temporary file(s) of %s that an "
+              "interrupted start or rotation left\n",
+              *removed, path.c_str());
+    }
+  }
   // A rotation a crash interrupted is finished or undone first
   // (master_key_rotation.h).
   absl::StatusOr<std::string> recovered =
