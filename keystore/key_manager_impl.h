@@ -211,6 +211,8 @@ class KeyManagerImpl final : public KeyManager {
       const std::string& zone) override;
   absl::StatusOr<MasterKeyRotation> RotateMasterKey(
       const std::string& identity) override;  // key_manager_rotate.cc
+  absl::StatusOr<std::unique_ptr<BackupCopy>> Backup(
+      const std::string& identity) override;  // key_manager_backup.cc
 
  private:
   // Runs `body` in one write transaction plus its audit row (see top).
