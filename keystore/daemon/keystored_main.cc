@@ -248,8 +248,11 @@ int RestoreStateDir(const Flags& flags, const v1::KeystoredConfig& config) {
   const auto refuse = [&](const absl::Status& why) {
     if (!lock_existed) unlink(lock_path.c_str());
     if (!dir_existed) rmdir(dir.c_str());
-    fprintf(stderr, "keystored: restore refused: %s\n",
-            std::string(why.message()).c_str());
+    std::string message(why.message());
+    for (char& c : message) {
+      if (c == '\n' || c == '\r') c = ' ';  // one line, whatever the cause
+    }
+    fprintf(stderr, "keystored: restore refused: %s\n", message.c_str());
     return 1;
   };
   if (absl::Status s = keystore::MakeDirectories(dir, 0700, "state dir");

@@ -148,8 +148,13 @@ absl::StatusOr<std::unique_ptr<KeyDb>> KeyDb::OpenSnapshot(
     absl::StatusOr<bool> row = q.Step();
     if (!row.ok()) return not_a_store(row.status());
     if (!*row || q.Text(0) != "ok") {
-      return not_a_store(absl::DataLossError(absl::StrCat(
-          "integrity check: ", *row ? q.Text(0) : std::string("no answer"))));
+      // SQLite's report spans lines: one line here.
+      std::string report = *row ? q.Text(0) : std::string("no answer");
+      for (char& c : report) {
+        if (c == '\n' || c == '\r') c = ' ';
+      }
+      return not_a_store(
+          absl::DataLossError(absl::StrCat("integrity check: ", report)));
     }
   }
   stmt_raw = nullptr;
