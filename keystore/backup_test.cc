@@ -122,6 +122,20 @@ TEST_F(BackupTest, CopyMatchesItsSummaryAndLeavesNothingBehind) {
   EXPECT_TRUE(absl::StrContains((*audit)[0].command, summary.sha256_hex));
 }
 
+TEST_F(BackupTest, OpenRemovesCopiesACrashLeftBehind) {
+  const std::string stale = dir_ + "/backup-99999-0.tmp";
+  std::ofstream(stale) << "sealed keys of an interrupted backup";
+  const std::string other = dir_ + "/backup-notes.txt";
+  std::ofstream(other) << "not ours";
+  keys_.reset();
+  KeyManagerOptions options;
+  options.state_dir = dir_;
+  absl::StatusOr<std::unique_ptr<KeyManager>> keys = KeyManager::Open(options);
+  ASSERT_TRUE(keys.ok()) << keys.status();
+  EXPECT_EQ(Snapshot(dir_).count("backup-99999-0.tmp"), 0u);
+  EXPECT_EQ(Snapshot(dir_).count("backup-notes.txt"), 1u);
+}
+
 TEST_F(BackupTest, MasterKeyIdFollowsTheMasterKey) {
   const BackupSummary first = BackupTo(dir_ + ".1");
   const BackupSummary second = BackupTo(dir_ + ".2");

@@ -30,6 +30,7 @@ grpc::Status AdminService::Backup(
   absl::StatusOr<std::unique_ptr<keystore::BackupCopy>> copy =
       keys_->Backup(*identity);
   if (!copy.ok()) return ToGrpcStatus(copy.status());
+  const int64_t taken_unix = absl::ToUnixSeconds(absl::Now());
   const keystore::BackupSummary& summary = (*copy)->summary();
   std::string buf(kChunkBytes, '\0');
   uint64_t sent = 0;
@@ -66,7 +67,7 @@ grpc::Status AdminService::Backup(
   out->set_sha256_hex(summary.sha256_hex);
   out->set_schema_version(summary.schema_version);
   out->set_master_key_id(summary.master_key_id);
-  out->set_taken_unix(absl::ToUnixSeconds(absl::Now()));
+  out->set_taken_unix(taken_unix);
   writer->Write(last);
   return grpc::Status::OK;
 }
