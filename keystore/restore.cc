@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "keystore/crypto/master_key.h"
 #include "keystore/store/key_db.h"
@@ -169,6 +170,16 @@ absl::StatusOr<RestoreResult> RestoreKeyStore(const RestoreRequest& request) {
     }
     return absl::Status(error.code(), message);
   };
+  if (!request.expected_sha256.empty()) {
+    absl::StatusOr<std::string> sha = Sha256OfFile(temp, nullptr);
+    if (!sha.ok()) return fail(named(sha.status()));
+    if (*sha != absl::AsciiStrToLower(request.expected_sha256)) {
+      return fail(absl::DataLossError(
+          absl::StrCat("the backup ", request.backup_path, " has SHA-256 ",
+                       *sha, ", not the ", request.expected_sha256,
+                       " given: it is not the file maintkeydb backup wrote")));
+    }
+  }
   absl::StatusOr<BackupSummary> summary = DescribeBackup(temp);
   if (!summary.ok()) return fail(named(summary.status()));
   absl::StatusOr<MasterKey> key = MasterKey::Load(request.master_key_path);

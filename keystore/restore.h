@@ -6,7 +6,9 @@
 // 1. the backup is copied into the state dir (a private temp file, 0600,
 //    fsynced); every later check reads that copy, which is what gets
 //    installed;
-// 2. the copy passes KeyDb::OpenSnapshot (an SQLite file, integrity_check,
+// 2. with `expected_sha256` set, the copy's SHA-256 equals it (the one
+//    `maintkeydb backup` printed): DataLoss otherwise; then the copy passes
+//    KeyDb::OpenSnapshot (an SQLite file, integrity_check,
 //    the schema version this build reads): else DataLoss/FailedPrecondition;
 // 3. the master key keystored would use (`master_key_path`) exists
 //    (FailedPrecondition naming it and the backup's master key id) and opens
@@ -36,6 +38,9 @@ struct RestoreRequest {
   std::string state_dir;        // REQUIRES: exists
   std::string master_key_path;  // state-dir/master.key or a credential
   bool force = false;
+  // Lowercase or uppercase hex; empty: not checked (the structure, the check
+  // value and every sealed key still are).
+  std::string expected_sha256;
   absl::Time now;
 };
 

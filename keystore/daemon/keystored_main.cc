@@ -6,7 +6,8 @@
 // "shutdown-grace" seconds, then exits 0.
 //
 //   keystored [--config FILE] [--state-dir DIR]
-//   keystored --restore FILE [--force] [--config FILE] [--state-dir DIR]
+//   keystored --restore FILE [--sha256 HEX] [--force] [--config FILE]
+//             [--state-dir DIR]
 //   keystored --check-config FILE | --help | --version
 //
 // With no config it runs on the embedded default: state in ./var/keystored,
@@ -91,8 +92,8 @@ absl::StatusOr<std::string> MasterKeyPath(const v1::KeystoredConfig& config) {
 
 constexpr char kUsage[] =
     "usage: keystored [--config FILE] [--state-dir DIR]\n"
-    "       keystored --restore FILE [--force] [--config FILE] [--state-dir "
-    "DIR]\n"
+    "       keystored --restore FILE [--sha256 HEX] [--force] [--config FILE]\n"
+    "                 [--state-dir DIR]\n"
     "       keystored --check-config FILE\n"
     "       keystored --help | --version\n";
 
@@ -113,6 +114,8 @@ constexpr char kHelp[] =
     "                       unless the master key keystored would use opens\n"
     "                       FILE's check value and every key in it, and when\n"
     "                       the state dir already holds keys\n"
+    "  --sha256 HEX         with --restore: FILE must have this SHA-256 (the\n"
+    "                       one maintkeydb backup printed)\n"
     "  --force              with --restore: replace a store that holds keys\n"
     "                       (kept aside as keystore.db.before-restore-TIME)\n"
     "  --check-config FILE  reports every problem of FILE, one per line, and\n"
@@ -125,6 +128,7 @@ struct Flags {
   std::string state_dir;
   std::string check_config;
   std::string restore;
+  std::string sha256;
   bool force = false;
   bool help = false;
   bool version = false;
@@ -154,6 +158,7 @@ absl::StatusOr<Flags> ParseFlags(int argc, char** argv) {
     if (name == "--state-dir") target = &flags.state_dir;
     if (name == "--check-config") target = &flags.check_config;
     if (name == "--restore") target = &flags.restore;
+    if (name == "--sha256") target = &flags.sha256;
     if (target == nullptr) {
       return absl::InvalidArgumentError(
           absl::StrCat("unknown argument \"", arg, "\""));
@@ -169,8 +174,16 @@ absl::StatusOr<Flags> ParseFlags(int argc, char** argv) {
       return absl::InvalidArgumentError(absl::StrCat(name, " needs a value"));
     }
   }
-  if (flags.force && flags.restore.empty()) {
-    return absl::InvalidArgumentError("--force goes with --restore FILE");
+  if ((flags.force || !flags.sha256.empty()) && flags.restore.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        flags.force ? "--force" : "--sha256", " goes with --restore FILE"));
+  }
+  if (!flags.sha256.empty() &&
+      (flags.sha256.size() != 64 ||
+       flags.sha256.find_first_not_of("0123456789abcdefABCDEF") !=
+           std::string::npos)) {
+    return absl::InvalidArgumentError(
+        "--sha256 takes the 64 hex digits maintkeydb backup printed");
   }
   return flags;
 }
@@ -272,6 +285,7 @@ int RestoreStateDir(const Flags& flags, const v1::KeystoredConfig& config) {
   request.state_dir = dir;
   request.master_key_path = *master;
   request.force = flags.force;
+  request.expected_sha256 = flags.sha256;
   request.now = absl::Now();
   absl::StatusOr<keystore::RestoreResult> restored =
       keystore::RestoreKeyStore(request);

@@ -162,11 +162,13 @@ class BackupRestoreE2eTest : public ::testing::Test {
                        zone, "-f", out, zone_file()});
   }
   ProcessResult Restore(const std::string& backup, const std::string& target,
-                        bool force = false) {
+                        bool force = false,
+                        const std::vector<std::string>& extra = {}) {
     std::vector<std::string> argv = {RunfilePath("keystore/keystored"),
                                      "--restore", backup, "--state-dir",
                                      target};
     if (force) argv.push_back("--force");
+    argv.insert(argv.end(), extra.begin(), extra.end());
     return RunProcess(argv);
   }
   // A fresh state dir (0700) holding a copy of the original's master.key.
@@ -360,12 +362,17 @@ TEST_F(BackupRestoreE2eTest, RefusalsChangeNothing) {
   ASSERT_EQ(taken.exit_code, 0) << taken.err;
   const std::string good = ReadFile(backup);
 
+  const size_t sha_at = taken.out.find("sha256 ");
+  ASSERT_NE(sha_at, std::string::npos) << taken.out;
+  const std::string good_sha = taken.out.substr(sha_at + 7, 64);
+
   auto expect_refused = [&](const std::string& what, const std::string& file,
                             const std::string& target,
-                            const std::string& reason, bool force = false) {
+                            const std::string& reason, bool force = false,
+                            const std::vector<std::string>& extra = {}) {
     SCOPED_TRACE(what);
     const auto before = DirSnapshot(target);
-    ProcessResult r = Restore(file, target, force);
+    ProcessResult r = Restore(file, target, force, extra);
     EXPECT_NE(r.exit_code, 0);
     EXPECT_EQ(LineCount(r.err), 1) << r.err;
     EXPECT_THAT(r.err, HasSubstr("restore refused: "));
@@ -442,11 +449,23 @@ TEST_F(BackupRestoreE2eTest, RefusalsChangeNothing) {
   WriteFile(flipped_key, flipped);
   expect_refused("flipped sealed key", flipped_key, target, "is damaged: key");
 
+  // One bit flipped in audit text: no structure or key covers it, the
+  // SHA-256 maintkeydb backup printed does.
+  const size_t audit_at = good.find("create both");
+  ASSERT_NE(audit_at, std::string::npos);
+  flipped = good;
+  flipped[audit_at] ^= 0x20;  // 'c' -> 'C'
+  const std::string flipped_audit = dir_.path() + "/flipped-audit.db";
+  WriteFile(flipped_audit, flipped);
+  expect_refused("flipped audit text, --sha256", flipped_audit, target,
+                 "has SHA-256", false, {"--sha256", good_sha});
+
   // keystored running on the target.
   expect_refused("daemon running", backup, state(), "already in use");
 
-  // The same target accepts the good backup: the refusals were real.
-  ProcessResult ok = Restore(backup, target);
+  // The same target accepts the good backup (with its SHA-256): the
+  // refusals were real.
+  ProcessResult ok = Restore(backup, target, false, {"--sha256", good_sha});
   ASSERT_EQ(ok.exit_code, 0) << ok.err;
   EXPECT_THAT(ok.out, HasSubstr("6 keys"));
 
