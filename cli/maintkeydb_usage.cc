@@ -94,6 +94,13 @@ constexpr std::pair<const char*, const char*> kUsage[] = {
      "  re-seals every key under a new master key in one transaction; the\n"
      "  old key stays as master.key.old (it opens only older backups) until\n"
      "  you remove it, and a next rotation waits for that"},
+    {"backup",
+     "backup FILE [--force]\n"
+     "  writes a consistent copy of keystored's key database to FILE (mode\n"
+     "  0600; an existing FILE only with --force), taken while signing and\n"
+     "  rollovers go on; keys stay sealed and the master key is not in it:\n"
+     "  keep master.key (its id is printed) apart from the backups. Restore\n"
+     "  with keystored --restore FILE"},
     {"help", "help [COMMAND]"},
 };
 

@@ -766,6 +766,7 @@ absl::StatusOr<std::unique_ptr<KeyManager>> KeyManager::Open(
   while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
   absl::Status s = MakeDirectories(dir, 0700, "state dir");
   if (!s.ok()) return s;
+  key_manager_internal::RemoveStaleBackupCopies(dir);
   const std::string db_path = dir + "/keystore.db";
   absl::StatusOr<std::unique_ptr<KeyDb>> db = KeyDb::Open(db_path);
   if (!db.ok()) return db.status();
