@@ -15,7 +15,8 @@ cache_dir="${ZONEKEEP_BAZEL_CACHE:-$HOME/.cache/zonekeep/bazel-disk}"
 mkdir -p "$cache_dir"
 export TSAN_OPTIONS="suppressions=$PWD/tools/tsan.supp second_deadlock_stack=1 history_size=4 ignore_noninstrumented_modules=1"
 
-e2e=(//tests/e2e:concurrent_signing_e2e_test //tests/e2e:client_disconnect_e2e_test)
+e2e=(//tests/e2e:sanitizer_report_test //tests/e2e:concurrent_signing_e2e_test
+  //tests/e2e:client_disconnect_e2e_test)
 units=$(bazel query 'kind(cc_test, //keystore/... + //signer/... + //dnssec/...)' 2>/dev/null)
 # shellcheck disable=SC2206
 targets=("${e2e[@]}" $units)
