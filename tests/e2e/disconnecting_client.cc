@@ -144,6 +144,38 @@ void LeaveUnary(Start start, std::mt19937* rng) {
 
 }  // namespace
 
+struct HeldSignStream::Call {
+  std::shared_ptr<grpc::Channel> channel;
+  std::unique_ptr<v1::ZoneSigner::Stub> stub;
+  grpc::ClientContext context;
+  std::unique_ptr<
+      grpc::ClientReaderWriter<v1::SignZoneRequest, v1::SignZoneResponse>>
+      stream;
+};
+
+HeldSignStream::HeldSignStream(const std::string& socket_path,
+                               const std::string& origin, int mebibytes)
+    : call_(std::make_unique<Call>()) {
+  call_->channel =
+      NewChannel("unix:" + socket_path, grpc::InsecureChannelCredentials());
+  call_->stub = v1::ZoneSigner::NewStub(call_->channel);
+  call_->stream = call_->stub->SignZone(&call_->context);
+  v1::SignZoneRequest options;
+  options.mutable_options()->set_origin(origin);
+  ok_ = call_->stream->Write(options);
+  v1::SignZoneRequest chunk;
+  for (int i = 0; ok_ && i < mebibytes; ++i) {
+    // Distinct text per MiB, so nothing can share it.
+    chunk.set_zone_chunk(std::string(1 << 20, static_cast<char>('a' + i % 26)));
+    ok_ = call_->stream->Write(chunk);
+  }
+}
+
+HeldSignStream::~HeldSignStream() {
+  call_->context.TryCancel();
+  call_->stream->Finish();
+}
+
 int ConnectAndHold(const std::string& host_port) {
   return ConnectTcp(host_port);
 }

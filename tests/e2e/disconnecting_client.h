@@ -16,6 +16,7 @@
 #ifndef ZONEKEEP_TESTS_E2E_DISCONNECTING_CLIENT_H_
 #define ZONEKEEP_TESTS_E2E_DISCONNECTING_CLIENT_H_
 
+#include <memory>
 #include <random>
 #include <string>
 
@@ -43,6 +44,22 @@ class DisconnectingClient {
  private:
   DaemonEndpoints endpoints_;
   std::string ca_pem_, cert_pem_, key_pem_;
+};
+
+// The opposite: a SignZone stream on the admin socket that has sent the
+// options and `mebibytes` MiB of zone text and stays open (keystored holds a
+// thread and the text for it) until destruction, which cancels it.
+class HeldSignStream {
+ public:
+  HeldSignStream(const std::string& socket_path, const std::string& origin,
+                 int mebibytes);
+  ~HeldSignStream();
+  bool ok() const { return ok_; }
+
+ private:
+  struct Call;
+  std::unique_ptr<Call> call_;
+  bool ok_ = false;
 };
 
 // A TCP connection to HOST:PORT (IPv4) that sends nothing; the caller closes
