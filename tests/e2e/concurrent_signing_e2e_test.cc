@@ -36,7 +36,7 @@ constexpr char kOrigin[] = "example.com.";
 constexpr char kAlg[] = "ECDSAP256SHA256";
 constexpr int kSocketClients = 4;
 constexpr int kTlsClients = 1;
-constexpr int kAdminCycles = 3;
+constexpr int kAdminCycles = 5;
 
 std::string MyIdentity() {
   const passwd* me = getpwuid(getuid());
