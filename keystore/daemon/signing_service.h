@@ -20,10 +20,9 @@
 #include <atomic>
 #include <cstdint>
 #include <map>
+#include <mutex>
 #include <string>
 
-#include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
 #include "keystore/daemon/access_policy.h"
 #include "keystore/daemon/sign_stats.h"
 #include "keystore/key_manager.h"
@@ -67,8 +66,10 @@ class SigningService final : public v1::ZoneSigner::Service {
   const SignLimits limits_;
   SignStats* const stats_;
   std::atomic<int64_t> running_jobs_{0};
-  absl::Mutex jobs_mu_;
-  std::map<std::string, int64_t> jobs_by_identity_ ABSL_GUARDED_BY(jobs_mu_);
+  // A std::mutex, not absl::Mutex: Debian's Abseil is not built for TSan, so
+  // its locks would be invisible to a --config=tsan build.
+  std::mutex jobs_mu_;
+  std::map<std::string, int64_t> jobs_by_identity_;  // guarded by jobs_mu_
 };
 
 }  // namespace keystored
