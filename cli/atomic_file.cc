@@ -26,13 +26,14 @@ std::string DirOf(const std::string& path) {
 
 }  // namespace
 
-absl::StatusOr<AtomicFile> AtomicFile::Create(const std::string& path) {
+absl::StatusOr<AtomicFile> AtomicFile::Create(const std::string& path,
+                                              mode_t mode) {
   std::string temp = absl::StrCat(path, ".tmp.XXXXXX");
   std::vector<char> templ(temp.begin(), temp.end());
   templ.push_back('\0');
   const int fd = mkstemp(templ.data());
   if (fd < 0) return ErrnoError(absl::StrCat("cannot create ", path));
-  fchmod(fd, 0644);
+  fchmod(fd, mode);
   return AtomicFile(path, std::string(templ.data()), fd);
 }
 

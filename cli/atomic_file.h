@@ -5,6 +5,8 @@
 #ifndef ZONEKEEP_CLI_ATOMIC_FILE_H_
 #define ZONEKEEP_CLI_ATOMIC_FILE_H_
 
+#include <sys/types.h>
+
 #include <string>
 
 #include "absl/status/status.h"
@@ -16,7 +18,9 @@ namespace cli {
 
 class AtomicFile {
  public:
-  static absl::StatusOr<AtomicFile> Create(const std::string& path);
+  // The file gets `mode` (0600 for a key store backup).
+  static absl::StatusOr<AtomicFile> Create(const std::string& path,
+                                           mode_t mode = 0644);
   AtomicFile(AtomicFile&& other) noexcept;
   AtomicFile& operator=(AtomicFile&&) = delete;
   ~AtomicFile();

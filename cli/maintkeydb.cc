@@ -150,6 +150,7 @@ int MaintKeyDb::Run(const Args& words) {
   if (command == "purge") return Purge(args);
   if (command == "cds-delete") return CdsDelete(args);
   if (command == "rotate-master-key") return RotateMasterKey(args);
+  if (command == "backup") return Backup(args);
   return Audit(args);
 }
 

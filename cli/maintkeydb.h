@@ -59,6 +59,7 @@ class MaintKeyDb {
   int Purge(const std::vector<std::string>& args);
   int CdsDelete(const std::vector<std::string>& args);
   int RotateMasterKey(const std::vector<std::string>& args);  // ditto
+  int Backup(const std::vector<std::string>& args);  // maintkeydb_backup.cc
   int Help(const std::vector<std::string>& args);
 
   // Prints "maintkeydb: WHAT" and a one-line hint: the synopsis of

@@ -94,6 +94,13 @@ constexpr std::pair<const char*, const char*> kUsage[] = {
      "  re-seals every key under a new master key in one transaction; the\n"
      "  old key stays as master.key.old (it opens only older backups) until\n"
      "  you remove it, and a next rotation waits for that"},
+    {"backup",
+     "backup FILE [--force]\n"
+     "  writes a consistent copy of keystored's key database to FILE (mode\n"
+     "  0600; an existing FILE only with --force), taken while signing and\n"
+     "  rollovers go on; keys stay sealed and the master key is not in it:\n"
+     "  keep master.key (its id is printed) apart from the backups. Restore\n"
+     "  with keystored --restore FILE"},
     {"help", "help [COMMAND]"},
 };
 
@@ -163,7 +170,12 @@ std::string ProgramUsage() {
          "  -i             the shell: line editing, history kept in\n"
          "                 $XDG_STATE_HOME/maintkeydb_history or "
          "~/.maintkeydb_history\n"
-         "  -c LINE        runs one command line (as a login shell does)\n"
+         "  -c LINE        runs one command line (as a login shell does); a\n"
+         "                 LINE that starts with maintkeydb is sshd running\n"
+         "                 the ForceCommand: its options, then\n"
+         "                 $SSH_ORIGINAL_COMMAND if set, else the shell.\n"
+         "                 Never a shell: scp, sftp, rsync, program paths and\n"
+         "                 newlines are refused\n"
          "  --keep-going   with commands piped into the shell, go on after a\n"
          "                 failing command (default: stop with its status)\n"
          "  -h, --help     this text\n"

@@ -766,12 +766,28 @@ absl::StatusOr<std::unique_ptr<KeyManager>> KeyManager::Open(
   while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
   absl::Status s = MakeDirectories(dir, 0700, "state dir");
   if (!s.ok()) return s;
+  key_manager_internal::RemoveStaleBackupCopies(dir);
   const std::string db_path = dir + "/keystore.db";
   absl::StatusOr<std::unique_ptr<KeyDb>> db = KeyDb::Open(db_path);
   if (!db.ok()) return db.status();
   const std::string master_path = options.master_key_path.empty()
                                       ? dir + "/master.key"
                                       : options.master_key_path;
+  // Temp files of a master key creation a kill cut short hold unused keys:
+  // removed (keystored holds the state-dir lock, so no creator is at work).
+  for (const std::string& path :
+       {master_path, MasterKeyFiles::For(master_path).next}) {
+    absl::StatusOr<int> removed = MasterKey::RemoveAbandonedTempFiles(path);
+    if (!removed.ok()) {
+      fprintf(stderr, "keystore: %s\n",
+              std::string(removed.status().message()).c_str());
+    } else if (*removed > 0) {
+      fprintf(stderr,
+              "keystore: removed %d temporary file(s) of %s that an "
+              "interrupted start or rotation left\n",
+              *removed, path.c_str());
+    }
+  }
   // A rotation a crash interrupted is finished or undone first
   // (master_key_rotation.h).
   absl::StatusOr<std::string> recovered =

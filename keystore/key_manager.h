@@ -48,6 +48,7 @@
 #include "dnssec/algorithm.h"
 #include "dnssec/key_actions.h"
 #include "dnssec/zone_key.h"
+#include "keystore/backup.h"
 #include "keystore/clock.h"
 #include "keystore/dns_observer.h"
 
@@ -284,6 +285,12 @@ class KeyManager {
   // keys it loaded. FailedPrecondition when master.key.old still exists or
   // the master key is a systemd credential. Audited.
   virtual absl::StatusOr<MasterKeyRotation> RotateMasterKey(
+      const std::string& identity) = 0;
+  // A consistent copy of the database (store::CopyDatabase: keys still
+  // sealed, no master key), made in the state dir and unlinked before it is
+  // returned, with what it holds (backup.h). Signing and rollovers go on
+  // meanwhile. Audited, with the copy's size and SHA-256.
+  virtual absl::StatusOr<std::unique_ptr<BackupCopy>> Backup(
       const std::string& identity) = 0;
 };
 

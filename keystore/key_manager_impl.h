@@ -92,6 +92,10 @@ inline bool SerialAtLeast(uint32_t a, uint32_t b) {
   return static_cast<int32_t>(a - b) >= 0;
 }
 
+// Removes backup-*.tmp copies a crash left in the state dir
+// (key_manager_backup.cc); KeyManager::Open calls it.
+void RemoveStaleBackupCopies(const std::string& state_dir);
+
 // What one call writes to the audit table.
 struct AuditInfo {
   std::string identity;
@@ -211,6 +215,8 @@ class KeyManagerImpl final : public KeyManager {
       const std::string& zone) override;
   absl::StatusOr<MasterKeyRotation> RotateMasterKey(
       const std::string& identity) override;  // key_manager_rotate.cc
+  absl::StatusOr<std::unique_ptr<BackupCopy>> Backup(
+      const std::string& identity) override;  // key_manager_backup.cc
 
  private:
   // Runs `body` in one write transaction plus its audit row (see top).

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <atomic>
+#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -617,6 +618,31 @@ TEST_F(KeyManagerTest, ReopenKeepsKeysAndTheyStillSign) {
   struct stat st;
   ASSERT_EQ(::stat(options_.state_dir.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0700);
+}
+
+// keystored killed during its first start, between the master key's temp
+// file and its rename: the next start makes the key again and leaves no file
+// with key bytes behind; the keys it then makes still open after a reopen.
+TEST_F(KeyManagerTest, OpenRemovesMasterKeyTempFilesAKillLeft) {
+  manager_.reset();
+  const std::string dir = FreshDir("km_first_start_killed");
+  ASSERT_EQ(::mkdir(dir.c_str(), 0700), 0);
+  const std::string stale = dir + "/master.key.tmp.Ab12Cd";
+  std::ofstream(stale) << std::string(32, 'k');
+  const std::string rotation = dir + "/master.key.new.tmp.Ef34Gh";
+  std::ofstream(rotation) << std::string(32, 'k');
+  struct stat st;
+  ASSERT_EQ(::lstat(stale.c_str(), &st), 0);
+  ASSERT_EQ(::lstat(rotation.c_str(), &st), 0);
+  options_.state_dir = dir;
+  Reopen();
+  EXPECT_NE(::lstat(stale.c_str(), &st), 0) << stale << " is still there";
+  EXPECT_NE(::lstat(rotation.c_str(), &st), 0) << rotation;
+  EXPECT_EQ(::lstat((dir + "/master.key").c_str(), &st), 0);
+  CreateBoth();
+  Reopen();
+  EXPECT_EQ(List().size(), 3u);
+  EXPECT_TRUE(manager_->LoadZoneKeys(kZone).ok());
 }
 
 TEST_F(KeyManagerTest, TwoManagersOnOneDatabaseRollOnce) {

@@ -16,6 +16,13 @@ packages=(
   # the second-language client of tests/e2e/python_sign_client.py
   python3-grpcio python3-grpc-tools
   sqlite3 openssl time
+  # tests/deploy_*: the unit, accounts and firewall of deploy/ checked by
+  # systemd-analyze, systemd-sysusers, systemd-tmpfiles, nft and ip netns
+  systemd nftables iproute2
+  # tests/unit_sandbox_exec: the unit's syscall filter applied with seccomp
+  libseccomp-dev
+  # tests/e2e/ssh_login_e2e_test: Debian's sshd, ssh/scp/sftp, setpriv
+  openssh-server openssh-client util-linux
 )
 
 missing=()
@@ -38,4 +45,9 @@ if [ "${#missing[@]}" -gt 0 ]; then
   for svc in knot unbound named; do
     systemctl disable --now "$svc" >/dev/null 2>&1 || true
   done
+  # sshd likewise, but only if this run installed it: an sshd that was
+  # already there may be how someone reaches this machine.
+  case " ${missing[*]} " in
+    *" openssh-server "*) systemctl disable --now ssh >/dev/null 2>&1 || true ;;
+  esac
 fi

@@ -1,10 +1,12 @@
 #include "keystore/crypto/master_key.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <stdio.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -126,23 +128,28 @@ bool RenameNoReplace(const std::string& from, const std::string& to) {
   return true;
 }
 
+constexpr char kTempSuffix[] = ".tmp.";
+constexpr size_t kTempRandomChars = 6;  // mkstemp's XXXXXX
+
 // Creates the key file durably: temp file, fsync, rename (never over an
 // existing file), fsync of the directory. Returns AlreadyExists if another
-// process created `path` first.
+// process created `path` first. The temp file is flocked until the rename,
+// so RemoveAbandonedTempFiles can tell it from one a killed creator left.
 absl::Status CreateKeyFile(const std::string& path, const SecretBytes& key) {
-  std::string tmp = path + ".tmp.XXXXXX";
+  std::string tmp =
+      absl::StrCat(path, kTempSuffix, std::string(kTempRandomChars, 'X'));
   Fd fd(mkstemp(tmp.data()));
   if (fd.get() < 0) return ErrnoError("cannot create temporary file", path);
   absl::Status status = absl::OkStatus();
-  if (fchmod(fd.get(), 0400) != 0) {
+  if (flock(fd.get(), LOCK_EX) != 0) {
+    status = ErrnoError("cannot lock temporary file", path);
+  }
+  if (status.ok() && fchmod(fd.get(), 0400) != 0) {
     status = ErrnoError("cannot chmod temporary file", path);
   }
   if (status.ok()) status = WriteAll(fd.get(), key.data(), key.size(), path);
   if (status.ok() && fsync(fd.get()) != 0) {
     status = ErrnoError("cannot fsync temporary file", path);
-  }
-  if (status.ok() && close(fd.release()) != 0) {
-    status = ErrnoError("cannot close temporary file", path);
   }
   if (status.ok() && !RenameNoReplace(tmp, path)) {
     if (errno == EEXIST) {
@@ -155,6 +162,9 @@ absl::Status CreateKeyFile(const std::string& path, const SecretBytes& key) {
     unlink(tmp.c_str());
     return status;
   }
+  if (close(fd.release()) != 0) {  // releases the flock
+    return ErrnoError("cannot close", path);
+  }
   const std::string dir = DirName(path);
   Fd dir_fd(open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dir_fd.get() < 0 || fsync(dir_fd.get()) != 0) {
@@ -164,6 +174,43 @@ absl::Status CreateKeyFile(const std::string& path, const SecretBytes& key) {
 }
 
 }  // namespace
+
+absl::StatusOr<int> MasterKey::RemoveAbandonedTempFiles(
+    const std::string& path) {
+  const std::string dir = DirName(path);
+  const size_t slash = path.rfind('/');
+  const std::string prefix = absl::StrCat(
+      slash == std::string::npos ? path : path.substr(slash + 1), kTempSuffix);
+  DIR* d = opendir(dir.c_str());
+  if (d == nullptr) return ErrnoError("cannot list the directory of", path);
+  std::vector<std::string> found;
+  while (const dirent* e = readdir(d)) {
+    const std::string name = e->d_name;
+    if (name.size() == prefix.size() + kTempRandomChars &&
+        name.compare(0, prefix.size(), prefix) == 0) {
+      found.push_back(dir + "/" + name);
+    }
+  }
+  closedir(d);
+  int removed = 0;
+  for (const std::string& tmp : found) {
+    Fd fd(open(tmp.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+    if (fd.get() < 0) {
+      if (errno == ENOENT) continue;  // its creator renamed it just now
+      return ErrnoError("cannot open abandoned temporary file", tmp);
+    }
+    if (flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
+      if (errno == EWOULDBLOCK) continue;  // its creator is still at work
+      return ErrnoError("cannot lock abandoned temporary file", tmp);
+    }
+    if (unlink(tmp.c_str()) != 0) {
+      if (errno == ENOENT) continue;
+      return ErrnoError("cannot remove abandoned temporary file", tmp);
+    }
+    ++removed;
+  }
+  return removed;
+}
 
 absl::StatusOr<MasterKey> MasterKey::LoadOrCreate(const std::string& path) {
   absl::StatusOr<MasterKey> created = Create(path);

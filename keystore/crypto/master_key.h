@@ -1,7 +1,8 @@
 // MasterKey: the AES-256-GCM key that seals private keys at rest.
 //
 // The key lives in its own file (32 random bytes, mode 0400), created on first
-// start with temp file + fsync + rename. A sealed blob is
+// start with temp file + fsync + rename; the temp file of a creator killed
+// before the rename is removed by RemoveAbandonedTempFiles. A sealed blob is
 //   version(1)=1 | nonce(12) | ciphertext | tag(16)
 // and authenticates its associated data: a blob opened with other associated
 // data (another zone, tag, algorithm or role), or with one flipped bit, fails
@@ -32,6 +33,15 @@ class MasterKey {
   // Creates `path` (0400) with a new random key; AlreadyExists (and nothing
   // written) when it exists.
   static absl::StatusOr<MasterKey> Create(const std::string& path);
+  // Removes the temporary files (`path`.tmp.XXXXXX) that a Create killed
+  // between its temp file and its rename left behind: each holds a key that
+  // seals nothing, and it would stay on disk for good. A temp file whose
+  // creator still runs is kept: Create holds an flock on it until the rename.
+  // (A creator between mkstemp and its flock, a few instructions, is not
+  // told apart: call this where no other process can be creating `path`,
+  // as keystored does under its state-dir lock.) Returns how many files it
+  // removed.
+  static absl::StatusOr<int> RemoveAbandonedTempFiles(const std::string& path);
 
   absl::StatusOr<std::vector<uint8_t>> Seal(const SecretBytes& plaintext,
                                             absl::string_view aad) const;

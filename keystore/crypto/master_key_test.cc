@@ -1,6 +1,8 @@
 #include "keystore/crypto/master_key.h"
 
 #include <dirent.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -53,6 +55,60 @@ TEST_F(MasterKeyTest, CreatesOwnerReadOnly32ByteFile) {
   while (struct dirent* entry = readdir(dir)) names.insert(entry->d_name);
   closedir(dir);
   EXPECT_EQ(names, (std::set<std::string>{".", "..", "master.key"}));
+}
+
+// What a Create killed between mkstemp and rename leaves: a 0400 temp file
+// with 32 key bytes and no lock on it.
+std::string WriteAbandonedTempFile(const std::string& name) {
+  std::ofstream(name) << std::string(32, 'k');
+  chmod(name.c_str(), 0400);
+  return name;
+}
+
+bool Exists(const std::string& path) {
+  struct stat st;
+  return lstat(path.c_str(), &st) == 0;
+}
+
+TEST_F(MasterKeyTest, RemovesTempFilesAKilledCreateLeft) {
+  const std::string stale = WriteAbandonedTempFile(path_ + ".tmp.aB3xY9");
+  const std::string other_key =
+      WriteAbandonedTempFile(path_ + ".new.tmp.Qw12Er");
+  const std::string unrelated = WriteAbandonedTempFile(path_ + ".tmp.toolong");
+  const std::string not_tmp = WriteAbandonedTempFile(dir_ + "/keystore.db");
+  absl::StatusOr<int> removed = MasterKey::RemoveAbandonedTempFiles(path_);
+  ASSERT_TRUE(removed.ok()) << removed.status();
+  EXPECT_EQ(*removed, 1);
+  EXPECT_FALSE(Exists(stale));
+  // Only `path`'s own temp files: master.key.new's are its own call's.
+  EXPECT_TRUE(Exists(other_key));
+  EXPECT_TRUE(Exists(unrelated));
+  EXPECT_TRUE(Exists(not_tmp));
+  removed = MasterKey::RemoveAbandonedTempFiles(path_ + ".new");
+  ASSERT_TRUE(removed.ok()) << removed.status();
+  EXPECT_EQ(*removed, 1);
+  EXPECT_FALSE(Exists(other_key));
+  // Nothing left: a second run removes nothing and the key is still made.
+  removed = MasterKey::RemoveAbandonedTempFiles(path_);
+  ASSERT_TRUE(removed.ok()) << removed.status();
+  EXPECT_EQ(*removed, 0);
+  EXPECT_TRUE(MasterKey::Create(path_).ok());
+}
+
+TEST_F(MasterKeyTest, KeepsATempFileItsCreatorStillLocks) {
+  const std::string live = WriteAbandonedTempFile(path_ + ".tmp.Zz9Yy8");
+  const int fd = open(live.c_str(), O_RDONLY | O_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(flock(fd, LOCK_EX), 0);  // as Create holds it until the rename
+  absl::StatusOr<int> removed = MasterKey::RemoveAbandonedTempFiles(path_);
+  ASSERT_TRUE(removed.ok()) << removed.status();
+  EXPECT_EQ(*removed, 0);
+  EXPECT_TRUE(Exists(live));
+  close(fd);  // the creator is gone: now it is abandoned
+  removed = MasterKey::RemoveAbandonedTempFiles(path_);
+  ASSERT_TRUE(removed.ok()) << removed.status();
+  EXPECT_EQ(*removed, 1);
+  EXPECT_FALSE(Exists(live));
 }
 
 TEST_F(MasterKeyTest, ReopenGivesTheSameKey) {

@@ -81,6 +81,10 @@ class AdminService final : public v1::KeyAdmin::Service {
   grpc::Status RotateMasterKey(grpc::ServerContext* context,
                                const v1::RotateMasterKeyRequest* request,
                                v1::RotateMasterKeyReply* response) override;
+  // admin_service_backup.cc: the copy in chunks, then its summary.
+  grpc::Status Backup(grpc::ServerContext* context,
+                      const v1::BackupRequest* request,
+                      grpc::ServerWriter<v1::BackupResponse>* writer) override;
 
  private:
   // The caller's audit name (Caller::AuditName) when it is an admin, else a

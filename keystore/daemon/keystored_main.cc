@@ -6,6 +6,8 @@
 // "shutdown-grace" seconds, then exits 0.
 //
 //   keystored [--config FILE] [--state-dir DIR]
+//   keystored --restore FILE [--sha256 HEX] [--force] [--config FILE]
+//             [--state-dir DIR]
 //   keystored --check-config FILE | --help | --version
 //
 // With no config it runs on the embedded default: state in ./var/keystored,
@@ -43,6 +45,7 @@
 #include "keystore/daemon/unix_socket_listener.h"
 #include "keystore/key_manager.h"
 #include "keystore/make_dirs.h"
+#include "keystore/restore.h"
 #include "proto/version.h"
 
 namespace zonekeep {
@@ -90,6 +93,8 @@ absl::StatusOr<std::string> MasterKeyPath(const v1::KeystoredConfig& config) {
 
 constexpr char kUsage[] =
     "usage: keystored [--config FILE] [--state-dir DIR]\n"
+    "       keystored --restore FILE [--sha256 HEX] [--force] [--config FILE]\n"
+    "                 [--state-dir DIR]\n"
     "       keystored --check-config FILE\n"
     "       keystored --help | --version\n";
 
@@ -104,6 +109,16 @@ constexpr char kHelp[] =
     "it)\n"
     "  --state-dir DIR      overrides \"state-dir\"; the admin socket then\n"
     "                       defaults to DIR/admin.sock\n"
+    "  --restore FILE       installs FILE (made by maintkeydb backup) as the\n"
+    "                       state dir's keystore.db and exits, without\n"
+    "                       serving. Refused while a keystored runs there,\n"
+    "                       unless the master key keystored would use opens\n"
+    "                       FILE's check value and every key in it, and when\n"
+    "                       the state dir already holds keys\n"
+    "  --sha256 HEX         with --restore: FILE must have this SHA-256 (the\n"
+    "                       one maintkeydb backup printed)\n"
+    "  --force              with --restore: replace a store that holds keys\n"
+    "                       (kept aside as keystore.db.before-restore-TIME)\n"
     "  --check-config FILE  reports every problem of FILE, one per line, and\n"
     "                       exits (0: fine, 1: problems); starts nothing\n"
     "  -h, --help           this text\n"
@@ -113,6 +128,9 @@ struct Flags {
   std::string config;
   std::string state_dir;
   std::string check_config;
+  std::string restore;
+  std::string sha256;
+  bool force = false;
   bool help = false;
   bool version = false;
 };
@@ -131,11 +149,17 @@ absl::StatusOr<Flags> ParseFlags(int argc, char** argv) {
       flags.version = true;
       continue;
     }
+    if (arg == "--force") {
+      flags.force = true;
+      continue;
+    }
     std::string* target = nullptr;
     std::string name = arg.substr(0, arg.find('='));
     if (name == "--config") target = &flags.config;
     if (name == "--state-dir") target = &flags.state_dir;
     if (name == "--check-config") target = &flags.check_config;
+    if (name == "--restore") target = &flags.restore;
+    if (name == "--sha256") target = &flags.sha256;
     if (target == nullptr) {
       return absl::InvalidArgumentError(
           absl::StrCat("unknown argument \"", arg, "\""));
@@ -150,6 +174,17 @@ absl::StatusOr<Flags> ParseFlags(int argc, char** argv) {
     if (target->empty()) {
       return absl::InvalidArgumentError(absl::StrCat(name, " needs a value"));
     }
+  }
+  if ((flags.force || !flags.sha256.empty()) && flags.restore.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        flags.force ? "--force" : "--sha256", " goes with --restore FILE"));
+  }
+  if (!flags.sha256.empty() &&
+      (flags.sha256.size() != 64 ||
+       flags.sha256.find_first_not_of("0123456789abcdefABCDEF") !=
+           std::string::npos)) {
+    return absl::InvalidArgumentError(
+        "--sha256 takes the 64 hex digits maintkeydb backup printed");
   }
   return flags;
 }
@@ -211,6 +246,66 @@ void ReloadClients(const std::string& config_path, const std::string& state_dir,
           config_path.c_str(), fresh->clients_size());
 }
 
+bool PathExists(const std::string& path) {
+  struct stat st;
+  return lstat(path.c_str(), &st) == 0;
+}
+
+// --restore FILE: keystore/restore.h, under the state dir lock, then exit.
+// A refusal leaves the state dir as it was: a lock file or state dir made
+// here is removed again.
+int RestoreStateDir(const Flags& flags, const v1::KeystoredConfig& config) {
+  const std::string& dir = config.state_dir();
+  const std::string lock_path = absl::StrCat(dir, "/", kLockFileName);
+  const bool dir_existed = PathExists(dir);
+  const bool lock_existed = PathExists(lock_path);
+  const auto refuse = [&](const absl::Status& why) {
+    if (!lock_existed) unlink(lock_path.c_str());
+    if (!dir_existed) rmdir(dir.c_str());
+    std::string message(why.message());
+    for (char& c : message) {
+      if (c == '\n' || c == '\r') c = ' ';  // one line, whatever the cause
+    }
+    fprintf(stderr, "keystored: restore refused: %s\n", message.c_str());
+    return 1;
+  };
+  if (absl::Status s = keystore::MakeDirectories(dir, 0700, "state dir");
+      !s.ok()) {
+    return refuse(s);
+  }
+  if (absl::Status s = CheckStateDirOwner(dir, geteuid()); !s.ok()) {
+    return refuse(s);
+  }
+  absl::StatusOr<std::unique_ptr<StateDirLock>> lock =
+      StateDirLock::Acquire(dir, /*write_pid=*/false);
+  if (!lock.ok()) return refuse(lock.status());
+  absl::StatusOr<std::string> master = MasterKeyPath(config);
+  if (!master.ok()) return refuse(master.status());
+  keystore::RestoreRequest request;
+  request.backup_path = flags.restore;
+  request.state_dir = dir;
+  request.master_key_path = *master;
+  request.force = flags.force;
+  request.expected_sha256 = flags.sha256;
+  request.now = absl::Now();
+  absl::StatusOr<keystore::RestoreResult> restored =
+      keystore::RestoreKeyStore(request);
+  if (!restored.ok()) return refuse(restored.status());
+  const keystore::BackupSummary& summary = restored->summary;
+  printf(
+      "keystored: restored %s into %s: %zu zones (%s), %d keys (+%d in the "
+      "bin), master key id %s, sha256 %s%s\n",
+      flags.restore.c_str(), restored->db_path.c_str(), summary.zones.size(),
+      absl::StrJoin(summary.zones, " ").c_str(), summary.keys,
+      summary.keys_in_bin, summary.master_key_id.c_str(),
+      summary.sha256_hex.c_str(),
+      restored->kept_aside.empty()
+          ? ""
+          : absl::StrCat("; the old store is kept as ", restored->kept_aside)
+                .c_str());
+  return 0;
+}
+
 int Run(int argc, char** argv) {
   // No core file, no ptrace, secrets in the secure heap (process_hardening.h).
   absl::StatusOr<Hardening> hardening = HardenProcess();
@@ -242,6 +337,8 @@ int Run(int argc, char** argv) {
     PrintError(config.status());
     return 2;
   }
+
+  if (!flags->restore.empty()) return RestoreStateDir(*flags, *config);
 
   // One keystored per state dir, for its whole life (state_dir_lock.h).
   if (absl::Status s =

@@ -1,6 +1,7 @@
 #include "keystore/daemon/signing_service.h"
 
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <utility>
 
@@ -31,10 +32,10 @@ class JobSlot {
 // Holds one of an identity's job slots; ok() is false when it had none left.
 class IdentitySlot {
  public:
-  IdentitySlot(absl::Mutex* mu, std::map<std::string, int64_t>* jobs,
+  IdentitySlot(std::mutex* mu, std::map<std::string, int64_t>* jobs,
                std::string identity, int64_t max)
       : mu_(mu), jobs_(jobs), identity_(std::move(identity)) {
-    absl::MutexLock lock(mu_);
+    std::lock_guard<std::mutex> lock(*mu_);
     int64_t& running = (*jobs_)[identity_];
     held_ = max <= 0 || running < max;
     if (held_) ++running;
@@ -42,7 +43,7 @@ class IdentitySlot {
   }
   ~IdentitySlot() {
     if (!held_) return;
-    absl::MutexLock lock(mu_);
+    std::lock_guard<std::mutex> lock(*mu_);
     if (--(*jobs_)[identity_] == 0) jobs_->erase(identity_);
   }
   IdentitySlot(const IdentitySlot&) = delete;
@@ -50,7 +51,7 @@ class IdentitySlot {
   bool ok() const { return held_; }
 
  private:
-  absl::Mutex* mu_;
+  std::mutex* mu_;
   std::map<std::string, int64_t>* jobs_;
   const std::string identity_;
   bool held_ = false;

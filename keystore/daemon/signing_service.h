@@ -20,11 +20,10 @@
 #include <atomic>
 #include <cstdint>
 #include <map>
+#include <mutex>
 #include <string>
 #include <utility>
 
-#include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
 #include "keystore/daemon/access_policy.h"
 #include "keystore/daemon/sign_stats.h"
 #include "keystore/key_manager.h"
@@ -75,8 +74,10 @@ class SigningService final : public v1::ZoneSigner::Service {
   SignStats* const stats_;
   const std::string signature_dir_;
   std::atomic<int64_t> running_jobs_{0};
-  absl::Mutex jobs_mu_;
-  std::map<std::string, int64_t> jobs_by_identity_ ABSL_GUARDED_BY(jobs_mu_);
+  // A std::mutex, not absl::Mutex: Debian's Abseil is not built for TSan, so
+  // its locks would be invisible to a --config=tsan build.
+  std::mutex jobs_mu_;
+  std::map<std::string, int64_t> jobs_by_identity_;  // guarded by jobs_mu_
 };
 
 }  // namespace keystored

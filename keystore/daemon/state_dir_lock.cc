@@ -37,7 +37,7 @@ std::string ReadPid(int fd) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<StateDirLock>> StateDirLock::Acquire(
-    const std::string& state_dir) {
+    const std::string& state_dir, bool write_pid) {
   const std::string path = absl::StrCat(state_dir, "/", kLockFileName);
   const int fd =
       open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
@@ -57,6 +57,7 @@ absl::StatusOr<std::unique_ptr<StateDirLock>> StateDirLock::Acquire(
         pid.empty() ? "" : absl::StrCat(" (pid ", pid, ")"), ", which holds ",
         path, ": stop it first, or give this one another --state-dir"));
   }
+  if (!write_pid) return lock;
   const std::string pid = absl::StrCat(getpid(), "\n");
   if (ftruncate(fd, 0) != 0 || pwrite(fd, pid.data(), pid.size(), 0) !=
                                    static_cast<ssize_t>(pid.size())) {

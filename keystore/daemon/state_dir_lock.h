@@ -24,9 +24,10 @@ inline constexpr char kLockFileName[] = "keystored.lock";
 
 class StateDirLock {
  public:
-  // REQUIRES: `state_dir` exists.
+  // REQUIRES: `state_dir` exists. With `write_pid` false (keystored
+  // --restore, which does not serve) the file's content is left as it is.
   static absl::StatusOr<std::unique_ptr<StateDirLock>> Acquire(
-      const std::string& state_dir);
+      const std::string& state_dir, bool write_pid = true);
   ~StateDirLock();
   StateDirLock(const StateDirLock&) = delete;
   StateDirLock& operator=(const StateDirLock&) = delete;

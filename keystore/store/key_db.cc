@@ -84,7 +84,7 @@ absl::StatusOr<std::unique_ptr<KeyDb>> KeyDb::Open(
   if (!s.ok()) return s;
   absl::StatusOr<int> found = MigrateSchema(db.get());
   if (!found.ok()) return found.status();
-  return std::unique_ptr<KeyDb>(new KeyDb(std::move(db), *found));
+  return std::unique_ptr<KeyDb>(new KeyDb(std::move(db), *found, path));
 }
 
 KeyDb::~KeyDb() {

@@ -62,13 +62,26 @@ class KeyDb {
   absl::StatusOr<std::unique_ptr<Transaction>> BeginWrite();
   absl::StatusOr<std::unique_ptr<Transaction>> BeginRead();
 
+  // A copy made by CopyDatabase (db_copy.h), or any key store file, opened
+  // read-only and immutable (nothing is written, no -wal/-shm is made, a
+  // -wal beside it is not read): DataLoss when it is not an SQLite file or
+  // fails PRAGMA integrity_check or has no schema_version;
+  // FailedPrecondition when its schema version is not kLatestSchemaVersion.
+  // Only BeginRead() may be used on it.
+  static absl::StatusOr<std::unique_ptr<KeyDb>> OpenSnapshot(
+      const std::string& path);
+
   // The schema version found on disk when Open ran (0: new database).
   int opened_schema_version() const { return opened_schema_version_; }
+  // The file opened.
+  const std::string& path() const { return path_; }
 
  private:
   friend class Transaction;
-  KeyDb(SqlitePtr db, int opened_schema_version)
-      : db_(std::move(db)), opened_schema_version_(opened_schema_version) {}
+  KeyDb(SqlitePtr db, int opened_schema_version, std::string path)
+      : db_(std::move(db)),
+        opened_schema_version_(opened_schema_version),
+        path_(std::move(path)) {}
   absl::StatusOr<std::unique_ptr<Transaction>> Begin(const char* sql);
   // REQUIRES: mu_ held (by a Transaction).
   absl::StatusOr<sqlite3_stmt*> Prepare(const char* sql);
@@ -77,6 +90,7 @@ class KeyDb {
   SqlitePtr db_;
   std::unordered_map<std::string, StmtPtr> statements_;  // guarded by mu_
   const int opened_schema_version_;
+  const std::string path_;
 };
 
 class Transaction {
@@ -130,6 +144,9 @@ class Transaction {
   // The first (lowest id) key stored by `backend`, bin included.
   absl::StatusOr<std::optional<KeyRow>> FirstKeyOfBackend(
       const std::string& backend);
+
+  // Every zone's name, sorted.
+  absl::StatusOr<std::vector<std::string>> ZoneNames();
 
   // The master key check value (see schema.cc); nullopt when none is stored.
   absl::StatusOr<std::optional<std::vector<uint8_t>>> GetMasterKeyCheck();

@@ -81,5 +81,20 @@ absl::Status Transaction::UpsertZone(const ZoneRow& row) {
   return q.Run();
 }
 
+absl::StatusOr<std::vector<std::string>> Transaction::ZoneNames() {
+  absl::StatusOr<sqlite3_stmt*> stmt =
+      Prepare("SELECT name FROM zones ORDER BY name");
+  if (!stmt.ok()) return stmt.status();
+  Statement q(raw(), *stmt);
+  std::vector<std::string> names;
+  while (true) {
+    absl::StatusOr<bool> row = q.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    names.push_back(q.Text(0));
+  }
+  return names;
+}
+
 }  // namespace store
 }  // namespace zonekeep

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <iostream>
 #include <memory>
 #include <regex>
 #include <string>
@@ -79,7 +80,11 @@ TEST(AuditFloodE2eTest, TenThousandRefusalsLeaveTheRealEventVisible) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
-  EXPECT_LT(seconds, 25.0);
+  // Not a speed target (bench/ measures speed): a guard against a flood
+  // that costs more per refusal as the log grows (10,000 take about 20 s on a
+  // loaded 2-core machine; a quadratic audit would take many minutes).
+  std::cout << kFlood << " refused calls took " << seconds << " s\n";
+  EXPECT_LT(seconds, 120.0);
 
   ASSERT_EQ(Maintkeydb(daemon.socket_path(),
                        {"create", "both", "ECDSAP256SHA256", "-", "example."})

@@ -184,7 +184,9 @@ TEST_F(LimitsE2eTest, DeepNamesNsec3ZoneRefusedWithTheLimitNamedMemoryBounded) {
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("max-name-labels"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("117 labels"), std::string::npos) << r.err;
-  EXPECT_LT(seconds, 5.0);
+  // Refused early, not after minutes of work (the bound allows a loaded
+  // machine).
+  EXPECT_LT(seconds, 20.0);
   const long rss_after = PeakRssKb(daemon_->pid());
   // The attack took keystored from 189 MB to 613 MB; refused after parsing
   // 5,000 records, the peak grows by a few MB at most.

@@ -14,6 +14,7 @@
 #include <sstream>
 #include <thread>
 
+#include "gtest/gtest.h"
 #include "proto/unix_socket.h"
 
 extern char** environ;
@@ -44,7 +45,20 @@ bool SocketAnswers(const std::string& path) {
   return ProbeUnixSocket(path).ok();
 }
 
+// Under --config=tsan every binary the tests run is instrumented: a report on
+// a child's stderr fails the test that ran it.
+void FailOnSanitizerReport(const std::string& who, const std::string& err) {
+  const std::string report = SanitizerReport(err);
+  if (!report.empty()) ADD_FAILURE() << who << ": " << report;
+}
+
 }  // namespace
+
+std::string SanitizerReport(const std::string& stderr_text) {
+  const size_t at = stderr_text.find("WARNING: ThreadSanitizer");
+  if (at == std::string::npos) return "";
+  return stderr_text.substr(at, 6000);
+}
 
 std::string RunfilePath(const std::string& path) {
   const char* srcdir = std::getenv("TEST_SRCDIR");
@@ -131,6 +145,7 @@ ProcessResult RunProcess(const std::vector<std::string>& argv,
   int status = 0;
   waitpid(pid, &status, 0);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  FailOnSanitizerReport(argv[0], result.err);
   return result;
 }
 
@@ -202,6 +217,7 @@ void KeystoredProcess::Kill(int signal) {
 
 KeystoredProcess::~KeystoredProcess() {
   Stop();
+  FailOnSanitizerReport("keystored", stderr_text());
   unlink(stderr_path_.c_str());
 }
 

@@ -25,6 +25,12 @@ ProcessResult RunProcess(const std::vector<std::string>& argv,
                          const std::string& input = "",
                          const std::map<std::string, std::string>& env = {});
 
+// The first ThreadSanitizer report in a process's stderr, or "" if none.
+// RunProcess and KeystoredProcess fail the running test (ADD_FAILURE) when a
+// child's stderr holds one, so suites run with --config=tsan assert that the
+// binaries they ran were race-free.
+std::string SanitizerReport(const std::string& stderr_text);
+
 // Path of a data dependency, e.g. "keystore/keystored", inside the runfiles.
 std::string RunfilePath(const std::string& path);
 

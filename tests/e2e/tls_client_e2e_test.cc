@@ -213,7 +213,8 @@ TEST_F(TlsClientTest, ServerAuthenticatedTls) {
 }
 
 // A client that goes away while keystored signs a big zone: the engine's
-// cancel hook ends the job within moments (it would sign for seconds more),
+// cancel hook ends the job within moments (a full job signs 300,000 RRsets, at
+// least 5 s on two cores; the bound leaves room for a loaded machine),
 // with CANCELLED in the log, and keystored signs on.
 TEST_F(TlsClientTest, TruncatedStreamEndsTheJobPromptly) {
   Start();
@@ -245,7 +246,7 @@ TEST_F(TlsClientTest, TruncatedStreamEndsTheJobPromptly) {
                              .count();
   ASSERT_TRUE(ended) << log;
   EXPECT_THAT(log, HasSubstr("signing cancelled by the caller")) << log;
-  EXPECT_LT(seconds, 1.0) << "the job went on after the client left";
+  EXPECT_LT(seconds, 3.0) << "the job went on after the client left";
   EXPECT_EQ(ListDir(work_), std::vector<std::string>{"example.com.zone"});
   std::ofstream(work_ + "/example.com.zone") << kZone;
   ProcessResult again = SignOverTls("signer1");
