@@ -1,9 +1,10 @@
 // Incremental re-signing (dnssigner -i) end to end: keystored + dnssigner as
 // processes. A zone is signed, changed (records added and removed, a TTL
-// changed, a delegation removed; NSEC <-> NSEC3; a ZSK rollover stage 1 in
-// between) and re-signed with -i. Each output must pass dnssec-verify,
-// ldns-verify-zone and kzonecheck, and the summary's "R reused, N new" must
-// equal two independent counts made from the two output files alone:
+// changed, a delegation removed; NSEC <-> NSEC3; a ZSK rollover stage 1 or a
+// key deletion in between) and re-signed with -i. Each output must pass
+// dnssec-verify, ldns-verify-zone and kzonecheck, and the summary's "R reused,
+// N new" must equal two independent counts made from the two output files
+// alone:
 //  - identical: RRSIG lines (owner + RDATA) present in both outputs;
 //  - by the rule: RRSIGs over an RRset that is byte-identical in both
 //    outputs (same owner, type, TTL, RDATA set), made by a key that signed it
@@ -368,6 +369,22 @@ TEST_F(IncrementalResignTest, ZskRolloverStage1ReusesNoOldZskSignature) {
   EXPECT_EQ(s.reused, 1u) << second.err;
   EXPECT_EQ(after.rrsigs.count({"example.com.", "DNSKEY", std::to_string(ksk)}),
             1u);
+}
+
+TEST_F(IncrementalResignTest, DeletedKeyInvalidatesOnlyWhatItMust) {
+  ASSERT_EQ(Sign({}, "1.signed").exit_code, 0);
+  std::vector<KeyRow> keys = ParseKeyTable(Mk({"list", "--all", kZone}).out);
+  const int published = Select(keys, "ZSK", "published").at(0).tag;
+  ProcessResult del = Mk({"delete_id", kZone, kAlg, std::to_string(published)});
+  ASSERT_EQ(del.exit_code, 0) << del.err;
+  ProcessResult second = Sign({"-i", "3600"}, "2.signed");
+  const Summary s = ExpectExactReuse(second, "1.signed", "2.signed", 3600);
+  // The DNSKEY set lost a key: its signature is new; nothing else changed.
+  EXPECT_EQ(s.made, 1u) << second.err;
+  const SignedZone before = ParseSigned(ReadFile(work_ + "/1.signed"));
+  const SignedZone after = ParseSigned(ReadFile(work_ + "/2.signed"));
+  EXPECT_NE(before.rrsets.at({"example.com.", "DNSKEY"}),
+            after.rrsets.at({"example.com.", "DNSKEY"}));
 }
 
 TEST_F(IncrementalResignTest, SignaturesExpiringWithinTheIntervalAreRenewed) {
