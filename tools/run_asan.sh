@@ -4,8 +4,9 @@
 # base, so the normal build stays cached, and runs every test: unit, interop
 # and end-to-end (the daemons those spawn are built and run with the same
 # sanitizers and inherit ASAN_OPTIONS/UBSAN_OPTIONS/LSAN_OPTIONS). Leaks
-# inside Debian's uninstrumented libraries are suppressed by tools/lsan.supp
-# (never our own frames). Prints each target's verdict as "//pkg:target=passed"
+# inside Debian's uninstrumented libraries are suppressed by tools/lsan.supp,
+# and UBSan reports in Debian's gRPC headers by tools/ubsan.supp (never our
+# own code). Prints each target's verdict as "//pkg:target=passed"
 # or "=failed", the GoogleTest case count (tools/count_test_cases.py, last
 # line "N passed, N failed") and the wall time; exits non-zero on any failure.
 #
@@ -21,12 +22,28 @@ log=$(mktemp /tmp/zonekeep-asan.XXXXXX)
 trap 'rm -f "$log"' EXIT
 bazel_asan() { bazel --output_base="$output_base" "$@"; }
 
+# --symlink_prefix=/ leaves the bazel-* links of the normal build alone. They
+# point into the other output base, where //... would descend and fail, so the
+# default is //... spelled as every top-level folder except those links.
 patterns=("$@")
-[ "${#patterns[@]}" -eq 0 ] && patterns=(//...)
+if [ "${#patterns[@]}" -eq 0 ]; then
+  patterns=(//:all)
+  for d in */; do
+    d=${d%/}
+    # third_party holds local repositories, not packages of ours.
+    case "$d" in bazel-* | third_party) continue ;; esac
+    if [ -n "$(find "$d" \( -name BUILD -o -name BUILD.bazel \) -print -quit)" ]; then
+      patterns+=("//$d/...")
+    fi
+  done
+fi
 
 start=$(date +%s)
 bazel_asan test --config=asan --keep_going --test_summary=short \
-  --nocache_test_results --disk_cache="$cache_dir" "${patterns[@]}" 2>&1 |
+  --nocache_test_results --disk_cache="$cache_dir" --symlink_prefix=/ \
+  --test_env=LSAN_OPTIONS="suppressions=$PWD/tools/lsan.supp:print_suppressions=0" \
+  --test_env=UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:suppressions=$PWD/tools/ubsan.supp" \
+  -- "${patterns[@]}" 2>&1 |
   tee "$log"
 bazel_rc=${PIPESTATUS[0]}
 elapsed=$(($(date +%s) - start))
@@ -37,7 +54,8 @@ sed -nE 's#^(//[^ ]+) +(\(cached\) +)?(PASSED).*#\1=passed#p;
 
 testlogs=$(bazel_asan info --config=asan bazel-testlogs 2>/dev/null)
 query=$(printf ' + %s' "${patterns[@]}")
-targets=$(bazel_asan query "tests(${query:3})" 2>/dev/null)
+query=${query:3}
+targets=$(bazel_asan query "tests($query)" 2>/dev/null)
 python3 tools/count_test_cases.py "$testlogs" "$log" $targets
 count_rc=$?
 echo "run_asan: wall time ${elapsed}s (build and tests)"

@@ -49,7 +49,8 @@ build_labels=()
 for t in "${targets[@]}"; do build_labels+=("${labels[$t]}"); done
 echo "run_fuzz: building ${build_labels[*]} (clang, libFuzzer, ASan, UBSan)"
 build_start=$(date +%s)
-if ! bazel_fuzz build --config=fuzz --disk_cache="$cache_dir" \
+# --symlink_prefix=/: the bazel-* links stay those of the normal build.
+if ! bazel_fuzz build --config=fuzz --disk_cache="$cache_dir" --symlink_prefix=/ \
     "${build_labels[@]}"; then
   echo "run_fuzz: build failed" >&2
   for t in "${targets[@]}"; do echo "$t=failed"; done
