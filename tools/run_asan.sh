@@ -4,9 +4,8 @@
 # base, so the normal build stays cached, and runs every test: unit, interop
 # and end-to-end (the daemons those spawn are built and run with the same
 # sanitizers and inherit ASAN_OPTIONS/UBSAN_OPTIONS/LSAN_OPTIONS). Leaks
-# inside Debian's uninstrumented libraries are suppressed by tools/lsan.supp,
-# and UBSan reports in Debian's gRPC headers by tools/ubsan.supp (never our
-# own code). Prints each target's verdict as "//pkg:target=passed"
+# inside Debian's uninstrumented libraries are suppressed by tools/lsan.supp
+# (never our own frames). Prints each target's verdict as "//pkg:target=passed"
 # or "=failed", the GoogleTest case count (tools/count_test_cases.py, last
 # line "N passed, N failed") and the wall time; exits non-zero on any failure.
 #
@@ -42,7 +41,6 @@ start=$(date +%s)
 bazel_asan test --config=asan --keep_going --test_summary=short \
   --nocache_test_results --disk_cache="$cache_dir" --symlink_prefix=/ \
   --test_env=LSAN_OPTIONS="suppressions=$PWD/tools/lsan.supp:print_suppressions=0" \
-  --test_env=UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:suppressions=$PWD/tools/ubsan.supp" \
   -- "${patterns[@]}" 2>&1 |
   tee "$log"
 bazel_rc=${PIPESTATUS[0]}
