@@ -50,6 +50,52 @@ bool RdataWire(const ldns_rr* rr, std::string* out) {
   return true;
 }
 
+// Base64 as the DNS presentation format writes it (RFC 4648 section 4, as
+// BIND reads it): whole 4-character groups, '=' padding only at the end, the
+// bits the padding leaves unused zero. Blanks between groups are allowed.
+bool IsStrictBase64(absl::string_view text) {
+  std::string digits;
+  for (char c : text) {
+    if (!absl::ascii_isspace(static_cast<unsigned char>(c))) digits += c;
+  }
+  if (digits.empty() || digits.size() % 4 != 0) return false;
+  const size_t pad = digits.size() - digits.find_last_not_of('=') - 1;
+  if (pad > 2) return false;
+  int last = 0;
+  for (size_t i = 0; i < digits.size() - pad; ++i) {
+    const char c = digits[i];
+    if (absl::ascii_isalnum(static_cast<unsigned char>(c))) {
+      last = c <= '9' ? c - '0' + 52 : c <= 'Z' ? c - 'A' : c - 'a' + 26;
+    } else if (c == '+' || c == '/') {
+      last = c == '+' ? 62 : 63;
+    } else {
+      return false;
+    }
+  }
+  const int unused_bits_mask = pad == 2 ? 0x0f : pad == 1 ? 0x03 : 0;
+  return (last & unused_bits_mask) == 0;
+}
+
+// IPSECKEY RDATA fields made safe for ldns 1.8.3: a relative gateway name
+// gets the origin (ldns leaves it relative), and the public key, which may be
+// split by blanks, becomes one field that must be valid base64. ldns would
+// refuse a bad key only after it has allocated the gateway, and then leaks
+// the gateway's data (ldns_str2rdf_ipseckey frees it with ldns_rdf_free);
+// with more than five fields it leaks the copies of both. False: bad key.
+bool PrepareIpseckey(const ldns_rdf* origin, std::deque<std::string>* owned,
+                     std::vector<absl::string_view>* rdata) {
+  if (rdata->size() < 4) return true;  // ldns refuses it without allocating
+  if ((*rdata)[1] == "3") {
+    (*rdata)[3] = owned->emplace_back(AbsoluteNameText((*rdata)[3], origin));
+  }
+  if (rdata->size() < 5) return true;
+  const std::string key = absl::StrJoin(rdata->begin() + 4, rdata->end(), "");
+  if (!IsStrictBase64(key)) return false;
+  rdata->resize(4);
+  rdata->push_back(owned->emplace_back(key));
+  return true;
+}
+
 std::string TypeName(uint16_t type) {
   if (type == kTypeAmtrelay) return "AMTRELAY";
   dnssec::LdnsStringPtr name(ldns_rr_type2str(static_cast<ldns_rr_type>(type)));
@@ -338,9 +384,10 @@ absl::Status ReadRecordData(const RecordText& text,
       !EncodeAmtrelay(rdata, origin, &owned, &rdata)) {
     return LineError(display_name, line, "invalid AMTRELAY RDATA");
   }
-  if (type == kTypeIpseckey && !generic && rdata.size() >= 4 &&
-      rdata[1] == "3") {
-    rdata[3] = owned.emplace_back(AbsoluteNameText(rdata[3], origin));
+  if (type == kTypeIpseckey && !generic &&
+      !PrepareIpseckey(origin, &owned, &rdata)) {
+    return LineError(display_name, line,
+                     "IPSECKEY public key is not valid base64");
   }
   if ((type == kTypeSvcb || type == kTypeHttps) && !generic) {
     for (absl::string_view& field : rdata) {

@@ -29,6 +29,28 @@ TEST(MasterRecordRulesTest, RelativeNamesInRdata) {
             "78616d706c6500");
 }
 
+// ldns 1.8.3 leaks the gateway when an IPSECKEY key is not base64, and both
+// fields when the key is split by blanks: the rules check and join it first.
+TEST(MasterRecordRulesTest, IpseckeyKeyMustBeBase64AndMayBeSplit) {
+  const std::string whole =
+      Last(
+          "ipk IPSECKEY 10 1 2 192.0.2.38 AQNRU3mG7TVTO2BkR47usntb102uFJtugbo6"
+          "BSGvgqt4AQ==\n")
+          .rdata;
+  EXPECT_EQ(Last("ipk IPSECKEY 10 1 2 192.0.2.38 AQNRU3mG7TVTO2Bk "
+                 "R47usntb102uFJtugbo6 BSGvgqt4AQ==\n")
+                .rdata,
+            whole);
+  ExpectRefused("ipk IPSECKEY 10 3 2 gw AQNR-U3mG\n", kHeadLines + 1,
+                "IPSECKEY public key is not valid base64");
+  ExpectRefused("ipk IPSECKEY 10 1 2 192.0.2.38 AQN\n", kHeadLines + 1,
+                "not valid base64");
+  ExpectRefused("ipk IPSECKEY 10 2 2 2001:db8::1 AQ=R\n", kHeadLines + 1,
+                "not valid base64");
+  ExpectRefused("ipk IPSECKEY 10 1 2 192.0.2.38 AR==\n", kHeadLines + 1,
+                "not valid base64");  // padding bits not zero
+}
+
 TEST(MasterRecordRulesTest, AlpnReadInTwoLevels) {
   EXPECT_EQ(Hex(Last("x SVCB 1 . alpn=h2\\,h3\n").rdata),
             "0001000001000602683202683"

@@ -9,6 +9,8 @@ packages=(
   protobuf-compiler protobuf-compiler-grpc libprotobuf-dev libgrpc++-dev
   libldns-dev libssl-dev libsqlite3-dev libabsl-dev libgtest-dev libgmock-dev
   libedit-dev
+  # fuzz targets (tools/run_fuzz.sh): clang with libFuzzer and the sanitizers
+  clang libclang-rt-14-dev
   # man pages: man -l docs/man/*
   man-db groff-base
   # verifiers, peers, DNS servers and resolvers used by tests and bench/

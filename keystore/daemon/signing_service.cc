@@ -9,6 +9,7 @@
 #include "absl/time/clock.h"
 #include "keystore/daemon/caller.h"
 #include "keystore/daemon/grpc_status.h"
+#include "keystore/daemon/sign_request_stream.h"
 #include "keystore/daemon/zone_signing.h"
 
 namespace zonekeep {
@@ -92,16 +93,12 @@ grpc::Status SigningService::SignZone(
     return ToGrpcStatus(status);
   };
   v1::SignZoneRequest request;
-  if (!stream->Read(&request) || !request.has_options()) {
-    return refuse(absl::InvalidArgumentError(
-        "SignZone: the first message must carry the options"));
-  }
-  const v1::SignOptions options = request.options();
+  const bool has_first = stream->Read(&request);
+  absl::StatusOr<v1::SignOptions> read_options =
+      ReadSignOptions(has_first ? &request : nullptr);
+  if (!read_options.ok()) return refuse(read_options.status());
+  const v1::SignOptions options = *std::move(read_options);
   zone = options.origin();
-  if (options.origin().empty()) {
-    return refuse(absl::InvalidArgumentError(
-        "SignZone: the options must name the zone origin"));
-  }
   if (absl::Status allowed = policy->CheckSigner(caller.identity, zone);
       !allowed.ok()) {
     return refuse(allowed);
@@ -127,20 +124,12 @@ grpc::Status SigningService::SignZone(
         limits_.max_sign_jobs_per_identity,
         " sign jobs already (max-sign-jobs-per-identity); try again later")));
   }
-  std::string zone_text;
+  SignRequestStream zone_stream(limits_.max_zone_bytes);
   while (stream->Read(&request)) {
-    if (!request.has_zone_chunk()) {
-      return refuse(absl::InvalidArgumentError(
-          "SignZone: options may only be sent once"));
+    if (absl::Status added = zone_stream.Add(request); !added.ok()) {
+      return refuse(added);
     }
-    if (static_cast<int64_t>(zone_text.size() + request.zone_chunk().size()) >
-        limits_.max_zone_bytes) {
-      return refuse(absl::ResourceExhaustedError(
-          absl::StrCat("SignZone: zone larger than ", limits_.max_zone_bytes,
-                       " bytes (max-zone-bytes)")));
-    }
-    zone_text += request.zone_chunk();
-    bytes_in += request.zone_chunk().size();
+    bytes_in = zone_stream.bytes();
   }
   if (context->IsCancelled()) {
     return refuse(absl::CancelledError(
@@ -170,7 +159,7 @@ grpc::Status SigningService::SignZone(
   // The core audits its own outcome (failures, and the signing itself).
   const absl::Time sign_started = absl::Now();
   absl::StatusOr<v1::SignSummary> summary = SignZoneWithKeyStore(
-      keys_, caller.AuditName(), options, std::move(zone_text), sink,
+      keys_, caller.AuditName(), options, zone_stream.Release(), sink,
       [context] { return context->IsCancelled(); }, limits_.zone,
       signature_dir_);
   LogCall(caller, "sign", zone, summary.status());

@@ -165,6 +165,12 @@ class LimitsE2eTest : public ::testing::Test {
   std::unique_ptr<KeystoredProcess> daemon_;
 };
 
+#if defined(__SANITIZE_ADDRESS__)
+constexpr long kRssGrowthBoundKb = 192 * 1024;
+#else
+constexpr long kRssGrowthBoundKb = 64 * 1024;
+#endif
+
 TEST_F(LimitsE2eTest, DeepNamesNsec3ZoneRefusedWithTheLimitNamedMemoryBounded) {
   Start("{}");
   ASSERT_EQ(Maintkeydb(daemon_->socket_path(),
@@ -189,8 +195,10 @@ TEST_F(LimitsE2eTest, DeepNamesNsec3ZoneRefusedWithTheLimitNamedMemoryBounded) {
   EXPECT_LT(seconds, 20.0);
   const long rss_after = PeakRssKb(daemon_->pid());
   // The attack took keystored from 189 MB to 613 MB; refused after parsing
-  // 5,000 records, the peak grows by a few MB at most.
-  EXPECT_LT(rss_after - rss_before, 64 * 1024)
+  // 5,000 records, the peak grows by a few MB at most. Under AddressSanitizer
+  // (tools/run_asan.sh) every allocation carries redzones, a stack trace and
+  // a quarantine stay: about 95 MB here, still far below the attack's growth.
+  EXPECT_LT(rss_after - rss_before, kRssGrowthBoundKb)
       << rss_before << " kB -> " << rss_after << " kB";
 }
 
@@ -224,7 +232,7 @@ TEST_F(LimitsE2eTest, OutOfDescriptorsKeystoredNeitherSpinsNorLocksAdminsOut) {
   EXPECT_LT(TimedList(&code), 1.0);
   EXPECT_EQ(code, 0);
   EXPECT_LT(CpuOverOneSecond(), 0.3);
-  EXPECT_TRUE(daemon_->alive());
+  EXPECT_TRUE(daemon_->alive()) << daemon_->stderr_text();
 }
 
 // A fake keystored: a plain unix socket server at `dir`/admin.sock, run by
