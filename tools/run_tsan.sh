@@ -26,12 +26,14 @@ echo "run_tsan: TSAN_OPTIONS=$TSAN_OPTIONS"
 log=$(mktemp /tmp/zonekeep-tsan.XXXXXX)
 trap 'rm -f "$log"' EXIT
 t0=$(date +%s)
-bazel build --config=tsan --disk_cache="$cache_dir" "${targets[@]}" 2>&1 | tail -n 3
+# --symlink_prefix=/ leaves the bazel-* links of the normal build alone.
+bazel build --config=tsan --disk_cache="$cache_dir" --symlink_prefix=/ \
+  "${targets[@]}" 2>&1 | tail -n 3
 build_rc=${PIPESTATUS[0]}
 t1=$(date +%s)
 # TSan runs code 5-15 times slower: the timeouts of each size are tripled.
 bazel test --config=tsan --disk_cache="$cache_dir" --keep_going \
-  --nocache_test_results --test_summary=short \
+  --nocache_test_results --test_summary=short --symlink_prefix=/ \
   --test_timeout=180,900,2700,10800 "$@" "${targets[@]}" >"$log" 2>&1
 test_rc=$?
 t2=$(date +%s)
@@ -42,8 +44,12 @@ grep -E '^//[^ ]+ +(\(cached\) )?(PASSED|FAILED|TIMEOUT|NO STATUS|FLAKY|FAILED T
   done
 grep -E '^Executed ' "$log"
 echo "run_tsan: build $((t1 - t0)) s, tests $((t2 - t1)) s, total $((t2 - t0)) s"
-if [ "$build_rc" -ne 0 ] || [ "$test_rc" -ne 0 ]; then
-  echo "run_tsan: FAILED (logs under bazel-testlogs/)"
+testlogs=$(bazel info --config=tsan bazel-testlogs 2>/dev/null)
+# The GoogleTest cases of this tier; last line "N passed, N failed".
+python3 tools/count_test_cases.py "$testlogs" "$log" "${targets[@]}"
+count_rc=$?
+if [ "$build_rc" -ne 0 ] || [ "$test_rc" -ne 0 ] || [ "$count_rc" -ne 0 ]; then
+  echo "run_tsan: FAILED (logs under $testlogs)"
   exit 1
 fi
 echo "run_tsan: all passed, no ThreadSanitizer report"
