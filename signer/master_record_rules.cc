@@ -81,19 +81,25 @@ bool IsStrictBase64(absl::string_view text) {
 // split by blanks, becomes one field that must be valid base64. ldns would
 // refuse a bad key only after it has allocated the gateway, and then leaks
 // the gateway's data (ldns_str2rdf_ipseckey frees it with ldns_rdf_free);
-// with more than five fields it leaks the copies of both. False: bad key.
-bool PrepareIpseckey(const ldns_rdf* origin, std::deque<std::string>* owned,
-                     std::vector<absl::string_view>* rdata) {
-  if (rdata->size() < 4) return true;  // ldns refuses it without allocating
+// with more than five fields it leaks the copies of both. ldns also splits
+// the gateway again at blanks, so a quoted gateway with a blank (`"a b"`)
+// would reach it as a bad key. Returns why the RDATA is refused, or "".
+absl::string_view PrepareIpseckey(const ldns_rdf* origin,
+                                  std::deque<std::string>* owned,
+                                  std::vector<absl::string_view>* rdata) {
+  if (rdata->size() < 4) return "";  // ldns refuses it without allocating
+  if ((*rdata)[3].find_first_of(" \t\"") != absl::string_view::npos) {
+    return "IPSECKEY gateway is not a name or an address";
+  }
   if ((*rdata)[1] == "3") {
     (*rdata)[3] = owned->emplace_back(AbsoluteNameText((*rdata)[3], origin));
   }
-  if (rdata->size() < 5) return true;
+  if (rdata->size() < 5) return "";
   const std::string key = absl::StrJoin(rdata->begin() + 4, rdata->end(), "");
-  if (!IsStrictBase64(key)) return false;
+  if (!IsStrictBase64(key)) return "IPSECKEY public key is not valid base64";
   rdata->resize(4);
   rdata->push_back(owned->emplace_back(key));
-  return true;
+  return "";
 }
 
 std::string TypeName(uint16_t type) {
@@ -384,10 +390,9 @@ absl::Status ReadRecordData(const RecordText& text,
       !EncodeAmtrelay(rdata, origin, &owned, &rdata)) {
     return LineError(display_name, line, "invalid AMTRELAY RDATA");
   }
-  if (type == kTypeIpseckey && !generic &&
-      !PrepareIpseckey(origin, &owned, &rdata)) {
-    return LineError(display_name, line,
-                     "IPSECKEY public key is not valid base64");
+  if (type == kTypeIpseckey && !generic) {
+    const absl::string_view refused = PrepareIpseckey(origin, &owned, &rdata);
+    if (!refused.empty()) return LineError(display_name, line, refused);
   }
   if ((type == kTypeSvcb || type == kTypeHttps) && !generic) {
     for (absl::string_view& field : rdata) {

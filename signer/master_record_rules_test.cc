@@ -49,6 +49,9 @@ TEST(MasterRecordRulesTest, IpseckeyKeyMustBeBase64AndMayBeSplit) {
                 "not valid base64");
   ExpectRefused("ipk IPSECKEY 10 1 2 192.0.2.38 AR==\n", kHeadLines + 1,
                 "not valid base64");  // padding bits not zero
+  // ldns would split a quoted gateway at its blank and leak it (fuzzer).
+  ExpectRefused("gw IPSECKEY 10 3 2 g\"part two\"\n", kHeadLines + 1,
+                "IPSECKEY gateway is not a name or an address");
 }
 
 TEST(MasterRecordRulesTest, AlpnReadInTwoLevels) {

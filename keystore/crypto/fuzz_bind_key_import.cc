@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
@@ -71,8 +72,22 @@ void WriteFile(const std::string& path, absl::string_view data) {
   close(fd);
 }
 
-// The values of the .private file's fields that hold key material.
-std::vector<std::string> SecretValues(absl::string_view private_text) {
+bool IsBase64Text(absl::string_view text) {
+  for (char c : text) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '+' &&
+        c != '/' && c != '=') {
+      return false;
+    }
+  }
+  return true;
+}
+
+// The values of the .private file's fields that may hold key material: base64
+// text of 12 characters or more that the public .key file does not also hold
+// (a fuzzer may copy the public key, or words of an error message, into a
+// field; neither is a secret, and an error may name both).
+std::vector<std::string> SecretValues(absl::string_view private_text,
+                                      absl::string_view key_text) {
   std::vector<std::string> values;
   for (absl::string_view line : absl::StrSplit(private_text, '\n')) {
     const size_t colon = line.find(':');
@@ -85,7 +100,10 @@ std::vector<std::string> SecretValues(absl::string_view private_text) {
     }
     const absl::string_view value =
         absl::StripAsciiWhitespace(line.substr(colon + 1));
-    if (value.size() >= 12) values.emplace_back(value);
+    if (value.size() >= 12 && IsBase64Text(value) &&
+        !absl::StrContains(key_text, value)) {
+      values.emplace_back(value);
+    }
   }
   return values;
 }
@@ -107,7 +125,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       zonekeep::keystore::ReadBindKeyPair(base);
   if (!pair.ok()) {
     const absl::string_view message = pair.status().message();
-    for (const std::string& secret : SecretValues(private_text)) {
+    for (const std::string& secret : SecretValues(private_text, key_text)) {
       if (absl::StrContains(message, secret)) {
         fprintf(stderr, "an import error carries a key field's value\n");
         abort();
