@@ -37,7 +37,7 @@
 //    temp file and rename).
 // Thread-safety: SignZone may run concurrently for different zones; it starts
 // up to options.threads worker threads and calls the keys' Sign from them
-// (during the pipelined self-verify, two groups of up to options.threads).
+// (the pipelined self-verify splits them between its two checks).
 #ifndef ZONEKEEP_SIGNER_ZONE_SIGNER_H_
 #define ZONEKEEP_SIGNER_ZONE_SIGNER_H_
 
@@ -111,11 +111,11 @@ struct SignOptions {
   bool self_verify = true;
   // The pipelined full sign (the default) runs the self-verify of the signed
   // records at the same time as the formatting and read-back of the output
-  // text; sequential runs them one after another, as before. Same checks,
-  // same output bytes, same errors (a failed verify is reported first).
+  // text, each on half of `threads` (with one thread: in sequence);
+  // sequential runs them one after another, as before. Same checks, same
+  // output bytes, same errors (a failed verify is reported first).
   bool sequential = false;
-  int threads = 0;  // 0: all cores (the pipelined self-verify runs two
-                    // groups of up to `threads` workers at once)
+  int threads = 0;  // 0: all cores (the pipelined self-verify splits them)
   // What the zone may cost (signer/zone_limits.h): records and name depth
   // checked right after parsing, signatures from the model's counts before
   // the denial chain is built. Refusals are ResourceExhausted naming the

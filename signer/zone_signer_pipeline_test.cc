@@ -14,6 +14,7 @@
 #include <memory>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -63,6 +64,9 @@ SignOptions FixedOptions(const std::string& origin, Denial denial) {
   options.serial_mode = SerialMode::kIncrement;
   options.nsec3.enabled = denial != Denial::kNsec;
   options.nsec3.opt_out = denial == Denial::kNsec3OptOut;
+  // Two workers for each check of the pipelined self-verify, whatever the
+  // machine has (with one thread in all it runs in sequence).
+  options.threads = 4;
   return options;
 }
 
@@ -306,9 +310,12 @@ TEST(ZoneSignerPipelineRefusalTest, BadSignatureIsReportedBeforeBadText) {
 
 TEST(ZoneSignerPipelineReportTest, BusyTimePerStepThenWall) {
   const auto& keys = interop::KeysFor(dnssec::Algorithm::kEd25519);
-  for (const bool sequential : {true, false}) {
+  for (const auto& [sequential, threads] :
+       std::vector<std::pair<bool, int>>{{true, 4}, {false, 4}, {false, 1}}) {
+    SCOPED_TRACE(absl::StrCat(sequential, " ", threads));
     SignOptions options = FixedOptions(interop::kTldOrigin, Denial::kNsec3);
     options.sequential = sequential;
+    options.threads = threads;
     std::string out;
     auto report =
         SignZone(interop::TldZone(200), "interop.zone", keys, options, &out);
