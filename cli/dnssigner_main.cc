@@ -152,14 +152,28 @@ absl::StatusOr<bool> StreamZoneFile(
   return true;
 }
 
-// "12.3 s: parse 1.0 s, ... , transfer and files 0.5 s": the daemon's steps
-// and what is left of the wall time (reading, sending, receiving, writing).
+// "12.3 s: parse 1.0 s, ... , wall 11.0 s, transfer and files 0.5 s": the
+// daemon's steps and what is left of the wall time (reading, sending,
+// receiving, writing). The engine's steps are busy (CPU) times that may
+// overlap; its "wall" phase, when there, stands for all of them.
 std::string TimingLine(const v1::SignSummary& summary, absl::Duration wall) {
   const double total = absl::ToDoubleSeconds(wall);
   double steps = 0;
+  double engine_busy = 0;
   std::string line = absl::StrFormat("%.2f s:", total);
   for (const v1::PhaseTime& phase : summary.phases()) {
     absl::StrAppendFormat(&line, " %s %.2f s,", phase.name(), phase.seconds());
+    if (phase.name() == "wall") {
+      steps += phase.seconds() - engine_busy;
+      engine_busy = 0;
+      continue;
+    }
+    if (phase.name() == "parse" || phase.name() == "build" ||
+        phase.name() == "denial" || phase.name() == "sign" ||
+        phase.name() == "verify" || phase.name() == "write" ||
+        phase.name() == "readback") {
+      engine_busy += phase.seconds();
+    }
     steps += phase.seconds();
   }
   absl::StrAppendFormat(&line, " transfer and files %.2f s",

@@ -1,6 +1,8 @@
 // ParallelFor: runs fn(i) for i in [0, n) on up to `threads` std::threads
 // (the caller's thread included), handing out chunks of `chunk` indices from
 // an atomic counter. Stops handing out work once `stop` becomes true.
+// The workers it starts charge their CPU time to the caller's busy counter
+// (signer/busy_time.h).
 // Thread-safety: fn must be safe to call concurrently for distinct i.
 #ifndef ZONEKEEP_SIGNER_PARALLEL_H_
 #define ZONEKEEP_SIGNER_PARALLEL_H_
@@ -10,6 +12,8 @@
 #include <cstddef>
 #include <thread>
 #include <vector>
+
+#include "signer/busy_time.h"
 
 namespace zonekeep {
 namespace signer {
@@ -34,8 +38,14 @@ void ParallelFor(size_t n, int threads, size_t chunk,
   };
   const int count = std::max(
       1, std::min(ResolveThreads(threads), static_cast<int>(n / chunk + 1)));
+  BusyCounter* const busy = CurrentBusyCounter();
   std::vector<std::thread> pool;
-  for (int t = 1; t < count; ++t) pool.emplace_back(worker);
+  for (int t = 1; t < count; ++t) {
+    pool.emplace_back([&worker, busy]() {
+      BusyScope scope(busy);
+      worker();
+    });
+  }
   worker();
   for (std::thread& t : pool) t.join();
 }

@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "dnssec/name.h"
+#include "signer/busy_time.h"
 #include "signer/parallel.h"
 #include "signer/type_name.h"
 
@@ -86,7 +87,11 @@ void CanonicalSort(std::vector<T>* items, NameOf name_of, TieLess tie_less) {
   const size_t half = parallel ? n / 2 : n;
   KeyTable keys(n, half);
   if (parallel) {
-    std::thread helper([&] { keys.Build(*items, name_of, half, n); });
+    BusyCounter* const busy = CurrentBusyCounter();
+    std::thread helper([&, busy] {
+      BusyScope scope(busy);
+      keys.Build(*items, name_of, half, n);
+    });
     keys.Build(*items, name_of, 0, half);
     helper.join();
   } else {
@@ -108,8 +113,11 @@ void CanonicalSort(std::vector<T>* items, NameOf name_of, TieLess tie_less) {
     return tie_less((*items)[a.index], (*items)[b.index]);
   };
   if (parallel) {
-    std::thread helper(
-        [&] { std::sort(order.begin() + half, order.end(), less); });
+    BusyCounter* const busy = CurrentBusyCounter();
+    std::thread helper([&, busy] {
+      BusyScope scope(busy);
+      std::sort(order.begin() + half, order.end(), less);
+    });
     std::sort(order.begin(), order.begin() + half, less);
     helper.join();
     std::inplace_merge(order.begin(), order.begin() + half, order.end(), less);

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <ctime>
 #include <mutex>
+#include <thread>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -12,6 +13,7 @@
 #include "dnssec/ds.h"
 #include "dnssec/name.h"
 #include "dnssec/zone_key.h"
+#include "signer/busy_time.h"
 #include "signer/denial_chain.h"
 #include "signer/key_set.h"
 #include "signer/nsec3_hash.h"
@@ -134,21 +136,75 @@ absl::Status CancelledStatus(const char* phase) {
       absl::StrCat("signing cancelled by the caller (", phase, ")"));
 }
 
-// Appends (name, seconds since the previous mark) to the report's phases.
-class PhaseClock {
+// The engine's steps, in report order.
+enum Step {
+  kParse,
+  kBuild,
+  kDenial,
+  kSign,
+  kVerify,
+  kWrite,
+  kReadback,
+  kSteps
+};
+constexpr const char* kStepNames[kSteps] = {
+    "parse", "build", "denial", "sign", "verify", "write", "readback"};
+
+// Busy time per step (signer/busy_time.h) and the run's wall time.
+class StepTimes {
  public:
-  explicit PhaseClock(SignReport* report) : report_(report) {}
-  void Mark(const char* phase) {
-    const absl::Time now = absl::Now();
-    report_->phase_seconds.emplace_back(phase,
-                                        absl::ToDoubleSeconds(now - last_));
-    last_ = now;
+  BusyCounter* operator[](Step step) { return &busy_[step]; }
+  // Each step's busy seconds (verify and readback only with self-verify),
+  // then ("wall", seconds since construction).
+  void Report(bool self_verify, SignReport* report) const {
+    for (int step = 0; step < kSteps; ++step) {
+      if (!self_verify && (step == kVerify || step == kReadback)) continue;
+      report->phase_seconds.emplace_back(kStepNames[step],
+                                         busy_[step].Seconds());
+    }
+    report->phase_seconds.emplace_back(
+        "wall", absl::ToDoubleSeconds(absl::Now() - start_));
   }
 
  private:
-  SignReport* report_;
-  absl::Time last_ = absl::Now();
+  const absl::Time start_ = absl::Now();
+  BusyCounter busy_[kSteps];
 };
+
+// The writer's output, held whole: the text and where each piece ends.
+struct HeldText {
+  std::string text;
+  std::vector<size_t> piece_ends;
+};
+
+absl::Status FormatHeld(const ZoneTextWriterFn& write_text, const Zone& zone,
+                        int threads, HeldText* held) {
+  std::vector<std::string> pieces;
+  size_t size = 0;
+  if (absl::Status s = write_text(
+          zone,
+          [&pieces, &size](absl::string_view piece) {
+            pieces.emplace_back(piece);
+            size += piece.size();
+            return absl::OkStatus();
+          },
+          threads);
+      !s.ok()) {
+    return s;
+  }
+  held->text.reserve(size);
+  for (std::string& piece : pieces) {
+    held->text.append(piece);
+    held->piece_ends.push_back(held->text.size());
+    std::string().swap(piece);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SelfVerifyError(absl::string_view message) {
+  return absl::InternalError(
+      absl::StrCat("self-verify failed, zone not returned: ", message));
+}
 
 // SignZone's body; `owned_text`, when given, holds `zone_text` and is freed
 // right after parsing.
@@ -172,7 +228,8 @@ absl::StatusOr<SignReport> SignZoneImpl(
   SignReport report;
   report.inception = inception;
   report.expiration = expiration;
-  PhaseClock phases(&report);
+  StepTimes steps;
+  BusyScope step(steps[kParse]);
   auto parsed = ParseZoneText(zone_text, display_name, options.origin);
   if (!parsed.ok()) return parsed.status();
   if (owned_text != nullptr) std::string().swap(*owned_text);
@@ -182,7 +239,7 @@ absl::StatusOr<SignReport> SignZoneImpl(
       !s.ok()) {
     return s;
   }
-  phases.Mark("parse");
+  step.Charge(steps[kBuild]);
   if (Cancelled(options)) return CancelledStatus("after parse");
   report.records_in = parsed->records.size() + parsed->dnssec_records_dropped;
   report.dnssec_records_dropped = parsed->dnssec_records_dropped;
@@ -190,7 +247,7 @@ absl::StatusOr<SignReport> SignZoneImpl(
                          display_name);
   if (!built.ok()) return built.status();
   Zone& zone = *built;
-  phases.Mark("build");
+  step.Charge(steps[kDenial]);
   if (Cancelled(options)) return CancelledStatus("after build");
   if (options.limits.max_signatures > 0) {
     int zsks = 0;
@@ -235,7 +292,7 @@ absl::StatusOr<SignReport> SignZoneImpl(
     return s;
   }
 
-  phases.Mark("denial");
+  step.Charge(steps[kSign]);
   if (Cancelled(options)) return CancelledStatus("after denial");
 
   // One job per RRset to sign.
@@ -360,7 +417,7 @@ absl::StatusOr<SignReport> SignZoneImpl(
   });
   if (cancelled.load()) return CancelledStatus("while signing");
   if (!error.ok()) return error;
-  phases.Mark("sign");
+  step.Charge(nullptr);
   if (Cancelled(options)) return CancelledStatus("after sign");
   report.rrsets_signed = jobs.size();
   report.signatures = signatures.load();
@@ -380,63 +437,63 @@ absl::StatusOr<SignReport> SignZoneImpl(
     report.ksk_tags.push_back(k->key_tag);
   }
   report.earliest_expiration = jobs.empty() ? expiration : earliest_made.load();
-  if (options.self_verify) {
-    auto verified = VerifyZone(zone, now, options.threads);
-    if (!verified.ok()) {
-      return absl::InternalError(
-          absl::StrCat("self-verify failed, zone not returned: ",
-                       verified.status().message()));
-    }
-    report.earliest_expiration = verified->earliest_expiration;
-    report.verified = true;
-    phases.Mark("verify");
-    if (Cancelled(options)) return CancelledStatus("after verify");
-  }
   const ZoneTextWriterFn write_text = options.text_writer_for_testing
                                           ? options.text_writer_for_testing
                                           : WriteZoneText;
   if (!options.self_verify) {
+    step.Charge(steps[kWrite]);
     if (absl::Status s = write_text(zone, sink, options.threads); !s.ok()) {
       return s;
     }
-    phases.Mark("write");
+    step.Charge(nullptr);
+    steps.Report(/*self_verify=*/false, &report);
     return report;
   }
-  // The whole text is held, read back, and only then handed to the sink, in
-  // the writer's own pieces.
-  std::string text;
-  std::vector<size_t> piece_ends;
-  {
-    std::vector<std::string> pieces;
-    size_t size = 0;
-    if (absl::Status s = write_text(
-            zone,
-            [&pieces, &size](absl::string_view piece) {
-              pieces.emplace_back(piece);
-              size += piece.size();
-              return absl::OkStatus();
-            },
-            options.threads);
-        !s.ok()) {
-      return s;
-    }
-    text.reserve(size);
-    for (std::string& piece : pieces) {
-      text.append(piece);
-      piece_ends.push_back(text.size());
-      std::string().swap(piece);
-    }
+  // Self-verify: the signed records (VerifyZone) and the output text, held
+  // whole and read back (CheckOutputReadsBack). Both only read `zone`; in the
+  // pipelined mode they run at the same time, the verify on a thread of its
+  // own, options.threads split between the two (half each: their costs are
+  // close, and two full groups on the same cores only contend). Either way
+  // nothing reaches the sink before both have passed, and a failed verify is
+  // the error reported first, as in the sequential order.
+  absl::StatusOr<VerifyReport> verified =
+      absl::UnknownError("self-verify did not run");
+  // With one thread there is nothing to overlap on.
+  const int all_threads = ResolveThreads(options.threads);
+  const bool overlap = !options.sequential && all_threads >= 2;
+  const int verify_threads = overlap ? all_threads / 2 : all_threads;
+  const int text_threads = overlap ? all_threads - verify_threads : all_threads;
+  auto verify = [&]() {
+    BusyScope scope(steps[kVerify]);
+    verified = VerifyZone(zone, now, verify_threads);
+  };
+  std::thread verifier;
+  if (!overlap) {
+    verify();
+    if (!verified.ok()) return SelfVerifyError(verified.status().message());
+    if (Cancelled(options)) return CancelledStatus("after verify");
+  } else {
+    verifier = std::thread(verify);
   }
-  const absl::Time formatted = absl::Now();
-  if (absl::Status s =
-          CheckOutputReadsBack(zone, text, options.threads,
-                               options.readback_window_bytes_for_testing);
-      !s.ok()) {
-    return absl::InternalError(
-        absl::StrCat("self-verify failed, zone not returned: ", s.message()));
+  HeldText held;
+  step.Charge(steps[kWrite]);
+  absl::Status text_status = FormatHeld(write_text, zone, text_threads, &held);
+  step.Charge(steps[kReadback]);
+  absl::Status readback_status = absl::OkStatus();
+  if (text_status.ok()) {
+    readback_status =
+        CheckOutputReadsBack(zone, held.text, text_threads,
+                             options.readback_window_bytes_for_testing);
   }
-  const absl::Time read_back = absl::Now();
+  step.Charge(nullptr);
+  if (verifier.joinable()) verifier.join();
+  if (!verified.ok()) return SelfVerifyError(verified.status().message());
+  if (!text_status.ok()) return text_status;
+  if (!readback_status.ok()) return SelfVerifyError(readback_status.message());
+  report.earliest_expiration = verified->earliest_expiration;
+  report.verified = true;
   if (Cancelled(options)) return CancelledStatus("after read-back");
+  step.Charge(steps[kWrite]);
   if (options.record_signatures) {
     // Verified twice now: these signatures may be reused by a later run.
     SignatureRecordBuilder record;
@@ -449,20 +506,17 @@ absl::StatusOr<SignReport> SignZoneImpl(
     report.signature_record = record.Finish(zone.origin);
   }
   size_t begin = 0;
-  for (const size_t end : piece_ends) {
+  for (const size_t end : held.piece_ends) {
     if (end == begin) continue;
     if (absl::Status s =
-            sink(absl::string_view(text).substr(begin, end - begin));
+            sink(absl::string_view(held.text).substr(begin, end - begin));
         !s.ok()) {
       return s;
     }
     begin = end;
   }
-  phases.Mark("write");
-  // "write" so far includes the read-back: move that time to its own step.
-  const double readback_seconds = absl::ToDoubleSeconds(read_back - formatted);
-  report.phase_seconds.back().second -= readback_seconds;
-  report.phase_seconds.emplace_back("readback", readback_seconds);
+  step.Charge(nullptr);
+  steps.Report(/*self_verify=*/true, &report);
   return report;
 }
 

@@ -15,12 +15,12 @@
 //    tag) are refused; at most 2 active ZSKs and 2 active KSKs.
 //  - With self_verify (the default) the zone is checked twice before any
 //    byte reaches the sink, and a zone that fails either check is never
-//    written: the signed records independently (VerifyZone), then the output
-//    text itself, which is formatted in full, parsed again by ldns and must
-//    read back as exactly the signed records (signer/output_readback.h). The
-//    sink then gets those same bytes, in the writer's pieces. Without
-//    self_verify, output is streamed as formatted, still only after signing
-//    ends.
+//    written: the signed records independently (VerifyZone), and the output
+//    text itself (both at once unless SignOptions::sequential), which is
+//    formatted in full, parsed again by ldns and must read back as exactly the
+//    signed records (signer/output_readback.h). The sink then gets those same
+//    bytes, in the writer's pieces. Without self_verify, output is streamed as
+//    formatted, still only after signing ends.
 //  - Incremental signing (SignOptions::reuse): the output is the same zone a
 //    full sign would give, except that some RRSIGs are earlier ones that
 //    still pass the reuse rule; report.signatures_reused/new count them.
@@ -36,7 +36,8 @@
 //    own status if it fails (output may then be partial: callers write to a
 //    temp file and rename).
 // Thread-safety: SignZone may run concurrently for different zones; it starts
-// up to options.threads worker threads and calls the keys' Sign from them.
+// up to options.threads worker threads and calls the keys' Sign from them
+// (the pipelined self-verify splits them between its two checks).
 #ifndef ZONEKEEP_SIGNER_ZONE_SIGNER_H_
 #define ZONEKEEP_SIGNER_ZONE_SIGNER_H_
 
@@ -108,7 +109,13 @@ struct SignOptions {
   // parent may remove the DS. Implies add_cds.
   bool cds_delete = false;
   bool self_verify = true;
-  int threads = 0;  // 0: all cores
+  // The pipelined full sign (the default) runs the self-verify of the signed
+  // records at the same time as the formatting and read-back of the output
+  // text, each on half of `threads` (with one thread: in sequence);
+  // sequential runs them one after another, as before. Same checks, same
+  // output bytes, same errors (a failed verify is reported first).
+  bool sequential = false;
+  int threads = 0;  // 0: all cores (the pipelined self-verify splits them)
   // What the zone may cost (signer/zone_limits.h): records and name depth
   // checked right after parsing, signatures from the model's counts before
   // the denial chain is built. Refusals are ResourceExhausted naming the
@@ -148,9 +155,12 @@ struct SignReport {
   bool verified = false;
   std::vector<uint16_t> zsk_tags;  // active ZSKs that signed
   std::vector<uint16_t> ksk_tags;  // active KSKs that signed the DNSKEY set
-  // Wall time of each step, in order: parse, build, denial, sign, verify,
+  // Busy time of each step (CPU seconds of the threads working for it,
+  // signer/busy_time.h), in order: parse, build, denial, sign, verify,
   // write (formatting and handing to the sink), readback (verify and readback
-  // absent without self-verify). For operators and the benchmark.
+  // absent without self-verify); then "wall", the whole run's wall time.
+  // Steps may overlap (SignOptions::sequential), so the busy times do not
+  // add up to the wall time. For operators and the benchmark.
   std::vector<std::pair<std::string, double>> phase_seconds;
   // With SignOptions::record_signatures and a passing self-verify: the
   // signature record file (SignatureRecordBuilder::Finish) for this zone.

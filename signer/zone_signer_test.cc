@@ -81,7 +81,7 @@ TEST_F(ZoneSignerTest, NsecZoneSignsAndVerifies) {
   }
   EXPECT_EQ(phase_names,
             (std::vector<std::string>{"parse", "build", "denial", "sign",
-                                      "verify", "write", "readback"}));
+                                      "verify", "write", "readback", "wall"}));
   EXPECT_TRUE(absl::StartsWith(out, "example.\t3600\tIN\tSOA\t"));
   EXPECT_NE(out.find("\tCDS\t"), std::string::npos);
   EXPECT_NE(out.find("\tCDNSKEY\t"), std::string::npos);
