@@ -87,7 +87,9 @@ passed=0
 failed=0
 for tier in "${tiers[@]}"; do
   IFS='|' read -r name file rc <<<"$tier"
-  grep -E '^FAILED ' "$file" | sort -u | sed "s/^/[$name] /"
+  grep -E '^FAILED ' "$file" | sort -u | while read -r failure; do
+    echo "[$name] $failure"
+  done
   line=$(count_line "$file")
   echo "$name: $line"
   p=${line%% passed*}
