@@ -82,15 +82,18 @@ bool IsStrictBase64(absl::string_view text) {
 // refuse a bad key only after it has allocated the gateway, and then leaks
 // the gateway's data (ldns_str2rdf_ipseckey frees it with ldns_rdf_free);
 // with more than five fields it leaks the copies of both. ldns also splits
-// the gateway again at blanks, so a quoted gateway with a blank (`"a b"`)
-// would reach it as a bad key. Returns why the RDATA is refused, or "".
+// every field again at blanks, quotes or not, so `"a b"` would reach it as
+// more fields than were read. Returns why the RDATA is refused, or "".
 absl::string_view PrepareIpseckey(const ldns_rdf* origin,
                                   std::deque<std::string>* owned,
                                   std::vector<absl::string_view>* rdata) {
-  if (rdata->size() < 4) return "";  // ldns refuses it without allocating
-  if ((*rdata)[3].find_first_of(" \t\"") != absl::string_view::npos) {
-    return "IPSECKEY gateway is not a name or an address";
+  // No IPSECKEY field holds a blank or a quote; ldns would split it again.
+  for (absl::string_view field : *rdata) {
+    if (field.find_first_of(" \t\"") != absl::string_view::npos) {
+      return "IPSECKEY field holds a blank or a quote";
+    }
   }
+  if (rdata->size() < 4) return "";  // ldns refuses it without allocating
   if ((*rdata)[1] == "3") {
     (*rdata)[3] = owned->emplace_back(AbsoluteNameText((*rdata)[3], origin));
   }
@@ -336,6 +339,46 @@ bool CanonicalGenericRdata(const ldns_rr* rr, absl::string_view given,
   return RdataWire(again.get(), &reread) && reread == *canonical;
 }
 
+// ldns 1.8.3 reads a name only from text shorter than 255 characters, though
+// "\DDD" escapes make the text of a valid name (at most 255 octets) up to
+// four times longer, and our writer prints such names (rdata_text). A long
+// unquoted field gets each escape of a byte that ldns takes as it is (not a
+// blank, control, special or NUL byte) written as that byte: ldns reads the
+// same name from the shorter text (a long owner goes to dnssec::ParseName
+// instead). Found by fuzz_zone_ingest.
+bool IsPlainNameByte(int value) {
+  if (value < 0x21 || value == 0x7f) return false;
+  return absl::string_view(".\\\"();@$").find(static_cast<char>(value)) ==
+         absl::string_view::npos;
+}
+
+std::string CompactEscapes(absl::string_view field) {
+  std::string out;
+  out.reserve(field.size());
+  for (size_t i = 0; i < field.size(); ++i) {
+    if (field[i] != '\\' || i + 1 == field.size()) {
+      out.push_back(field[i]);
+      continue;
+    }
+    if (i + 3 < field.size() && absl::ascii_isdigit(field[i + 1]) &&
+        absl::ascii_isdigit(field[i + 2]) &&
+        absl::ascii_isdigit(field[i + 3])) {
+      const int value = (field[i + 1] - '0') * 100 + (field[i + 2] - '0') * 10 +
+                        (field[i + 3] - '0');
+      if (value <= 255 && IsPlainNameByte(value)) {
+        out.push_back(static_cast<char>(value));
+      } else {
+        out.append(field.data() + i, 4);
+      }
+      i += 3;
+      continue;
+    }
+    out.append(field.data() + i, 2);  // "\X": X stays escaped
+    ++i;
+  }
+  return out;
+}
+
 bool IsMetaType(uint16_t type) {
   return type == 0 || type == 41 || (type >= 128 && type <= 255);
 }
@@ -405,8 +448,32 @@ absl::Status ReadRecordData(const RecordText& text,
       field = owned.emplace_back(std::move(rewritten));
     }
   }
-  std::string line_text =
-      text.owner.empty() ? std::string(" ") : std::string(text.owner);
+  // ldns 1.8.3 fails already on 255 characters; leave room.
+  constexpr size_t kLdnsMaxNameText = 200;
+  for (absl::string_view& field : rdata) {
+    if (field.size() > kLdnsMaxNameText && field.front() != '"') {
+      field = owned.emplace_back(CompactEscapes(field));
+    }
+  }
+  // A long owner is read by our own name parser and set after ldns has read
+  // the rest with the origin ("@", or the root) in its place.
+  std::string long_owner;
+  if (text.owner.size() > kLdnsMaxNameText) {
+    absl::StatusOr<std::string> wire = dnssec::ParseName(
+        text.owner, origin == nullptr ? std::string() : Wire(origin));
+    if (!wire.ok()) {
+      return LineError(display_name, line, wire.status().message());
+    }
+    long_owner = *std::move(wire);
+  }
+  std::string line_text;
+  if (text.owner.empty()) {
+    line_text = " ";
+  } else if (!long_owner.empty()) {
+    line_text = origin == nullptr ? "." : "@";
+  } else {
+    line_text = std::string(text.owner);
+  }
   absl::StrAppend(&line_text, " ", text.ttl, " IN ",
                   type == kTypeAmtrelay ? "TYPE260" : type_field, " ",
                   absl::StrJoin(rdata, " "));
@@ -416,6 +483,17 @@ absl::Status ReadRecordData(const RecordText& text,
   dnssec::LdnsRrPtr rr(raw);
   if (s != LDNS_STATUS_OK) {
     return LineError(display_name, line, ldns_get_errorstr_by_id(s));
+  }
+  if (!long_owner.empty()) {
+    ldns_rdf* owner = ldns_rdf_new_frm_data(
+        LDNS_RDF_TYPE_DNAME, long_owner.size(), long_owner.data());
+    if (owner == nullptr) return LineError(display_name, line, "out of memory");
+    ldns_rdf_deep_free(ldns_rr_owner(rr.get()));
+    ldns_rr_set_owner(rr.get(), owner);
+    if (prev != nullptr) {
+      ldns_rdf_deep_free(*prev);
+      *prev = ldns_rdf_clone(owner);
+    }
   }
   if (ldns_rdf_size(ldns_rr_owner(rr.get())) > 255) {
     return LineError(display_name, line, "owner name longer than 255 octets");

@@ -51,7 +51,9 @@ TEST(MasterRecordRulesTest, IpseckeyKeyMustBeBase64AndMayBeSplit) {
                 "not valid base64");  // padding bits not zero
   // ldns would split a quoted gateway at its blank and leak it (fuzzer).
   ExpectRefused("gw IPSECKEY 10 3 2 g\"part two\"\n", kHeadLines + 1,
-                "IPSECKEY gateway is not a name or an address");
+                "IPSECKEY field holds a blank or a quote");
+  ExpectRefused("gw IPSECKEY 10 3 /\" # gratptwo\"\n", kHeadLines + 1,
+                "IPSECKEY field holds a blank or a quote");
 }
 
 TEST(MasterRecordRulesTest, AlpnReadInTwoLevels) {
@@ -119,6 +121,42 @@ TEST(MasterRecordRulesTest, Amtrelay) {
   EXPECT_EQ(Hex(r.rdata), "0a830572656c6179076578616d706c6500");
   EXPECT_EQ(Hex(Last("x AMTRELAY 0 0 1 192.0.2.1\n").rdata), "0001c0000201");
   EXPECT_EQ(Hex(Last("x AMTRELAY 0 0 0 .\n").rdata), "0000");
+}
+
+// ldns reads names only from text of at most 255 characters; "\DDD" escapes
+// of a valid name (as our writer prints them) are longer. Found by fuzzing.
+TEST(MasterRecordRulesTest, LongEscapedNamesReadLikeTheirBytes) {
+  std::string escaped = "a.b.c.d.e.f.g.h.i.j.k.l";
+  std::string raw = escaped;
+  for (int i = 0; i < 60; ++i) {  // label "l" + 60 + 2 = 63 octets
+    escaped += "\\255";
+    raw += '\xff';
+  }
+  escaped += "\\046\\000.m.n.o.p.q.r.s.t.u.v.w.x.y.z.a.b.c.d.e.f";
+  raw += "\\.\\000.m.n.o.p.q.r.s.t.u.v.w.x.y.z.a.b.c.d.e.f";
+  ASSERT_GT(escaped.size(), 255u);
+  const Record by_bytes = Last(raw + " A 192.0.2.6\n");
+  EXPECT_EQ(by_bytes.owner.size(), 11 * 2 + 64 + 20 * 2 + 9);
+  EXPECT_EQ(Last(escaped + " A 192.0.2.6\n").owner, by_bytes.owner);
+  EXPECT_EQ(Last("x CNAME " + escaped + "\n").rdata,
+            Last("x CNAME " + raw + "\n").rdata);
+}
+
+// Control bytes stay escaped: a name near 255 octets with a few of them has
+// text over 255 characters however it is written; our parser reads it, and
+// the next blank owner is that name.
+TEST(MasterRecordRulesTest, LongOwnerTextNearTheLimitIsReadByOurParser) {
+  std::string near_limit;
+  for (int i = 0; i < 4; ++i) {
+    near_limit += std::string(50, 'x') + "\\001\\001\\001.";
+  }
+  near_limit += std::string(20, 'y');
+  ASSERT_GT(near_limit.size(), 255u);
+  const Record last = Last(near_limit + " A 192.0.2.6\n  TXT \"t\"\n");
+  EXPECT_EQ(last.type, 16);
+  EXPECT_EQ(last.owner.size(), 4 * 54 + 21 + 9);
+  ExpectRefused(std::string(64, 'z') + std::string(200, 'w') + " A 192.0.2.6\n",
+                kHeadLines + 1, "");
 }
 
 }  // namespace

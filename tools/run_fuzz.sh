@@ -7,6 +7,8 @@
 # non-zero on any crash, leak, timeout, out-of-memory or UBSan finding.
 #
 #   FUZZ_SECONDS   seconds per target (default 60)
+#   FUZZ_SEED      libFuzzer's -seed (default 1: the CI run is the same
+#                  search each time, so a red run replays; "random" explores)
 #   FUZZ_TARGETS   space-separated subset of the names below
 #   FUZZ_ARTIFACT_DIR  where failing inputs are kept (default
 #                  /tmp/zonekeep-fuzz-artifacts; outside the repository)
@@ -19,6 +21,9 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 seconds="${FUZZ_SECONDS:-60}"
+seed="${FUZZ_SEED:-1}"
+seed_flag=(-seed="$seed")
+[ "$seed" = random ] && seed_flag=()
 cache_dir="${ZONEKEEP_BAZEL_CACHE:-$HOME/.cache/zonekeep/bazel-disk}"
 output_base="${ZONEKEEP_FUZZ_OUTPUT_BASE:-$HOME/.cache/zonekeep/bazel-fuzz}"
 declare -A labels=(
@@ -105,9 +110,9 @@ for t in "${targets[@]}"; do
   [ "$t" = fuzz_bind_key_import ] && make_key_corpus "$corpus"
   seeds=$(ls "$corpus" | wc -l)
   log="$work/$t/log"
-  echo "run_fuzz: $t: ${seconds}s on $seeds seed files"
+  echo "run_fuzz: $t: ${seconds}s on $seeds seed files, seed $seed"
   start=$(date +%s)
-  (cd "$work/$t" && "$bin_dir/$pkg/$t" -max_total_time="$seconds" \
+  (cd "$work/$t" && "$bin_dir/$pkg/$t" -max_total_time="$seconds" "${seed_flag[@]}" \
       -timeout=25 -rss_limit_mb=2048 -max_len=8192 -print_final_stats=1 \
       -artifact_prefix="$artifacts/" "$corpus" > "$log" 2>&1)
   rc=$?
