@@ -159,13 +159,17 @@ std::string ThreadNames(pid_t pid) {
 }
 
 // Whether `pid` runs with ThreadSanitizer (its runtime is mapped).
-bool UnderTsan(pid_t pid) {
+bool MapsHold(pid_t pid, const std::string& library) {
   std::ifstream maps("/proc/" + std::to_string(pid) + "/maps");
   for (std::string line; std::getline(maps, line);) {
-    if (line.find("libtsan") != std::string::npos) return true;
+    if (line.find(library) != std::string::npos) return true;
   }
   return false;
 }
+
+bool UnderAsan(pid_t pid) { return MapsHold(pid, "libasan"); }
+
+bool UnderTsan(pid_t pid) { return MapsHold(pid, "libtsan"); }
 
 std::string ZoneText() {
   std::string text =
@@ -358,10 +362,17 @@ TEST_F(ClientDisconnectTest, ThousandDisconnectsLeaveNoTrace) {
   const int64_t factor = UnderTsan(daemon_->pid()) ? kTsanMemoryFactor : 1;
   const int64_t first_growth = after.rss_kib - baseline.rss_kib;
   const int64_t second_growth = after_second.rss_kib - after.rss_kib;
-  EXPECT_LT(first_growth, kRssGrowthBoundKib * factor);
-  // Not linear: the second 1,000 add far less than the first.
-  EXPECT_LT(second_growth,
-            std::max(first_growth / 2, kRssSecondBatchBoundKib * factor));
+  if (UnderAsan(daemon_->pid())) {
+    // ASan keeps freed memory in its quarantine (256 MiB) to catch use after
+    // free, so RSS grows with any churn; LeakSanitizer's check when keystored
+    // exits (a report fails this test, tests/e2e/process_runner) stands in.
+    std::cout << "ASan: RSS not compared; LeakSanitizer checks at exit\n";
+  } else {
+    EXPECT_LT(first_growth, kRssGrowthBoundKib * factor);
+    // Not linear: the second 1,000 add far less than the first.
+    EXPECT_LT(second_growth,
+              std::max(first_growth / 2, kRssSecondBatchBoundKib * factor));
+  }
   // The clients really went: this process holds no connection either.
   EXPECT_LE(DirNames("/proc/self/fd").size(), test_fds_before);
 

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -45,8 +46,8 @@ bool SocketAnswers(const std::string& path) {
   return ProbeUnixSocket(path).ok();
 }
 
-// Under --config=tsan every binary the tests run is instrumented: a report on
-// a child's stderr fails the test that ran it.
+// Under --config=tsan or asan every binary the tests run is instrumented: a
+// report on a child's stderr fails the test that ran it.
 void FailOnSanitizerReport(const std::string& who, const std::string& err) {
   const std::string report = SanitizerReport(err);
   if (!report.empty()) ADD_FAILURE() << who << ": " << report;
@@ -55,7 +56,14 @@ void FailOnSanitizerReport(const std::string& who, const std::string& err) {
 }  // namespace
 
 std::string SanitizerReport(const std::string& stderr_text) {
-  const size_t at = stderr_text.find("WARNING: ThreadSanitizer");
+  // TSan, ASan, LeakSanitizer (a leak reported when a child exits) and
+  // UBSan: under --config=tsan/asan every binary the tests run reports so.
+  size_t at = std::string::npos;
+  for (const char* marker :
+       {"WARNING: ThreadSanitizer", "ERROR: AddressSanitizer",
+        "ERROR: LeakSanitizer", ": runtime error: "}) {
+    at = std::min(at, stderr_text.find(marker));
+  }
   if (at == std::string::npos) return "";
   return stderr_text.substr(at, 6000);
 }
