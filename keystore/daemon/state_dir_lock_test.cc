@@ -47,25 +47,26 @@ TEST(StateDirLockTest, SecondHolderIsRefusedWithPid) {
 
 TEST(StateDirLockTest, LockOfAKilledProcessIsFree) {
   const std::string dir = TestDir("killed");
+  // The child says on a pipe whether it holds the lock (probing from here
+  // could take the lock first and make the child fail).
+  int ready[2];
+  ASSERT_EQ(pipe(ready), 0);
   const pid_t child = fork();
   ASSERT_GE(child, 0);
   if (child == 0) {
+    close(ready[0]);
     auto lock = StateDirLock::Acquire(dir);
-    if (!lock.ok()) _exit(1);
+    const char held = lock.ok() ? 'y' : 'n';
+    if (write(ready[1], &held, 1) != 1 || !lock.ok()) _exit(1);
     pause();
     _exit(0);
   }
-  // Wait until the child holds the lock.
-  bool held = false;
-  for (int i = 0; i < 200 && !held; ++i) {
-    auto probe = StateDirLock::Acquire(dir);
-    held = !probe.ok();
-    if (!held) {
-      probe->reset();
-      usleep(10000);
-    }
-  }
-  ASSERT_TRUE(held);
+  close(ready[1]);
+  char held = 0;
+  ASSERT_EQ(read(ready[0], &held, 1), 1);
+  close(ready[0]);
+  ASSERT_EQ(held, 'y');
+  EXPECT_FALSE(StateDirLock::Acquire(dir).ok());  // held by the child
   kill(child, SIGKILL);
   int status = 0;
   waitpid(child, &status, 0);
