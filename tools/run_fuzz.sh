@@ -93,7 +93,19 @@ make_key_corpus() {
           sed -n '/^Private-key-format/,$p'; } > "$dir/generated_mismatch" &&
       n=$((n + 1))
   fi
-  echo "run_fuzz: fuzz_bind_key_import: $n key pairs made by dnssec-keygen (temporary corpus only)"
+  # Malformed variants of the fresh keys (never committed: even a broken
+  # private key file is key material): a seed one byte short, one too long, a
+  # scalar with leading bytes, the PrivateKey field twice, the wrong algorithm.
+  local g=$dir/generated_
+  [ -f "${g}ED25519" ] && sed 's/^\(PrivateKey: \).\{4\}/\1/' "${g}ED25519" > "${g}ED25519_short"
+  [ -f "${g}ED448" ] && sed 's/^\(PrivateKey: .*\)$/\1AAAA/' "${g}ED448" > "${g}ED448_long"
+  if [ -f "${g}ECDSAP256SHA256" ]; then
+    sed 's/^\(PrivateKey: \)/\1AAAA/' "${g}ECDSAP256SHA256" > "${g}P256_long_scalar"
+    sed '/^PrivateKey: /p' "${g}ECDSAP256SHA256" > "${g}P256_duplicate_field"
+    sed 's/^Algorithm: 13 .*/Algorithm: 14 (ECDSAP384SHA384)/' \
+      "${g}ECDSAP256SHA256" > "${g}P256_alg_mismatch"
+  fi
+  echo "run_fuzz: fuzz_bind_key_import: $n key pairs made by dnssec-keygen, and malformed variants (temporary corpus only)"
 }
 
 export ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:abort_on_error=0:strict_string_checks=1:allocator_may_return_null=1"
