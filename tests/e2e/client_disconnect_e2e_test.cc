@@ -185,15 +185,10 @@ std::string ZoneText() {
 
 class ClientDisconnectTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    certs_ = new ShortTempDir();
-    ProcessResult r = RunProcess(
-        {"bash", RunfilePath("tests/e2e/make_test_certs.sh"), certs_->path()});
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-  }
+  static void SetUpTestSuite() { certs_ = new TestCertificates(); }
   static void TearDownTestSuite() { delete certs_; }
   static std::string Cert(const std::string& name) {
-    return certs_->path() + "/" + name;
+    return certs_->Path(name);
   }
 
   void SetUp() override {
@@ -299,7 +294,7 @@ class ClientDisconnectTest : public ::testing::Test {
                               "");
   }
 
-  static ShortTempDir* certs_;
+  static TestCertificates* certs_;
   ShortTempDir dir_;
   std::string state_;
   std::string port_;
@@ -308,7 +303,7 @@ class ClientDisconnectTest : public ::testing::Test {
   std::unique_ptr<DisconnectingClient> client_;
 };
 
-ShortTempDir* ClientDisconnectTest::certs_ = nullptr;
+TestCertificates* ClientDisconnectTest::certs_ = nullptr;
 
 std::string Kinds(const std::map<std::string, int>& kinds) {
   std::string text;

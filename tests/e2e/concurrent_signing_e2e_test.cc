@@ -76,15 +76,10 @@ struct SignedZone {
 
 class ConcurrentSigningTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    certs_ = new ShortTempDir();
-    ProcessResult r = RunProcess(
-        {"bash", RunfilePath("tests/e2e/make_test_certs.sh"), certs_->path()});
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-  }
+  static void SetUpTestSuite() { certs_ = new TestCertificates(); }
   static void TearDownTestSuite() { delete certs_; }
   static std::string Cert(const std::string& name) {
-    return certs_->path() + "/" + name;
+    return certs_->Path(name);
   }
 
   void SetUp() override {
@@ -165,7 +160,7 @@ class ConcurrentSigningTest : public ::testing::Test {
     return result;
   }
 
-  static ShortTempDir* certs_;
+  static TestCertificates* certs_;
   RefusingDnsServer dns_;
   ShortTempDir dir_;
   std::string port_;
@@ -173,7 +168,7 @@ class ConcurrentSigningTest : public ::testing::Test {
   std::unique_ptr<KeystoredProcess> daemon_;
 };
 
-ShortTempDir* ConcurrentSigningTest::certs_ = nullptr;
+TestCertificates* ConcurrentSigningTest::certs_ = nullptr;
 
 // The live key of `role` in `after` that is not in `before` (0: none).
 int NewKey(const KeySetSnapshot& before, const KeySetSnapshot& after,

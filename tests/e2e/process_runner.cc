@@ -164,6 +164,12 @@ ShortTempDir::ShortTempDir() {
 
 ShortTempDir::~ShortTempDir() { RunProcess({"rm", "-rf", path_}); }
 
+TestCertificates::TestCertificates() {
+  ProcessResult r = RunProcess(
+      {"bash", RunfilePath("tests/e2e/make_test_certs.sh"), dir_.path()});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
 KeystoredProcess::KeystoredProcess(const std::string& state_dir,
                                    const std::string& config_path)
     : state_dir_(state_dir), stderr_path_(state_dir + ".stderr") {

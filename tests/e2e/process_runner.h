@@ -46,6 +46,22 @@ class ShortTempDir {
   std::string path_;
 };
 
+// The CA, server (SAN 127.0.0.1) and client certificates that
+// tests/e2e/make_test_certs.sh makes, keys included, in a fresh ShortTempDir
+// (gone with it). The test needs the script among its data. A failing script
+// fails the running test.
+class TestCertificates {
+ public:
+  TestCertificates();
+  // "ca.pem", "server.pem", "server.key", "signer1.pem", "signer1.key", ...
+  std::string Path(const std::string& name) const {
+    return dir_.path() + "/" + name;
+  }
+
+ private:
+  ShortTempDir dir_;
+};
+
 // A keystored child process on `state_dir`, stopped on destruction.
 class KeystoredProcess {
  public:
