@@ -62,16 +62,11 @@ bool FileExists(const std::string& path) {
 
 class PythonClientTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    certs_ = new ShortTempDir();
-    ProcessResult r = RunProcess(
-        {"bash", RunfilePath("tests/e2e/make_test_certs.sh"), certs_->path()});
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-  }
+  static void SetUpTestSuite() { certs_ = new TestCertificates(); }
   static void TearDownTestSuite() { delete certs_; }
 
   static std::string Cert(const std::string& name) {
-    return certs_->path() + "/" + name;
+    return certs_->Path(name);
   }
 
   void SetUp() override {
@@ -186,13 +181,13 @@ class PythonClientTest : public ::testing::Test {
     return false;
   }
 
-  static ShortTempDir* certs_;
+  static TestCertificates* certs_;
   ShortTempDir dir_;
   std::string port_;
   std::unique_ptr<KeystoredProcess> daemon_;
 };
 
-ShortTempDir* PythonClientTest::certs_ = nullptr;
+TestCertificates* PythonClientTest::certs_ = nullptr;
 
 TEST_F(PythonClientTest, SignsOverMutualTlsInChunks) {
   ProcessResult r = Python("signer1", {"--origin", "example.com.", "--out",

@@ -74,16 +74,11 @@ enum class Tls { kNone, kMutual, kServerOnly };
 
 class TcpListenerTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    certs_ = new ShortTempDir();
-    ProcessResult r = RunProcess(
-        {"bash", RunfilePath("tests/e2e/make_test_certs.sh"), certs_->path()});
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-  }
+  static void SetUpTestSuite() { certs_ = new TestCertificates(); }
   static void TearDownTestSuite() { delete certs_; }
 
   static std::string Cert(const std::string& name) {
-    return certs_->path() + "/" + name;
+    return certs_->Path(name);
   }
 
   // The configuration: `listen`, the TLS level, the admin entries plus
@@ -261,7 +256,7 @@ class TcpListenerTest : public ::testing::Test {
             zone};
   }
 
-  static ShortTempDir* certs_;
+  static TestCertificates* certs_;
   ShortTempDir dir_;
   Tls tls_ = Tls::kMutual;
   std::string host_;
@@ -272,7 +267,7 @@ class TcpListenerTest : public ::testing::Test {
   std::unique_ptr<v1::KeyAdmin::Stub> admin_;
 };
 
-ShortTempDir* TcpListenerTest::certs_ = nullptr;
+TestCertificates* TcpListenerTest::certs_ = nullptr;
 
 constexpr char kSigner1[] =
     "{\"identity\": \"signer1.example.net\", \"role\": \"signer\", "

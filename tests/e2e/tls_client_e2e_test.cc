@@ -48,16 +48,11 @@ constexpr char kZone[] =
 
 class TlsClientTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    certs_ = new ShortTempDir();
-    ProcessResult r = RunProcess(
-        {"bash", RunfilePath("tests/e2e/make_test_certs.sh"), certs_->path()});
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-  }
+  static void SetUpTestSuite() { certs_ = new TestCertificates(); }
   static void TearDownTestSuite() { delete certs_; }
 
   static std::string Cert(const std::string& name) {
-    return certs_->path() + "/" + name;
+    return certs_->Path(name);
   }
 
   void Start(const std::string& tls_extra = "") {
@@ -123,14 +118,14 @@ class TlsClientTest : public ::testing::Test {
     EXPECT_EQ(ListDir(work_), std::vector<std::string>{"example.com.zone"});
   }
 
-  static ShortTempDir* certs_;
+  static TestCertificates* certs_;
   ShortTempDir dir_;
   std::string port_;
   std::string work_;
   std::unique_ptr<KeystoredProcess> daemon_;
 };
 
-ShortTempDir* TlsClientTest::certs_ = nullptr;
+TestCertificates* TlsClientTest::certs_ = nullptr;
 
 TEST_F(TlsClientTest, DnssignerSignsOverMutualTls) {
   Start();

@@ -48,16 +48,11 @@ constexpr char kZone[] =
 
 class TlsServerTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    certs_ = new ShortTempDir();
-    ProcessResult r = RunProcess(
-        {"bash", RunfilePath("tests/e2e/make_test_certs.sh"), certs_->path()});
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-  }
+  static void SetUpTestSuite() { certs_ = new TestCertificates(); }
   static void TearDownTestSuite() { delete certs_; }
 
   static std::string Cert(const std::string& name) {
-    return certs_->path() + "/" + name;
+    return certs_->Path(name);
   }
 
   std::string ConfigJson(const std::string& extra, bool with_signer1 = true) {
@@ -191,7 +186,7 @@ class TlsServerTest : public ::testing::Test {
     return false;
   }
 
-  static ShortTempDir* certs_;
+  static TestCertificates* certs_;
   ShortTempDir dir_;
   std::string config_;
   std::string port_;
@@ -199,7 +194,7 @@ class TlsServerTest : public ::testing::Test {
   std::unique_ptr<v1::KeyAdmin::Stub> admin_;
 };
 
-ShortTempDir* TlsServerTest::certs_ = nullptr;
+TestCertificates* TlsServerTest::certs_ = nullptr;
 
 TEST_F(TlsServerTest, MutualTlsSignAndHealth) {
   Start();
