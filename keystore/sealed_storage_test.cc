@@ -150,7 +150,7 @@ TEST_F(SealedStorageTest, NoPrivateKeyInClearAndFileModes) {
   }
   const std::string ed = Keygen(dir_ + "/keys", "-a ED25519 -f KSK");
   ASSERT_FALSE(ed.empty());
-  const PrivateField ed_secret = ReadPrivateField(ed);
+  PrivateField ed_secret = ReadPrivateField(ed);
   ASSERT_EQ(ec_secret.bytes.size(), 32u);
   ASSERT_EQ(ed_secret.bytes.size(), 32u);
 
