@@ -23,6 +23,19 @@ bool IsBlank(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
 }
 
+// True when `field` holds a '"' that is not escaped by a backslash: a quoted
+// string, which no name may be (ldns would split it again at its blanks).
+bool HasUnescapedQuote(absl::string_view field) {
+  for (size_t i = 0; i < field.size(); ++i) {
+    if (field[i] == '\\') {
+      ++i;
+    } else if (field[i] == '"') {
+      return true;
+    }
+  }
+  return false;
+}
+
 bool ParseClass(absl::string_view field, uint16_t* rrclass) {
   if (absl::EqualsIgnoreCase(field, "IN")) {
     *rrclass = 1;
@@ -71,6 +84,10 @@ absl::Status ApplyDirective(const MasterEntry& entry,
     }
     return absl::OkStatus();
   }
+  if (HasUnescapedQuote(value)) {
+    return LineError(display_name, line,
+                     absl::StrCat("$ORIGIN ", value, " holds a quoted string"));
+  }
   if (!IsAbsoluteName(value) && state->origin == nullptr) {
     return LineError(display_name, line,
                      absl::StrCat("relative $ORIGIN '", value,
@@ -96,6 +113,12 @@ absl::Status ReadRecord(const MasterEntry& entry,
   size_t i = 0;
   absl::string_view owner;
   if (!entry.owner_blank) owner = fields[i++];
+  if (HasUnescapedQuote(owner)) {
+    return LineError(display_name, line,
+                     absl::StrCat("owner name ", owner,
+                                  " holds a quoted string (write \\\" or "
+                                  "\\032 for such characters)"));
+  }
   uint32_t ttl = state->default_ttl;
   bool have_ttl = false;
   bool have_class = false;
