@@ -127,6 +127,10 @@ TEST_F(BackupTest, OpenRemovesCopiesACrashLeftBehind) {
   std::ofstream(stale) << "sealed keys of an interrupted backup";
   const std::string other = dir_ + "/backup-notes.txt";
   std::ofstream(other) << "not ours";
+  // A restore killed before its rename leaves its copy of the backup.
+  std::ofstream(dir_ + "/keystore.db.restoring-4242") << "sealed keys";
+  std::ofstream(dir_ + "/keystore.db.restoring-4242-journal") << "journal";
+  std::ofstream(dir_ + "/keystore.db.restoring-notes") << "not ours";
   keys_.reset();
   KeyManagerOptions options;
   options.state_dir = dir_;
@@ -134,6 +138,30 @@ TEST_F(BackupTest, OpenRemovesCopiesACrashLeftBehind) {
   ASSERT_TRUE(keys.ok()) << keys.status();
   EXPECT_EQ(Snapshot(dir_).count("backup-99999-0.tmp"), 0u);
   EXPECT_EQ(Snapshot(dir_).count("backup-notes.txt"), 1u);
+  EXPECT_EQ(Snapshot(dir_).count("keystore.db.restoring-4242"), 0u);
+  EXPECT_EQ(Snapshot(dir_).count("keystore.db.restoring-4242-journal"), 0u);
+  EXPECT_EQ(Snapshot(dir_).count("keystore.db.restoring-notes"), 1u);
+}
+
+TEST_F(BackupTest, RestoreRemovesTheCopyOfAKilledRestore) {
+  BackupTo(dir_ + ".backup");
+  const std::string target = FreshTestDir("backup_restore_killed");
+  ASSERT_EQ(::mkdir(target.c_str(), 0700), 0);
+  ASSERT_EQ(
+      ::link((dir_ + "/master.key").c_str(), (target + "/master.key").c_str()),
+      0);
+  std::ofstream(target + "/keystore.db.restoring-99999") << "half a copy";
+  RestoreRequest request;
+  request.backup_path = dir_ + ".backup";
+  request.state_dir = target;
+  request.master_key_path = target + "/master.key";
+  request.now = absl::FromUnixSeconds(1800000000);
+  absl::StatusOr<RestoreResult> done = RestoreKeyStore(request);
+  ASSERT_TRUE(done.ok()) << done.status();
+  const auto after = Snapshot(target);
+  EXPECT_EQ(after.count("keystore.db.restoring-99999"), 0u);
+  EXPECT_EQ(after.at("keystore.db"), ReadFile(dir_ + ".backup"));
+  EXPECT_EQ(after.size(), 2u) << "only master.key and keystore.db";
 }
 
 TEST_F(BackupTest, MasterKeyIdFollowsTheMasterKey) {

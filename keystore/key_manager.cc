@@ -28,6 +28,7 @@
 #include "dnssec/zone_key.h"
 #include "keystore/crypto/bind_key_files.h"
 #include "keystore/crypto/master_key.h"
+#include "keystore/interrupted_copies.h"
 #include "keystore/key_backend.h"
 #include "keystore/key_manager_impl.h"
 #include "keystore/make_dirs.h"
@@ -766,7 +767,7 @@ absl::StatusOr<std::unique_ptr<KeyManager>> KeyManager::Open(
   while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
   absl::Status s = MakeDirectories(dir, 0700, "state dir");
   if (!s.ok()) return s;
-  key_manager_internal::RemoveStaleBackupCopies(dir);
+  RemoveInterruptedCopies(dir);
   const std::string db_path = dir + "/keystore.db";
   absl::StatusOr<std::unique_ptr<KeyDb>> db = KeyDb::Open(db_path);
   if (!db.ok()) return db.status();

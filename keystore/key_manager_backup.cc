@@ -1,6 +1,5 @@
 // KeyManager::Backup: a consistent copy of the database for `maintkeydb
 // backup` (keystore/backup.h, store/db_copy.h).
-#include <dirent.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -12,7 +11,6 @@
 #include <string>
 
 #include "absl/status/status.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "keystore/backup.h"
 #include "keystore/key_manager_impl.h"
@@ -21,24 +19,6 @@
 namespace zonekeep {
 namespace keystore {
 namespace key_manager_internal {
-
-void RemoveStaleBackupCopies(const std::string& state_dir) {
-  DIR* dir = ::opendir(state_dir.c_str());
-  if (dir == nullptr) return;
-  while (dirent* entry = ::readdir(dir)) {
-    const std::string name = entry->d_name;
-    if (absl::StartsWith(name, "backup-") &&
-        (absl::EndsWith(name, ".tmp") ||
-         absl::EndsWith(name, ".tmp-journal"))) {
-      const std::string path = absl::StrCat(state_dir, "/", name);
-      if (::unlink(path.c_str()) == 0) {
-        fprintf(stderr, "keystore: removed %s, left by an interrupted backup\n",
-                path.c_str());
-      }
-    }
-  }
-  ::closedir(dir);
-}
 
 absl::StatusOr<std::unique_ptr<BackupCopy>> KeyManagerImpl::Backup(
     const std::string& identity) {

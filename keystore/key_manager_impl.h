@@ -92,10 +92,6 @@ inline bool SerialAtLeast(uint32_t a, uint32_t b) {
   return static_cast<int32_t>(a - b) >= 0;
 }
 
-// Removes backup-*.tmp copies a crash left in the state dir
-// (key_manager_backup.cc); KeyManager::Open calls it.
-void RemoveStaleBackupCopies(const std::string& state_dir);
-
 // What one call writes to the audit table.
 struct AuditInfo {
   std::string identity;

@@ -12,6 +12,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "keystore/crypto/master_key.h"
+#include "keystore/interrupted_copies.h"
 #include "keystore/store/key_db.h"
 
 namespace zonekeep {
@@ -153,9 +154,9 @@ absl::StatusOr<RestoreResult> Install(const RestoreRequest& request,
 }  // namespace
 
 absl::StatusOr<RestoreResult> RestoreKeyStore(const RestoreRequest& request) {
+  RemoveInterruptedCopies(request.state_dir);
   const std::string temp =
       absl::StrCat(request.state_dir, "/keystore.db.restoring-", getpid());
-  ::unlink(temp.c_str());
   absl::Status s = CopyFile(request.backup_path, temp);
   if (!s.ok()) return s;
   const auto fail = [&](absl::Status error) {

@@ -2,7 +2,8 @@
 // offline (keystored --restore FILE; the caller holds the state dir lock).
 //
 // Contract, in order; every refusal is one line naming the reason and leaves
-// the state dir as it was, byte for byte:
+// the state dir as it was, byte for byte, except that copies a killed backup
+// or restore left there are removed first (interrupted_copies.h):
 // 1. the backup is copied into the state dir (a private temp file, 0600,
 //    fsynced); every later check reads that copy, which is what gets
 //    installed;
