@@ -89,6 +89,22 @@ class BackupTest : public ::testing::Test {
     return (*copy)->summary();
   }
 
+  // A fresh state dir holding only this test's master key, and a restore
+  // request of `dir_ + ".backup"` into it.
+  RestoreRequest RestoreTarget(const std::string& name) {
+    const std::string target = FreshTestDir(name);
+    EXPECT_EQ(::mkdir(target.c_str(), 0700), 0);
+    EXPECT_EQ(::link((dir_ + "/master.key").c_str(),
+                     (target + "/master.key").c_str()),
+              0);
+    RestoreRequest request;
+    request.backup_path = dir_ + ".backup";
+    request.state_dir = target;
+    request.master_key_path = target + "/master.key";
+    request.now = absl::FromUnixSeconds(1800000000);
+    return request;
+  }
+
   std::string dir_;
   std::unique_ptr<KeyManager> keys_;
 };
@@ -145,17 +161,9 @@ TEST_F(BackupTest, OpenRemovesCopiesACrashLeftBehind) {
 
 TEST_F(BackupTest, RestoreRemovesTheCopyOfAKilledRestore) {
   BackupTo(dir_ + ".backup");
-  const std::string target = FreshTestDir("backup_restore_killed");
-  ASSERT_EQ(::mkdir(target.c_str(), 0700), 0);
-  ASSERT_EQ(
-      ::link((dir_ + "/master.key").c_str(), (target + "/master.key").c_str()),
-      0);
+  const RestoreRequest request = RestoreTarget("backup_restore_killed");
+  const std::string& target = request.state_dir;
   std::ofstream(target + "/keystore.db.restoring-99999") << "half a copy";
-  RestoreRequest request;
-  request.backup_path = dir_ + ".backup";
-  request.state_dir = target;
-  request.master_key_path = target + "/master.key";
-  request.now = absl::FromUnixSeconds(1800000000);
   absl::StatusOr<RestoreResult> done = RestoreKeyStore(request);
   ASSERT_TRUE(done.ok()) << done.status();
   const auto after = Snapshot(target);
@@ -190,11 +198,8 @@ TEST_F(BackupTest, RestoreKeepsAStoreWithWalContentAsideWhole) {
   BackupTo(dir_ + ".backup");
   // A second state dir whose store holds a key in its WAL (the connection
   // stays open, so nothing is checkpointed).
-  const std::string target = FreshTestDir("backup_restore_target");
-  ASSERT_EQ(::mkdir(target.c_str(), 0700), 0);
-  ASSERT_EQ(
-      ::link((dir_ + "/master.key").c_str(), (target + "/master.key").c_str()),
-      0);
+  RestoreRequest request = RestoreTarget("backup_restore_target");
+  const std::string target = request.state_dir;
   absl::StatusOr<std::unique_ptr<store::KeyDb>> db =
       store::KeyDb::Open(target + "/keystore.db");
   ASSERT_TRUE(db.ok());
@@ -209,11 +214,6 @@ TEST_F(BackupTest, RestoreKeepsAStoreWithWalContentAsideWhole) {
   const auto before = Snapshot(target);
   ASSERT_FALSE(before.at("keystore.db-wal").empty());
 
-  RestoreRequest request;
-  request.backup_path = dir_ + ".backup";
-  request.state_dir = target;
-  request.master_key_path = target + "/master.key";
-  request.now = absl::FromUnixSeconds(1800000000);
   absl::StatusOr<RestoreResult> refused = RestoreKeyStore(request);
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_TRUE(absl::StrContains(refused.status().message(), "keystore.db-wal"))
