@@ -76,6 +76,89 @@ bool IsStrictBase64(absl::string_view text) {
   return (last & unused_bits_mask) == 0;
 }
 
+std::string TypeName(uint16_t type) {
+  if (type == kTypeAmtrelay) return "AMTRELAY";
+  dnssec::LdnsStringPtr name(ldns_rr_type2str(static_cast<ldns_rr_type>(type)));
+  return name == nullptr ? absl::StrCat("TYPE", type) : std::string(name.get());
+}
+
+// Fields ldns 1.8.3 reads as one token each (a quoted string is one token).
+bool IsOneTokenField(ldns_rdf_type field) {
+  switch (field) {
+    case LDNS_RDF_TYPE_DNAME:
+    case LDNS_RDF_TYPE_A:
+    case LDNS_RDF_TYPE_AAAA:
+    case LDNS_RDF_TYPE_STR:
+    case LDNS_RDF_TYPE_TYPE:
+    case LDNS_RDF_TYPE_CLASS:
+    case LDNS_RDF_TYPE_TIME:
+    case LDNS_RDF_TYPE_PERIOD:
+    case LDNS_RDF_TYPE_NSEC3_SALT:
+    case LDNS_RDF_TYPE_NSEC3_NEXT_OWNER:
+    case LDNS_RDF_TYPE_ILNP64:
+    case LDNS_RDF_TYPE_EUI48:
+    case LDNS_RDF_TYPE_EUI64:
+    case LDNS_RDF_TYPE_TAG:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// The largest value of a numeric field (0: not one), and the least.
+uint32_t NumericFieldMax(ldns_rdf_type field, uint32_t* least) {
+  *least = 0;
+  switch (field) {
+    case LDNS_RDF_TYPE_INT8:
+    case LDNS_RDF_TYPE_ALG:
+    case LDNS_RDF_TYPE_CERTIFICATE_USAGE:
+    case LDNS_RDF_TYPE_SELECTOR:
+    case LDNS_RDF_TYPE_MATCHING_TYPE:
+      return 255;
+    case LDNS_RDF_TYPE_INT16:
+      return 65535;
+    case LDNS_RDF_TYPE_CERT_ALG:
+      *least = 1;  // ldns refuses 0, and leaks the field it made
+      return 65535;
+    case LDNS_RDF_TYPE_INT32:
+      return 4294967295u;
+    default:
+      return 0;
+  }
+}
+
+// Numeric RDATA fields, checked before ldns 1.8.3 reads them: it converts
+// with strtol and no range check, so MX 65537 became MX 1 and MX -1 MX 65535
+// (BIND refuses both). A field written as a number (it starts with a digit or
+// a sign) must be decimal digits within the field's range; a mnemonic (an
+// algorithm or CERT type name) is left to ldns. Checked up to the first field
+// that may take several tokens. Returns why the RDATA is refused, or "".
+std::string CheckNumericFields(uint16_t type,
+                               const std::vector<absl::string_view>& rdata) {
+  const ldns_rr_descriptor* d = ldns_rr_descript(type);
+  if (d == nullptr || d->_type != type) return "";
+  const size_t fields = std::min(rdata.size(), ldns_rr_descriptor_maximum(d));
+  for (size_t i = 0; i < fields; ++i) {
+    const ldns_rdf_type field = ldns_rr_descriptor_field_type(d, i);
+    uint32_t least = 0;
+    const uint32_t most = NumericFieldMax(field, &least);
+    if (most == 0) {
+      if (IsOneTokenField(field)) continue;
+      break;
+    }
+    const absl::string_view token = rdata[i];
+    const char first = token.front();
+    if (!absl::ascii_isdigit(first) && first != '-' && first != '+') continue;
+    uint32_t value = 0;
+    if (!std::all_of(token.begin(), token.end(), absl::ascii_isdigit) ||
+        !absl::SimpleAtoi(token, &value) || value < least || value > most) {
+      return absl::StrCat("field ", i + 1, " of ", TypeName(type), " ('", token,
+                          "') must be a number from ", least, " to ", most);
+    }
+  }
+  return "";
+}
+
 // IPSECKEY RDATA fields made safe for ldns 1.8.3: a relative gateway name
 // gets the origin (ldns leaves it relative), and the public key, which may be
 // split by blanks, becomes one field that must be valid base64. ldns would
@@ -103,12 +186,6 @@ absl::string_view PrepareIpseckey(const ldns_rdf* origin,
   rdata->resize(4);
   rdata->push_back(owned->emplace_back(key));
   return "";
-}
-
-std::string TypeName(uint16_t type) {
-  if (type == kTypeAmtrelay) return "AMTRELAY";
-  dnssec::LdnsStringPtr name(ldns_rr_type2str(static_cast<ldns_rr_type>(type)));
-  return name == nullptr ? absl::StrCat("TYPE", type) : std::string(name.get());
 }
 
 std::string OriginText(const ldns_rdf* origin) {
@@ -280,7 +357,7 @@ bool LdnsKnowsLayout(uint16_t type) {
 // Types whose RDATA ldns 1.8.3 prints in a form that does not read back
 // (SVCB/HTTPS values with ';' unquoted, CAA with an empty value as nothing):
 // for these, "\#" input is checked by decoding alone.
-bool LdnsTextRoundTrips(ldns_rr_type type) {
+bool LdnsTextRoundTrips(uint16_t type) {
   return type != LDNS_RR_TYPE_SVCB && type != LDNS_RR_TYPE_HTTPS &&
          type != LDNS_RR_TYPE_CAA;
 }
@@ -313,15 +390,16 @@ bool WellFormedSvcb(absl::string_view rd) {
 // decoded, and (where ldns's text round-trips) print and read back to the
 // same canonical bytes, which refuses encodings BIND refuses as FORMERR
 // (APL with trailing zero octets).
-bool CanonicalGenericRdata(const ldns_rr* rr, absl::string_view given,
-                           std::string* canonical) {
+// `type` is the record's type as read (ldns's own field of `rr` may hold a
+// value outside its enum for some generic input, which is undefined to load).
+bool CanonicalGenericRdata(const ldns_rr* rr, uint16_t type,
+                           absl::string_view given, std::string* canonical) {
   std::string decoded;
   if (!RdataWire(rr, &decoded) || decoded != given) return false;
   dnssec::LdnsRrPtr copy(ldns_rr_clone(rr));
   if (copy == nullptr) return false;
   ldns_rr2canonical(copy.get());
   if (!RdataWire(copy.get(), canonical)) return false;
-  const ldns_rr_type type = ldns_rr_get_type(rr);
   if (type == LDNS_RR_TYPE_SVCB || type == LDNS_RR_TYPE_HTTPS) {
     return WellFormedSvcb(given);
   }
@@ -413,6 +491,16 @@ absl::Status ReadRecordData(const RecordText& text,
   uint16_t type = 0;
   if (absl::EqualsIgnoreCase(type_field, "AMTRELAY")) {
     type = kTypeAmtrelay;
+  } else if (absl::StartsWithIgnoreCase(type_field, "TYPE") &&
+             type_field.size() > 4) {
+    // RFC 3597 TYPEnnn, strictly: ldns reads the number with atoi, so
+    // TYPE-65534 or TYPE65538 would become NS (2).
+    const absl::string_view digits = type_field.substr(4);
+    uint32_t value = 0;
+    if (std::all_of(digits.begin(), digits.end(), absl::ascii_isdigit) &&
+        absl::SimpleAtoi(digits, &value) && value <= 65535) {
+      type = static_cast<uint16_t>(value);
+    }
   } else {
     type = static_cast<uint16_t>(
         ldns_get_rr_type_by_name(std::string(type_field).c_str()));
@@ -432,6 +520,10 @@ absl::Status ReadRecordData(const RecordText& text,
   if (type == kTypeAmtrelay && !generic &&
       !EncodeAmtrelay(rdata, origin, &owned, &rdata)) {
     return LineError(display_name, line, "invalid AMTRELAY RDATA");
+  }
+  if (!generic) {
+    const std::string refused = CheckNumericFields(type, rdata);
+    if (!refused.empty()) return LineError(display_name, line, refused);
   }
   if (type == kTypeIpseckey && !generic) {
     const absl::string_view refused = PrepareIpseckey(origin, &owned, &rdata);
@@ -502,7 +594,7 @@ absl::Status ReadRecordData(const RecordText& text,
   if (generic && LdnsKnowsLayout(type)) {
     std::string given;
     if (!GenericBytes(rdata, &given) ||
-        !CanonicalGenericRdata(rr.get(), given, &record->rdata)) {
+        !CanonicalGenericRdata(rr.get(), type, given, &record->rdata)) {
       return LineError(display_name, line,
                        absl::StrCat("RDATA in \\# form is not valid ",
                                     TypeName(type), " data"));

@@ -91,6 +91,38 @@ TEST(MasterRecordRulesTest, GenericRdataThatLdnsCannotPrintIsAccepted) {
                 "not valid SVCB data");
 }
 
+// Found by the fuzzer: ldns reads TYPEnnn with atoi, so TYPE-65534 was an
+// NS (2) with empty RDATA; and CERT type 0 made ldns leak.
+TEST(MasterRecordRulesTest, TypeNumbersAndCertTypesAreStrict) {
+  ExpectRefused("x TYPE-65534 \\# 0\n", kHeadLines + 1, "unknown RR type");
+  ExpectRefused("x TYPE65538 \\# 3 014100\n", kHeadLines + 1,
+                "unknown RR type");
+  ExpectRefused("x TYPE+2 \\# 3 014100\n", kHeadLines + 1, "unknown RR type");
+  EXPECT_EQ(Last("x TYPE0002 \\# 3 014100\n").type, 2);
+  EXPECT_EQ(Last("x type65535 \\# 0\n").type, 65535);
+  ExpectRefused("x CERT 0 1 2 AAAA\n", kHeadLines + 1,
+                "must be a number from 1 to 65535");
+  ExpectRefused("x CERT 65537 1 2 AAAA\n", kHeadLines + 1,
+                "must be a number from 1 to 65535");
+  ExpectRefused("x CERT 00 1 2 AAAA\n", kHeadLines + 1,
+                "must be a number from 1 to 65535");
+  EXPECT_EQ(Hex(Last("x CERT 1 2 3 AAAA\n").rdata), "0001000203000000");
+  // ldns read 16-bit fields modulo 65536 and 8-bit ones modulo 256.
+  ExpectRefused("x MX 65536 mail\n", kHeadLines + 1,
+                "field 1 of MX ('65536') must be a number from 0 to 65535");
+  ExpectRefused("x MX -1 mail\n", kHeadLines + 1, "must be a number");
+  ExpectRefused("x SRV 1 2 65537 t\n", kHeadLines + 1, "field 3 of SRV");
+  ExpectRefused("x SSHFP 256 1 ab\n", kHeadLines + 1, "from 0 to 255");
+  ExpectRefused("x DS 1 300 2 ab\n", kHeadLines + 1, "field 2 of DS");
+  ExpectRefused("x TLSA 3 1 256 ab\n", kHeadLines + 1, "field 3 of TLSA");
+  ExpectRefused("@ SOA ns hm 4294967296 2 3 4 5\n", kHeadLines + 1,
+                "field 3 of SOA");
+  EXPECT_EQ(Hex(Last("x MX 65535 mail\n").rdata).substr(0, 4), "ffff");
+  EXPECT_EQ(Hex(Last("x MX 0010 mail\n").rdata).substr(0, 4), "000a");
+  EXPECT_EQ(Hex(Last("x DS 1 ECDSAP256SHA256 2 ab\n").rdata), "00010d02ab");
+  EXPECT_EQ(Hex(Last("x CERT PKIX 2 3 AAAA\n").rdata), "0001000203000000");
+}
+
 TEST(MasterRecordRulesTest, UnknownAndMetaTypesRefused) {
   ExpectRefused("x FOOBAR 1 2 3\n", kHeadLines + 1, "unknown RR type");
   ExpectRefused("x ANY \\# 0\n", kHeadLines + 1, "meta type");
