@@ -342,52 +342,9 @@ size_t SkipBrokenEntry(absl::string_view text) {
 }
 
 bool ParseTtl(absl::string_view text, uint32_t* ttl) {
-  if (text.empty()) return false;
-  uint64_t total = 0;
-  uint64_t number = 0;
-  bool digits = false;
-  bool units = false;
-  for (const char c : text) {
-    if (absl::ascii_isdigit(c)) {
-      number = number * 10 + static_cast<uint64_t>(c - '0');
-      if (number > 0xffffffffu) return false;
-      digits = true;
-      continue;
-    }
-    uint64_t scale = 0;
-    switch (absl::ascii_tolower(c)) {
-      case 's':
-        scale = 1;
-        break;
-      case 'm':
-        scale = 60;
-        break;
-      case 'h':
-        scale = 3600;
-        break;
-      case 'd':
-        scale = 86400;
-        break;
-      case 'w':
-        scale = 604800;
-        break;
-      default:
-        return false;
-    }
-    if (!digits) return false;
-    total += number * scale;
-    if (total > 0xffffffffu) return false;
-    number = 0;
-    digits = false;
-    units = true;
-  }
-  if (digits) {
-    total += number;
-  } else if (!units) {
-    return false;
-  }
-  if (total > 0xffffffffu) return false;
-  *ttl = total > 0x7fffffffu ? 0 : static_cast<uint32_t>(total);
+  uint32_t seconds = 0;
+  if (!ParseTimeValue(text, &seconds)) return false;
+  *ttl = seconds > 0x7fffffffu ? 0 : seconds;
   return true;
 }
 

@@ -142,6 +142,28 @@ std::string CheckNumericFields(uint16_t type,
     const ldns_rdf_type field = ldns_rr_descriptor_field_type(d, i);
     uint32_t least = 0;
     const uint32_t most = NumericFieldMax(field, &least);
+    if (field == LDNS_RDF_TYPE_PERIOD) {
+      // ldns wraps these too (SOA refresh 4294967296 was 0).
+      uint32_t seconds = 0;
+      if (!ParseTimeValue(rdata[i], &seconds)) {
+        return absl::StrCat("field ", i + 1, " of ", TypeName(type), " ('",
+                            rdata[i],
+                            "') must be seconds from 0 to 4294967295 or "
+                            "a duration like 1w2d3h4m5s");
+      }
+      continue;
+    }
+    if (field == LDNS_RDF_TYPE_HEX && i + 1 == ldns_rr_descriptor_maximum(d)) {
+      // The last field, split or not: ldns pads an odd digit count with a
+      // zero nibble (SSHFP 1 1 abc was abc0); BIND and Knot refuse it.
+      size_t digits = 0;
+      for (size_t j = i; j < rdata.size(); ++j) digits += rdata[j].size();
+      if (digits % 2 != 0) {
+        return absl::StrCat("hex data of ", TypeName(type),
+                            " has an odd number of digits");
+      }
+      break;
+    }
     if (most == 0) {
       if (IsOneTokenField(field)) continue;
       break;
@@ -480,6 +502,56 @@ std::string AbsoluteNameText(absl::string_view name, const ldns_rdf* origin) {
   if (name == "@") return origin_text;
   if (origin_text == ".") return absl::StrCat(name, ".");
   return absl::StrCat(name, ".", origin_text);
+}
+
+bool ParseTimeValue(absl::string_view text, uint32_t* seconds) {
+  if (text.empty()) return false;
+  uint64_t total = 0;
+  uint64_t number = 0;
+  bool digits = false;
+  bool units = false;
+  for (const char c : text) {
+    if (absl::ascii_isdigit(c)) {
+      number = number * 10 + static_cast<uint64_t>(c - '0');
+      if (number > 0xffffffffu) return false;
+      digits = true;
+      continue;
+    }
+    uint64_t scale = 0;
+    switch (absl::ascii_tolower(c)) {
+      case 's':
+        scale = 1;
+        break;
+      case 'm':
+        scale = 60;
+        break;
+      case 'h':
+        scale = 3600;
+        break;
+      case 'd':
+        scale = 86400;
+        break;
+      case 'w':
+        scale = 604800;
+        break;
+      default:
+        return false;
+    }
+    if (!digits) return false;
+    total += number * scale;
+    if (total > 0xffffffffu) return false;
+    number = 0;
+    digits = false;
+    units = true;
+  }
+  if (digits) {
+    total += number;
+  } else if (!units) {
+    return false;
+  }
+  if (total > 0xffffffffu) return false;
+  *seconds = static_cast<uint32_t>(total);
+  return true;
 }
 
 absl::Status ReadRecordData(const RecordText& text,

@@ -58,6 +58,10 @@ absl::Status ReadRecordData(const RecordText& text,
 // A name field ends in an unescaped '.'.
 bool IsAbsoluteName(absl::string_view name);
 
+// Parses a time value as BIND writes TTLs and SOA timers: decimal or units
+// ("1w2d3h4m5s", any case). False when malformed or above 2^32-1.
+bool ParseTimeValue(absl::string_view text, uint32_t* seconds);
+
 // `name` made absolute against `origin` ("@" is the origin), as text; as
 // written when absolute or when `origin` is null.
 std::string AbsoluteNameText(absl::string_view name, const ldns_rdf* origin);

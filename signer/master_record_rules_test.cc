@@ -120,6 +120,16 @@ TEST(MasterRecordRulesTest, TypeNumbersAndCertTypesAreStrict) {
   EXPECT_EQ(Hex(Last("x MX 65535 mail\n").rdata).substr(0, 4), "ffff");
   EXPECT_EQ(Hex(Last("x MX 0010 mail\n").rdata).substr(0, 4), "000a");
   EXPECT_EQ(Hex(Last("x DS 1 ECDSAP256SHA256 2 ab\n").rdata), "00010d02ab");
+  // SOA timers wrapped as well; units stay allowed.
+  ExpectRefused("@ SOA ns hm 1 4294967296 3 4 5\n", kHeadLines + 1,
+                "field 4 of SOA ('4294967296') must be seconds");
+  ExpectRefused("@ SOA ns hm 1 -1 3 4 5\n", kHeadLines + 1, "field 4 of SOA");
+  ExpectRefused("@ SOA ns hm 1 2 3 4 1x\n", kHeadLines + 1, "field 7 of SOA");
+  // ldns padded an odd number of hex digits with a zero nibble.
+  ExpectRefused("x SSHFP 1 1 abc\n", kHeadLines + 1,
+                "hex data of SSHFP has an odd number of digits");
+  ExpectRefused("x DS 1 13 2 ab c\n", kHeadLines + 1, "odd number");
+  EXPECT_EQ(Hex(Last("x SSHFP 1 1 ab cd\n").rdata), "0101abcd");
   EXPECT_EQ(Hex(Last("x CERT PKIX 2 3 AAAA\n").rdata), "0001000203000000");
 }
 

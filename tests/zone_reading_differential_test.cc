@@ -100,29 +100,19 @@ TEST(ZoneReadingDifferentialTest, EveryFormAlone) {
 TEST(ZoneReadingDifferentialTest, BrokenInputsAreRefused) {
   const std::string label(63, 'a');
   const std::vector<std::string> broken = {
-      "x TXT ( \"a\"\ny A 192.0.2.9\n",
-      "x TXT \"a\" )\ny A 192.0.2.9\n",
-      "x TXT \"abc\ny A 192.0.2.9\n",
-      "$TTL 4294967296\nx A 192.0.2.9\n",
+      "x TXT ( \"a\"\ny A 192.0.2.9\n", "x TXT \"a\" )\ny A 192.0.2.9\n",
+      "x TXT \"abc\ny A 192.0.2.9\n", "$TTL 4294967296\nx A 192.0.2.9\n",
       "x 4294967296 A 192.0.2.9\n",
       absl::StrCat(label, ".", label, ".", label, ".", label, " A 192.0.2.9\n"),
-      "x A \\# 3 c00002\n",
-      "x APL \\# 8 00011004c0a80000\n",
-      "x TYPE255 \\# 0\n",
-      "x ANY \\# 0\n",
-      "x FOOBAR 1 2 3\n",
-      "*.w NS ns1\n",
+      "x A \\# 3 c00002\n", "x APL \\# 8 00011004c0a80000\n",
+      "x TYPE255 \\# 0\n", "x ANY \\# 0\n", "x FOOBAR 1 2 3\n", "*.w NS ns1\n",
       absl::StrCat("x TXT \"", std::string(300, 'a'), "\"\n"),
-      "x A 192.0.2.300\n",
-      "x MX mail\n",
-      "$INCLUDE /etc/passwd\n",
+      "x A 192.0.2.300\n", "x MX mail\n", "$INCLUDE /etc/passwd\n",
       // ldns 1.8.3 alone reads numbers modulo the field's size (MX 1 and MX
       // 65535, SSHFP 0) and TYPEnnn with atoi (TYPE-65534 was an NS).
-      "x MX 65537 mail\n",
-      "x MX -1 mail\n",
-      "x SSHFP 256 1 abcd\n",
-      "x TYPE-65534 \\# 0\n",
-      "x TYPE65538 \\# 3 014100\n",
+      "x MX 65537 mail\n", "x MX -1 mail\n", "x SSHFP 256 1 abcd\n",
+      "x SSHFP 1 1 abc\n", "@ SOA ns hm 1 4294967296 3 4 5\n",
+      "x TYPE-65534 \\# 0\n", "x TYPE65538 \\# 3 014100\n",
       // "CNAME and other data" is refused by the zone model when signing
       // (signer/zone_model.cc), not by the reader.
   };
