@@ -426,10 +426,22 @@ bool CanonicalGenericRdata(const ldns_rr* rr, uint16_t type,
     return WellFormedSvcb(given);
   }
   if (!LdnsTextRoundTrips(type)) return true;
-  dnssec::LdnsStringPtr text(ldns_rr2str(rr));
-  if (text == nullptr) return false;
+  // Printed with the root as owner: only the RDATA is compared, and a long
+  // owner's text (set after ldns read the line) would not read back.
+  ldns_rdf* root = ldns_dname_new_frm_str(".");
+  if (root == nullptr) return false;
+  ldns_rdf_deep_free(ldns_rr_owner(copy.get()));
+  ldns_rr_set_owner(copy.get(), root);
+  dnssec::LdnsStringPtr printed(ldns_rr2str(copy.get()));
+  if (printed == nullptr) return false;
+  // Without ldns's line end: it reads that as one more field of a type with
+  // an optional last field (ISDN with a subaddress was "superfluous text").
+  std::string text(printed.get());
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) {
+    text.pop_back();
+  }
   ldns_rr* raw = nullptr;
-  if (ldns_rr_new_frm_str(&raw, text.get(), ldns_rr_ttl(rr), nullptr,
+  if (ldns_rr_new_frm_str(&raw, text.c_str(), ldns_rr_ttl(rr), nullptr,
                           nullptr) != LDNS_STATUS_OK) {
     return false;
   }
