@@ -1,7 +1,5 @@
 #include "signer/record_line_fields.h"
 
-#include <array>
-
 #include "absl/strings/ascii.h"
 
 namespace zonekeep {
@@ -11,56 +9,7 @@ namespace {
 constexpr size_t kMaxNameOctets = 255;
 constexpr size_t kMaxLabelOctets = 63;
 
-// Character classes, one bit each, looked up per byte.
-enum CharClass : uint8_t {
-  kBlank = 1,
-  kLineBreak = 2,
-  kPlain = 4,
-  kLabel = 8,  // what a handled name's labels are made of
-};
-
-constexpr std::array<uint8_t, 256> MakeCharClasses() {
-  std::array<uint8_t, 256> classes{};
-  for (int c = 0x21; c < 0x7f; ++c) classes[c] = kPlain;
-  for (const char c : {'(', ')', '"', '\\', ';'}) classes[c] = 0;
-  for (const char c : {' ', '\t', '\r'}) classes[c] |= kBlank | kPlain;
-  for (const char c : {'\f', '\n', '\r', '\v'}) classes[c] |= kLineBreak;
-  for (int c = '0'; c <= '9'; ++c) classes[c] |= kLabel;
-  for (int c = 'a'; c <= 'z'; ++c) classes[c] |= kLabel;
-  for (int c = 'A'; c <= 'Z'; ++c) classes[c] |= kLabel;
-  for (const char c : {'_', '*', '-'}) classes[c] |= kLabel;
-  return classes;
-}
-
-constexpr std::array<uint8_t, 256> kCharClasses = MakeCharClasses();
-
-bool Is(CharClass char_class, char c) {
-  return (kCharClasses[static_cast<unsigned char>(c)] & char_class) != 0;
-}
-
 }  // namespace
-
-bool IsLineBlank(char c) { return Is(kBlank, c); }
-bool IsLineBreakByte(char c) { return Is(kLineBreak, c); }
-bool IsPlainLineByte(char c) { return Is(kPlain, c); }
-
-absl::string_view LineTokens::Next() {
-  SkipBlanks();
-  size_t n = 0;
-  while (n < rest_.size() && !IsLineBlank(rest_[n])) ++n;
-  const absl::string_view token = rest_.substr(0, n);
-  rest_.remove_prefix(n);
-  return token;
-}
-
-bool LineTokens::AtEnd() {
-  SkipBlanks();
-  return rest_.empty();
-}
-
-void LineTokens::SkipBlanks() {
-  while (!rest_.empty() && IsLineBlank(rest_.front())) rest_.remove_prefix(1);
-}
 
 bool ParseDecimal(absl::string_view token, uint32_t max, uint32_t* value) {
   if (token.empty() || token.size() > 10) return false;
@@ -109,7 +58,7 @@ bool AppendName(absl::string_view token, absl::string_view origin,
   size_t pos = 0;
   while (true) {
     size_t end = pos;
-    while (end < token.size() && Is(kLabel, token[end])) ++end;
+    while (end < token.size() && IsLabelByte(token[end])) ++end;
     const size_t length = end - pos;
     if (end == token.size() && length == 0) {
       out->push_back(0);  // "name.": absolute
