@@ -6,11 +6,28 @@
 // and every signature over it is then bogus).
 //
 // Contract:
-//  - The text is read by ParseZoneText on its ldns path (the fast path of
-//    signer/simple_record_line.h is off), keeping DNSSEC records, with the
+//  - The text is read by ParseZoneText, keeping DNSSEC records, with the
 //    zone's origin; every read-back record must equal, in order, the record
 //    WriteZoneText's order puts there: owner, type, class IN, TTL and RDATA
 //    in canonical wire form, RRSIG/NSEC/NSEC3/DNSKEY included.
+//  - Who reads which line: the parser's fast path (signer/
+//    simple_record_line.h with signer/dnssec_record_line.h, our own code)
+//    reads the lines in the simple one-line form the writer uses for SOA,
+//    NS, A, AAAA, CNAME, PTR, MX, DS, RRSIG, NSEC, NSEC3, NSEC3PARAM and
+//    DNSKEY (in a TLD-like zone, every line); ldns reads every other line
+//    (TXT, SVCB, CAA, generic "\#" RDATA, escaped names, lines over 1 KiB).
+//  - Why that is still an independent check of the writer: the fast path
+//    parses text with code of its own, not the writer's printers run
+//    backwards; it shares with the engine only AppendTypeBitmap
+//    (signer/type_bitmap.h, which also builds the signed NSEC/NSEC3 bitmaps)
+//    and Base32HexDecode (signer/nsec3_hash.h), and ldns's mnemonic table.
+//    What it reads is held to what ldns reads by a differential test
+//    (signer/zone_parser_fast_path_test.cc and
+//    signer/zone_parser_signed_fast_path_test.cc: signed zones of every
+//    algorithm with NSEC and NSEC3, edge cases and mutated lines read
+//    identically to ldns or are declined), so a bitmap helper bug shows
+//    there, not here. A line the fast path does not accept exactly goes to
+//    ldns, never to a guess.
 //  - The first difference (or a text that does not parse) is an
 //    InternalError with one line naming that record's owner, type and output
 //    line and saying the written text reads back differently.

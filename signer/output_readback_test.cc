@@ -1,9 +1,10 @@
 // Self-verify's read-back: signed zones read back as signed; a writer that
 // drops quotes makes SignZone refuse the zone before any byte reaches the
 // sink; the comparison catches a changed TTL, a dropped record and a changed
-// RDATA byte.
+// RDATA byte, and damaged DNSSEC lines that the parser's fast path reads.
 #include "signer/output_readback.h"
 
+#include <algorithm>
 #include <functional>
 #include <string>
 #include <utility>
@@ -18,6 +19,7 @@
 #include "dnssec/zone_key.h"
 #include "gtest/gtest.h"
 #include "signer/record.h"
+#include "signer/simple_record_line.h"
 #include "signer/zone_signer.h"
 #include "signer/zone_text_writer.h"
 
@@ -250,6 +252,101 @@ TEST_F(OutputReadBackTest, EditedTextIsRefused) {
   EXPECT_TRUE(absl::StrContains(report.status().message(), "output:1:"))
       << report.status();
   EXPECT_TRUE(out.empty());
+}
+
+// Edits the first line of `*text` holding `part`; returns its 1-based number
+// and, in `*edited`, the line as edited (0 and unchanged when none holds it).
+int EditFirstLine(std::string* text, const char* part,
+                  const std::function<void(std::string*)>& edit,
+                  std::string* edited) {
+  const size_t at = text->find(part);
+  if (at == std::string::npos) return 0;
+  const size_t begin = text->rfind('\n', at) + 1;  // npos + 1 == 0
+  const size_t end = text->find('\n', at);
+  std::string line = text->substr(begin, end - begin);
+  edit(&line);
+  text->replace(begin, end - begin, line);
+  *edited = line;
+  return static_cast<int>(
+             std::count(text->begin(), text->begin() + begin, '\n')) +
+         1;
+}
+
+// Changes one base64 character near the end of the line (inside the data,
+// before any padding).
+void ChangeBase64NearEnd(std::string* line) {
+  char& c = (*line)[line->size() - 10];
+  c = c == 'A' ? 'B' : 'A';
+}
+
+// The read-back, with the fast path reading the DNSSEC lines, still catches
+// a damaged RRSIG, NSEC, NSEC3 or DNSKEY line: the damaged line is one the
+// fast path reads (not ldns), and it is named.
+TEST_F(OutputReadBackTest, DamagedDnssecLinesAreCaughtOnTheFastPath) {
+  const struct {
+    bool nsec3;
+    const char* part;
+    std::function<void(std::string*)> edit;
+    const char* type;
+  } kCases[] = {
+      {false, "\tIN\tRRSIG\tMX ", ChangeBase64NearEnd, "RRSIG"},
+      {false, "\tIN\tDNSKEY\t257 ", ChangeBase64NearEnd, "DNSKEY"},
+      {false, "\tIN\tNSEC\t",
+       [](std::string* line) {
+         const size_t mx = line->find(" MX ");
+         ASSERT_NE(mx, std::string::npos) << *line;
+         line->erase(mx, 3);  // MX dropped from the bitmap
+       },
+       "NSEC"},
+      {true, "\tIN\tNSEC3\t",
+       [](std::string* line) {
+         line->erase(line->rfind(' '));  // the last type dropped
+       },
+       "NSEC3"},
+      {true, "\tIN\tNSEC3\t",
+       [](std::string* line) {
+         // The first character of the next hashed owner.
+         size_t pos = line->rfind('\t') + 1;
+         for (int field = 0; field < 4; ++field) pos = line->find(' ', pos) + 1;
+         (*line)[pos] = (*line)[pos] == '0' ? '1' : '0';
+       },
+       "NSEC3"},
+  };
+  for (const auto& c : kCases) {
+    SCOPED_TRACE(c.part);
+    SignOptions o = Options();
+    o.nsec3.enabled = c.nsec3;
+    int line = 0;
+    std::string edited;
+    o.text_writer_for_testing = EditingWriter([&](std::string* text) {
+      line = EditFirstLine(text, c.part, c.edit, &edited);
+    });
+    std::string out;
+    auto report = SignZone(kZone, "example.zone", *keys_, o, &out);
+    ASSERT_GT(line, 0);
+    ASSERT_FALSE(report.ok()) << edited;
+    EXPECT_EQ(report.status().code(), absl::StatusCode::kInternal);
+    EXPECT_TRUE(absl::StrContains(report.status().message(),
+                                  absl::StrCat("output line ", line, ": ")))
+        << report.status();
+    EXPECT_TRUE(absl::StrContains(
+        report.status().message(),
+        absl::StrCat(" ", c.type,
+                     ": the written text reads back differently (RDATA")))
+        << report.status();
+    EXPECT_TRUE(out.empty());
+    // The damaged line is read by the fast path, so it is our reader that
+    // caught it.
+    LineContext context;
+    const std::string origin(
+        "\x07"
+        "example\x00",
+        9);
+    context.origin = origin;
+    context.prev_owner = origin;
+    SimpleRecordLine read;
+    EXPECT_TRUE(ParseSimpleRecordLine(edited + "\n", context, &read)) << edited;
+  }
 }
 
 // The comparison on its own.

@@ -3,12 +3,13 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
-#include <array>
 #include <cstring>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "dnssec/name.h"
+#include "signer/dnssec_record_line.h"
+#include "signer/record_line_fields.h"
 
 namespace zonekeep {
 namespace signer {
@@ -16,44 +17,7 @@ namespace {
 
 // Longer lines go to ldns, whose token buffers have limits of their own.
 constexpr size_t kMaxLineBytes = 1024;
-constexpr size_t kMaxNameOctets = 255;
-constexpr size_t kMaxLabelOctets = 63;
 constexpr uint32_t kMaxTtl = 0x7fffffff;
-
-// Character classes, one bit each, looked up per byte.
-enum CharClass : uint8_t {
-  // ldns's line reader turns '\r' into a blank; its token reader splits at
-  // blanks and tabs.
-  kBlank = 1,
-  // What ldns_fskipcs_l skips after a record (LDNS_PARSE_SKIP_SPACE).
-  kLineBreak = 2,
-  // What a handled line may hold before its comment: blanks and printable
-  // ASCII without the characters ldns's readers give a meaning to.
-  kPlain = 4,
-  // What a handled name's labels are made of.
-  kLabel = 8,
-};
-
-constexpr std::array<uint8_t, 256> MakeCharClasses() {
-  std::array<uint8_t, 256> classes{};
-  for (int c = 0x21; c < 0x7f; ++c) classes[c] = kPlain;
-  for (const char c : {'(', ')', '"', '\\', ';'}) classes[c] = 0;
-  for (const char c : {' ', '\t', '\r'}) classes[c] |= kBlank | kPlain;
-  for (const char c : {'\f', '\n', '\r', '\v'}) classes[c] |= kLineBreak;
-  for (int c = '0'; c <= '9'; ++c) classes[c] |= kLabel;
-  for (int c = 'a'; c <= 'z'; ++c) classes[c] |= kLabel;
-  for (int c = 'A'; c <= 'Z'; ++c) classes[c] |= kLabel;
-  for (const char c : {'_', '*', '-'}) classes[c] |= kLabel;
-  return classes;
-}
-
-constexpr std::array<uint8_t, 256> kCharClasses = MakeCharClasses();
-
-bool Is(CharClass char_class, char c) {
-  return (kCharClasses[static_cast<unsigned char>(c)] & char_class) != 0;
-}
-
-bool IsBlank(char c) { return Is(kBlank, c); }
 
 // The record as ldns_fget_token_l_st reads it: `content` is the line without
 // its comment and line break; the record ends `end` bytes into the text.
@@ -73,7 +37,7 @@ bool FindRecordText(absl::string_view text, RecordText* record) {
   }
   const size_t begin = pos;
   while (pos < text.size() && pos - begin <= kMaxLineBytes &&
-         Is(kPlain, text[pos])) {
+         IsPlainLineByte(text[pos])) {
     ++pos;
   }
   if (pos == begin || pos - begin > kMaxLineBytes || pos == text.size()) {
@@ -83,93 +47,8 @@ bool FindRecordText(absl::string_view text, RecordText* record) {
   if (text[pos] == ';') pos = text.find('\n', pos);
   if (pos == absl::string_view::npos || text[pos] != '\n') return false;
   ++pos;
-  while (pos < text.size() && Is(kLineBreak, text[pos])) ++pos;
+  while (pos < text.size() && IsLineBreakByte(text[pos])) ++pos;
   record->end = pos;
-  return true;
-}
-
-// Splits a record line at runs of blanks, as ldns_bget_token does with its
-// " \t\n" delimiters.
-class Tokens {
- public:
-  explicit Tokens(absl::string_view line) : rest_(line) {}
-
-  // The next token; empty at the end of the line.
-  absl::string_view Next() {
-    SkipBlanks();
-    size_t n = 0;
-    while (n < rest_.size() && !IsBlank(rest_[n])) ++n;
-    const absl::string_view token = rest_.substr(0, n);
-    rest_.remove_prefix(n);
-    return token;
-  }
-
-  bool AtEnd() {
-    SkipBlanks();
-    return rest_.empty();
-  }
-
- private:
-  void SkipBlanks() {
-    while (!rest_.empty() && IsBlank(rest_.front())) rest_.remove_prefix(1);
-  }
-
-  absl::string_view rest_;
-};
-
-// Decimal digits only: no sign, no unit, no more than `max`.
-bool ParseDecimal(absl::string_view token, uint32_t max, uint32_t* value) {
-  if (token.empty() || token.size() > 10) return false;
-  uint64_t v = 0;
-  for (const char c : token) {
-    if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return false;
-    v = v * 10 + static_cast<uint64_t>(c - '0');
-  }
-  if (v > max) return false;
-  *value = static_cast<uint32_t>(v);
-  return true;
-}
-
-// Appends the wire name of `token` to `*out` as ldns builds it: "@" is the
-// origin, a relative name gets the origin appended (ldns_dname_cat).
-bool AppendName(absl::string_view token, absl::string_view origin,
-                std::string* out) {
-  if (token.empty()) return false;
-  if (token == "@") {
-    out->append(origin.data(), origin.size());
-    return true;
-  }
-  const size_t start = out->size();
-  size_t pos = 0;
-  while (true) {
-    size_t end = pos;
-    while (end < token.size() && Is(kLabel, token[end])) ++end;
-    const size_t length = end - pos;
-    if (end == token.size() && length == 0) {
-      out->push_back(0);  // "name.": absolute
-      return out->size() - start <= kMaxNameOctets;
-    }
-    if (length == 0 || length > kMaxLabelOctets) return false;
-    if (end < token.size() && token[end] != '.') return false;
-    out->push_back(static_cast<char>(length));
-    out->append(token.data() + pos, length);
-    if (out->size() - start > kMaxNameOctets) return false;
-    if (end == token.size()) {
-      out->append(origin.data(), origin.size());  // "name": relative
-      return out->size() - start <= kMaxNameOctets;
-    }
-    pos = end + 1;
-  }
-}
-
-// A name in RDATA, lower-cased as ldns_rr2canonical does for these types.
-bool AppendCanonicalName(absl::string_view token, absl::string_view origin,
-                         std::string* out) {
-  const size_t start = out->size();
-  if (!AppendName(token, origin, out)) return false;
-  for (size_t i = start; i < out->size(); ++i) {
-    (*out)[i] = absl::ascii_tolower(static_cast<unsigned char>((*out)[i]));
-  }
   return true;
 }
 
@@ -187,37 +66,15 @@ bool AppendAddress(int family, absl::string_view token, std::string* out) {
   return true;
 }
 
-bool AppendUint16(absl::string_view token, std::string* out) {
-  uint32_t value = 0;
-  if (!ParseDecimal(token, 0xffff, &value)) return false;
-  out->push_back(static_cast<char>(value >> 8));
-  out->push_back(static_cast<char>(value & 0xff));
-  return true;
-}
-
-bool AppendUint8(absl::string_view token, std::string* out) {
-  uint32_t value = 0;
-  if (!ParseDecimal(token, 0xff, &value)) return false;
-  out->push_back(static_cast<char>(value));
-  return true;
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // The rest of the line as hex digits, blanks ignored (ldns reads the last
 // HEX field to the end of the line). An odd count is declined.
-bool AppendHexToEnd(Tokens* tokens, std::string* out) {
+bool AppendHexToEnd(LineTokens* tokens, std::string* out) {
   size_t digits = 0;
   int high = 0;
   for (absl::string_view token = tokens->Next(); !token.empty();
        token = tokens->Next()) {
     for (const char c : token) {
-      const int value = HexValue(c);
+      const int value = HexDigitValue(c);
       if (value < 0) return false;
       if (digits % 2 == 0) {
         high = value;
@@ -230,20 +87,21 @@ bool AppendHexToEnd(Tokens* tokens, std::string* out) {
   return digits > 0 && digits % 2 == 0;
 }
 
-uint16_t SimpleTypeByName(absl::string_view name) {
-  static constexpr struct {
-    absl::string_view name;
-    uint16_t type;
-  } kTypes[] = {{"A", kTypeA},       {"NS", kTypeNs}, {"DS", kTypeDs},
-                {"AAAA", kTypeAaaa}, {"MX", kTypeMx}, {"CNAME", kTypeCname},
-                {"PTR", kTypePtr}};
-  for (const auto& entry : kTypes) {
-    if (absl::EqualsIgnoreCase(name, entry.name)) return entry.type;
+// Two names, a serial and four periods, all decimal (ldns reads the periods
+// with units too; those are declined).
+bool AppendSoaRdata(absl::string_view origin, LineTokens* tokens,
+                    std::string* rdata) {
+  if (!AppendLowerName(tokens->Next(), origin, rdata) ||  // primary
+      !AppendLowerName(tokens->Next(), origin, rdata)) {  // mailbox
+    return false;
   }
-  return 0;
+  for (int i = 0; i < 5; ++i) {
+    if (!AppendDecimal32(tokens->Next(), rdata)) return false;
+  }
+  return tokens->AtEnd();
 }
 
-bool AppendRdata(uint16_t type, absl::string_view origin, Tokens* tokens,
+bool AppendRdata(uint16_t type, absl::string_view origin, LineTokens* tokens,
                  std::string* rdata) {
   switch (type) {
     case kTypeA:
@@ -253,19 +111,20 @@ bool AppendRdata(uint16_t type, absl::string_view origin, Tokens* tokens,
     case kTypeNs:
     case kTypeCname:
     case kTypePtr:
-      return AppendCanonicalName(tokens->Next(), origin, rdata) &&
-             tokens->AtEnd();
+      return AppendLowerName(tokens->Next(), origin, rdata) && tokens->AtEnd();
     case kTypeMx:
-      return AppendUint16(tokens->Next(), rdata) &&
-             AppendCanonicalName(tokens->Next(), origin, rdata) &&
-             tokens->AtEnd();
+      return AppendDecimal16(tokens->Next(), rdata) &&
+             AppendLowerName(tokens->Next(), origin, rdata) && tokens->AtEnd();
     case kTypeDs:
-      return AppendUint16(tokens->Next(), rdata) &&  // key tag
-             AppendUint8(tokens->Next(), rdata) &&   // algorithm
-             AppendUint8(tokens->Next(), rdata) &&   // digest type
+      return AppendDecimal16(tokens->Next(), rdata) &&  // key tag
+             AppendDecimal8(tokens->Next(), rdata) &&   // algorithm
+             AppendDecimal8(tokens->Next(), rdata) &&   // digest type
              AppendHexToEnd(tokens, rdata);
+    case kTypeSoa:
+      return AppendSoaRdata(origin, tokens, rdata);
     default:
-      return false;
+      return IsDnssecLineType(type) &&
+             AppendDnssecRdata(type, origin, tokens, rdata);
   }
 }
 
@@ -276,12 +135,12 @@ bool ParseSimpleRecordLine(absl::string_view text, const LineContext& context,
   if (context.origin.empty()) return false;
   RecordText line;
   if (!FindRecordText(text, &line)) return false;
-  Tokens tokens(line.content);
+  LineTokens tokens(line.content);
 
   // Owner: a line starting with a blank keeps the previous one. Directives
   // ("$TTL", "$ORIGIN", ...) stop here: '$' is no label character.
   out->prev_owner.clear();
-  if (IsBlank(line.content.front())) {
+  if (IsLineBlank(line.content.front())) {
     if (context.prev_owner.empty()) return false;
     out->prev_owner.append(context.prev_owner.data(),
                            context.prev_owner.size());
@@ -299,7 +158,9 @@ bool ParseSimpleRecordLine(absl::string_view text, const LineContext& context,
     token = tokens.Next();
   }
   if (absl::EqualsIgnoreCase(token, "IN")) token = tokens.Next();
-  const uint16_t type = SimpleTypeByName(token);
+  // The record's own type by its mnemonic only.
+  if (absl::StartsWithIgnoreCase(token, "TYPE")) return false;
+  const uint16_t type = TypeFromLineToken(token);
   if (type == 0) return false;
 
   Record& record = out->record;

@@ -11,11 +11,15 @@
 //   (origin appended) or absolute, at most 255 octets in wire form;
 // - then an optional decimal TTL (at most 2^31-1) and an optional class IN,
 //   in the order ldns reads them (TTL first);
-// - type A, AAAA, NS, CNAME, PTR, MX or DS (any case) with well-formed
-//   RDATA: a strict dotted quad, an inet_pton IPv6 address, one name (same
-//   rules as the owner, or "@"), preference (0..65535) and name, or key tag
-//   (0..65535), decimal algorithm and digest type (0..255) and an even number
-//   of hex digits, possibly split over several tokens.
+// - type A, AAAA, NS, CNAME, PTR, MX, DS or SOA (the mnemonic, any case;
+//   TYPE<n> is declined) with well-formed RDATA: a strict dotted quad, an
+//   inet_pton IPv6 address, one name (same rules as the owner, or "@"),
+//   preference (0..65535) and name, key tag (0..65535), decimal
+//   algorithm and digest type (0..255) and an even number of hex digits,
+//   possibly split over several tokens, or two names and five decimal
+//   numbers (at most 2^32-1; no TTL units);
+// - type RRSIG, NSEC, NSEC3, NSEC3PARAM or DNSKEY in the form the signer
+//   writes them (signer/dnssec_record_line.h says exactly which).
 // Blank lines and ';' comment lines before the record are read as ldns reads
 // them, and so are the line breaks ('\f', '\n', '\r', '\v') after it.
 //

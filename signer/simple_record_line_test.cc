@@ -182,7 +182,10 @@ TEST(SimpleRecordLineTest, Types) {
 
 TEST(SimpleRecordLineTest, DeclinesOtherTypesAndBadRdata) {
   for (const char* text : {"www TXT hello\n",
-                           "www SOA a b 1 2 3 4 5\n",
+                           "www SOA a b 1 2 3 4 1h\n",
+                           "www SOA a b 1 2 3 4\n",
+                           "www SOA a b 1 2 3 4 5 6\n",
+                           "www SOA a b 4294967296 2 3 4 5\n",
                            "www TYPE1 1.2.3.4\n",
                            "www A\n",
                            "www A 1.2.3.256\n",

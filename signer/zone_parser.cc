@@ -219,6 +219,10 @@ SpanResult ParseSpan(absl::string_view span, absl::string_view display_name,
       simple.record.line = line + breaks - tail_breaks + 1;
       line += breaks;
       read_pos += simple.consumed;
+      if (!options.keep_dnssec && IsSignerOwnedType(simple.record.type)) {
+        ++result.dnssec_records_dropped;
+        continue;
+      }
       result.records.push_back(std::move(simple.record));
       continue;
     }

@@ -12,7 +12,8 @@
 // Large texts are split at safe record boundaries (signer/zone_chunker.h) and
 // the pieces parsed on several threads; records, line numbers and the first
 // error in file order are the same as reading the text in one piece.
-// Simple one-line A/AAAA/NS/CNAME/PTR/MX/DS records skip ldns (see
+// Simple one-line A/AAAA/NS/CNAME/PTR/MX/DS/SOA records, and RRSIG/NSEC/
+// NSEC3/NSEC3PARAM/DNSKEY records as the signer writes them, skip ldns (see
 // signer/simple_record_line.h) with the same result.
 // Thread-safety: pure function; ldns parsing holds no global state.
 #ifndef ZONEKEEP_SIGNER_ZONE_PARSER_H_

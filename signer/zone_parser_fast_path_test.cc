@@ -13,6 +13,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "signer/fast_path_test_util.h"
 #include "signer/record.h"
 #include "signer/simple_record_line.h"
 #include "signer/zone_parser.h"
@@ -29,69 +30,6 @@ constexpr char kHead[] =
     "        7200 3600 1209600 300 )\n"
     "@ NS ns1\n"
     "ns1 A 192.0.2.1\n";
-
-ParseOptions Options(bool fast_path, int threads) {
-  ParseOptions options;
-  options.fast_path = fast_path;
-  options.threads = threads;
-  options.parallel_min_bytes = 0;
-  return options;
-}
-
-::testing::AssertionResult SameOutcome(const absl::StatusOr<ParsedZone>& want,
-                                       const absl::StatusOr<ParsedZone>& got) {
-  if (!want.ok() || !got.ok()) {
-    if (want.status() == got.status()) return ::testing::AssertionSuccess();
-    return ::testing::AssertionFailure()
-           << "ldns: " << want.status() << "\nfast: " << got.status();
-  }
-  if (want->origin != got->origin) {
-    return ::testing::AssertionFailure() << "origins differ";
-  }
-  if (want->dnssec_records_dropped != got->dnssec_records_dropped) {
-    return ::testing::AssertionFailure() << "dropped counts differ";
-  }
-  if (want->records.size() != got->records.size()) {
-    return ::testing::AssertionFailure()
-           << want->records.size() << " records, not " << got->records.size();
-  }
-  for (size_t i = 0; i < want->records.size(); ++i) {
-    const Record& x = want->records[i];
-    const Record& y = got->records[i];
-    if (x.owner != y.owner || x.type != y.type || x.rrclass != y.rrclass ||
-        x.ttl != y.ttl || x.rdata != y.rdata || x.line != y.line) {
-      return ::testing::AssertionFailure()
-             << "record " << i << " differs: ldns line " << x.line << " type "
-             << x.type << " ttl " << x.ttl << " owner "
-             << absl::CHexEscape(x.owner) << " rdata "
-             << absl::CHexEscape(x.rdata) << "; fast line " << y.line
-             << " type " << y.type << " ttl " << y.ttl << " owner "
-             << absl::CHexEscape(y.owner) << " rdata "
-             << absl::CHexEscape(y.rdata);
-    }
-  }
-  return ::testing::AssertionSuccess();
-}
-
-// Parses `text` with ldns alone on one thread, then with the fast path on one
-// and several threads (and ldns alone in chunks), and expects the same from
-// all. Returns the reference result.
-absl::StatusOr<ParsedZone> ExpectSameAsLdns(
-    const std::string& text, absl::string_view origin = "example.") {
-  absl::StatusOr<ParsedZone> want =
-      ParseZoneText(text, "gen.zone", origin, Options(false, 1));
-  const struct {
-    bool fast_path;
-    int threads;
-  } kRuns[] = {{true, 1}, {true, 2}, {true, 5}, {false, 3}};
-  for (const auto& run : kRuns) {
-    EXPECT_TRUE(
-        SameOutcome(want, ParseZoneText(text, "gen.zone", origin,
-                                        Options(run.fast_path, run.threads))))
-        << "fast_path=" << run.fast_path << " threads=" << run.threads;
-  }
-  return want;
-}
 
 // A TLD-like delegation zone like bench/gen_tld_zone.py's, with some of
 // everything the fast path reads mixed in.
@@ -421,21 +359,7 @@ TEST(ZoneParserFastPathTest, MutatedLinesMatchLdns) {
   for (int i = 0; i < 1500; ++i) {
     std::string line = generator.SimpleLine();
     line.pop_back();  // the '\n'
-    for (int k = 0; k < 1 + static_cast<int>(rng() % 2); ++k) {
-      const size_t at = rng() % (line.size() + 1);
-      const char c = kAlphabet[rng() % (sizeof(kAlphabet) - 1)];
-      switch (rng() % 3) {
-        case 0:
-          if (at < line.size()) line[at] = c;
-          break;
-        case 1:
-          line.insert(at, 1, c);
-          break;
-        default:
-          if (at < line.size()) line.erase(at, 1);
-          break;
-      }
-    }
+    MutateLine(kAlphabet, &rng, &line);
     SCOPED_TRACE(absl::CHexEscape(line));
     ExpectSameAsLdns(Around(line));
     if (HasFailure()) break;

@@ -30,6 +30,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "dnssec/algorithm.h"
+#include "dnssec/base64.h"
 #include "dnssec/key_tag.h"
 #include "dnssec/ldns_ptr.h"
 #include "dnssec/name.h"
@@ -160,15 +161,6 @@ absl::StatusOr<SecretBytes> ReadSecretFile(const std::string& path) {
   return data;
 }
 
-int Base64Value(uint8_t c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+') return 62;
-  if (c == '/') return 63;
-  return -1;
-}
-
 // Strict base64 (whitespace ignored, padding optional at the end only).
 bool DecodeBase64(absl::string_view text, SecretBytes* out) {
   out->clear();
@@ -182,7 +174,7 @@ bool DecodeBase64(absl::string_view text, SecretBytes* out) {
       padding = true;
       continue;
     }
-    const int v = Base64Value(c);
+    const int v = dnssec::Base64DigitValue(ch);
     if (v < 0 || padding) return false;
     acc = (acc << 6) | static_cast<uint32_t>(v);
     bits += 6;
