@@ -44,7 +44,7 @@ while [ $# -gt 0 ]; do
     --incremental) incremental=1; shift ;;
     --incremental-only) incremental=1; full_cases=0; shift ;;
     --changes) changes=$2; shift 2 ;;
-    -h | --help) sed -n 2,23p "$0"; exit 0 ;;
+    -h | --help) sed -n 2,20p "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
