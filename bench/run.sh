@@ -7,11 +7,16 @@
 #
 #   bash bench/run.sh [--sizes 100000[,1000000...]] [--nsec3-sizes 100000]
 #                     [--tools ours,knot,ldns,bind] [--verifier auto|ldns|bind|knot]
-#                     [--no-verify] [--timeout SECONDS]
+#                     [--no-verify] [--timeout SECONDS] [--rounds N]
+#                     [--incremental | --incremental-only] [--changes K]
 #
 # Defaults: NSEC at 100,000 delegations and NSEC3 (opt-out, 0 iterations, no
-# salt) at 100,000. `--sizes 100000,1000000` adds the 1M run. Everything it
-# writes goes to bench/out/ (gitignored); the tables also go to
+# salt) at 100,000. `--sizes 100000,1000000` adds the 1M run. `--incremental`
+# adds, per NSEC size, the incremental case: the zone with K records changed
+# (bench/change_zone.py, default 1000) re-signed with `dnssigner -i 86400`
+# and with `dnssec-signzone -i 86400` from its own signed output, against
+# both tools' full signs (`--incremental-only`: that case alone). Everything
+# it writes goes to bench/out/ (gitignored); the tables also go to
 # bench/out/results-<timestamp>.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +29,9 @@ verifier=auto
 do_verify=1
 step_timeout=3600
 rounds=3
+changes=1000
+full_cases=1
+incremental=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --sizes) sizes=$2; shift 2 ;;
@@ -33,7 +41,10 @@ while [ $# -gt 0 ]; do
     --rounds) rounds=$2; shift 2 ;;
     --no-verify) do_verify=0; shift ;;
     --timeout) step_timeout=$2; shift 2 ;;
-    -h | --help) sed -n 2,18p "$0"; exit 0 ;;
+    --incremental) incremental=1; shift ;;
+    --incremental-only) incremental=1; full_cases=0; shift ;;
+    --changes) changes=$2; shift 2 ;;
+    -h | --help) sed -n 2,20p "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -62,7 +73,8 @@ log() { echo "== $*" >&2; }
 
 if has_tool ours; then
   log "building zonekeep (-c opt)"
-  bazel build -c opt //keystore:keystored //cli:maintkeydb //cli:dnssigner \
+  bazel build -c opt --disk_cache="$HOME/.cache/zonekeep/bazel-disk" \
+    //keystore:keystored //cli:maintkeydb //cli:dnssigner \
     >"$out/build.log" 2>&1 || { cat "$out/build.log" >&2; exit 1; }
 fi
 bin=$root/bazel-bin
@@ -100,13 +112,15 @@ vmhwm_kb() { awk '/^VmHWM/ {print $2}' "/proc/$1/status"; }
 # cpu_ticks PID: user + system clock ticks used so far.
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
-# sign_ours CASE ZONE VARIANT (verify|noverify) EXTRA-FLAGS...
+# sign_ours CASE ZONE VARIANT EXTRA-FLAGS...: output $out/CASE.ours-VARIANT.signed;
+# a VARIANT ending in noverify adds --no-self-verify, tls goes over mutual TLS.
+# The keys and keystored's signature record live in $out/CASE.ours-state.
 sign_ours() {
   local case=$1 zone=$2 variant=$3
   shift 3
   local state=$out/$case.ours-state
   local name=$case.ours-$variant
-  [ "$variant" = noverify ] && set -- "$@" --no-self-verify
+  [[ "$variant" == *noverify ]] && set -- "$@" --no-self-verify
   local config_args=()
   if [ "$variant" = tls ]; then
     # Mutual TLS on loopback; the bench's fixed inception (now - 1 h at the
@@ -215,47 +229,90 @@ sign_ldns() {
     "$zone" "$dir/$zsk" "$dir/$ksk"
 }
 
-sign_bind() {
-  local case=$1 zone=$2 mode=$3
-  local dir=$out/$case.bind-keys
-  rm -rf "$dir"
-  mkdir -p "$dir"
-  dnssec-keygen -q -K "$dir" -a ECDSAP256SHA256 -f KSK "$origin" >/dev/null
-  dnssec-keygen -q -K "$dir" -a ECDSAP256SHA256 "$origin" >/dev/null
+# bind_keys DIR: a fresh KSK and ZSK for dnssec-signzone in DIR.
+bind_keys() {
+  rm -rf "$1"
+  mkdir -p "$1"
+  dnssec-keygen -q -K "$1" -a ECDSAP256SHA256 -f KSK "$origin" >/dev/null
+  dnssec-keygen -q -K "$1" -a ECDSAP256SHA256 "$origin" >/dev/null
+}
+
+# bind_sign NAME KEYDIR ZONE MODE EXTRA-FLAGS...: dnssec-signzone into
+# $out/NAME.signed.
+bind_sign() {
+  local name=$1 dir=$2 zone=$3 mode=$4
+  shift 4
   local flags=()
   [ "$mode" = nsec3 ] && flags=(-3 - -H 0 -A)
   # -S: smart signing (keys from -K); -d: dsset file beside the keys;
   # post-signing verification stays on.
-  run_timed "$case.bind" dnssec-signzone -n 2 -S -K "$dir" -d "$dir" -O full \
-    "${flags[@]}" -o "$origin" -s "$inception" -e "$expiration" \
-    -f "$out/$case.bind.signed" "$zone"
+  run_timed "$name" dnssec-signzone -n 2 -S -K "$dir" -d "$dir" -O full \
+    "${flags[@]}" "$@" -o "$origin" -s "$inception" -e "$expiration" \
+    -f "$out/$name.signed" "$zone"
 }
 
-# verify_one CASE TOOL SIZE: writes "ok VERIFIER" or "FAIL VERIFIER".
+sign_bind() {
+  local case=$1 zone=$2 mode=$3
+  bind_keys "$out/$case.bind-keys"
+  bind_sign "$case.bind" "$out/$case.bind-keys" "$zone" "$mode"
+}
+
+# verify_with CASE TOOL VERIFIER (ldns|bind|knot): writes "ok (NAME)" or
+# "FAILED (NAME)" to CASE.TOOL.verdict-VERIFIER.
+verify_with() {
+  local case=$1 tool=$2 v=$3
+  local file=$out/$case.$tool.signed log=$out/$case.$tool.verify-$v.log
+  local rc=0 verifier_name
+  case "$v" in
+    ldns) verifier_name=ldns-verify-zone
+      timeout "$step_timeout" ldns-verify-zone "$file" >"$log" 2>&1 || rc=$? ;;
+    bind) verifier_name=dnssec-verify
+      timeout "$step_timeout" dnssec-verify -q -o "$origin" "$file" >"$log" 2>&1 || rc=$? ;;
+    knot) verifier_name=kzonecheck
+      timeout "$step_timeout" kzonecheck -o "$origin" --dnssec on "$file" \
+        >"$log" 2>&1 || rc=$? ;;
+  esac
+  local verdict=ok
+  [ "$rc" = 0 ] || verdict=FAILED
+  echo "$verdict ($verifier_name)" >"$out/$case.$tool.verdict-$v"
+}
+
+# verify_one CASE TOOL SIZE: one verifier (--verifier; auto: ldns-verify-zone
+# up to 200,000 delegations, dnssec-verify above), verdict in CASE.TOOL.verdict.
 verify_one() {
   local case=$1 tool=$2 size=$3 v=$verifier
-  local file=$out/$case.$tool.signed
   if [ "$v" = auto ]; then
     if [ "$size" -le 200000 ]; then v=ldns; else v=bind; fi
   fi
-  local rc=0
-  case "$v" in
-    ldns) timeout "$step_timeout" ldns-verify-zone "$file" \
-      >"$out/$case.$tool.verify.log" 2>&1 || rc=$? ;;
-    bind) timeout "$step_timeout" dnssec-verify -q -o "$origin" "$file" \
-      >"$out/$case.$tool.verify.log" 2>&1 || rc=$? ;;
-    knot) timeout "$step_timeout" kzonecheck -o "$origin" --dnssec on "$file" \
-      >"$out/$case.$tool.verify.log" 2>&1 || rc=$? ;;
-  esac
-  local verdict=ok
-  [ "$rc" = 0 ] || verdict=FAIL
-  local verifier_name
-  case "$v" in
-    ldns) verifier_name=ldns-verify-zone ;;
-    bind) verifier_name=dnssec-verify ;;
-    knot) verifier_name=kzonecheck ;;
-  esac
-  echo "$verdict ($verifier_name)" >"$out/$case.$tool.verdict"
+  verify_with "$case" "$tool" "$v"
+  cp "$out/$case.$tool.verdict-$v" "$out/$case.$tool.verdict"
+}
+
+# spawn CMD...: runs CMD in the background, at most $cores at a time (wait
+# for the rest with `wait`).
+running=0
+spawn() {
+  "$@" &
+  running=$((running + 1))
+  if [ "$running" -ge "$cores" ]; then
+    wait -n || true
+    running=$((running - 1))
+  fi
+}
+
+# tool_stats CASE TOOL: "WALL CPU RSS-KB" of the tool's best round; for ours
+# CPU and RSS add keystored's (CPU during the run, VmHWM).
+tool_stats() {
+  local wall user sys rss cpu ks_rss ks_ticks
+  read -r wall user sys rss <"$out/$1.$2.time"
+  cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN {printf "%.1f", u + s}')
+  if [ -f "$out/$1.$2.keystored" ]; then
+    read -r ks_rss ks_ticks <"$out/$1.$2.keystored"
+    rss=$((rss + ks_rss))
+    cpu=$(awk -v c="$cpu" -v t="$ks_ticks" -v hz="$(getconf CLK_TCK)" \
+      'BEGIN {printf "%.1f", c + t / hz}')
+  fi
+  echo "$wall $cpu $rss"
 }
 
 # table CASE SIZE MODE: prints the markdown table for one case.
@@ -272,15 +329,8 @@ table() {
   local limit_sigs=""
   for tool in ours-verify ours-tls ours-noverify knot ldns bind; do
     [ -f "$out/$case.$tool.time" ] || continue
-    local wall user sys cpu rss sigs label verdict limit ks_rss ks_ticks
-    read -r wall user sys rss <"$out/$case.$tool.time"
-    cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN {printf "%.1f", u + s}')
-    if [ -f "$out/$case.$tool.keystored" ]; then
-      read -r ks_rss ks_ticks <"$out/$case.$tool.keystored"
-      rss=$((rss + ks_rss))
-      cpu=$(awk -v c="$cpu" -v t="$ks_ticks" -v hz="$(getconf CLK_TCK)" \
-        'BEGIN {printf "%.1f", c + t / hz}')
-    fi
+    local wall cpu rss sigs label verdict limit
+    read -r wall cpu rss <<<"$(tool_stats "$case" "$tool")"
     sigs=$(count_sigs "$out/$case.$tool.signed")
     [ -z "$limit_sigs" ] && limit_sigs=$sigs
     limit=$(awk -v n="$sigs" -v r="$sign_rate" 'BEGIN {printf "%.2f", n / r}')
@@ -384,15 +434,67 @@ pick_best() {
   echo "${walls[*]}" >"$out/$case.$tool.rounds"
 }
 
+# run_rounds CASE PER-ROUND RUN-ONE TOOL...: $rounds rounds; each runs
+# PER-ROUND, then RUN-ONE TOOL for every TOOL in turn; then each tool's best
+# round becomes its result.
+run_rounds() {
+  local case=$1 per_round=$2 run_one=$3 r tool
+  shift 3
+  for r in $(seq 1 "$rounds"); do
+    "$per_round"
+    for tool in "$@"; do
+      log "$case round $r/$rounds: $tool"
+      "$run_one" "$tool"
+      keep_round "$case" "$tool" "$r"
+    done
+  done
+  for tool in "$@"; do pick_best "$case" "$tool"; done
+}
+
+# full_one TOOL: one run of TOOL in run_case (its case, zone, mode and
+# ours_flags).
+full_one() {
+  case "$1" in
+    ours-verify) sign_ours "$case" "$zone" verify "${ours_flags[@]}" ;;
+    ours-tls) sign_ours "$case" "$zone" tls "${ours_flags[@]}" ;;
+    ours-noverify) sign_ours "$case" "$zone" noverify "${ours_flags[@]}" ;;
+    knot) sign_knot "$case" "$zone" "$mode" ;;
+    # Knot's own way to a verified zone: kzonecheck on kzonesign's output.
+    knot-check) run_timed "$case.knot-check" kzonecheck -o "$origin" \
+      --dnssec on "$out/$case.knot.signed" ;;
+    ldns) sign_ldns "$case" "$zone" "$mode" ;;
+    bind) sign_bind "$case" "$zone" "$mode" ;;
+  esac
+}
+
+# incremental_one TOOL: one run of TOOL in run_incremental (its case, zone,
+# changed zones and BIND keys).
+incremental_one() {
+  case "$1" in
+    ours-full-*) sign_ours "$case" "$changed" "${1#ours-}" ;;
+    ours-incr-*)
+      sign_ours "$case" "$zone" base
+      sign_ours "$case" "$changed" "${1#ours-}" -i 86400 ;;
+    bind-full) bind_sign "$case.bind-full" "$keys" "$changed" nsec -t ;;
+    bind-incr) bind_sign "$case.bind-incr" "$keys" "$bind_changed" nsec -t -i 86400 ;;
+  esac
+}
+
+# ensure_zone SIZE: generates $out/tld-SIZE.zone once.
+ensure_zone() {
+  local zone=$out/tld-$1.zone
+  if [ ! -s "$zone" ]; then
+    log "generating $zone"
+    python3 bench/gen_tld_zone.py "$origin" "$1" "$zone.tmp"
+    mv "$zone.tmp" "$zone"
+  fi
+}
+
 run_case() {
   local size=$1 mode=$2
   local zone=$out/tld-$size.zone
   local case=$mode-$size
-  if [ ! -s "$zone" ]; then
-    log "generating $zone"
-    python3 bench/gen_tld_zone.py "$origin" "$size" "$zone.tmp"
-    mv "$zone.tmp" "$zone"
-  fi
+  ensure_zone "$size"
   rm -f "$out/$case".*.time "$out/$case".*.verdict "$out/$case".*.signed \
     "$out/$case".*.keystored "$out/$case".*.rounds "$out/$case".*.log
   rm -rf "$out/$case.ours-state"
@@ -403,41 +505,131 @@ run_case() {
   has_tool knot && tool_list+=(knot knot-check)
   has_tool ldns && tool_list+=(ldns)
   has_tool bind && tool_list+=(bind)
-  local r tool
-  for r in $(seq 1 "$rounds"); do
-    measure_sign_rate
-    for tool in "${tool_list[@]}"; do
-      log "$case round $r/$rounds: $tool"
-      case "$tool" in
-        ours-verify) sign_ours "$case" "$zone" verify "${ours_flags[@]}" ;;
-        ours-tls) sign_ours "$case" "$zone" tls "${ours_flags[@]}" ;;
-        ours-noverify) sign_ours "$case" "$zone" noverify "${ours_flags[@]}" ;;
-        knot) sign_knot "$case" "$zone" "$mode" ;;
-        # Knot's own way to a verified zone: kzonecheck on kzonesign's output.
-        knot-check) run_timed "$case.knot-check" kzonecheck -o "$origin" \
-          --dnssec on "$out/$case.knot.signed" ;;
-        ldns) sign_ldns "$case" "$zone" "$mode" ;;
-        bind) sign_bind "$case" "$zone" "$mode" ;;
-      esac
-      keep_round "$case" "$tool" "$r"
-    done
-  done
-  for tool in "${tool_list[@]}"; do pick_best "$case" "$tool"; done
+  run_rounds "$case" measure_sign_rate full_one "${tool_list[@]}"
   if [ "$do_verify" = 1 ]; then
     log "$case: verifying outputs of the last round (two at a time, not timed)"
-    local running=0
     for tool in ours-verify ours-tls ours-noverify knot ldns bind; do
       [ -f "$out/$case.$tool.signed" ] || continue
-      verify_one "$case" "$tool" "$size" &
-      running=$((running + 1))
-      if [ "$running" -ge "$cores" ]; then
-        wait -n || true
-        running=$((running - 1))
-      fi
+      spawn verify_one "$case" "$tool" "$size"
     done
     wait
+    running=0
   fi
   table "$case" "$size" "$mode" | tee -a "$report"
+}
+
+# The incremental case (issue 18): the zone with $changes records changed
+# (bench/change_zone.py), re-signed incrementally and in full by each tool.
+#   ours: dnssigner of the changed zone in full, and with -i 86400 right
+#     after an (untimed) sign of the base zone, so every -i run starts from
+#     the base's signature record; self-verify on and off.
+#   BIND: dnssec-signzone signs the base once (untimed); the same change is
+#     applied to that signed output (change_zone.py --signed), which
+#     dnssec-signzone -i 86400 then re-signs with the same keys; and
+#     dnssec-signzone of the changed zone in full.
+incr_tools=(ours-full-verify ours-full-noverify ours-incr-verify
+  ours-incr-noverify bind-full bind-incr)
+
+run_incremental() {
+  local size=$1
+  local zone=$out/tld-$size.zone case=incr-$size
+  local changed=$out/incr-$size.changed.zone
+  ensure_zone "$size"
+  rm -rf "$out/$case".*
+  python3 bench/change_zone.py "$zone" "$changed" "$changes" 2>"$out/$case.change.log"
+  local keys=$out/$case.bind-keys bind_changed=$out/$case.bind-base.changed
+  if has_tool bind; then
+    log "$case: dnssec-signzone of the base (untimed), the change applied to its output"
+    bind_keys "$keys"
+    bind_sign "$case.bind-base" "$keys" "$zone" nsec
+    python3 bench/change_zone.py --signed "$origin" --base "$zone" \
+      "$out/$case.bind-base.signed" "$bind_changed" "$changes" \
+      2>"$out/$case.bind-change.log" || { cat "$out/$case.bind-change.log" >&2; return 1; }
+    # The same NS and DS records after both changes: the same change.
+    python3 bench/change_zone.py --same-change "$origin" "$changed" \
+      "$bind_changed" 2>"$out/$case.same-change.log" ||
+      { cat "$out/$case.same-change.log" >&2; return 1; }
+  fi
+  local tool_list=() tool
+  has_tool ours && tool_list+=("${incr_tools[@]:0:4}")
+  has_tool bind && tool_list+=("${incr_tools[@]:4:2}")
+  run_rounds "$case" true incremental_one "${tool_list[@]}"
+  if [ "$do_verify" = 1 ]; then
+    local verifiers=(bind ldns knot) v
+    [ "$verifier" = auto ] || verifiers=("$verifier")
+    log "$case: verifying the -i outputs of the last round with ${verifiers[*]} (not timed)"
+    for tool in ours-incr-verify ours-incr-noverify bind-incr; do
+      [ -f "$out/$case.$tool.signed" ] || continue
+      for v in "${verifiers[@]}"; do spawn verify_with "$case" "$tool" "$v"; done
+    done
+    wait
+    running=0
+  fi
+  incremental_table "$case" "$size" | tee -a "$report"
+}
+
+# new_reused CASE TOOL: "NEW / REUSED" signatures of the tool's best round,
+# from dnssigner's summary line or dnssec-signzone -t's statistics.
+new_reused() {
+  local log=$out/$1.$2.log
+  case "$2" in
+    ours-*) sed -n 's/^dnssigner: .* signed: .*(\([0-9]*\) reused, \([0-9]*\) new).*/\2 \/ \1/p' \
+      "$log" | tail -1 ;;
+    bind-*) awk '/^Signatures generated:/ {g = $3} /^Signatures retained:/ {r = $3}
+      END {print g " / " r}' "$log" ;;
+  esac
+}
+
+# incremental_table CASE SIZE: the incremental case's table and targets.
+incremental_table() {
+  local case=$1 size=$2 tool
+  echo
+  echo "### incremental, NSEC, $size delegations, $changes changes: $(cat "$out/$case.change.log") ($case)"
+  echo
+  echo "| tool | wall s (best) | rounds s | CPU s | peak RSS MB | signatures | new / reused | -i / own full | verified |"
+  echo "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |"
+  local -A walls=()
+  for tool in "${incr_tools[@]}"; do
+    [ -f "$out/$case.$tool.time" ] || continue
+    local wall cpu rss label verdicts ratio="-"
+    read -r wall cpu rss <<<"$(tool_stats "$case" "$tool")"
+    walls[$tool]=$wall
+    case "$tool" in
+      ours-full-verify) label="zonekeep full (self-verify on)" ;;
+      ours-full-noverify) label="zonekeep full (--no-self-verify)" ;;
+      ours-incr-verify) label="zonekeep -i 86400 (self-verify on)" ;;
+      ours-incr-noverify) label="zonekeep -i 86400 (--no-self-verify)" ;;
+      bind-full) label="dnssec-signzone -n 2 full" ;;
+      bind-incr) label="dnssec-signzone -n 2 -i 86400 of its signed output" ;;
+    esac
+    local full=${tool/incr/full}
+    [ "$full" != "$tool" ] && [ -n "${walls[$full]:-}" ] &&
+      ratio=$(awk -v a="$wall" -v b="${walls[$full]}" 'BEGIN {printf "%.3f", a / b}')
+    verdicts=$(cat "$out/$case.$tool".verdict-* 2>/dev/null | paste -sd, - | sed 's/,/, /g' || true)
+    [ -n "$verdicts" ] || verdicts="-"
+    printf '| %s | %.2f | %s | %s | %d | %d | %s | %s | %s |\n' "$label" "$wall" \
+      "$(cat "$out/$case.$tool.rounds")" "$cpu" $((rss / 1024)) \
+      "$(count_sigs "$out/$case.$tool.signed")" "$(new_reused "$case" "$tool")" \
+      "$ratio" "$verdicts"
+  done
+  echo
+  [ -f "$out/$case.same-change.log" ] &&
+    echo "- BIND's input: its own signed base with the same change ($(cat "$out/$case.same-change.log"))"
+  for tool in ours-incr-verify ours-incr-noverify; do
+    [ -n "${walls[$tool]:-}" ] || continue
+    local full=${tool/incr/full}
+    [ -n "${walls[$full]:-}" ] && awk -v t="$tool" -v a="${walls[$tool]}" -v b="${walls[$full]}" 'BEGIN {
+      printf "- %s / ours full: %.3f (target <= 0.10): %s\n", t, a / b, (a / b <= 0.10) ? "met" : "NOT met" }'
+    [ -n "${walls[bind-incr]:-}" ] && awk -v t="$tool" -v a="${walls[$tool]}" -v b="${walls[bind-incr]}" 'BEGIN {
+      printf "- %s / dnssec-signzone -i: %.3f (target < 1): %s\n", t, a / b, (a / b < 1) ? "met" : "NOT met" }'
+  done
+  [ -n "${walls[bind-incr]:-}" ] && [ -n "${walls[bind-full]:-}" ] &&
+    awk -v a="${walls[bind-incr]}" -v b="${walls[bind-full]}" 'BEGIN {
+      printf "- dnssec-signzone -i / its full sign: %.3f\n", a / b }'
+  local steps
+  steps=$(sed -n 's/^dnssigner: time //p' "$out/$case.ours-incr-verify.log" 2>/dev/null | tail -1)
+  [ -n "$steps" ] && echo "- ours -i steps (self-verify on): $steps"
+  return 0
 }
 
 {
@@ -449,8 +641,13 @@ run_case() {
 
 IFS=, read -r -a size_list <<<"$sizes"
 IFS=, read -r -a nsec3_list <<<"$nsec3_sizes"
-for size in "${size_list[@]}"; do run_case "$size" nsec; done
-for size in "${nsec3_list[@]}"; do
-  [ -n "$size" ] && run_case "$size" nsec3
-done
+if [ "$full_cases" = 1 ]; then
+  for size in "${size_list[@]}"; do run_case "$size" nsec; done
+  for size in "${nsec3_list[@]}"; do
+    [ -n "$size" ] && run_case "$size" nsec3
+  done
+fi
+if [ "$incremental" = 1 ]; then
+  for size in "${size_list[@]}"; do run_incremental "$size"; done
+fi
 log "tables written to $report"
