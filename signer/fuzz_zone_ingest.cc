@@ -8,6 +8,9 @@
 // `dnssigner --check` does (reading goes on, up to 20 errors). Property
 // checked beyond "no crash": a zone that is accepted is written in canonical
 // form, and that output, read again, is accepted and written identically.
+// Second property: the parser's fast path (signer/simple_record_line.h,
+// dnssec_record_line.h) reads exactly what ldns reads: with DNSSEC records
+// kept, fast path on and off give the same records or the same error.
 // Returns 0 always; a broken property aborts.
 // Thread-safety: libFuzzer calls it from one thread.
 #include <cstddef>
@@ -19,6 +22,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/string_view.h"
 #include "signer/zone_check.h"
+#include "signer/zone_parser.h"
 
 namespace {
 
@@ -39,6 +43,34 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         text.substr(kOriginPrefix.size(), end == absl::string_view::npos
                                               ? absl::string_view::npos
                                               : end - kOriginPrefix.size()));
+  }
+  zonekeep::signer::ParseOptions parse;
+  parse.keep_dnssec = true;
+  parse.threads = 1;
+  const auto fast =
+      zonekeep::signer::ParseZoneText(text, "fuzz.zone", options.origin, parse);
+  parse.fast_path = false;
+  const auto slow =
+      zonekeep::signer::ParseZoneText(text, "fuzz.zone", options.origin, parse);
+  if (fast.ok() != slow.ok() ||
+      (!fast.ok() && fast.status() != slow.status())) {
+    fprintf(stderr, "fast path and ldns disagree: %s / %s\n",
+            fast.status().ToString().c_str(), slow.status().ToString().c_str());
+    abort();
+  }
+  if (fast.ok()) {
+    bool same = fast->origin == slow->origin &&
+                fast->records.size() == slow->records.size();
+    for (size_t i = 0; same && i < fast->records.size(); ++i) {
+      const zonekeep::signer::Record& a = fast->records[i];
+      const zonekeep::signer::Record& b = slow->records[i];
+      same = a.owner == b.owner && a.type == b.type && a.ttl == b.ttl &&
+             a.rdata == b.rdata && a.line == b.line;
+    }
+    if (!same) {
+      fprintf(stderr, "fast path and ldns read different records\n");
+      abort();
+    }
   }
   CheckOptions check_mode = options;
   check_mode.max_errors = 20;
