@@ -61,11 +61,6 @@ constexpr int64_t kTsanMemoryFactor = 5;
 // hundreds.
 constexpr int kThreadSlack = 2;
 
-std::string MyIdentity() {
-  const passwd* me = getpwuid(getuid());
-  return std::string("unix:") + (me ? me->pw_name : "?");
-}
-
 std::set<std::string> DirNames(const std::string& dir) {
   std::set<std::string> names;
   if (DIR* d = opendir(dir.c_str())) {

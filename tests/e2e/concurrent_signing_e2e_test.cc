@@ -38,11 +38,6 @@ constexpr int kSocketClients = 4;
 constexpr int kTlsClients = 1;
 constexpr int kAdminCycles = 5;
 
-std::string MyIdentity() {
-  const passwd* me = getpwuid(getuid());
-  return std::string("unix:") + (me ? me->pw_name : "?");
-}
-
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path);
   std::stringstream text;

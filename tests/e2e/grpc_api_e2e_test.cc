@@ -25,11 +25,6 @@ namespace {
 
 using ::testing::HasSubstr;
 
-std::string MyIdentity() {
-  const passwd* me = getpwuid(getuid());
-  return std::string("unix:") + (me ? me->pw_name : "?");
-}
-
 class GrpcApiTest : public ::testing::Test {
  protected:
   void Start(const std::string& config_json = "") {

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <spawn.h>
 #include <string.h>
@@ -66,6 +67,11 @@ std::string SanitizerReport(const std::string& stderr_text) {
   }
   if (at == std::string::npos) return "";
   return stderr_text.substr(at, 6000);
+}
+
+std::string MyIdentity() {
+  const passwd* me = getpwuid(getuid());
+  return std::string("unix:") + (me ? me->pw_name : "?");
 }
 
 std::string RunfilePath(const std::string& path) {

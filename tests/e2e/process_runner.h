@@ -31,6 +31,10 @@ ProcessResult RunProcess(const std::vector<std::string>& argv,
 // binaries they ran were race-free.
 std::string SanitizerReport(const std::string& stderr_text);
 
+// The identity keystored gives this process on its admin socket:
+// "unix:" and the user name of its uid (as the access policy names callers).
+std::string MyIdentity();
+
 // Path of a data dependency, e.g. "keystore/keystored", inside the runfiles.
 std::string RunfilePath(const std::string& path);
 

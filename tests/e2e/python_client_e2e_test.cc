@@ -51,11 +51,6 @@ constexpr char kSmallZone[] =
     "$TTL 300\n@ IN SOA ns1 hostmaster 1 7200 3600 1209600 300\n"
     "  IN NS ns1\nns1 IN A 192.0.2.53\n";
 
-std::string MyIdentity() {
-  const passwd* me = getpwuid(getuid());
-  return std::string("unix:") + (me ? me->pw_name : "?");
-}
-
 bool FileExists(const std::string& path) {
   return access(path.c_str(), F_OK) == 0;
 }

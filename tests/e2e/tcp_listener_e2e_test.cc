@@ -40,11 +40,6 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-std::string MyIdentity() {
-  const passwd* me = getpwuid(getuid());
-  return std::string("unix:") + (me ? me->pw_name : "?");
-}
-
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream text;

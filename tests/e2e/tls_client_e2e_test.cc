@@ -23,11 +23,6 @@ namespace {
 
 using ::testing::HasSubstr;
 
-std::string MyIdentity() {
-  const passwd* me = getpwuid(getuid());
-  return std::string("unix:") + (me ? me->pw_name : "?");
-}
-
 // Names in `dir`, without "." and "..".
 std::vector<std::string> ListDir(const std::string& dir) {
   std::vector<std::string> names;

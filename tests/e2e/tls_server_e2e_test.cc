@@ -29,11 +29,6 @@ namespace {
 
 using ::testing::HasSubstr;
 
-std::string MyIdentity() {
-  const passwd* me = getpwuid(getuid());
-  return std::string("unix:") + (me ? me->pw_name : "?");
-}
-
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path);
   std::stringstream text;
