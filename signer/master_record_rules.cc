@@ -689,6 +689,15 @@ absl::Status ReadRecordData(const RecordText& text,
     if (!RdataWire(rr.get(), &record->rdata)) {
       return LineError(display_name, line, "cannot encode RDATA");
     }
+    // ldns encodes a repeated SvcParam key (alpn=h2 ... alpn=h3) twice;
+    // RFC 9460 2.2 forbids it, and BIND refuses it.
+    if ((type == kTypeSvcb || type == kTypeHttps) &&
+        !WellFormedSvcb(record->rdata)) {
+      return LineError(display_name, line,
+                       absl::StrCat(TypeName(type),
+                                    " repeats a SvcParam key or has one out "
+                                    "of order"));
+    }
   }
   record->owner = Wire(ldns_rr_owner(rr.get()));
   record->type = type;

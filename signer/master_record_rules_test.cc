@@ -64,6 +64,16 @@ TEST(MasterRecordRulesTest, AlpnReadInTwoLevels) {
             "00010000010006026832026833");
 }
 
+// Found by the fuzzer: ldns encoded a repeated key, which then did not read
+// back from the writer's "\#" form.
+TEST(MasterRecordRulesTest, SvcbKeysAppearOnce) {
+  ExpectRefused("x HTTPS 1 . alpn=h2,h3 alpn=h2 port=8443\n", kHeadLines + 1,
+                "HTTPS repeats a SvcParam key");
+  ExpectRefused("x SVCB 1 . port=53 port=54\n", kHeadLines + 1,
+                "SVCB repeats a SvcParam key");
+  EXPECT_EQ(Last("x HTTPS 1 . port=8443 alpn=h2\n").type, 65);
+}
+
 TEST(MasterRecordRulesTest, GenericRdataMustBeValidAndIsCanonical) {
   ExpectRefused("x A \\# 3 c00002\n", kHeadLines + 1, "");
   ExpectRefused("x APL \\# 8 00011004c0a80000\n", kHeadLines + 1,
