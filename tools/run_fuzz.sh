@@ -141,6 +141,9 @@ for t in "${targets[@]}"; do
     results+=("$t=failed")
     # The finding's kind and stack; the input itself stays unprinted.
     grep -E 'ERROR: |SUMMARY: |runtime error|#[0-9]+ 0x' "$log" | head -40
+    # One line for the summary of tools/run_tests.sh (CI shows only a tail).
+    reason=$(grep -m1 -E 'canonical output|disagree|read different|runtime error|ERROR: ' "$log")
+    echo "run_fuzz: $t failed because: ${reason:-exit code $rc, $crashes failing inputs}"
     keep="${FUZZ_ARTIFACT_DIR:-/tmp/zonekeep-fuzz-artifacts}/$t"
     mkdir -p "$keep" && cp -r "$artifacts/." "$keep/" 2>/dev/null
     echo "run_fuzz: $t: failing inputs (if any) kept in $keep"

@@ -64,6 +64,8 @@ if [ "${ZONEKEEP_TIERS:-2}" != 1 ]; then
   python3 tools/count_test_cases.py /nonexistent "$work/fuzz.log" \
     ${fuzz_checks:-fuzz=failed} >"$work/fuzz.count"
   [ $? -ne 0 ] && fuzz_rc=1
+  grep -E '^run_fuzz: [a-z_]+ failed because: ' "$work/fuzz.log" |
+    sed 's/^run_fuzz: /FAILED fuzz: /' >>"$work/fuzz.count"
   tiers+=("fuzz, $(($(date +%s) - t0)) s|$work/fuzz.count|$fuzz_rc")
 
   t0=$(date +%s)
