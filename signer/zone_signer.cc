@@ -22,6 +22,7 @@
 #include "signer/rrsig.h"
 #include "signer/signature_record.h"
 #include "signer/signature_reuse.h"
+#include "signer/text_buffer.h"
 #include "signer/validity_window.h"
 #include "signer/zone_model.h"
 #include "signer/zone_parser.h"
@@ -172,33 +173,23 @@ class StepTimes {
 };
 
 // The writer's output, held whole: the text and where each piece ends.
+// Each piece goes straight into one TextBuffer (no second copy of the text
+// while it is gathered).
 struct HeldText {
-  std::string text;
+  TextBuffer text;
   std::vector<size_t> piece_ends;
 };
 
 absl::Status FormatHeld(const ZoneTextWriterFn& write_text, const Zone& zone,
                         int threads, HeldText* held) {
-  std::vector<std::string> pieces;
-  size_t size = 0;
-  if (absl::Status s = write_text(
-          zone,
-          [&pieces, &size](absl::string_view piece) {
-            pieces.emplace_back(piece);
-            size += piece.size();
-            return absl::OkStatus();
-          },
-          threads);
-      !s.ok()) {
-    return s;
-  }
-  held->text.reserve(size);
-  for (std::string& piece : pieces) {
-    held->text.append(piece);
-    held->piece_ends.push_back(held->text.size());
-    std::string().swap(piece);
-  }
-  return absl::OkStatus();
+  return write_text(
+      zone,
+      [held](absl::string_view piece) {
+        if (absl::Status s = held->text.Append(piece); !s.ok()) return s;
+        held->piece_ends.push_back(held->text.size());
+        return absl::OkStatus();
+      },
+      threads);
 }
 
 absl::Status SelfVerifyError(absl::string_view message) {
@@ -482,7 +473,7 @@ absl::StatusOr<SignReport> SignZoneImpl(
   absl::Status readback_status = absl::OkStatus();
   if (text_status.ok()) {
     readback_status =
-        CheckOutputReadsBack(zone, held.text, text_threads,
+        CheckOutputReadsBack(zone, held.text.view(), text_threads,
                              options.readback_window_bytes_for_testing);
   }
   step.Charge(nullptr);
@@ -508,8 +499,7 @@ absl::StatusOr<SignReport> SignZoneImpl(
   size_t begin = 0;
   for (const size_t end : held.piece_ends) {
     if (end == begin) continue;
-    if (absl::Status s =
-            sink(absl::string_view(held.text).substr(begin, end - begin));
+    if (absl::Status s = sink(held.text.view().substr(begin, end - begin));
         !s.ok()) {
       return s;
     }
