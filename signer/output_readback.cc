@@ -82,7 +82,7 @@ std::vector<SignedRecord> SignedRecordsInWriteOrder(const Zone& zone) {
     for (const std::string& rdata : rrset.rdatas) {
       records.push_back({node.name, rrset.type, rrset.ttl, rdata});
     }
-    for (const std::string& sig : rrset.sigs) {
+    for (const absl::string_view sig : rrset.sigs) {
       records.push_back({node.name, kTypeRrsig, rrset.ttl, sig});
     }
   };

@@ -369,7 +369,7 @@ absl::StatusOr<SignReport> SignZoneImpl(
           if (old.has_value() &&
               MayReuseSignature(*old, fields, now, options.refresh, expiration,
                                 &old_expiration)) {
-            rrset.sigs.emplace_back(*old);
+            zone.AddSig(&rrset, *old);
             earliest = std::min(earliest, old_expiration);
             reused.fetch_add(1, std::memory_order_relaxed);
             signatures.fetch_add(1, std::memory_order_relaxed);
@@ -395,9 +395,10 @@ absl::StatusOr<SignReport> SignZoneImpl(
         stop.store(true);
         return;
       }
-      std::string rdata = data.substr(0, prefix_size);
-      rdata.append(reinterpret_cast<const char*>(sig->data()), sig->size());
-      rrset.sigs.push_back(std::move(rdata));
+      // The RRSIG RDATA is the prefix and the signature: reuse the buffer.
+      data.resize(prefix_size);
+      data.append(reinterpret_cast<const char*>(sig->data()), sig->size());
+      zone.AddSig(&rrset, data);
       earliest = std::min(earliest, new_expiration);
       signatures.fetch_add(1, std::memory_order_relaxed);
     }
@@ -489,7 +490,7 @@ absl::StatusOr<SignReport> SignZoneImpl(
     // Verified twice now: these signatures may be reused by a later run.
     SignatureRecordBuilder record;
     for (size_t i = 0; i < jobs.size(); ++i) {
-      const std::vector<std::string>& sigs = jobs[i]->sigs;
+      const std::vector<absl::string_view>& sigs = jobs[i]->sigs;
       for (size_t k = 0; k < sigs.size() && k < max_signers; ++k) {
         record.Add(digests[i * max_signers + k], sigs[k]);
       }
