@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <ctime>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <utility>
@@ -190,6 +191,19 @@ absl::Status FormatHeld(const ZoneTextWriterFn& write_text, const Zone& zone,
         return absl::OkStatus();
       },
       threads);
+}
+
+// What a run can hand over instead of freeing (SignReport::working_memory).
+struct WorkingMemory {
+  Zone zone;
+  HeldText held;
+};
+
+void HandOver(const SignOptions& options, Zone* zone, HeldText* held,
+              SignReport* report) {
+  if (!options.hand_over_working_memory) return;
+  report->working_memory = std::make_shared<WorkingMemory>(
+      WorkingMemory{std::move(*zone), std::move(*held)});
 }
 
 absl::Status SelfVerifyError(absl::string_view message) {
@@ -439,6 +453,8 @@ absl::StatusOr<SignReport> SignZoneImpl(
     }
     step.Charge(nullptr);
     steps.Report(/*self_verify=*/false, &report);
+    HeldText none;
+    HandOver(options, &zone, &none, &report);
     return report;
   }
   // Self-verify: the signed records (VerifyZone) and the output text, held
@@ -508,6 +524,7 @@ absl::StatusOr<SignReport> SignZoneImpl(
   }
   step.Charge(nullptr);
   steps.Report(/*self_verify=*/true, &report);
+  HandOver(options, &zone, &held, &report);
   return report;
 }
 

@@ -158,10 +158,11 @@ grpc::Status SigningService::SignZone(
   };
   // The core audits its own outcome (failures, and the signing itself).
   const absl::Time sign_started = absl::Now();
+  std::shared_ptr<void> working_memory;
   absl::StatusOr<v1::SignSummary> summary = SignZoneWithKeyStore(
       keys_, caller.AuditName(), options, zone_stream.Release(), sink,
       [context] { return context->IsCancelled(); }, limits_.zone,
-      signature_dir_);
+      signature_dir_, &working_memory);
   LogCall(caller, "sign", zone, summary.status());
   if (summary.ok() && !summary->full_sign_reason().empty()) {
     fprintf(stderr, "keystored: zone=%s incremental: full sign: %s\n",
@@ -181,6 +182,7 @@ grpc::Status SigningService::SignZone(
   }
   *response.mutable_summary() = *std::move(summary);
   stream->Write(response);
+  release_.Drop(std::move(working_memory));
   return grpc::Status::OK;
 }
 
