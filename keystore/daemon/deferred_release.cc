@@ -5,7 +5,8 @@
 namespace zonekeep {
 namespace keystored {
 
-DeferredRelease::DeferredRelease() : thread_([this] { Run(); }) {}
+DeferredRelease::DeferredRelease(std::function<void()> after_drops)
+    : after_drops_(std::move(after_drops)), thread_([this] { Run(); }) {}
 
 DeferredRelease::~DeferredRelease() {
   {
@@ -36,6 +37,11 @@ void DeferredRelease::Run() {
     lock.unlock();
     object.reset();
     lock.lock();
+    if (queue_.empty() && after_drops_) {
+      lock.unlock();
+      after_drops_();
+      lock.lock();
+    }
   }
 }
 

@@ -31,6 +31,25 @@ TEST(DeferredReleaseTest, FreesTheLastReferenceOnItsOwnThread) {
   EXPECT_NE(freed_on.get(), std::this_thread::get_id());
 }
 
+TEST(DeferredReleaseTest, RunsTheHookAfterDropping) {
+  std::promise<std::thread::id> done;
+  std::future<std::thread::id> freed_on = done.get_future();
+  std::promise<bool> hook_saw_freed;
+  std::future<bool> hook_ran = hook_saw_freed.get_future();
+  std::atomic<bool> once{false};
+  {
+    DeferredRelease release([&] {
+      if (once.exchange(true)) return;
+      hook_saw_freed.set_value(freed_on.wait_for(std::chrono::seconds(0)) ==
+                               std::future_status::ready);
+    });
+    release.Drop(std::make_shared<Tracked>(&done));
+  }
+  ASSERT_EQ(hook_ran.wait_for(std::chrono::seconds(0)),
+            std::future_status::ready);
+  EXPECT_TRUE(hook_ran.get());  // the object was gone when the hook ran
+}
+
 TEST(DeferredReleaseTest, DoesNotFreeWhatOthersStillHold) {
   std::promise<std::thread::id> done;
   std::future<std::thread::id> freed_on = done.get_future();

@@ -1,5 +1,9 @@
 #include "keystore/daemon/signing_service.h"
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -69,6 +73,12 @@ SignLimits SignLimitsFromConfig(const v1::KeystoredConfig& config) {
   limits.zone.max_name_labels = config.max_name_labels();
   limits.zone.max_signatures = config.max_signatures();
   return limits;
+}
+
+void ReturnFreedMemory() {
+#if defined(__GLIBC__)
+  malloc_trim(0);
+#endif
 }
 
 grpc::Status SigningService::SignZone(

@@ -49,6 +49,11 @@ struct SignLimits {
   signer::ZoneLimits zone;
 };
 
+// glibc keeps most of a freed zone model in its arenas (a 100k-delegation
+// zone left ~160 MB resident after its free, ~80 MB after malloc_trim);
+// this trims them. No-op on other C libraries.
+void ReturnFreedMemory();
+
 // The limits of a loaded configuration (LoadConfig has set the defaults).
 SignLimits SignLimitsFromConfig(const v1::KeystoredConfig& config);
 
@@ -83,8 +88,9 @@ class SigningService final : public v1::ZoneSigner::Service {
   std::mutex jobs_mu_;
   std::map<std::string, int64_t> jobs_by_identity_;  // guarded by jobs_mu_
   // Frees each signed zone's model and text after its summary went out, so a
-  // client's wall time does not include that free.
-  DeferredRelease release_;
+  // client's wall time does not include that free; then hands the freed
+  // memory back to the system (ReturnFreedMemory).
+  DeferredRelease release_{ReturnFreedMemory};
 };
 
 }  // namespace keystored
