@@ -69,8 +69,9 @@ absl::Status CompareReadBack(absl::Span<const SignedRecord> expected,
 
 // Text read back at a time by CheckOutputReadsBack: large enough to keep
 // every core busy parsing, small enough that its records are a small part of
-// the zone's memory.
-inline constexpr size_t kReadBackWindowBytes = 16 << 20;
+// the zone's memory (a 16 MB window's records took about 45 MB at peak; 4 MB
+// takes about 12 MB).
+inline constexpr size_t kReadBackWindowBytes = 4 << 20;
 
 // Parses `text` and compares it with `zone` as above, `window_bytes` of text
 // at a time (rounded up to a line end): the writer puts one record with an

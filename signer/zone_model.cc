@@ -495,7 +495,7 @@ absl::StatusOr<Zone> BuildZone(std::string origin, std::vector<Record> records,
     if (covered == nullptr) {
       ++node.orphan_sigs;
     } else {
-      covered->sigs.push_back(std::move(sig.rdata));
+      zone.AddSig(covered, sig.rdata);
     }
   }
 

@@ -7,16 +7,23 @@
 // beside other data, CNAME loops, DNAME problems, DS without delegation) and
 // reports the first problem with the source line.
 // Thread-safety: a built Zone is a plain value; const access from many threads
-// is safe, and workers may write disjoint RRsets' `sigs`.
+// is safe, and workers may write disjoint RRsets' `sigs` (AddSig may be called
+// from many threads at once: the arena is thread-safe).
+//
+// Memory: RRSIG RDATA, the zone's largest part after signing, sits in one
+// per-zone ByteArena (signer/byte_arena.h), not in a heap string each; the
+// RRsets hold views. Names and other RDATA are still strings of their own.
 #ifndef ZONEKEEP_SIGNER_ZONE_MODEL_H_
 #define ZONEKEEP_SIGNER_ZONE_MODEL_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "signer/byte_arena.h"
 #include "signer/record.h"
 
 namespace zonekeep {
@@ -27,7 +34,9 @@ struct RRset {
   uint32_t ttl = 0;
   int line = 0;                     // first source line, 0 when generated
   std::vector<std::string> rdatas;  // canonical RDATA order, no duplicates
-  std::vector<std::string> sigs;    // RRSIG RDATA covering this RRset
+  // RRSIG RDATA covering this RRset: views into the owning Zone's
+  // sig_bytes (add with Zone::AddSig, never a view of a temporary).
+  std::vector<absl::string_view> sigs;
 };
 
 struct Node {
@@ -58,6 +67,15 @@ struct Zone {
   uint32_t soa_ttl = 0;
   uint32_t soa_minimum = 0;
   uint32_t max_ttl = 0;
+  // The bytes RRsets' `sigs` view. Shared by copies of the Zone (bytes added
+  // are never changed), so a copy's views stay valid while any copy lives.
+  std::shared_ptr<ByteArena> sig_bytes = std::make_shared<ByteArena>();
+
+  // Copies `rdata` into sig_bytes and appends its view to `rrset->sigs`.
+  // Thread-safe for distinct RRsets.
+  void AddSig(RRset* rrset, absl::string_view rdata) const {
+    rrset->sigs.push_back(sig_bytes->Add(rdata));
+  }
 
   Node& apex() { return nodes.front(); }
   const Node& apex() const { return nodes.front(); }

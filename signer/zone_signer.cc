@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <ctime>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <utility>
@@ -22,6 +23,7 @@
 #include "signer/rrsig.h"
 #include "signer/signature_record.h"
 #include "signer/signature_reuse.h"
+#include "signer/text_buffer.h"
 #include "signer/validity_window.h"
 #include "signer/zone_model.h"
 #include "signer/zone_parser.h"
@@ -172,33 +174,36 @@ class StepTimes {
 };
 
 // The writer's output, held whole: the text and where each piece ends.
+// Each piece goes straight into one TextBuffer (no second copy of the text
+// while it is gathered).
 struct HeldText {
-  std::string text;
+  TextBuffer text;
   std::vector<size_t> piece_ends;
 };
 
 absl::Status FormatHeld(const ZoneTextWriterFn& write_text, const Zone& zone,
                         int threads, HeldText* held) {
-  std::vector<std::string> pieces;
-  size_t size = 0;
-  if (absl::Status s = write_text(
-          zone,
-          [&pieces, &size](absl::string_view piece) {
-            pieces.emplace_back(piece);
-            size += piece.size();
-            return absl::OkStatus();
-          },
-          threads);
-      !s.ok()) {
-    return s;
-  }
-  held->text.reserve(size);
-  for (std::string& piece : pieces) {
-    held->text.append(piece);
-    held->piece_ends.push_back(held->text.size());
-    std::string().swap(piece);
-  }
-  return absl::OkStatus();
+  return write_text(
+      zone,
+      [held](absl::string_view piece) {
+        if (absl::Status s = held->text.Append(piece); !s.ok()) return s;
+        held->piece_ends.push_back(held->text.size());
+        return absl::OkStatus();
+      },
+      threads);
+}
+
+// What a run can hand over instead of freeing (SignReport::working_memory).
+struct WorkingMemory {
+  Zone zone;
+  HeldText held;
+};
+
+void HandOver(const SignOptions& options, Zone* zone, HeldText* held,
+              SignReport* report) {
+  if (!options.hand_over_working_memory) return;
+  report->working_memory = std::make_shared<WorkingMemory>(
+      WorkingMemory{std::move(*zone), std::move(*held)});
 }
 
 absl::Status SelfVerifyError(absl::string_view message) {
@@ -378,7 +383,7 @@ absl::StatusOr<SignReport> SignZoneImpl(
           if (old.has_value() &&
               MayReuseSignature(*old, fields, now, options.refresh, expiration,
                                 &old_expiration)) {
-            rrset.sigs.emplace_back(*old);
+            zone.AddSig(&rrset, *old);
             earliest = std::min(earliest, old_expiration);
             reused.fetch_add(1, std::memory_order_relaxed);
             signatures.fetch_add(1, std::memory_order_relaxed);
@@ -404,9 +409,10 @@ absl::StatusOr<SignReport> SignZoneImpl(
         stop.store(true);
         return;
       }
-      std::string rdata = data.substr(0, prefix_size);
-      rdata.append(reinterpret_cast<const char*>(sig->data()), sig->size());
-      rrset.sigs.push_back(std::move(rdata));
+      // The RRSIG RDATA is the prefix and the signature: reuse the buffer.
+      data.resize(prefix_size);
+      data.append(reinterpret_cast<const char*>(sig->data()), sig->size());
+      zone.AddSig(&rrset, data);
       earliest = std::min(earliest, new_expiration);
       signatures.fetch_add(1, std::memory_order_relaxed);
     }
@@ -447,6 +453,8 @@ absl::StatusOr<SignReport> SignZoneImpl(
     }
     step.Charge(nullptr);
     steps.Report(/*self_verify=*/false, &report);
+    HeldText none;
+    HandOver(options, &zone, &none, &report);
     return report;
   }
   // Self-verify: the signed records (VerifyZone) and the output text, held
@@ -482,7 +490,7 @@ absl::StatusOr<SignReport> SignZoneImpl(
   absl::Status readback_status = absl::OkStatus();
   if (text_status.ok()) {
     readback_status =
-        CheckOutputReadsBack(zone, held.text, text_threads,
+        CheckOutputReadsBack(zone, held.text.view(), text_threads,
                              options.readback_window_bytes_for_testing);
   }
   step.Charge(nullptr);
@@ -498,7 +506,7 @@ absl::StatusOr<SignReport> SignZoneImpl(
     // Verified twice now: these signatures may be reused by a later run.
     SignatureRecordBuilder record;
     for (size_t i = 0; i < jobs.size(); ++i) {
-      const std::vector<std::string>& sigs = jobs[i]->sigs;
+      const std::vector<absl::string_view>& sigs = jobs[i]->sigs;
       for (size_t k = 0; k < sigs.size() && k < max_signers; ++k) {
         record.Add(digests[i * max_signers + k], sigs[k]);
       }
@@ -508,8 +516,7 @@ absl::StatusOr<SignReport> SignZoneImpl(
   size_t begin = 0;
   for (const size_t end : held.piece_ends) {
     if (end == begin) continue;
-    if (absl::Status s =
-            sink(absl::string_view(held.text).substr(begin, end - begin));
+    if (absl::Status s = sink(held.text.view().substr(begin, end - begin));
         !s.ok()) {
       return s;
     }
@@ -517,6 +524,7 @@ absl::StatusOr<SignReport> SignZoneImpl(
   }
   step.Charge(nullptr);
   steps.Report(/*self_verify=*/true, &report);
+  HandOver(options, &zone, &held, &report);
   return report;
 }
 

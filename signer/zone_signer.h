@@ -44,6 +44,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -130,6 +131,11 @@ struct SignOptions {
   // Test seam: the text writer (empty: WriteZoneText). Tests put a broken one
   // here to show that self-verify's read-back refuses what it writes.
   ZoneTextWriterFn text_writer_for_testing;
+  // When set, the run's zone model and held output text are not freed before
+  // SignZone returns but handed over in SignReport::working_memory, so that a
+  // server can answer its client first and free them afterwards (keystored
+  // frees them on a thread of its own). Off: freed before SignZone returns.
+  bool hand_over_working_memory = false;
   // Tests only: how much output text the read-back parses at a time.
   size_t readback_window_bytes_for_testing = kReadBackWindowBytes;
 };
@@ -165,6 +171,9 @@ struct SignReport {
   // With SignOptions::record_signatures and a passing self-verify: the
   // signature record file (SignatureRecordBuilder::Finish) for this zone.
   std::string signature_record;
+  // With SignOptions::hand_over_working_memory, on success: the run's zone
+  // model and output text; dropping the last reference frees them.
+  std::shared_ptr<void> working_memory;
 };
 
 absl::StatusOr<SignReport> SignZone(absl::string_view zone_text,

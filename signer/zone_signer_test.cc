@@ -99,6 +99,26 @@ TEST_F(ZoneSignerTest, NsecZoneSignsAndVerifies) {
 }
 
 // RFC 8078 delete form, and CDS only for the KSKs the key store marks.
+TEST_F(ZoneSignerTest, WorkingMemoryIsHandedOverOnlyWhenAsked) {
+  std::string plain;
+  auto kept = SignZone(kZone, "example.zone", *keys_, Options(), &plain);
+  ASSERT_TRUE(kept.ok()) << kept.status();
+  EXPECT_EQ(kept->working_memory, nullptr);
+  for (const bool self_verify : {true, false}) {
+    SignOptions o = Options();
+    o.self_verify = self_verify;
+    o.hand_over_working_memory = true;
+    std::string out;
+    auto report = SignZone(kZone, "example.zone", *keys_, o, &out);
+    ASSERT_TRUE(report.ok()) << report.status();
+    ASSERT_NE(report->working_memory, nullptr) << self_verify;
+    EXPECT_EQ(report->working_memory.use_count(), 1);
+    // The same zone either way (ECDSA signatures differ, not their size).
+    EXPECT_EQ(out.size(), plain.size());
+    report->working_memory.reset();  // frees the zone model and text
+  }
+}
+
 TEST_F(ZoneSignerTest, CdsDeleteFormAndMarkedKsksOnly) {
   std::string out;
   SignOptions o = Options();

@@ -327,7 +327,7 @@ absl::Status FormatNodes(const Zone& zone, size_t begin, size_t end,
           return s;
         }
       }
-      for (const std::string& sig : rrset.sigs) {
+      for (const absl::string_view sig : rrset.sigs) {
         if (absl::Status s = AppendRecordLine(owner_text, node.name, kTypeRrsig,
                                               rrset.ttl, sig, out);
             !s.ok()) {

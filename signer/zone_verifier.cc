@@ -285,7 +285,7 @@ RRsetCheck CheckRrsigFields(const Zone& zone, const KeyMap& keys, int64_t now,
   const auto where = [&] { return Where(node, rrset.type); };
   RRsetCheck check;
   check.first_sig = pending->size();
-  for (const std::string& sig_rdata : rrset.sigs) {
+  for (const absl::string_view sig_rdata : rrset.sigs) {
     auto sig = ParseRrsig(sig_rdata);
     if (!sig.ok()) {
       check.error = absl::StrCat("malformed RRSIG for ", where());

@@ -154,7 +154,8 @@ void Resign(const Zone& zone, const Node& node, RRset* rrset,
   ASSERT_TRUE(sig.ok()) << sig.status();
   std::string rdata = data.substr(0, prefix);
   rdata.append(sig->begin(), sig->end());
-  rrset->sigs.assign(1, rdata);
+  rrset->sigs.clear();
+  zone.AddSig(rrset, rdata);
 }
 
 void ResignZsk(const Zone& zone, const Node& node, RRset* rrset,

@@ -1,5 +1,9 @@
 #include "keystore/daemon/signing_service.h"
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -69,6 +73,12 @@ SignLimits SignLimitsFromConfig(const v1::KeystoredConfig& config) {
   limits.zone.max_name_labels = config.max_name_labels();
   limits.zone.max_signatures = config.max_signatures();
   return limits;
+}
+
+void ReturnFreedMemory() {
+#if defined(__GLIBC__)
+  malloc_trim(0);
+#endif
 }
 
 grpc::Status SigningService::SignZone(
@@ -158,10 +168,11 @@ grpc::Status SigningService::SignZone(
   };
   // The core audits its own outcome (failures, and the signing itself).
   const absl::Time sign_started = absl::Now();
+  std::shared_ptr<void> working_memory;
   absl::StatusOr<v1::SignSummary> summary = SignZoneWithKeyStore(
       keys_, caller.AuditName(), options, zone_stream.Release(), sink,
       [context] { return context->IsCancelled(); }, limits_.zone,
-      signature_dir_);
+      signature_dir_, &working_memory);
   LogCall(caller, "sign", zone, summary.status());
   if (summary.ok() && !summary->full_sign_reason().empty()) {
     fprintf(stderr, "keystored: zone=%s incremental: full sign: %s\n",
@@ -181,6 +192,7 @@ grpc::Status SigningService::SignZone(
   }
   *response.mutable_summary() = *std::move(summary);
   stream->Write(response);
+  release_.Drop(std::move(working_memory));
   return grpc::Status::OK;
 }
 

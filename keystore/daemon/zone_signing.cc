@@ -22,7 +22,8 @@ absl::StatusOr<v1::SignSummary> SignZoneWithKeyStore(
     keystore::KeyManager* keys, const std::string& identity,
     const v1::SignOptions& options, std::string zone_text,
     const SignedZoneSink& sink, std::function<bool()> cancelled,
-    const signer::ZoneLimits& limits, const std::string& signature_dir) {
+    const signer::ZoneLimits& limits, const std::string& signature_dir,
+    std::shared_ptr<void>* working_memory) {
   std::string tags_text;
   auto fail = [&](absl::Status status) {
     // The call has failed already; a failing audit write cannot add to that.
@@ -34,6 +35,7 @@ absl::StatusOr<v1::SignSummary> SignZoneWithKeyStore(
   if (!engine_options.ok()) return fail(engine_options.status());
   engine_options->cancelled = std::move(cancelled);
   engine_options->limits = limits;
+  engine_options->hand_over_working_memory = working_memory != nullptr;
   absl::StatusOr<std::vector<dnssec::ZoneKey>> zone_keys =
       keys->LoadZoneKeys(options.origin());
   if (!zone_keys.ok()) return fail(zone_keys.status());
@@ -138,6 +140,9 @@ absl::StatusOr<v1::SignSummary> SignZoneWithKeyStore(
     add_phase(name, seconds);
   }
   if (saving) add_phase("record-save", save_seconds);
+  if (working_memory != nullptr) {
+    *working_memory = std::move(report->working_memory);
+  }
   return summary;
 }
 

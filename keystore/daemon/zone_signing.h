@@ -25,11 +25,16 @@
 // signatures of this run (reused and new) replace the record; failing to
 // write it fails nothing (summary.record_error). Without -i the zone is
 // signed in full (0 is "not given" on the wire) but still recorded.
+// `working_memory` (may be null): on success it receives the engine's zone
+// model and output text (signer::SignReport::working_memory) instead of their
+// being freed before the call returns, so the caller can answer its client
+// first and free them afterwards; null: freed before the call returns.
 // Thread-safety: safe from many threads (each call is independent).
 #ifndef ZONEKEEP_KEYSTORE_DAEMON_ZONE_SIGNING_H_
 #define ZONEKEEP_KEYSTORE_DAEMON_ZONE_SIGNING_H_
 
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -50,7 +55,8 @@ absl::StatusOr<v1::SignSummary> SignZoneWithKeyStore(
     const v1::SignOptions& options, std::string zone_text,
     const SignedZoneSink& sink, std::function<bool()> cancelled = nullptr,
     const signer::ZoneLimits& limits = {},
-    const std::string& signature_dir = "");
+    const std::string& signature_dir = "",
+    std::shared_ptr<void>* working_memory = nullptr);
 
 }  // namespace keystored
 }  // namespace zonekeep
