@@ -111,9 +111,9 @@ TEST(ZoneReadingDifferentialTest, BrokenInputsAreRefused) {
       // ldns 1.8.3 alone reads numbers modulo the field's size (MX 1 and MX
       // 65535, SSHFP 0) and TYPEnnn with atoi (TYPE-65534 was an NS).
       "x MX 65537 mail\n", "x MX -1 mail\n", "x SSHFP 256 1 abcd\n",
-      "x SSHFP 1 1 abc\n",
-      "x HTTPS 1 . alpn=h2 port=8443 alpn=h3\n", "@ SOA ns hm 1 4294967296 3 4 5\n",
-      "x TYPE-65534 \\# 0\n", "x TYPE65538 \\# 3 014100\n",
+      "x SSHFP 1 1 abc\n", "x HTTPS 1 . alpn=h2 port=8443 alpn=h3\n",
+      "@ SOA ns hm 1 4294967296 3 4 5\n", "x TYPE-65534 \\# 0\n",
+      "x TYPE65538 \\# 3 014100\n",
       // "CNAME and other data" is refused by the zone model when signing
       // (signer/zone_model.cc), not by the reader.
   };
