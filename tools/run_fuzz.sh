@@ -69,6 +69,20 @@ trap 'rm -rf "$work"' EXIT
 
 # Real BIND key pairs for the import target, as one input each: the .key
 # text, a NUL byte, the .private text (fuzz_bind_key_import.cc).
+# Base64 of a CURVE scalar of BYTES octets: zero, the group order (from
+# openssl ecparam), or all ones (above the order).
+curve_scalar() {
+  local curve=$1 bytes=$2 kind=$3 hex
+  case $kind in
+    zero) hex=$(printf '%0*d' $((bytes * 2)) 0) ;;
+    above) hex=$(printf 'ff%.0s' $(seq "$bytes")) ;;
+    order) hex=$(openssl ecparam -name "$curve" -param_enc explicit -text -noout |
+                 sed -n '/^Order:/,/^Cofactor:/p' | sed '1d;$d' | tr -d ' :\n')
+           hex=${hex: -$((bytes * 2))} ;;
+  esac
+  python3 -c 'import base64, sys; print(base64.b64encode(bytes.fromhex(sys.argv[1])).decode())' "$hex"
+}
+
 make_key_corpus() {
   local dir=$1 keys="$work/keys" n=0
   mkdir -p "$keys"
@@ -100,11 +114,23 @@ make_key_corpus() {
   [ -f "${g}ED25519" ] && sed 's/^\(PrivateKey: \).\{4\}/\1/' "${g}ED25519" > "${g}ED25519_short"
   [ -f "${g}ED448" ] && sed 's/^\(PrivateKey: .*\)$/\1AAAA/' "${g}ED448" > "${g}ED448_long"
   if [ -f "${g}ECDSAP256SHA256" ]; then
+    # Scalars no key can have (0, the order n, 2^256 - 1), a short one, and
+    # no format line: made from the curve here, as the unit test does.
+    local scalar
+    for scalar in zero order above; do
+      sed "s|^PrivateKey: .*|PrivateKey: $(curve_scalar prime256v1 32 $scalar)|" \
+        "${g}ECDSAP256SHA256" > "${g}P256_scalar_$scalar"
+    done
+    sed 's/^\(PrivateKey: \).\{4\}/\1/' "${g}ECDSAP256SHA256" > "${g}P256_short_scalar"
+    sed '/^Private-key-format/d' "${g}ECDSAP256SHA256" > "${g}P256_no_format_line"
     sed 's/^\(PrivateKey: \)/\1AAAA/' "${g}ECDSAP256SHA256" > "${g}P256_long_scalar"
     sed '/^PrivateKey: /p' "${g}ECDSAP256SHA256" > "${g}P256_duplicate_field"
     sed 's/^Algorithm: 13 .*/Algorithm: 14 (ECDSAP384SHA384)/' \
       "${g}ECDSAP256SHA256" > "${g}P256_alg_mismatch"
   fi
+  [ -f "${g}ECDSAP384SHA384" ] &&
+    sed "s|^PrivateKey: .*|PrivateKey: $(curve_scalar secp384r1 48 order)|" \
+      "${g}ECDSAP384SHA384" > "${g}P384_scalar_order"
   echo "run_fuzz: fuzz_bind_key_import: $n key pairs made by dnssec-keygen, and malformed variants (temporary corpus only)"
 }
 

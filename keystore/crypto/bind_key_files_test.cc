@@ -3,6 +3,9 @@
 // records are compared with what dnssec-dsfromkey and ldns-key2ds print.
 #include "keystore/crypto/bind_key_files.h"
 
+#include <openssl/bn.h>
+#include <openssl/ec.h>
+#include <openssl/obj_mac.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -16,6 +19,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -401,6 +405,26 @@ TEST_F(BindKeyFilesErrorTest, GarbageIsRefusedWithoutKeyBytes) {
   pair = ReadBindKeyPair(Pair("Kgarbage6", key_text, shorter));
   ASSERT_FALSE(pair.ok());
   EXPECT_THAT(pair.status().message(), Not(HasSubstr(secret.substr(0, 8))));
+
+  // Scalars no P-256 key can have: 0, the group order n, and 2^256 - 1
+  // (> n). Made here from the curve, never stored in the repository.
+  EC_GROUP* group = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
+  ASSERT_NE(group, nullptr);
+  std::string order(32, '\0');
+  ASSERT_EQ(BN_bn2binpad(EC_GROUP_get0_order(group),
+                         reinterpret_cast<unsigned char*>(order.data()), 32),
+            32);
+  EC_GROUP_free(group);
+  int n = 0;
+  for (const std::string& scalar :
+       {std::string(32, '\0'), order, std::string(32, '\xff')}) {
+    std::string invalid = private_text;
+    invalid.replace(value, end - value, absl::Base64Escape(scalar));
+    const std::string name = absl::StrCat("Kscalar", n++);
+    pair = ReadBindKeyPair(Pair(name, key_text, invalid));
+    ASSERT_FALSE(pair.ok()) << name;
+    EXPECT_THAT(pair.status().message(), HasSubstr(name + ".private"));
+  }
 
   // Empty files.
   pair = ReadBindKeyPair(Pair("Kempty", "", ""));
