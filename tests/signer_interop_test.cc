@@ -16,27 +16,12 @@ namespace zonekeep {
 namespace interop {
 namespace {
 
-enum class Denial { kNsec, kNsec3, kNsec3OptOut };
-enum class ZoneKind { kTld, kHosting };
-
-using Param = std::tuple<ZoneKind, dnssec::Algorithm, Denial>;
-
-std::string ParamName(const ::testing::TestParamInfo<Param>& info) {
-  const auto& [kind, alg, denial] = info.param;
-  const char* d = denial == Denial::kNsec    ? "Nsec"
-                  : denial == Denial::kNsec3 ? "Nsec3"
-                                             : "Nsec3OptOut";
-  return absl::StrCat(kind == ZoneKind::kTld ? "Tld" : "Hosting", "_",
-                      dnssec::AlgorithmName(alg), "_", d);
-}
-
-class SignerInteropTest : public ::testing::TestWithParam<Param> {};
+class SignerInteropTest : public ::testing::TestWithParam<Case> {};
 
 TEST_P(SignerInteropTest, AllVerifiersAccept) {
   const auto& [kind, alg, denial] = GetParam();
-  const std::string origin =
-      kind == ZoneKind::kTld ? kTldOrigin : kHostingOrigin;
-  const std::string text = kind == ZoneKind::kTld ? TldZone(60) : HostingZone();
+  const std::string origin = OriginOf(kind);
+  const std::string text = ZoneTextOf(kind);
   signer::SignOptions options;
   options.origin = origin;
   options.add_cds = true;
@@ -51,7 +36,7 @@ TEST_P(SignerInteropTest, AllVerifiersAccept) {
   EXPECT_TRUE(report->verified);
 
   const std::string path = WriteTempFile(
-      absl::StrCat(ParamName(::testing::TestParamInfo<Param>(GetParam(), 0)),
+      absl::StrCat(CaseName(::testing::TestParamInfo<Case>(GetParam(), 0)),
                    ".zone"),
       out);
   const ToolResult bind = DnssecVerify(origin, path);
@@ -64,18 +49,8 @@ TEST_P(SignerInteropTest, AllVerifiersAccept) {
   EXPECT_TRUE(ours.ok()) << ours.status();
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    AllAlgorithmsAndDenial, SignerInteropTest,
-    ::testing::Combine(::testing::Values(ZoneKind::kTld, ZoneKind::kHosting),
-                       ::testing::Values(dnssec::Algorithm::kRsaSha256,
-                                         dnssec::Algorithm::kRsaSha512,
-                                         dnssec::Algorithm::kEcdsaP256Sha256,
-                                         dnssec::Algorithm::kEcdsaP384Sha384,
-                                         dnssec::Algorithm::kEd25519,
-                                         dnssec::Algorithm::kEd448),
-                       ::testing::Values(Denial::kNsec, Denial::kNsec3,
-                                         Denial::kNsec3OptOut)),
-    ParamName);
+INSTANTIATE_TEST_SUITE_P(AllAlgorithmsAndDenial, SignerInteropTest, AllCases(),
+                         CaseName);
 
 }  // namespace
 }  // namespace interop

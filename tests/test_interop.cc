@@ -18,6 +18,23 @@
 namespace zonekeep {
 namespace interop {
 
+std::string CaseName(const ::testing::TestParamInfo<Case>& info) {
+  const auto& [kind, alg, denial] = info.param;
+  const char* d = denial == Denial::kNsec    ? "Nsec"
+                  : denial == Denial::kNsec3 ? "Nsec3"
+                                             : "Nsec3OptOut";
+  return absl::StrCat(kind == ZoneKind::kTld ? "Tld" : "Hosting", "_",
+                      dnssec::AlgorithmName(alg), "_", d);
+}
+
+const char* OriginOf(ZoneKind kind) {
+  return kind == ZoneKind::kTld ? kTldOrigin : kHostingOrigin;
+}
+
+std::string ZoneTextOf(ZoneKind kind) {
+  return kind == ZoneKind::kTld ? TldZone(60) : HostingZone();
+}
+
 std::string TldZone(int delegations) {
   std::string z =
       "$ORIGIN tld.\n"

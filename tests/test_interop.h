@@ -5,10 +5,12 @@
 #define ZONEKEEP_TESTS_TEST_INTEROP_H_
 
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "dnssec/algorithm.h"
 #include "dnssec/zone_key.h"
+#include "gtest/gtest.h"
 
 namespace zonekeep {
 namespace interop {
@@ -24,6 +26,31 @@ inline constexpr char kTldOrigin[] = "tld.";
 // and upper-case labels.
 std::string HostingZone();
 inline constexpr char kHostingOrigin[] = "hosting.example.";
+
+// The interop cases: each zone kind, algorithm and denial mode, as a
+// parameter of the suites that sign them all (INSTANTIATE_TEST_SUITE_P with
+// AllCases() and CaseName).
+enum class Denial { kNsec, kNsec3, kNsec3OptOut };
+enum class ZoneKind { kTld, kHosting };
+using Case = std::tuple<ZoneKind, dnssec::Algorithm, Denial>;
+
+// "Tld_ECDSAP256SHA256_Nsec3OptOut" and the like.
+std::string CaseName(const ::testing::TestParamInfo<Case>& info);
+
+inline auto AllCases() {
+  return ::testing::Combine(
+      ::testing::Values(ZoneKind::kTld, ZoneKind::kHosting),
+      ::testing::Values(dnssec::Algorithm::kRsaSha256,
+                        dnssec::Algorithm::kRsaSha512,
+                        dnssec::Algorithm::kEcdsaP256Sha256,
+                        dnssec::Algorithm::kEcdsaP384Sha384,
+                        dnssec::Algorithm::kEd25519, dnssec::Algorithm::kEd448),
+      ::testing::Values(Denial::kNsec, Denial::kNsec3, Denial::kNsec3OptOut));
+}
+
+// The origin and text of a zone kind (the TLD with 60 delegations).
+const char* OriginOf(ZoneKind kind);
+std::string ZoneTextOf(ZoneKind kind);
 
 // Active KSK + active ZSK + published ZSK, generated once per algorithm per
 // process (RSA is 2048 bits). Aborts the test on failure.

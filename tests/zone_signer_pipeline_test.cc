@@ -31,22 +31,12 @@ namespace zonekeep {
 namespace signer {
 namespace {
 
+using interop::Denial;
+using interop::ZoneKind;
+
 // The clock both signings are given: the start of this hour, so that
 // ldns-verify-zone (which checks validity against its own clock) accepts it.
 const int64_t kNow = static_cast<int64_t>(time(nullptr)) / 3600 * 3600;
-
-enum class Denial { kNsec, kNsec3, kNsec3OptOut };
-enum class ZoneKind { kTld, kHosting };
-using Param = std::tuple<ZoneKind, dnssec::Algorithm, Denial>;
-
-std::string ParamName(const ::testing::TestParamInfo<Param>& info) {
-  const auto& [kind, alg, denial] = info.param;
-  const char* d = denial == Denial::kNsec    ? "Nsec"
-                  : denial == Denial::kNsec3 ? "Nsec3"
-                                             : "Nsec3OptOut";
-  return absl::StrCat(kind == ZoneKind::kTld ? "Tld" : "Hosting", "_",
-                      dnssec::AlgorithmName(alg), "_", d);
-}
 
 bool IsEcdsa(dnssec::Algorithm alg) {
   return alg == dnssec::Algorithm::kEcdsaP256Sha256 ||
@@ -68,6 +58,15 @@ SignOptions FixedOptions(const std::string& origin, Denial denial) {
   // machine has (with one thread in all it runs in sequence).
   options.threads = 4;
   return options;
+}
+
+// The steps a report times, in its order.
+std::vector<std::string> PhaseNames(const SignReport& report) {
+  std::vector<std::string> names;
+  for (const auto& [name, seconds] : report.phase_seconds) {
+    names.push_back(name);
+  }
+  return names;
 }
 
 // The output text with each RRSIG line's signature (its last field, base64)
@@ -97,14 +96,13 @@ size_t CountRrsigLines(const std::string& text) {
   return n;
 }
 
-class ZoneSignerPipelineTest : public ::testing::TestWithParam<Param> {};
+class ZoneSignerPipelineTest : public ::testing::TestWithParam<interop::Case> {
+};
 
 TEST_P(ZoneSignerPipelineTest, PipelinedEqualsSequential) {
   const auto& [kind, alg, denial] = GetParam();
-  const std::string origin =
-      kind == ZoneKind::kTld ? interop::kTldOrigin : interop::kHostingOrigin;
-  const std::string text =
-      kind == ZoneKind::kTld ? interop::TldZone(60) : interop::HostingZone();
+  const std::string origin = interop::OriginOf(kind);
+  const std::string text = interop::ZoneTextOf(kind);
   const std::vector<dnssec::ZoneKey>& keys = interop::KeysFor(alg);
 
   SignOptions sequential = FixedOptions(origin, denial);
@@ -133,7 +131,8 @@ TEST_P(ZoneSignerPipelineTest, PipelinedEqualsSequential) {
     EXPECT_EQ(MaskSignatures(pipe_out), MaskSignatures(seq_out));
     EXPECT_NE(pipe_out, seq_out);  // fresh randomness: the check is not void
     const std::string path = interop::WriteTempFile(
-        absl::StrCat(ParamName(::testing::TestParamInfo<Param>(GetParam(), 0)),
+        absl::StrCat(interop::CaseName(::testing::TestParamInfo<interop::Case>(
+                         GetParam(), 0)),
                      ".pipelined.zone"),
         pipe_out);
     const interop::ToolResult ldns = interop::LdnsVerifyZone(path);
@@ -145,18 +144,8 @@ TEST_P(ZoneSignerPipelineTest, PipelinedEqualsSequential) {
   EXPECT_TRUE(verified.ok()) << verified.status();
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    AllAlgorithmsAndDenial, ZoneSignerPipelineTest,
-    ::testing::Combine(::testing::Values(ZoneKind::kTld, ZoneKind::kHosting),
-                       ::testing::Values(dnssec::Algorithm::kRsaSha256,
-                                         dnssec::Algorithm::kRsaSha512,
-                                         dnssec::Algorithm::kEcdsaP256Sha256,
-                                         dnssec::Algorithm::kEcdsaP384Sha384,
-                                         dnssec::Algorithm::kEd25519,
-                                         dnssec::Algorithm::kEd448),
-                       ::testing::Values(Denial::kNsec, Denial::kNsec3,
-                                         Denial::kNsec3OptOut)),
-    ParamName);
+INSTANTIATE_TEST_SUITE_P(AllAlgorithmsAndDenial, ZoneSignerPipelineTest,
+                         interop::AllCases(), interop::CaseName);
 
 // The comparison above is not blind: masking hides the signature bytes only.
 TEST(ZoneSignerPipelineCompareTest, MaskingHidesOnlySignatureBytes) {
@@ -320,14 +309,12 @@ TEST(ZoneSignerPipelineReportTest, BusyTimePerStepThenWall) {
     auto report =
         SignZone(interop::TldZone(200), "interop.zone", keys, options, &out);
     ASSERT_TRUE(report.ok()) << report.status();
-    std::vector<std::string> names;
     for (const auto& [name, seconds] : report->phase_seconds) {
-      names.push_back(name);
       EXPECT_GE(seconds, 0.0) << name;
     }
-    EXPECT_EQ(names, (std::vector<std::string>{"parse", "build", "denial",
-                                               "sign", "verify", "write",
-                                               "readback", "wall"}));
+    EXPECT_EQ(PhaseNames(*report), (std::vector<std::string>{
+                                       "parse", "build", "denial", "sign",
+                                       "verify", "write", "readback", "wall"}));
     // Signing and verifying did real work on some thread.
     EXPECT_GT(report->phase_seconds[3].second, 0.0);
     EXPECT_GT(report->phase_seconds[4].second, 0.0);
@@ -339,12 +326,9 @@ TEST(ZoneSignerPipelineReportTest, BusyTimePerStepThenWall) {
   auto report =
       SignZone(interop::TldZone(20), "interop.zone", keys, unverified, &out);
   ASSERT_TRUE(report.ok()) << report.status();
-  std::vector<std::string> names;
-  for (const auto& [name, seconds] : report->phase_seconds) {
-    names.push_back(name);
-  }
-  EXPECT_EQ(names, (std::vector<std::string>{"parse", "build", "denial", "sign",
-                                             "write", "wall"}));
+  EXPECT_EQ(PhaseNames(*report),
+            (std::vector<std::string>{"parse", "build", "denial", "sign",
+                                      "write", "wall"}));
 }
 
 }  // namespace
