@@ -72,6 +72,11 @@ class KeyBackend {
       const PendingKey& key, const KeyBinding& binding) = 0;
   virtual absl::StatusOr<std::shared_ptr<const dnssec::SigningHandle>> Load(
       absl::Span<const uint8_t> blob, const KeyBinding& binding) const = 0;
+  // An authentication tag over `data` for `purpose`, under a secret only this
+  // backend holds (state the daemon keeps outside the database, e.g. the
+  // signature records of incremental signing, is checked with it).
+  virtual absl::StatusOr<MasterKey::TagBytes> Tag(
+      absl::string_view purpose, absl::string_view data) const = 0;
 };
 
 // Keys sealed with AES-256-GCM under the master key (PKCS#8 DER plaintext,
@@ -89,6 +94,11 @@ class SealedKeyBackend final : public KeyBackend {
       const PendingKey& key, const KeyBinding& binding) override;
   absl::StatusOr<std::shared_ptr<const dnssec::SigningHandle>> Load(
       absl::Span<const uint8_t> blob, const KeyBinding& binding) const override;
+  // MasterKey::Tag.
+  absl::StatusOr<MasterKey::TagBytes> Tag(
+      absl::string_view purpose, absl::string_view data) const override {
+    return master_key_.Tag(purpose, data);
+  }
 
   // A blob sealed with the v1 associated data re-sealed with the current
   // one; nullopt when `blob` already opens with the current one. DataLoss

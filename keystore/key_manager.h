@@ -292,6 +292,11 @@ class KeyManager {
   // meanwhile. Audited, with the copy's size and SHA-256.
   virtual absl::StatusOr<std::unique_ptr<BackupCopy>> Backup(
       const std::string& identity) = 0;
+  // An authentication tag over `data` for `purpose` under the key backend's
+  // secret (KeyBackend::Tag): keystored's signature records carry one, so a
+  // record it did not write itself, under this master key, is not trusted.
+  virtual absl::StatusOr<MasterKey::TagBytes> StateTag(
+      absl::string_view purpose, absl::string_view data) const = 0;
 };
 
 }  // namespace keystore

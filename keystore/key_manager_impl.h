@@ -213,6 +213,10 @@ class KeyManagerImpl final : public KeyManager {
       const std::string& identity) override;  // key_manager_rotate.cc
   absl::StatusOr<std::unique_ptr<BackupCopy>> Backup(
       const std::string& identity) override;  // key_manager_backup.cc
+  absl::StatusOr<MasterKey::TagBytes> StateTag(
+      absl::string_view purpose, absl::string_view data) const override {
+    return backend_->Tag(purpose, data);
+  }
 
  private:
   // Runs `body` in one write transaction plus its audit row (see top).

@@ -473,7 +473,9 @@ absl::StatusOr<SignReport> SignZoneImpl(
   const int text_threads = overlap ? all_threads - verify_threads : all_threads;
   auto verify = [&]() {
     BusyScope scope(steps[kVerify]);
-    verified = VerifyZone(zone, now, verify_threads);
+    verified =
+        VerifyZone(zone, now, verify_threads,
+                   options.reuse_verified_before ? options.reuse : nullptr);
   };
   std::thread verifier;
   if (!overlap) {
@@ -499,6 +501,7 @@ absl::StatusOr<SignReport> SignZoneImpl(
   if (!text_status.ok()) return text_status;
   if (!readback_status.ok()) return SelfVerifyError(readback_status.message());
   report.earliest_expiration = verified->earliest_expiration;
+  report.signatures_verified_before = verified->signatures_verified_before;
   report.verified = true;
   if (Cancelled(options)) return CancelledStatus("after read-back");
   step.Charge(steps[kWrite]);

@@ -96,6 +96,12 @@ struct SignOptions {
   // input are dropped by the parser and never reused. Self-verify checks
   // reused signatures like new ones.
   const SignatureRecord* reuse = nullptr;
+  // The caller vouches that every entry of `reuse` is a signature an earlier
+  // self-verify accepted and that the record is authentic (keystored checks
+  // an HMAC under its master key): self-verify then skips the signature
+  // arithmetic of an RRSIG byte-identical to its entry, and only that
+  // (VerifyZone's `verified_before`). False: every signature is verified.
+  bool reuse_verified_before = false;
   // Fill SignReport::signature_record with this run's signatures (reused and
   // new). Only a self-verified zone is recorded: without self_verify the
   // report's record stays empty.
@@ -148,6 +154,10 @@ struct SignReport {
   size_t signatures = 0;
   size_t signatures_reused = 0;  // taken from SignOptions::reuse
   size_t signatures_new = 0;     // made by this run
+  // Of the signatures self-verify checked, those accepted as byte-identical
+  // to an entry of a verified-before record (SignOptions::
+  // reuse_verified_before); the rest were verified by their arithmetic.
+  size_t signatures_verified_before = 0;
   size_t nsec_records = 0;
   size_t nsec3_records = 0;
   size_t records_out = 0;

@@ -3,7 +3,10 @@
 // RDATA, a key that no longer signs, a signature expiring within the
 // interval are signed afresh; RRSIGs in the input are never reused; a
 // recorded signature that does not verify makes self-verify refuse the zone;
-// only self-verified runs are recorded.
+// only self-verified runs are recorded. With a verified-before record
+// (SignOptions::reuse_verified_before) self-verify skips the arithmetic of
+// exactly the RRSIGs byte-identical to the record's entries: a changed
+// signature byte, another key or an expired signature is still refused.
 #include <openssl/evp.h>
 
 #include <map>
@@ -20,6 +23,7 @@
 #include "gtest/gtest.h"
 #include "signer/signature_record.h"
 #include "signer/zone_signer.h"
+#include "signer/zone_verifier.h"
 
 namespace zonekeep {
 namespace signer {
@@ -247,6 +251,69 @@ TEST_F(IncrementalSignTest, RecordedSignatureThatDoesNotVerifyIsRefused) {
             std::string::npos)
       << report.status();
   EXPECT_TRUE(out.empty());
+}
+
+TEST_F(IncrementalSignTest, VerifiedBeforeRecordSkipsTheArithmeticOfReused) {
+  const SignRun first = Sign(kZone, Options());
+  const SignatureRecord record = RecordOf(first);
+  const std::string changed =
+      absl::StrReplaceAll(kZone, {{"2001:db8::25", "2001:db8::26"}});
+  SignOptions o = Options();
+  o.now = kNow + 3600;
+  o.refresh = 86400;
+  o.reuse = &record;
+  const SignRun plain = Sign(changed, o);
+  EXPECT_EQ(plain.report.signatures_verified_before, 0u);
+  o.reuse_verified_before = true;
+  const SignRun trusted = Sign(changed, o);
+  EXPECT_TRUE(trusted.report.verified);
+  EXPECT_GT(trusted.report.signatures_new, 0u);
+  EXPECT_GT(trusted.report.signatures_reused, 0u);
+  // Exactly the reused ones were verified before; the new ones by arithmetic.
+  EXPECT_EQ(trusted.report.signatures_verified_before,
+            trusted.report.signatures_reused);
+  // Same zone either way (new signatures differ: ECDSA is randomised).
+  EXPECT_EQ(Rrsigs(trusted.text).size(), Rrsigs(plain.text).size());
+}
+
+// The verifier alone, on the first run's output and its record: every RRSIG
+// matches; one changed signature character is verified by arithmetic and
+// refused; the record of another key set matches nothing; an expired RRSIG
+// is refused even though the record holds it.
+TEST_F(IncrementalSignTest, VerifiedBeforeRecordStillCatchesABrokenSignature) {
+  const SignRun first = Sign(kZone, Options());
+  const SignatureRecord record = RecordOf(first);
+  auto all = VerifySignedZone(first.text, "example.", kNow, 2, &record);
+  ASSERT_TRUE(all.ok()) << all.status();
+  EXPECT_EQ(all->signatures_verified_before, all->signatures_checked);
+  EXPECT_EQ(all->signatures_checked, first.report.signatures);
+
+  // Change one base64 character inside the MX RRSIG's signature.
+  const std::string mx_rrsig = Rrsigs(first.text).at("example. MX");
+  std::string broken_line = mx_rrsig;
+  const size_t pos = broken_line.size() - 10;
+  broken_line[pos] = broken_line[pos] == 'A' ? 'B' : 'A';
+  const std::string broken =
+      absl::StrReplaceAll(first.text, {{mx_rrsig, broken_line}});
+  ASSERT_NE(broken, first.text);
+  auto refused = VerifySignedZone(broken, "example.", kNow, 2, &record);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("bad RRSIG for example./MX"),
+            std::string::npos)
+      << refused.status();
+
+  auto other_keys = dnssec::MakeTestKeySet(dnssec::Algorithm::kEcdsaP256Sha256);
+  ASSERT_TRUE(other_keys.ok()) << other_keys.status();
+  const SignatureRecord other = RecordOf(Sign(kZone, Options(), *other_keys));
+  auto unmatched = VerifySignedZone(first.text, "example.", kNow, 2, &other);
+  ASSERT_TRUE(unmatched.ok()) << unmatched.status();
+  EXPECT_EQ(unmatched->signatures_verified_before, 0u);
+
+  auto expired = VerifySignedZone(first.text, "example.",
+                                  first.report.expiration + 1, 2, &record);
+  ASSERT_FALSE(expired.ok());
+  EXPECT_NE(expired.status().message().find("has expired"), std::string::npos)
+      << expired.status();
 }
 
 TEST_F(IncrementalSignTest, OnlySelfVerifiedRunsAreRecorded) {

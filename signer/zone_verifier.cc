@@ -240,8 +240,13 @@ absl::Status CheckNsec3Chain(const Zone& zone) {
   return absl::OkStatus();
 }
 
+// A zone key: its verifier and its identity in signature records.
+struct ZoneKeyCheck {
+  DnskeyVerifier verifier;
+  SignatureDigest identity;
+};
 using KeyMap =
-    std::multimap<std::pair<dnssec::Algorithm, uint16_t>, DnskeyVerifier>;
+    std::multimap<std::pair<dnssec::Algorithm, uint16_t>, ZoneKeyCheck>;
 
 struct Job {
   const Node* node;
@@ -263,6 +268,7 @@ struct PendingSig {
   uint16_t key_tag = 0;
   uint32_t expiration = 0;
   bool verified = false;
+  bool verified_before = false;  // matched the verified record: no arithmetic
 };
 
 // The cheap checks of one RRset's RRSIGs, in RRSIG order up to the first that
@@ -274,7 +280,23 @@ struct RRsetCheck {
   std::string error;
 };
 
+// Whether `sig_rdata` is byte for byte what `verified_before` holds for this
+// RRSIG under one of the keys with its algorithm and tag (then `*key` is that
+// key). `rrset_wire` is the RRset as AppendSignedRRset gives it.
+bool VerifiedBefore(const SignatureRecord& verified_before,
+                    const RrsigFields& fields, absl::string_view rrset_wire,
+                    absl::string_view sig_rdata, KeyMap::const_iterator begin,
+                    KeyMap::const_iterator end) {
+  for (auto key = begin; key != end; ++key) {
+    const std::optional<absl::string_view> entry = verified_before.Find(
+        SignatureEntryDigest(key->second.identity, fields, rrset_wire));
+    if (entry.has_value() && *entry == sig_rdata) return true;
+  }
+  return false;
+}
+
 RRsetCheck CheckRrsigFields(const Zone& zone, const KeyMap& keys, int64_t now,
+                            const SignatureRecord* verified_before,
                             const Job& job, std::vector<PendingSig>* pending) {
   const Node& node = *job.node;
   const RRset& rrset = *job.rrset;
@@ -336,7 +358,14 @@ RRsetCheck CheckRrsigFields(const Zone& zone, const KeyMap& keys, int64_t now,
     p.signature = std::move(sig->signature);
     sig->signer_name = std::move(signer);
     AppendRrsigPrefix(*sig, &p.data);
+    const size_t prefix_size = p.data.size();
     AppendSignedRRset(node.name, rrset.type, rrset.ttl, rrset.rdatas, &p.data);
+    p.verified_before =
+        verified_before != nullptr &&
+        VerifiedBefore(*verified_before, *sig,
+                       absl::string_view(p.data).substr(prefix_size), sig_rdata,
+                       range.first, range.second);
+    p.verified = p.verified_before;
     pending->push_back(std::move(p));
   }
   check.end_sig = pending->size();
@@ -347,11 +376,15 @@ RRsetCheck CheckRrsigFields(const Zone& zone, const KeyMap& keys, int64_t now,
 // their algorithm and key tag: in one batch per key, then, for those that
 // failed, with the next key of the same tag (tag collisions are rare).
 void VerifyPending(std::vector<PendingSig>* pending) {
-  std::vector<size_t> todo(pending->size());
-  for (size_t k = 0; k < todo.size(); ++k) todo[k] = k;
+  std::vector<size_t> todo;
+  for (size_t k = 0; k < pending->size(); ++k) {
+    if (!(*pending)[k].verified) todo.push_back(k);
+  }
   while (!todo.empty()) {
     std::map<const DnskeyVerifier*, std::vector<size_t>> by_key;
-    for (size_t k : todo) by_key[&(*pending)[k].key->second].push_back(k);
+    for (size_t k : todo) {
+      by_key[&(*pending)[k].key->second.verifier].push_back(k);
+    }
     todo.clear();
     for (const auto& [verifier, indices] : by_key) {
       std::vector<DnskeyVerifier::Item> items;
@@ -378,7 +411,8 @@ void VerifyPending(std::vector<PendingSig>* pending) {
 std::string ConcludeRRset(const Job& job, const RRsetCheck& check,
                           const std::vector<PendingSig>& pending,
                           const std::set<dnssec::Algorithm>& algorithms,
-                          uint32_t* earliest, size_t* verified) {
+                          uint32_t* earliest, size_t* verified,
+                          size_t* verified_before) {
   std::set<dnssec::Algorithm> signed_by;
   for (size_t k = check.first_sig; k < check.end_sig; ++k) {
     const PendingSig& sig = pending[k];
@@ -387,6 +421,7 @@ std::string ConcludeRRset(const Job& job, const RRsetCheck& check,
                           " by key ", sig.key_tag);
     }
     ++*verified;
+    if (sig.verified_before) ++*verified_before;
     signed_by.insert(sig.algorithm);
     *earliest = std::min(*earliest, sig.expiration);
   }
@@ -402,8 +437,9 @@ std::string ConcludeRRset(const Job& job, const RRsetCheck& check,
 
 }  // namespace
 
-absl::StatusOr<VerifyReport> VerifyZone(const Zone& zone, int64_t now,
-                                        int threads) {
+absl::StatusOr<VerifyReport> VerifyZone(
+    const Zone& zone, int64_t now, int threads,
+    const SignatureRecord* verified_before) {
   VerifyReport report;
   if (zone.nodes.empty() || !zone.apex().apex) {
     return absl::FailedPreconditionError("zone has no apex");
@@ -422,7 +458,8 @@ absl::StatusOr<VerifyReport> VerifyZone(const Zone& zone, int64_t now,
     }
     if (!(v->flags() & 0x0100)) continue;  // not a zone key
     algorithms.insert(v->algorithm());
-    keys.emplace(std::make_pair(v->algorithm(), v->key_tag()), *std::move(v));
+    const auto where = std::make_pair(v->algorithm(), v->key_tag());
+    keys.emplace(where, ZoneKeyCheck{*std::move(v), KeyIdentity(rdata)});
   }
   if (keys.empty()) {
     return absl::FailedPreconditionError("no usable zone key in DNSKEY RRset");
@@ -470,6 +507,7 @@ absl::StatusOr<VerifyReport> VerifyZone(const Zone& zone, int64_t now,
   FirstError error;
   std::vector<uint32_t> earliest(jobs.size(), UINT32_MAX);
   std::atomic<size_t> sig_count{0};
+  std::atomic<size_t> verified_before_count{0};
   const size_t blocks = (jobs.size() + kBlock - 1) / kBlock;
   ParallelFor(blocks, threads, 1, error.stop(), [&](size_t b) {
     const size_t begin = b * kBlock;
@@ -477,16 +515,20 @@ absl::StatusOr<VerifyReport> VerifyZone(const Zone& zone, int64_t now,
     std::vector<PendingSig> pending;
     std::vector<RRsetCheck> checks;
     for (size_t i = begin; i < end; ++i) {
-      checks.push_back(CheckRrsigFields(zone, keys, now, jobs[i], &pending));
+      checks.push_back(CheckRrsigFields(zone, keys, now, verified_before,
+                                        jobs[i], &pending));
     }
     VerifyPending(&pending);
     size_t verified = 0;
+    size_t matched = 0;
     for (size_t i = begin; i < end; ++i) {
-      std::string message = ConcludeRRset(jobs[i], checks[i - begin], pending,
-                                          algorithms, &earliest[i], &verified);
+      std::string message =
+          ConcludeRRset(jobs[i], checks[i - begin], pending, algorithms,
+                        &earliest[i], &verified, &matched);
       if (!message.empty()) error.Record(i, std::move(message));
     }
     sig_count.fetch_add(verified, std::memory_order_relaxed);
+    verified_before_count.fetch_add(matched, std::memory_order_relaxed);
   });
   if (absl::Status s = error.status(); !s.ok()) return s;
   uint32_t min_exp = UINT32_MAX;
@@ -494,12 +536,13 @@ absl::StatusOr<VerifyReport> VerifyZone(const Zone& zone, int64_t now,
   report.earliest_expiration = min_exp;
   report.rrsets_checked = jobs.size();
   report.signatures_checked = sig_count.load();
+  report.signatures_verified_before = verified_before_count.load();
   return report;
 }
 
-absl::StatusOr<VerifyReport> VerifySignedZone(absl::string_view text,
-                                              absl::string_view origin,
-                                              int64_t now, int threads) {
+absl::StatusOr<VerifyReport> VerifySignedZone(
+    absl::string_view text, absl::string_view origin, int64_t now, int threads,
+    const SignatureRecord* verified_before) {
   ParseOptions parse_options;
   parse_options.keep_dnssec = true;
   auto parsed = ParseZoneText(text, "signed zone", origin, parse_options);
@@ -509,7 +552,7 @@ absl::StatusOr<VerifyReport> VerifySignedZone(absl::string_view text,
   auto zone = BuildZone(std::move(parsed->origin), std::move(parsed->records),
                         "signed zone", build_options);
   if (!zone.ok()) return zone.status();
-  return VerifyZone(*zone, now, threads);
+  return VerifyZone(*zone, now, threads, verified_before);
 }
 
 }  // namespace signer

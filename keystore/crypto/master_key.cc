@@ -3,7 +3,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
+#include <openssl/kdf.h>
 #include <openssl/rand.h>
 #include <stdio.h>
 #include <sys/file.h>
@@ -12,6 +14,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -305,6 +308,40 @@ absl::StatusOr<SecretBytes> MasterKey::Open(absl::Span<const uint8_t> sealed,
         "sealed key failed authentication (tampered, or bound to another key)");
   }
   return plaintext;
+}
+
+absl::StatusOr<MasterKey::TagBytes> MasterKey::Tag(
+    absl::string_view purpose, absl::string_view data) const {
+  // HKDF-SHA256(master key, info) -> a 32-byte key for this purpose only.
+  SecretBytes tag_key(32);
+  std::string info = absl::StrCat("zonekeep-tag-v1|", purpose);
+  std::unique_ptr<EVP_KDF, decltype(&EVP_KDF_free)> kdf(
+      EVP_KDF_fetch(nullptr, "HKDF", nullptr), &EVP_KDF_free);
+  std::unique_ptr<EVP_KDF_CTX, decltype(&EVP_KDF_CTX_free)> kdf_ctx(
+      kdf != nullptr ? EVP_KDF_CTX_new(kdf.get()) : nullptr, &EVP_KDF_CTX_free);
+  char digest_name[] = "SHA256";
+  OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, digest_name, 0),
+      OSSL_PARAM_construct_octet_string(
+          OSSL_KDF_PARAM_KEY, const_cast<uint8_t*>(key_.data()), key_.size()),
+      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, info.data(),
+                                        info.size()),
+      OSSL_PARAM_construct_end()};
+  TagBytes tag{};
+  size_t tag_size = 0;
+  const bool ok =
+      kdf_ctx != nullptr &&
+      EVP_KDF_derive(kdf_ctx.get(), tag_key.data(), tag_key.size(), params) ==
+          1 &&
+      EVP_Q_mac(nullptr, "HMAC", nullptr, "SHA256", nullptr, tag_key.data(),
+                tag_key.size(), reinterpret_cast<const uint8_t*>(data.data()),
+                data.size(), tag.data(), tag.size(), &tag_size) != nullptr &&
+      tag_size == tag.size();
+  if (!ok) {
+    dnssec::ClearOpensslErrors();
+    return absl::InternalError("HMAC-SHA256 tag failed");
+  }
+  return tag;
 }
 
 }  // namespace keystore

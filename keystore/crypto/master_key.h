@@ -11,6 +11,7 @@
 #ifndef ZONEKEEP_KEYSTORE_CRYPTO_MASTER_KEY_H_
 #define ZONEKEEP_KEYSTORE_CRYPTO_MASTER_KEY_H_
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -47,6 +48,15 @@ class MasterKey {
                                             absl::string_view aad) const;
   absl::StatusOr<SecretBytes> Open(absl::Span<const uint8_t> sealed,
                                    absl::string_view aad) const;
+
+  // An authentication tag over `data` for one `purpose` (e.g.
+  // "signature-record"): HMAC-SHA256 under a key derived from the master key
+  // with HKDF-SHA256 (info "zonekeep-tag-v1|" + purpose), so tags of one
+  // purpose say nothing about another's and no tag reveals the master key.
+  // Another master key (rotation) gives other tags.
+  using TagBytes = std::array<uint8_t, 32>;
+  absl::StatusOr<TagBytes> Tag(absl::string_view purpose,
+                               absl::string_view data) const;
 
  private:
   explicit MasterKey(SecretBytes key) : key_(std::move(key)) {}

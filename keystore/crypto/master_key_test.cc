@@ -8,6 +8,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <set>
 #include <string>
 #include <vector>
@@ -233,6 +234,31 @@ TEST_F(MasterKeyTest, DifferentAadFails) {
               "sealed key failed authentication (tampered, or bound to "
               "another key)");
   }
+}
+
+// Tags: the same key, purpose and data give the same tag (a record tagged
+// before a restart checks after it); any other key, purpose or data gives
+// another; the tag is neither the key nor a plain hash of the data.
+TEST_F(MasterKeyTest, TagsBindKeyPurposeAndData) {
+  absl::StatusOr<MasterKey> key = MasterKey::LoadOrCreate(path_);
+  ASSERT_TRUE(key.ok()) << key.status();
+  absl::StatusOr<MasterKey> again = MasterKey::Load(path_);
+  ASSERT_TRUE(again.ok()) << again.status();
+  absl::StatusOr<MasterKey> other = MasterKey::LoadOrCreate(dir_ + "/other");
+  ASSERT_TRUE(other.ok()) << other.status();
+
+  const auto tag = key->Tag("signature-record", "data");
+  ASSERT_TRUE(tag.ok()) << tag.status();
+  EXPECT_EQ(*again->Tag("signature-record", "data"), *tag);
+  EXPECT_NE(*key->Tag("signature-record", "datA"), *tag);
+  EXPECT_NE(*key->Tag("other-purpose", "data"), *tag);
+  EXPECT_NE(*other->Tag("signature-record", "data"), *tag);
+  EXPECT_NE(*key->Tag("signature-record", ""), *tag);
+  std::ifstream in(path_, std::ios::binary);
+  const std::string key_bytes((std::istreambuf_iterator<char>(in)),
+                              std::istreambuf_iterator<char>());
+  ASSERT_EQ(key_bytes.size(), 32u);
+  EXPECT_NE(std::string(tag->begin(), tag->end()), key_bytes);
 }
 
 }  // namespace

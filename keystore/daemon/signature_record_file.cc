@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <openssl/crypto.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -60,7 +61,8 @@ std::string SignatureRecordPath(absl::string_view dir, absl::string_view zone) {
 }
 
 absl::StatusOr<signer::SignatureRecord> LoadSignatureRecord(
-    const std::string& path, absl::string_view origin_wire) {
+    const std::string& path, absl::string_view origin_wire,
+    const RecordTagger& tag) {
   Fd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
   if (fd.get() < 0) {
     if (errno == ENOENT) {
@@ -84,12 +86,35 @@ absl::StatusOr<signer::SignatureRecord> LoadSignatureRecord(
     done += static_cast<size_t>(n);
   }
   bytes.resize(done);
+  constexpr size_t kTagSize = 32;
+  if (bytes.size() < kTagSize) {
+    return absl::DataLossError(
+        "signature record damaged: shorter than its tag");
+  }
+  const absl::string_view body(bytes.data(), bytes.size() - kTagSize);
+  absl::StatusOr<std::array<uint8_t, 32>> expected = tag(body);
+  if (!expected.ok()) return expected.status();
+  if (CRYPTO_memcmp(expected->data(), bytes.data() + body.size(), kTagSize) !=
+      0) {
+    return absl::DataLossError(
+        "signature record damaged or not this key store's: its tag does not "
+        "match the master key (altered, or written under another master key)");
+  }
+  bytes.resize(body.size());
   return signer::SignatureRecord::Parse(std::move(bytes), origin_wire);
 }
 
 absl::Status WriteSignatureRecord(const std::string& dir,
                                   const std::string& path,
-                                  absl::string_view bytes) {
+                                  absl::string_view record,
+                                  const RecordTagger& tag) {
+  absl::StatusOr<std::array<uint8_t, 32>> record_tag = tag(record);
+  if (!record_tag.ok()) return record_tag.status();
+  std::string bytes;
+  bytes.reserve(record.size() + record_tag->size());
+  bytes.append(record.data(), record.size());
+  bytes.append(reinterpret_cast<const char*>(record_tag->data()),
+               record_tag->size());
   if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
     return Errno("cannot create", dir);
   }

@@ -4,11 +4,21 @@
 // zones show), are written atomically after a zone went out self-verified,
 // and survive restarts.
 //
+// A file is the record's bytes followed by a 32-byte tag over them
+// (KeyManager::StateTag, purpose "signature-record": HMAC-SHA256 under a key
+// derived from the master key). Only keystored can write a file that loads,
+// and it writes one only after the zone's self-verify accepted every
+// signature in it, so a loaded record may stand in for that verification
+// (SignOptions::reuse_verified_before).
+//
 // Contract:
-//  - LoadSignatureRecord reads the whole file in one go and parses it. A
-//    missing file is NotFound ("no signature record"); damage, another
-//    version or another zone give the parser's one-line reason. Every error
-//    means: sign in full. Nothing is changed on disk by a load.
+//  - LoadSignatureRecord reads the whole file in one go, checks its tag and
+//    parses it. A missing file is NotFound ("no signature record"); a tag
+//    that does not match (altered, made by someone else, or written under a
+//    master key since rotated) is DataLoss ("signature record damaged or not
+//    this key store's: ..."); damage, another version or
+//    another zone give the parser's one-line reason. Every error means: sign
+//    in full. Nothing is changed on disk by a load.
 //  - WriteSignatureRecord writes temp file + fsync + rename + fsync of the
 //    directory (mode 0600, directory 0700 made if missing): a reader sees
 //    the old record or the new one, never a mix. A crash leaves at worst a
@@ -18,6 +28,9 @@
 #ifndef ZONEKEEP_KEYSTORE_DAEMON_SIGNATURE_RECORD_FILE_H_
 #define ZONEKEEP_KEYSTORE_DAEMON_SIGNATURE_RECORD_FILE_H_
 
+#include <array>
+#include <cstdint>
+#include <functional>
 #include <string>
 
 #include "absl/status/status.h"
@@ -35,12 +48,22 @@ std::string SignatureRecordDir(absl::string_view state_dir);
 // text lower-cased, any byte but [a-z0-9._-] as %XX, the root as ".sigs".
 std::string SignatureRecordPath(absl::string_view dir, absl::string_view zone);
 
-absl::StatusOr<signer::SignatureRecord> LoadSignatureRecord(
-    const std::string& path, absl::string_view origin_wire);
+// The tag over a record file's bytes (keystored: KeyManager::StateTag with
+// kSignatureRecordTagPurpose).
+using RecordTagger =
+    std::function<absl::StatusOr<std::array<uint8_t, 32>>(absl::string_view)>;
+inline constexpr absl::string_view kSignatureRecordTagPurpose =
+    "signature-record";
 
+absl::StatusOr<signer::SignatureRecord> LoadSignatureRecord(
+    const std::string& path, absl::string_view origin_wire,
+    const RecordTagger& tag);
+
+// Writes `bytes` (SignatureRecordBuilder::Finish) and their tag.
 absl::Status WriteSignatureRecord(const std::string& dir,
                                   const std::string& path,
-                                  absl::string_view bytes);
+                                  absl::string_view bytes,
+                                  const RecordTagger& tag);
 
 }  // namespace keystored
 }  // namespace zonekeep

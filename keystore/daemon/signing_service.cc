@@ -104,6 +104,12 @@ grpc::Status SigningService::SignZone(
   };
   v1::SignZoneRequest request;
   const bool has_first = stream->Read(&request);
+  // A client that cancels early may do so before its options are read (a
+  // loaded server): that is a cancelled call, not a malformed one.
+  if (!has_first && context->IsCancelled()) {
+    return refuse(absl::CancelledError(
+        "SignZone: the client cancelled before its options were read"));
+  }
   absl::StatusOr<v1::SignOptions> read_options =
       ReadSignOptions(has_first ? &request : nullptr);
   if (!read_options.ok()) return refuse(read_options.status());

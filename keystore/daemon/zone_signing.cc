@@ -54,6 +54,11 @@ absl::StatusOr<v1::SignSummary> SignZoneWithKeyStore(
   std::sort(key_tags.begin(), key_tags.end());
   tags_text = absl::StrJoin(key_tags, ",");
 
+  // The signature records carry a tag under the master key: a record that
+  // loads is one this key store wrote after a passing self-verify.
+  const RecordTagger tag = [keys](absl::string_view bytes) {
+    return keys->StateTag(kSignatureRecordTagPurpose, bytes);
+  };
   // Incremental signing: the record of earlier runs, if -i asks for it.
   std::optional<signer::SignatureRecord> record;
   std::string full_sign_reason;
@@ -69,11 +74,12 @@ absl::StatusOr<v1::SignSummary> SignZoneWithKeyStore(
           dnssec::CanonicalNameWire(options.origin());
       absl::StatusOr<signer::SignatureRecord> loaded =
           origin_wire.ok()
-              ? LoadSignatureRecord(record_path, *origin_wire)
+              ? LoadSignatureRecord(record_path, *origin_wire, tag)
               : absl::StatusOr<signer::SignatureRecord>(origin_wire.status());
       if (loaded.ok()) {
         record.emplace(*std::move(loaded));
         engine_options->reuse = &*record;
+        engine_options->reuse_verified_before = true;
       } else {
         full_sign_reason = std::string(loaded.status().message());
       }
@@ -109,7 +115,7 @@ absl::StatusOr<v1::SignSummary> SignZoneWithKeyStore(
   const bool saving = !report->signature_record.empty();
   if (saving) {
     if (absl::Status s = WriteSignatureRecord(signature_dir, record_path,
-                                              report->signature_record);
+                                              report->signature_record, tag);
         !s.ok()) {
       summary.set_record_error(std::string(s.message()));
     }
@@ -117,6 +123,7 @@ absl::StatusOr<v1::SignSummary> SignZoneWithKeyStore(
   }
   summary.set_signatures_reused(report->signatures_reused);
   summary.set_signatures_new(report->signatures_new);
+  summary.set_signatures_verified_before(report->signatures_verified_before);
   summary.set_full_sign_reason(full_sign_reason);
   summary.set_records_in(report->records_in);
   summary.set_records_out(report->records_out);

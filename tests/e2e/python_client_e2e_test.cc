@@ -304,8 +304,9 @@ TEST_F(PythonClientTest, StreamRefusals) {
                 "CANCELLED");
   EXPECT_TRUE(LogShows("identity=signer1.example.net"))
       << daemon_->stderr_text();
-  EXPECT_TRUE(LogShows("zone=example.com. outcome=CANCELLED"))
-      << daemon_->stderr_text();
+  // The zone name is in the line unless the cancel overtook the options
+  // (on a loaded machine the server may not have read them yet).
+  EXPECT_TRUE(LogShows("outcome=CANCELLED")) << daemon_->stderr_text();
   ExpectStillSigns();
 }
 
