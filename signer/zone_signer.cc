@@ -15,6 +15,7 @@
 #include "dnssec/name.h"
 #include "dnssec/zone_key.h"
 #include "signer/busy_time.h"
+#include "signer/checked_text_output.h"
 #include "signer/denial_chain.h"
 #include "signer/key_set.h"
 #include "signer/nsec3_hash.h"
@@ -23,7 +24,6 @@
 #include "signer/rrsig.h"
 #include "signer/signature_record.h"
 #include "signer/signature_reuse.h"
-#include "signer/text_buffer.h"
 #include "signer/validity_window.h"
 #include "signer/zone_model.h"
 #include "signer/zone_parser.h"
@@ -173,37 +173,10 @@ class StepTimes {
   BusyCounter busy_[kSteps];
 };
 
-// The writer's output, held whole: the text and where each piece ends.
-// Each piece goes straight into one TextBuffer (no second copy of the text
-// while it is gathered).
-struct HeldText {
-  TextBuffer text;
-  std::vector<size_t> piece_ends;
-};
-
-absl::Status FormatHeld(const ZoneTextWriterFn& write_text, const Zone& zone,
-                        int threads, HeldText* held) {
-  return write_text(
-      zone,
-      [held](absl::string_view piece) {
-        if (absl::Status s = held->text.Append(piece); !s.ok()) return s;
-        held->piece_ends.push_back(held->text.size());
-        return absl::OkStatus();
-      },
-      threads);
-}
-
 // What a run can hand over instead of freeing (SignReport::working_memory).
-struct WorkingMemory {
-  Zone zone;
-  HeldText held;
-};
-
-void HandOver(const SignOptions& options, Zone* zone, HeldText* held,
-              SignReport* report) {
+void HandOver(const SignOptions& options, Zone* zone, SignReport* report) {
   if (!options.hand_over_working_memory) return;
-  report->working_memory = std::make_shared<WorkingMemory>(
-      WorkingMemory{std::move(*zone), std::move(*held)});
+  report->working_memory = std::make_shared<Zone>(std::move(*zone));
 }
 
 absl::Status SelfVerifyError(absl::string_view message) {
@@ -453,17 +426,18 @@ absl::StatusOr<SignReport> SignZoneImpl(
     }
     step.Charge(nullptr);
     steps.Report(/*self_verify=*/false, &report);
-    HeldText none;
-    HandOver(options, &zone, &none, &report);
+    HandOver(options, &zone, &report);
     return report;
   }
-  // Self-verify: the signed records (VerifyZone) and the output text, held
-  // whole and read back (CheckOutputReadsBack). Both only read `zone`; in the
-  // pipelined mode they run at the same time, the verify on a thread of its
-  // own, options.threads split between the two (half each: their costs are
+  // Self-verify: the signed records (VerifyZone) and the output text, read
+  // back window by window as it is formatted (FormatAndReadBack, pass 1 of
+  // signer/checked_text_output.h). Both only read `zone`; in the pipelined
+  // mode they run at the same time, the verify on a thread of its own,
+  // options.threads split between the two (half each: their costs are
   // close, and two full groups on the same cores only contend). Either way
-  // nothing reaches the sink before both have passed, and a failed verify is
-  // the error reported first, as in the sequential order.
+  // nothing reaches the sink before both have passed (pass 2 formats again
+  // and sends only pieces identical to those read back), and a failed
+  // verify is the error reported first, as in the sequential order.
   absl::StatusOr<VerifyReport> verified =
       absl::UnknownError("self-verify did not run");
   // With one thread there is nothing to overlap on.
@@ -485,21 +459,21 @@ absl::StatusOr<SignReport> SignZoneImpl(
   } else {
     verifier = std::thread(verify);
   }
-  HeldText held;
   step.Charge(steps[kWrite]);
-  absl::Status text_status = FormatHeld(write_text, zone, text_threads, &held);
-  step.Charge(steps[kReadback]);
-  absl::Status readback_status = absl::OkStatus();
-  if (text_status.ok()) {
-    readback_status =
-        CheckOutputReadsBack(zone, held.text.view(), text_threads,
-                             options.readback_window_bytes_for_testing);
-  }
+  absl::StatusOr<ReadBackPieces> read_back = FormatAndReadBack(
+      write_text, zone, text_threads, options.readback_window_bytes_for_testing,
+      steps[kReadback]);
   step.Charge(nullptr);
   if (verifier.joinable()) verifier.join();
   if (!verified.ok()) return SelfVerifyError(verified.status().message());
-  if (!text_status.ok()) return text_status;
-  if (!readback_status.ok()) return SelfVerifyError(readback_status.message());
+  if (!read_back.ok()) {
+    // The writer's own failure as it is; a read-back difference is
+    // self-verify's.
+    if (absl::IsInternal(read_back.status())) {
+      return SelfVerifyError(read_back.status().message());
+    }
+    return read_back.status();
+  }
   report.earliest_expiration = verified->earliest_expiration;
   report.signatures_verified_before = verified->signatures_verified_before;
   report.verified = true;
@@ -516,18 +490,14 @@ absl::StatusOr<SignReport> SignZoneImpl(
     }
     report.signature_record = record.Finish(zone.origin);
   }
-  size_t begin = 0;
-  for (const size_t end : held.piece_ends) {
-    if (end == begin) continue;
-    if (absl::Status s = sink(held.text.view().substr(begin, end - begin));
-        !s.ok()) {
-      return s;
-    }
-    begin = end;
+  if (absl::Status s =
+          SendReadBackText(write_text, zone, *read_back, sink, all_threads);
+      !s.ok()) {
+    return s;
   }
   step.Charge(nullptr);
   steps.Report(/*self_verify=*/true, &report);
-  HandOver(options, &zone, &held, &report);
+  HandOver(options, &zone, &report);
   return report;
 }
 

@@ -17,10 +17,13 @@
 //    byte reaches the sink, and a zone that fails either check is never
 //    written: the signed records independently (VerifyZone), and the output
 //    text itself (both at once unless SignOptions::sequential), which is
-//    formatted in full, parsed again by ldns and must read back as exactly the
-//    signed records (signer/output_readback.h). The sink then gets those same
-//    bytes, in the writer's pieces. Without self_verify, output is streamed as
-//    formatted, still only after signing ends.
+//    formatted and parsed again window by window and must read back as
+//    exactly the signed records (signer/output_readback.h). The text is then
+//    formatted a second time and each piece reaches the sink only if it is
+//    byte for byte (size, SHA-256) a piece that read back
+//    (signer/checked_text_output.h), so the whole text is never held.
+//    Without self_verify, output is streamed as formatted, still only after
+//    signing ends.
 //  - Incremental signing (SignOptions::reuse): the output is the same zone a
 //    full sign would give, except that some RRSIGs are earlier ones that
 //    still pass the reuse rule; report.signatures_reused/new count them.
@@ -72,11 +75,6 @@ struct Nsec3Options {
   // always refused.
   bool allow_iterations = false;
 };
-
-// Formats a signed zone as master-file text into a sink (WriteZoneText's
-// signature).
-using ZoneTextWriterFn =
-    std::function<absl::Status(const Zone&, const ZoneSink&, int threads)>;
 
 struct SignOptions {
   std::string origin;  // zone name; empty: the SOA owner (first record)
@@ -137,7 +135,7 @@ struct SignOptions {
   // Test seam: the text writer (empty: WriteZoneText). Tests put a broken one
   // here to show that self-verify's read-back refuses what it writes.
   ZoneTextWriterFn text_writer_for_testing;
-  // When set, the run's zone model and held output text are not freed before
+  // When set, the run's zone model is not freed before
   // SignZone returns but handed over in SignReport::working_memory, so that a
   // server can answer its client first and free them afterwards (keystored
   // frees them on a thread of its own). Off: freed before SignZone returns.
@@ -182,7 +180,7 @@ struct SignReport {
   // signature record file (SignatureRecordBuilder::Finish) for this zone.
   std::string signature_record;
   // With SignOptions::hand_over_working_memory, on success: the run's zone
-  // model and output text; dropping the last reference frees them.
+  // model; dropping the last reference frees it.
   std::shared_ptr<void> working_memory;
 };
 

@@ -37,6 +37,11 @@ absl::Status AppendRecordLine(absl::string_view owner_text,
 absl::Status WriteZoneText(const Zone& zone, const ZoneSink& sink,
                            int threads = 0);
 
+// Formats a signed zone as master-file text into a sink (WriteZoneText's
+// signature; tests put broken writers in its place).
+using ZoneTextWriterFn =
+    std::function<absl::Status(const Zone&, const ZoneSink&, int threads)>;
+
 // Helpers shared with tests.
 void AppendBase64(absl::string_view data, std::string* out);
 std::string FormatDnssecTime(uint32_t t);
