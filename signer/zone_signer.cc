@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <ctime>
 #include <memory>
 #include <mutex>
@@ -132,6 +133,38 @@ uint32_t JitterFor(size_t index, int64_t jitter) {
 bool Cancelled(const SignOptions& options) {
   return options.cancelled && options.cancelled();
 }
+
+// Asks SignOptions::cancelled from the sign workers at most once per
+// kInterval in all (the first ask at once). Asking every 32 RRsets cost 4% of
+// the sign step through keystored: a sync gRPC server's IsCancelled polls its
+// completion queue (about 27 us a call). Thread-safe.
+class ThrottledCancelCheck {
+ public:
+  static constexpr std::chrono::milliseconds kInterval{10};
+
+  explicit ThrottledCancelCheck(const SignOptions& options)
+      : options_(options) {}
+
+  // True if the caller has cancelled; false without asking when another
+  // worker asked less than kInterval ago.
+  bool Cancelled() {
+    if (!options_.cancelled) return false;
+    const int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                            std::chrono::steady_clock::now().time_since_epoch())
+                            .count();
+    int64_t due = next_due_.load(std::memory_order_relaxed);
+    if (now < due || !next_due_.compare_exchange_strong(
+                         due, now + std::chrono::nanoseconds(kInterval).count(),
+                         std::memory_order_relaxed)) {
+      return false;
+    }
+    return options_.cancelled();
+  }
+
+ private:
+  const SignOptions& options_;
+  std::atomic<int64_t> next_due_{INT64_MIN};
+};
 
 absl::Status CancelledStatus(const char* phase) {
   return absl::CancelledError(
@@ -314,8 +347,9 @@ absl::StatusOr<SignReport> SignZoneImpl(
   std::atomic<size_t> reused{0};
   std::atomic<int64_t> earliest_made{INT64_MAX};
   std::atomic<bool> cancelled{false};
+  ThrottledCancelCheck cancel_check(options);
   ParallelFor(jobs.size(), options.threads, 32, stop, [&](size_t i) {
-    if (i % 32 == 0 && Cancelled(options)) {
+    if (i % 32 == 0 && cancel_check.Cancelled()) {
       cancelled.store(true);
       stop.store(true);
       return;

@@ -128,9 +128,9 @@ struct SignOptions {
   ZoneLimits limits;
   std::optional<int64_t> now;  // default: the clock
   // Cancellation: when set, called between the phases and, from the worker
-  // threads, every few RRsets while signing; once it returns true SignZone
-  // stops, frees the zone and returns CANCELLED without calling the sink
-  // again. Must be thread-safe and cheap (e.g. ServerContext::IsCancelled).
+  // threads, at most once per 10 ms while signing; once it returns true
+  // SignZone stops, frees the zone and returns CANCELLED without calling the
+  // sink again. Must be thread-safe (e.g. ServerContext::IsCancelled).
   std::function<bool()> cancelled;
   // Test seam: the text writer (empty: WriteZoneText). Tests put a broken one
   // here to show that self-verify's read-back refuses what it writes.

@@ -42,6 +42,18 @@ constexpr char kZone[] =
     "old IN RRSIG A 13 2 3600 20250101000000 20240101000000 1 example. "
     "AAAA\n";
 
+// The zone "big." with `names` A RRsets below its apex (and so as many NSEC
+// RRsets), for tests that need the sign workers busy for a while.
+std::string BigZone(int names) {
+  std::string zone =
+      "$ORIGIN big.\n$TTL 300\n@ IN SOA ns1 h 1 2 3 4 300\n"
+      "  IN NS ns1\nns1 IN A 192.0.2.1\n";
+  for (int i = 0; i < names; ++i) {
+    absl::StrAppend(&zone, "h", i, " IN A 192.0.2.2\n");
+  }
+  return zone;
+}
+
 class ZoneSignerTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -366,12 +378,7 @@ TEST_F(ZoneSignerTest, CancelledBeforeSigningReturnsCancelledAndWritesNothing) {
 TEST_F(ZoneSignerTest, CancelledWhileSigningStopsTheWorkers) {
   // Many RRsets; the hook turns true once signing has started, and the
   // workers stop long before every RRset is signed.
-  std::string zone =
-      "$ORIGIN big.\n$TTL 300\n@ IN SOA ns1 h 1 2 3 4 300\n"
-      "  IN NS ns1\nns1 IN A 192.0.2.1\n";
-  for (int i = 0; i < 20000; ++i) {
-    absl::StrAppend(&zone, "h", i, " IN A 192.0.2.2\n");
-  }
+  const std::string zone = BigZone(20000);
   std::atomic<int> asked{0};
   SignOptions o = Options();
   o.origin = "big.";
@@ -382,10 +389,39 @@ TEST_F(ZoneSignerTest, CancelledWhileSigningStopsTheWorkers) {
   EXPECT_EQ(report.status().code(), absl::StatusCode::kCancelled);
   EXPECT_TRUE(absl::StrContains(report.status().message(), "while signing"))
       << report.status();
-  // The hook is asked once per 32 RRsets while signing: far fewer than the
-  // 20000 / 32 asks a whole run would make.
+  // The sign workers ask the hook at most once per 10 ms: far fewer than
+  // the ~40000 / 32 chunks (an A and an NSEC RRset per name) of a whole run.
   EXPECT_LT(asked.load(), 100);
   EXPECT_TRUE(out.empty());
+}
+
+TEST_F(ZoneSignerTest, SignWorkersAskTheHookByTimeNotPerChunk) {
+  // A hook that never cancels: the workers ask it at most once per 10 ms in
+  // all, not once per 32 RRsets (1250 asks here: an A and an NSEC RRset per
+  // name), since a gRPC server's IsCancelled costs tens of microseconds.
+  const std::string zone = BigZone(20000);
+  std::atomic<int> asked{0};
+  SignOptions o = Options();
+  o.origin = "big.";
+  o.threads = 2;
+  o.cancelled = [&asked] {
+    asked.fetch_add(1);
+    return false;
+  };
+  std::string out;
+  auto report = SignZone(zone, "big.zone", *keys_, o, &out);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->signatures_new, report->rrsets_signed);
+  double run_seconds = -1;
+  for (const auto& [step, seconds] : report->phase_seconds) {
+    if (step == "wall") run_seconds = seconds;
+  }
+  ASSERT_GE(run_seconds, 0);
+  // One ask per 10 ms of the whole run's wall time, plus one per step
+  // boundary and the workers' first ask.
+  EXPECT_LE(asked.load(), 10 + static_cast<int>(run_seconds * 100))
+      << "run took " << run_seconds << " s";
+  EXPECT_LT(asked.load(), 20000 / 32);
 }
 
 TEST_F(ZoneSignerTest, HookThatNeverCancelsChangesNothing) {

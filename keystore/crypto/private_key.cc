@@ -73,11 +73,16 @@ struct PrivateKey::SignState {
   // Sign then initialises a fresh context.
   dnssec::EvpMdCtxPtr sign_template;
   size_t max_signature_size = 0;
-  // ECDSA only: EVP_PKEY_sign-initialised contexts, reused across calls (at
-  // most one per concurrent caller); they die with this state, i.e. with
-  // the key. Sign hashes the data itself and signs the digest on one.
+  // ECDSA only: a digest context and an EVP_PKEY_sign-initialised context,
+  // reused across calls (at most one pair per concurrent caller); they die
+  // with this state, i.e. with the key. Sign hashes the data on the one and
+  // signs the digest on the other.
+  struct EcdsaContexts {
+    dnssec::EvpMdCtxPtr digest;
+    dnssec::EvpPkeyCtxPtr sign;
+  };
   mutable std::mutex pool_mu;
-  mutable std::vector<dnssec::EvpPkeyCtxPtr> pool;
+  mutable std::vector<EcdsaContexts> pool;
 };
 
 PrivateKey::PrivateKey(dnssec::Algorithm algorithm, dnssec::EvpPkeyPtr pkey)
@@ -247,15 +252,7 @@ absl::StatusOr<std::vector<uint8_t>> PrivateKey::Sign(
 absl::StatusOr<std::vector<uint8_t>> PrivateKey::SignEcdsa(
     absl::Span<const uint8_t> data) const {
   const SignState& state = *sign_;
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int digest_len = 0;
-  if (EVP_Digest(data.data(), data.size(), digest, &digest_len, state.md.get(),
-                 nullptr) != 1) {
-    dnssec::ClearOpensslErrors();
-    return absl::InternalError(
-        absl::StrCat(dnssec::AlgorithmName(algorithm_), " digest failed"));
-  }
-  dnssec::EvpPkeyCtxPtr ctx;
+  SignState::EcdsaContexts ctx;
   {
     std::lock_guard<std::mutex> lock(state.pool_mu);
     if (!state.pool.empty()) {
@@ -263,19 +260,28 @@ absl::StatusOr<std::vector<uint8_t>> PrivateKey::SignEcdsa(
       state.pool.pop_back();
     }
   }
-  if (ctx == nullptr) {
-    ctx.reset(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey_.get(), nullptr));
-    if (ctx == nullptr || EVP_PKEY_sign_init(ctx.get()) != 1) {
+  if (ctx.sign == nullptr) {
+    ctx.digest.reset(EVP_MD_CTX_new());
+    ctx.sign.reset(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey_.get(), nullptr));
+    if (ctx.digest == nullptr || ctx.sign == nullptr ||
+        EVP_PKEY_sign_init(ctx.sign.get()) != 1) {
       dnssec::ClearOpensslErrors();
       return absl::InternalError(absl::StrCat(
           "cannot initialise signing for ", dnssec::AlgorithmName(algorithm_)));
     }
   }
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int digest_len = 0;
+  if (EVP_DigestInit_ex2(ctx.digest.get(), state.md.get(), nullptr) != 1 ||
+      EVP_DigestUpdate(ctx.digest.get(), data.data(), data.size()) != 1 ||
+      EVP_DigestFinal_ex(ctx.digest.get(), digest, &digest_len) != 1) {
+    dnssec::ClearOpensslErrors();
+    return absl::InternalError(
+        absl::StrCat(dnssec::AlgorithmName(algorithm_), " digest failed"));
+  }
   uint8_t der[dnssec::kMaxEcdsaDerSize];
   size_t der_len = sizeof(der);
-  const bool ok =
-      EVP_PKEY_sign(ctx.get(), der, &der_len, digest, digest_len) == 1;
-  if (!ok) {
+  if (EVP_PKEY_sign(ctx.sign.get(), der, &der_len, digest, digest_len) != 1) {
     dnssec::ClearOpensslErrors();
     return absl::InternalError(
         absl::StrCat(dnssec::AlgorithmName(algorithm_), " signing failed"));
