@@ -79,7 +79,7 @@ std::vector<SignedRecord> SignedRecordsInWriteOrder(const Zone& zone) {
   std::vector<SignedRecord> records;
   records.reserve(count);
   auto add_rrset = [&records](const Node& node, const RRset& rrset) {
-    for (const std::string& rdata : rrset.rdatas) {
+    for (const absl::string_view rdata : rrset.rdatas) {
       records.push_back({node.name, rrset.type, rrset.ttl, rdata});
     }
     for (const absl::string_view sig : rrset.sigs) {
