@@ -335,16 +335,23 @@ void Zone::SetRdatas(RRset* rrset,
                      std::vector<absl::string_view> rdatas) const {
   std::sort(rdatas.begin(), rdatas.end());  // memcmp: unsigned byte order
   rdatas.erase(std::unique(rdatas.begin(), rdatas.end()), rdatas.end());
+  SetCanonicalRdatas(rrset, rdatas);
+}
+
+void Zone::SetCanonicalRdatas(
+    RRset* rrset, absl::Span<const absl::string_view> rdatas) const {
   if (rdatas.empty()) {
     rrset->rdatas = {};
     return;
   }
-  // Two pieces of arena each: the views, then all the RDATA bytes.
-  auto* views = static_cast<absl::string_view*>(bytes->Allocate(
-      rdatas.size() * sizeof(absl::string_view), alignof(absl::string_view)));
-  size_t total = 0;
+  // One piece of arena: the views, then the bytes they view.
+  const size_t views_size = rdatas.size() * sizeof(absl::string_view);
+  size_t total = views_size;
   for (const absl::string_view rdata : rdatas) total += rdata.size();
-  char* at = static_cast<char*>(bytes->Allocate(total, 1));
+  char* const room =
+      static_cast<char*>(bytes->Allocate(total, alignof(absl::string_view)));
+  auto* const views = reinterpret_cast<absl::string_view*>(room);
+  char* at = room + views_size;
   for (size_t i = 0; i < rdatas.size(); ++i) {
     if (!rdatas[i].empty()) std::memcpy(at, rdatas[i].data(), rdatas[i].size());
     new (&views[i]) absl::string_view(at, rdatas[i].size());
@@ -479,7 +486,7 @@ absl::StatusOr<Zone> BuildZone(std::string origin, std::vector<Record> records,
   RRset* open = nullptr;
   std::vector<absl::string_view> open_rdatas;
   const auto close = [&] {
-    if (open != nullptr) zone.SetRdatas(open, open_rdatas);
+    if (open != nullptr) zone.SetCanonicalRdatas(open, open_rdatas);
     open = nullptr;
     open_rdatas.clear();
   };
@@ -511,7 +518,9 @@ absl::StatusOr<Zone> BuildZone(std::string origin, std::vector<Record> records,
     // RFC 2181 5.2: one TTL per RRset; we take the lowest.
     rrset.ttl = std::min(rrset.ttl, rec.ttl);
     open = &rrset;
-    open_rdatas.push_back(rec.rdata);  // SetRdatas drops duplicates
+    // Sorted by RDATA within the RRset: a duplicate follows its twin.
+    if (!open_rdatas.empty() && open_rdatas.back() == rec.rdata) continue;
+    open_rdatas.push_back(rec.rdata);
   }
   close();
   records.clear();

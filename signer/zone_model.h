@@ -90,6 +90,11 @@ struct Zone {
   // Thread-safe for distinct RRsets.
   void SetRdatas(RRset* rrset, std::vector<absl::string_view> rdatas) const;
 
+  // The same for RDATA already in canonical order without duplicates.
+  // REQUIRES: `rdatas` strictly increasing (unsigned byte order).
+  void SetCanonicalRdatas(RRset* rrset,
+                          absl::Span<const absl::string_view> rdatas) const;
+
   // Copies `rdata` into `bytes` and appends its view to `rrset->sigs`.
   // Thread-safe for distinct RRsets.
   void AddSig(RRset* rrset, absl::string_view rdata) const {
