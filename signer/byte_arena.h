@@ -1,8 +1,9 @@
 // ByteArena: append-only storage for many small byte strings (a zone's
-// RRSIG RDATA), copied into a few large blocks instead of one heap block
-// each. A string's bytes never move once added, so its view stays valid
-// while the arena lives, however much is added after it; nothing is freed
-// before the arena is, and freeing it is one free per block.
+// names, RDATA and RRSIG RDATA, and the arrays of views of them), copied into
+// a few large blocks instead of one heap block each. A string's bytes never
+// move once added, so its view stays valid while the arena lives, however much
+// is added after it; nothing is freed before the arena is, and freeing it is
+// one free per block.
 //
 // Blocks start at 4 KiB and double up to 1 MiB, so a small zone costs little
 // and a large one a few hundred blocks; a string larger than a quarter of the
@@ -33,6 +34,11 @@ class ByteArena {
   // Copies `bytes` into the arena and returns the copy, valid as long as the
   // arena. An empty input gives an empty view.
   absl::string_view Add(absl::string_view bytes);
+
+  // Uninitialised room for `bytes` bytes at an address aligned to `align`
+  // (a power of two, at most alignof(std::max_align_t)), valid as long as the
+  // arena. Zero bytes give nullptr.
+  void* Allocate(size_t bytes, size_t align);
 
   // Bytes in blocks the arena holds (allocated, not only used).
   size_t allocated_bytes() const;

@@ -1,5 +1,7 @@
 #include "signer/byte_arena.h"
 
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <thread>
 #include <vector>
@@ -51,6 +53,22 @@ TEST(ByteArenaTest, ALargeStringGetsItsOwnBlockAndTheCurrentOneGoesOn) {
   EXPECT_EQ(after, "def");
   // "def" went into the first block, right after "abc".
   EXPECT_EQ(after.data(), small.data() + small.size());
+}
+
+TEST(ByteArenaTest, AllocateAlignsAfterOddSizedStrings) {
+  ByteArena arena;
+  EXPECT_EQ(arena.Allocate(0, 8), nullptr);
+  for (int i = 0; i < 5000; ++i) {
+    const absl::string_view odd = arena.Add(Item(i));  // 1 to 120 bytes
+    void* room = arena.Allocate(3 * sizeof(absl::string_view),
+                                alignof(absl::string_view));
+    ASSERT_EQ(reinterpret_cast<uintptr_t>(room) % alignof(absl::string_view),
+              0u)
+        << i;
+    // The room does not overlap the string before it.
+    std::memset(room, 0xab, 3 * sizeof(absl::string_view));
+    ASSERT_EQ(odd, Item(i));
+  }
 }
 
 TEST(ByteArenaTest, ManyThreadsAddAtOnce) {

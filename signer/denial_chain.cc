@@ -73,9 +73,9 @@ absl::Status AddNsecChain(Zone* zone, uint32_t ttl) {
     RRset nsec;
     nsec.type = kTypeNsec;
     nsec.ttl = ttl;
-    std::string rdata = next.name;
+    std::string rdata(next.name);
     AppendTypeBitmap(ChainTypes(node, false), &rdata);
-    nsec.rdatas.push_back(std::move(rdata));
+    zone->SetRdatas(&nsec, {rdata});
     InsertRRset(&node, std::move(nsec));
   });
   return absl::OkStatus();
@@ -100,7 +100,7 @@ absl::Status AddNsec3Chain(Zone* zone, const Nsec3Params& params,
     RRset param;
     param.type = kTypeNsec3Param;
     param.ttl = ttl;
-    param.rdatas.push_back(Nsec3ParamRdata(params, 0));
+    zone->SetRdatas(&param, {Nsec3ParamRdata(params, 0)});
     InsertRRset(&zone->apex(), std::move(param));
   }
   // Hash the names on all cores, then sort by hash: that is also the
@@ -137,14 +137,14 @@ absl::Status AddNsec3Chain(Zone* zone, const Nsec3Params& params,
     AppendTypeBitmap(ChainTypes(zone->nodes[hashed[k].second], true), &rdata);
     Node& node = added[k];
     const std::string label = Base32HexEncode(hashed[k].first);
-    node.name.push_back(static_cast<char>(label.size()));
-    node.name.append(label);
-    node.name.append(zone->origin);
+    const char length = static_cast<char>(label.size());
+    node.name = zone->Store(
+        absl::StrCat(absl::string_view(&length, 1), label, zone->origin));
     collides[k] = zone->FindNode(node.name) >= 0;
     RRset nsec3;
     nsec3.type = kTypeNsec3;
     nsec3.ttl = ttl;
-    nsec3.rdatas.push_back(std::move(rdata));
+    zone->SetRdatas(&nsec3, {rdata});
     node.rrsets.push_back(std::move(nsec3));
   });
   for (size_t k = 0; k < added.size(); ++k) {

@@ -19,15 +19,15 @@ void AppendRrsigPrefix(const RrsigFields& fields, std::string* out) {
 
 void AppendSignedRRset(absl::string_view owner, uint16_t type,
                        uint32_t original_ttl,
-                       const std::vector<std::string>& rdatas,
+                       absl::Span<const absl::string_view> rdatas,
                        std::string* out) {
-  for (const std::string& rdata : rdatas) {
+  for (const absl::string_view rdata : rdatas) {
     out->append(owner.data(), owner.size());
     AppendU16(type, out);
     AppendU16(1, out);  // class IN
     AppendU32(original_ttl, out);
     AppendU16(static_cast<uint16_t>(rdata.size()), out);
-    out->append(rdata);
+    out->append(rdata.data(), rdata.size());
   }
 }
 

@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "dnssec/algorithm.h"
 
 namespace zonekeep {
@@ -36,7 +37,7 @@ void AppendRrsigPrefix(const RrsigFields& fields, std::string* out);
 // REQUIRES: `rdatas` in canonical order, `owner` lower-case.
 void AppendSignedRRset(absl::string_view owner, uint16_t type,
                        uint32_t original_ttl,
-                       const std::vector<std::string>& rdatas,
+                       absl::Span<const absl::string_view> rdatas,
                        std::string* out);
 
 // Decodes RRSIG RDATA.

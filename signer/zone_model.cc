@@ -1,7 +1,9 @@
 #include "signer/zone_model.h"
 
 #include <algorithm>
+#include <cstring>
 #include <iterator>
+#include <new>
 #include <optional>
 #include <thread>
 #include <utility>
@@ -139,14 +141,14 @@ absl::Status ZoneError(absl::string_view display_name, int line,
   return absl::InvalidArgumentError(absl::StrCat(display_name, ": ", reason));
 }
 
-uint16_t RrsigTypeCovered(const std::string& rdata) {
+uint16_t RrsigTypeCovered(absl::string_view rdata) {
   if (rdata.size() < 2) return 0;
   return static_cast<uint16_t>(static_cast<uint8_t>(rdata[0]) << 8 |
                                static_cast<uint8_t>(rdata[1]));
 }
 
 // Skips one wire name in `rdata` at `pos`; returns the end or npos.
-size_t SkipName(const std::string& rdata, size_t pos) {
+size_t SkipName(absl::string_view rdata, size_t pos) {
   while (pos < rdata.size()) {
     const uint8_t len = static_cast<uint8_t>(rdata[pos]);
     if (len == 0) return pos + 1;
@@ -155,10 +157,10 @@ size_t SkipName(const std::string& rdata, size_t pos) {
   return std::string::npos;
 }
 
-std::string FirstNameOf(const std::string& rdata, size_t start = 0) {
+std::string FirstNameOf(absl::string_view rdata, size_t start = 0) {
   const size_t end = SkipName(rdata, start);
   if (end == std::string::npos) return std::string();
-  return rdata.substr(start, end - start);
+  return std::string(rdata.substr(start, end - start));
 }
 
 constexpr int kMaxAliasHops = 16;
@@ -199,7 +201,7 @@ absl::Status CheckZone(const Zone& zone, absl::string_view display_name,
                      absl::StrCat("no SOA record at the zone apex ",
                                   dnssec::NameToText(zone.origin)));
   }
-  std::string dname_owner;
+  absl::string_view dname_owner;  // a node name: the zone holds the bytes
   for (const Node& node : zone.nodes) {
     if (!dname_owner.empty() && dnssec::IsSubdomainOf(node.name, dname_owner) &&
         !node.occluded && !node.ent) {
@@ -210,7 +212,7 @@ absl::Status CheckZone(const Zone& zone, absl::string_view display_name,
                                     dnssec::NameToText(dname_owner)));
     }
     if (dname_owner.empty() || !dnssec::IsSubdomainOf(node.name, dname_owner)) {
-      dname_owner.clear();
+      dname_owner = absl::string_view();
     }
     for (const RRset& rrset : node.rrsets) {
       if (rrset.type == kTypeSoa) {
@@ -289,8 +291,8 @@ absl::Status CheckZone(const Zone& zone, absl::string_view display_name,
     const RRset* dname = node.Find(kTypeDname);
     if (cname == nullptr && dname == nullptr) continue;
     // A DNAME's chain starts at a name below its owner.
-    std::string name =
-        cname != nullptr ? node.name : std::string("\x05probe") + node.name;
+    std::string name = cname != nullptr ? std::string(node.name)
+                                        : absl::StrCat("\x05probe", node.name);
     for (int hops = 0;; ++hops) {
       std::optional<std::string> next = NextAlias(zone, name);
       if (!next.has_value()) break;
@@ -329,6 +331,35 @@ bool IsSignedRRset(const Node& node, const RRset& rrset) {
   return true;
 }
 
+void Zone::SetRdatas(RRset* rrset,
+                     std::vector<absl::string_view> rdatas) const {
+  std::sort(rdatas.begin(), rdatas.end());  // memcmp: unsigned byte order
+  rdatas.erase(std::unique(rdatas.begin(), rdatas.end()), rdatas.end());
+  SetCanonicalRdatas(rrset, rdatas);
+}
+
+void Zone::SetCanonicalRdatas(
+    RRset* rrset, absl::Span<const absl::string_view> rdatas) const {
+  if (rdatas.empty()) {
+    rrset->rdatas = {};
+    return;
+  }
+  // One piece of arena: the views, then the bytes they view.
+  const size_t views_size = rdatas.size() * sizeof(absl::string_view);
+  size_t total = views_size;
+  for (const absl::string_view rdata : rdatas) total += rdata.size();
+  char* const room =
+      static_cast<char*>(bytes->Allocate(total, alignof(absl::string_view)));
+  auto* const views = reinterpret_cast<absl::string_view*>(room);
+  char* at = room + views_size;
+  for (size_t i = 0; i < rdatas.size(); ++i) {
+    if (!rdatas[i].empty()) std::memcpy(at, rdatas[i].data(), rdatas[i].size());
+    new (&views[i]) absl::string_view(at, rdatas[i].size());
+    at += rdatas[i].size();
+  }
+  rrset->rdatas = absl::MakeConstSpan(views, rdatas.size());
+}
+
 int Zone::FindNode(absl::string_view name) const {
   size_t lo = 0, hi = nodes.size();
   while (lo < hi) {
@@ -348,7 +379,7 @@ namespace {
 
 // Sets apex/ent/nsec3_only/delegation/occluded on nodes in canonical order.
 void MarkNodes(Zone* zone) {
-  std::string cut;
+  absl::string_view cut;  // a node name: the zone holds the bytes
   for (Node& node : zone->nodes) {
     node.apex = node.name == zone->origin;
     node.ent = node.rrsets.empty();
@@ -362,7 +393,7 @@ void MarkNodes(Zone* zone) {
       node.occluded = true;
       continue;
     }
-    cut.clear();
+    cut = absl::string_view();
     if (!node.apex && node.Has(kTypeNs)) {
       node.delegation = true;
       cut = node.name;
@@ -450,22 +481,33 @@ absl::StatusOr<Zone> BuildZone(std::string origin, std::vector<Record> records,
   // way.
   AncestorChain ancestors(zone.origin);
   std::vector<absl::string_view> missing;
+  // The RRset being filled and its RDATA (views of the records' strings),
+  // copied into the zone's arena when the next RRset starts.
+  RRset* open = nullptr;
+  std::vector<absl::string_view> open_rdatas;
+  const auto close = [&] {
+    if (open != nullptr) zone.SetCanonicalRdatas(open, open_rdatas);
+    open = nullptr;
+    open_rdatas.clear();
+  };
   for (Record& rec : records) {
     if (rec.type == kTypeRrsig && options.attach_rrsigs) {
       rrsigs.push_back(std::move(rec));
       continue;
     }
     if (zone.nodes.empty() || zone.nodes.back().name != rec.owner) {
+      close();
       ancestors.Next(rec.owner, &missing);
       for (absl::string_view ent : missing) {
         zone.nodes.emplace_back();
-        zone.nodes.back().name.assign(ent.data(), ent.size());
+        zone.nodes.back().name = zone.Store(ent);
       }
       zone.nodes.emplace_back();
-      zone.nodes.back().name = std::move(rec.owner);
+      zone.nodes.back().name = zone.Store(rec.owner);
     }
     Node& node = zone.nodes.back();
     if (node.rrsets.empty() || node.rrsets.back().type != rec.type) {
+      close();
       node.rrsets.emplace_back();
       RRset& fresh = node.rrsets.back();
       fresh.type = rec.type;
@@ -475,9 +517,12 @@ absl::StatusOr<Zone> BuildZone(std::string origin, std::vector<Record> records,
     RRset& rrset = node.rrsets.back();
     // RFC 2181 5.2: one TTL per RRset; we take the lowest.
     rrset.ttl = std::min(rrset.ttl, rec.ttl);
-    if (!rrset.rdatas.empty() && rrset.rdatas.back() == rec.rdata) continue;
-    rrset.rdatas.push_back(std::move(rec.rdata));
+    open = &rrset;
+    // Sorted by RDATA within the RRset: a duplicate follows its twin.
+    if (!open_rdatas.empty() && open_rdatas.back() == rec.rdata) continue;
+    open_rdatas.push_back(rec.rdata);
   }
+  close();
   records.clear();
   records.shrink_to_fit();
 
@@ -505,7 +550,7 @@ absl::StatusOr<Zone> BuildZone(std::string origin, std::vector<Record> records,
   }
   const RRset* soa = zone.apex().Find(kTypeSoa);
   zone.soa_ttl = soa->ttl;
-  const std::string& soa_rdata = soa->rdatas.front();
+  const absl::string_view soa_rdata = soa->rdatas.front();
   if (soa_rdata.size() < 20) {
     return ZoneError(display_name, soa->line, "malformed SOA RDATA");
   }

@@ -7,12 +7,14 @@
 // beside other data, CNAME loops, DNAME problems, DS without delegation) and
 // reports the first problem with the source line.
 // Thread-safety: a built Zone is a plain value; const access from many threads
-// is safe, and workers may write disjoint RRsets' `sigs` (AddSig may be called
-// from many threads at once: the arena is thread-safe).
+// is safe, and workers may write disjoint RRsets' `rdatas` and `sigs`
+// (SetRdatas and AddSig may be called from many threads at once: the arena is
+// thread-safe).
 //
-// Memory: RRSIG RDATA, the zone's largest part after signing, sits in one
-// per-zone ByteArena (signer/byte_arena.h), not in a heap string each; the
-// RRsets hold views. Names and other RDATA are still strings of their own.
+// Memory: names, RDATA and RRSIG RDATA sit in one per-zone ByteArena
+// (signer/byte_arena.h), not in a heap string each; RRsets hold views, and an
+// RRset's array of RDATA views is in the arena too, so no record costs an
+// allocation of its own. Node names are views into the arena as well.
 #ifndef ZONEKEEP_SIGNER_ZONE_MODEL_H_
 #define ZONEKEEP_SIGNER_ZONE_MODEL_H_
 
@@ -23,6 +25,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "signer/byte_arena.h"
 #include "signer/record.h"
 
@@ -32,15 +35,19 @@ namespace signer {
 struct RRset {
   uint16_t type = 0;
   uint32_t ttl = 0;
-  int line = 0;                     // first source line, 0 when generated
-  std::vector<std::string> rdatas;  // canonical RDATA order, no duplicates
-  // RRSIG RDATA covering this RRset: views into the owning Zone's
-  // sig_bytes (add with Zone::AddSig, never a view of a temporary).
+  int line = 0;  // first source line, 0 when generated
+  // Canonical RDATA order (bytes compared unsigned), no duplicates. The views
+  // and their array live in the owning Zone's `bytes`: set with
+  // Zone::SetRdatas, never to views of temporaries.
+  absl::Span<const absl::string_view> rdatas;
+  // RRSIG RDATA covering this RRset: views into the owning Zone's `bytes`
+  // (add with Zone::AddSig, never a view of a temporary).
   std::vector<absl::string_view> sigs;
 };
 
 struct Node {
-  std::string name;           // canonical wire name
+  // Canonical wire name, in the owning Zone's `bytes` (Zone::Store).
+  absl::string_view name;
   std::vector<RRset> rrsets;  // ordered by type
   bool apex = false;
   bool delegation = false;  // NS below the apex: a zone cut
@@ -67,14 +74,31 @@ struct Zone {
   uint32_t soa_ttl = 0;
   uint32_t soa_minimum = 0;
   uint32_t max_ttl = 0;
-  // The bytes RRsets' `sigs` view. Shared by copies of the Zone (bytes added
-  // are never changed), so a copy's views stay valid while any copy lives.
-  std::shared_ptr<ByteArena> sig_bytes = std::make_shared<ByteArena>();
+  // The bytes RRsets' `rdatas` and `sigs` view. Shared by copies of the Zone
+  // (bytes added are never changed), so a copy's views stay valid while any
+  // copy lives; a moved Zone's views stay valid too (the arena does not move).
+  std::shared_ptr<ByteArena> bytes = std::make_shared<ByteArena>();
 
-  // Copies `rdata` into sig_bytes and appends its view to `rrset->sigs`.
+  // Copies `data` into `bytes`; the copy lives as long as the arena.
+  // Thread-safe.
+  absl::string_view Store(absl::string_view data) const {
+    return bytes->Add(data);
+  }
+
+  // Sets `rrset->rdatas` to copies, in `bytes`, of `rdatas` in canonical
+  // order with duplicates removed. The old RDATA stay in the arena (unused).
+  // Thread-safe for distinct RRsets.
+  void SetRdatas(RRset* rrset, std::vector<absl::string_view> rdatas) const;
+
+  // The same for RDATA already in canonical order without duplicates.
+  // REQUIRES: `rdatas` strictly increasing (unsigned byte order).
+  void SetCanonicalRdatas(RRset* rrset,
+                          absl::Span<const absl::string_view> rdatas) const;
+
+  // Copies `rdata` into `bytes` and appends its view to `rrset->sigs`.
   // Thread-safe for distinct RRsets.
   void AddSig(RRset* rrset, absl::string_view rdata) const {
-    rrset->sigs.push_back(sig_bytes->Add(rdata));
+    rrset->sigs.push_back(bytes->Add(rdata));
   }
 
   Node& apex() { return nodes.front(); }

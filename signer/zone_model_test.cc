@@ -1,6 +1,7 @@
 // Zone ingest, zone model, NSEC3 hashing, bitmaps and serials.
 #include "signer/zone_model.h"
 
+#include <algorithm>
 #include <random>
 #include <set>
 #include <string>
@@ -103,6 +104,83 @@ TEST(ZoneModelTest, CanonicalOrderDedupAndTtl) {
   ASSERT_EQ(a->rdatas.size(), 2u);
   EXPECT_LT(a->rdatas[0], a->rdatas[1]);
   EXPECT_EQ(z->soa_minimum, 300u);
+}
+
+TEST(ZoneModelTest, RdataOrderIsUnsignedByteOrder) {
+  // \128 (decimal: 0x80) sorts after \127 and \001 as an unsigned byte (as a
+  // signed char it would sort first); the repeated record is dropped.
+  auto z = Build(absl::StrCat(kHead,
+                              "t IN TXT \"\\128\"\n"
+                              "t IN TXT \"\\001\"\n"
+                              "t IN TXT \"\\128\"\n"
+                              "t IN TXT \"\\127\"\n"));
+  ASSERT_TRUE(z.ok()) << z.status();
+  const int t = z->FindNode(dnssec::ParseName("t.example.").value());
+  ASSERT_GE(t, 0);
+  const RRset* txt = z->nodes[t].Find(kTypeTxt);
+  ASSERT_NE(txt, nullptr);
+  ASSERT_EQ(txt->rdatas.size(), 3u);
+  EXPECT_EQ(txt->rdatas[0], absl::string_view("\x01\x01", 2));
+  EXPECT_EQ(txt->rdatas[1], absl::string_view("\x01\x7f", 2));
+  EXPECT_EQ(txt->rdatas[2], absl::string_view("\x01\x80", 2));
+}
+
+TEST(ZoneModelTest, SetRdatasCopiesSortsAndDropsDuplicates) {
+  Zone zone;
+  RRset rrset;
+  std::vector<std::string> input = {std::string("\x80", 1), "\x01", "",
+                                    std::string("\x80", 1), "\x7f\xff"};
+  zone.SetRdatas(&rrset, {input.begin(), input.end()});
+  for (std::string& s : input) s.assign(s.size(), 'x');  // the copies stay
+  ASSERT_EQ(rrset.rdatas.size(), 4u);
+  EXPECT_EQ(rrset.rdatas[0], "");
+  EXPECT_EQ(rrset.rdatas[1], "\x01");
+  EXPECT_EQ(rrset.rdatas[2], "\x7f\xff");
+  EXPECT_EQ(rrset.rdatas[3], absl::string_view("\x80", 1));
+  // Setting again replaces the set; empty empties it.
+  zone.SetRdatas(&rrset, {"b", "a"});
+  ASSERT_EQ(rrset.rdatas.size(), 2u);
+  EXPECT_EQ(rrset.rdatas[0], "a");
+  zone.SetRdatas(&rrset, {});
+  EXPECT_TRUE(rrset.rdatas.empty());
+}
+
+// The text of every RRset's RDATA and RRSIGs, to compare zones by value.
+std::vector<std::string> AllRdata(const Zone& zone) {
+  std::vector<std::string> out;
+  for (const Node& node : zone.nodes) {
+    for (const RRset& rrset : node.rrsets) {
+      for (const absl::string_view r : rrset.rdatas) out.emplace_back(r);
+      for (const absl::string_view r : rrset.sigs) out.emplace_back(r);
+    }
+  }
+  return out;
+}
+
+TEST(ZoneModelTest, CopiedAndMovedZonesKeepTheirViewsValid) {
+  std::vector<std::string> want;
+  Zone copy;
+  {
+    auto z = Build(absl::StrCat(kHead, "www IN A 192.0.2.7\n",
+                                "www IN TXT \"some text\"\n"));
+    ASSERT_TRUE(z.ok()) << z.status();
+    RRset* a =
+        z->nodes[z->FindNode(dnssec::ParseName("www.example.").value())].Find(
+            kTypeA);
+    ASSERT_NE(a, nullptr);
+    z->AddSig(a, std::string(40, 's'));
+    want = AllRdata(*z);
+    copy = *z;
+    // The built zone dies here: the copy shares its arena.
+  }
+  // Memory the old zone freed is reused; the copy's views must not see it.
+  std::vector<std::string> noise(1000, std::string(64, 'n'));
+  EXPECT_EQ(AllRdata(copy), want);
+  const Zone moved = std::move(copy);
+  EXPECT_EQ(AllRdata(moved), want);
+  ASSERT_GE(want.size(), 5u);
+  EXPECT_TRUE(std::find(want.begin(), want.end(), std::string(40, 's')) !=
+              want.end());
 }
 
 TEST(ZoneModelTest, CutsGlueAndEmptyNonTerminals) {

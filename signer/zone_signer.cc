@@ -70,11 +70,6 @@ absl::Status CheckOptions(const SignOptions& o, int64_t inception,
   return absl::OkStatus();
 }
 
-void SortUnique(std::vector<std::string>* v) {
-  std::sort(v->begin(), v->end());
-  v->erase(std::unique(v->begin(), v->end()), v->end());
-}
-
 // DNSKEY (all keys) and, if asked, CDS + CDNSKEY for the KSKs at the apex.
 absl::Status AddKeyRRsets(Zone* zone, const KeySet& keys,
                           const SignOptions& options) {
@@ -82,21 +77,24 @@ absl::Status AddKeyRRsets(Zone* zone, const KeySet& keys,
   RRset dnskey;
   dnskey.type = kTypeDnskey;
   dnskey.ttl = ttl;
+  std::vector<absl::string_view> dnskeys;
   for (const dnssec::ZoneKey* key : keys.all) {
-    dnskey.rdatas.emplace_back(key->dnskey_rdata.begin(),
-                               key->dnskey_rdata.end());
+    dnskeys.emplace_back(
+        reinterpret_cast<const char*>(key->dnskey_rdata.data()),
+        key->dnskey_rdata.size());
   }
-  SortUnique(&dnskey.rdatas);
+  zone->SetRdatas(&dnskey, std::move(dnskeys));  // sorted, no duplicates
   InsertRRset(&zone->apex(), std::move(dnskey));
   if (!options.add_cds && !options.cds_delete) return absl::OkStatus();
   RRset cds, cdnskey;
   cds.type = kTypeCds;
   cdnskey.type = kTypeCdnskey;
   cds.ttl = cdnskey.ttl = ttl;
+  std::vector<std::string> cds_rdatas, cdnskey_rdatas;
   if (options.cds_delete) {
     // RFC 8078 section 4: CDS 0 0 0 00 and CDNSKEY 0 3 0 AA==.
-    cds.rdatas.push_back(std::string("\0\0\0\0\0", 5));
-    cdnskey.rdatas.push_back(std::string("\0\0\3\0\0", 5));
+    cds_rdatas.push_back(std::string("\0\0\0\0\0", 5));
+    cdnskey_rdatas.push_back(std::string("\0\0\3\0\0", 5));
   }
   for (const dnssec::ZoneKey* key : options.cds_delete
                                         ? std::vector<const dnssec::ZoneKey*>()
@@ -105,11 +103,12 @@ absl::Status AddKeyRRsets(Zone* zone, const KeySet& keys,
     absl::StatusOr<std::string> ds =
         dnssec::BuildDsRdata(zone->origin, rdata, dnssec::DigestType::kSha256);
     if (!ds.ok()) return ds.status();
-    cds.rdatas.push_back(*std::move(ds));
-    cdnskey.rdatas.push_back(rdata);
+    cds_rdatas.push_back(*std::move(ds));
+    cdnskey_rdatas.push_back(rdata);
   }
-  SortUnique(&cds.rdatas);
-  SortUnique(&cdnskey.rdatas);
+  // Sorted, no duplicates.
+  zone->SetRdatas(&cds, {cds_rdatas.begin(), cds_rdatas.end()});
+  zone->SetRdatas(&cdnskey, {cdnskey_rdatas.begin(), cdnskey_rdatas.end()});
   InsertRRset(&zone->apex(), std::move(cds));
   InsertRRset(&zone->apex(), std::move(cdnskey));
   return absl::OkStatus();
@@ -278,11 +277,13 @@ absl::StatusOr<SignReport> SignZoneImpl(
   }
 
   // SOA serial.
-  std::string& soa = zone.apex().Find(kTypeSoa)->rdatas.front();
+  RRset* const soa_rrset = zone.apex().Find(kTypeSoa);
+  std::string soa(soa_rrset->rdatas.front());
   auto serial = SoaSerial(soa);
   if (!serial.ok()) return serial.status();
   report.serial = NextSerial(*serial, options.serial_mode, now);
   if (absl::Status s = SetSoaSerial(report.serial, &soa); !s.ok()) return s;
+  zone.SetRdatas(soa_rrset, {soa});
 
   if (absl::Status s = AddKeyRRsets(&zone, *key_set, options); !s.ok()) {
     return s;

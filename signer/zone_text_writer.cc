@@ -320,7 +320,7 @@ absl::Status FormatNodes(const Zone& zone, size_t begin, size_t end,
     // SOA first at the apex, then the rest in type order.
     const RRset* soa = node.apex ? node.Find(kTypeSoa) : nullptr;
     auto write_rrset = [&](const RRset& rrset) -> absl::Status {
-      for (const std::string& rdata : rrset.rdatas) {
+      for (const absl::string_view rdata : rrset.rdatas) {
         if (absl::Status s = AppendRecordLine(owner_text, node.name, rrset.type,
                                               rrset.ttl, rdata, out);
             !s.ok()) {

@@ -86,7 +86,7 @@ absl::Status CheckNsecChain(const Zone& zone) {
       return absl::FailedPreconditionError(absl::StrCat(
           "more than one NSEC at ", dnssec::NameToText(node.name)));
     }
-    const std::string& rdata = nsec->rdatas.front();
+    const absl::string_view rdata = nsec->rdatas.front();
     size_t end = 0;
     while (end < rdata.size() && rdata[end] != 0) {
       end += 1 + static_cast<uint8_t>(rdata[end]);
@@ -95,7 +95,7 @@ absl::Status CheckNsecChain(const Zone& zone) {
       return absl::FailedPreconditionError(
           absl::StrCat("malformed NSEC at ", dnssec::NameToText(node.name)));
     }
-    std::string next_name = rdata.substr(0, end + 1);
+    std::string next_name(rdata.substr(0, end + 1));
     dnssec::LowercaseName(&next_name);
     if (next_name != next.name) {
       return absl::FailedPreconditionError(
@@ -103,7 +103,7 @@ absl::Status CheckNsecChain(const Zone& zone) {
                        " points to ", dnssec::NameToText(next_name),
                        ", expected ", dnssec::NameToText(next.name)));
     }
-    auto types = DecodeTypeBitmap(absl::string_view(rdata).substr(end + 1));
+    auto types = DecodeTypeBitmap(rdata.substr(end + 1));
     if (!types.ok()) {
       return absl::FailedPreconditionError(
           absl::StrCat("NSEC at ", dnssec::NameToText(node.name), ": ",
@@ -134,18 +134,19 @@ absl::Status CheckNsec3Chain(const Zone& zone) {
     return absl::FailedPreconditionError(
         "NSEC3 chain without exactly one NSEC3PARAM at the apex");
   }
-  const std::string& param = param_set->rdatas.front();
+  const absl::string_view param = param_set->rdatas.front();
   if (param.size() < 5 || param.size() != 5u + static_cast<uint8_t>(param[4]) ||
       param[0] != 1) {
     return absl::FailedPreconditionError("malformed NSEC3PARAM");
   }
   const uint16_t iterations = ReadU16(param, 2);
-  const std::string salt = param.substr(5);
+  const std::string salt(param.substr(5));
   if (iterations > kMaxNsec3Iterations) {
     return absl::FailedPreconditionError(absl::StrCat(
         "NSEC3 iterations ", iterations, " above ", kMaxNsec3Iterations));
   }
-  const std::string param_key = param.substr(0, 1) + param.substr(2);
+  const std::string param_key =
+      absl::StrCat(param.substr(0, 1), param.substr(2));
   std::vector<Nsec3Entry> entries;
   for (const Node& node : zone.nodes) {
     const RRset* nsec3 = node.Find(kTypeNsec3);
@@ -164,9 +165,10 @@ absl::Status CheckNsec3Chain(const Zone& zone) {
       return absl::FailedPreconditionError(
           absl::StrCat("NSEC3 owner is not a hash: ", where()));
     }
-    const std::string& rd = nsec3->rdatas.front();
+    const absl::string_view rd = nsec3->rdatas.front();
     if (rd.size() < 5 + salt.size() + 1 ||
-        rd.substr(0, 1) + rd.substr(2, 3 + salt.size()) != param_key) {
+        absl::StrCat(rd.substr(0, 1), rd.substr(2, 3 + salt.size())) !=
+            param_key) {
       return absl::FailedPreconditionError(absl::StrCat(
           "NSEC3 at ", where(), " has parameters unlike NSEC3PARAM"));
     }
@@ -177,7 +179,7 @@ absl::Status CheckNsec3Chain(const Zone& zone) {
       return absl::FailedPreconditionError(
           absl::StrCat("malformed NSEC3 at ", where()));
     }
-    e.next = rd.substr(pos + 1, hash_len);
+    e.next = std::string(rd.substr(pos + 1, hash_len));
     auto types = DecodeTypeBitmap(rd.substr(pos + 1 + hash_len));
     if (!types.ok()) {
       return absl::FailedPreconditionError(
@@ -450,7 +452,7 @@ absl::StatusOr<VerifyReport> VerifyZone(
   }
   KeyMap keys;
   std::set<dnssec::Algorithm> algorithms;
-  for (const std::string& rdata : dnskeys->rdatas) {
+  for (const absl::string_view rdata : dnskeys->rdatas) {
     auto v = DnskeyVerifier::Create(rdata);
     if (!v.ok()) {
       if (absl::IsUnimplemented(v.status())) continue;

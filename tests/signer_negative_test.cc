@@ -171,6 +171,19 @@ std::string Nsec3Owner(const Zone& zone, const std::string& name) {
   return std::string(1, static_cast<char>(label.size())) + label + zone.origin;
 }
 
+// Edits the RRset's first RDATA: views into the zone's arena are read-only,
+// so the changed copy goes into the arena and replaces it (SetRdatas keeps
+// the set in canonical order).
+template <typename Edit>
+void EditFirstRdata(const Zone& zone, RRset* rrset, Edit edit) {
+  std::string rdata(rrset->rdatas.front());
+  edit(&rdata);
+  std::vector<absl::string_view> rdatas(rrset->rdatas.begin(),
+                                        rrset->rdatas.end());
+  rdatas.front() = rdata;
+  zone.SetRdatas(rrset, std::move(rdatas));
+}
+
 // Rewrites the types in an NSEC/NSEC3 RDATA bitmap (tail after `bitmap_at`).
 void SetBitmap(std::string* rdata, size_t bitmap_at,
                std::vector<uint16_t> types) {
@@ -224,7 +237,7 @@ std::vector<Corruption> Corpus() {
   c.push_back({"SignatureOverAlteredData", Base::kHostingNsec, [](Zone& z) {
                  RRset& a =
                      RRsetAt(z, "host2.hosting.example.", signer::kTypeA);
-                 a.rdatas.front()[3] ^= 1;
+                 EditFirstRdata(z, &a, [](std::string* rd) { (*rd)[3] ^= 1; });
                }});
   c.push_back({"RrsigLabelsAboveOwnerLabels", Base::kHostingNsec,
                [](Zone& z) {
@@ -243,8 +256,12 @@ std::vector<Corruption> Corpus() {
                      ActiveKey(KeysFor(kAlg), dnssec::KeyRole::kZsk);
                  const std::string rdata(zsk.dnskey_rdata.begin(),
                                          zsk.dnskey_rdata.end());
-                 dnskey->rdatas.erase(std::find(dnskey->rdatas.begin(),
-                                                dnskey->rdatas.end(), rdata));
+                 std::vector<absl::string_view> kept;
+                 for (const absl::string_view r : dnskey->rdatas) {
+                   if (r != rdata) kept.push_back(r);
+                 }
+                 ASSERT_EQ(kept.size() + 1, dnskey->rdatas.size());
+                 z.SetRdatas(dnskey, std::move(kept));
                  Resign(z, apex, dnskey,
                         ActiveKey(KeysFor(kAlg), dnssec::KeyRole::kKsk));
                }});
@@ -252,38 +269,41 @@ std::vector<Corruption> Corpus() {
                  // host0's NSEC jumps over host1 (which keeps its own NSEC).
                  Node& n = NodeAt(z, "host0.hosting.example.");
                  RRset* nsec = n.Find(signer::kTypeNsec);
-                 std::string& rd = nsec->rdatas.front();
-                 const std::string next = W("host1.hosting.example.");
-                 ASSERT_EQ(rd.compare(0, next.size(), next), 0);
-                 rd.replace(0, next.size(), W("host10.hosting.example."));
+                 EditFirstRdata(z, nsec, [](std::string* rd) {
+                   const std::string next = W("host1.hosting.example.");
+                   ASSERT_EQ(rd->compare(0, next.size(), next), 0);
+                   rd->replace(0, next.size(), W("host10.hosting.example."));
+                 });
                  ResignZsk(z, n, nsec);
                }});
-  c.push_back({"NameWithoutNsec", Base::kHostingNsec, [](Zone& z) {
-                 // host1 loses its NSEC; host0's NSEC points past it, so the
-                 // chain itself stays closed and signed.
-                 Node& h1 = NodeAt(z, "host1.hosting.example.");
-                 std::string after = h1.Find(signer::kTypeNsec)->rdatas.front();
-                 h1.rrsets.erase(h1.rrsets.begin() +
-                                 (h1.Find(signer::kTypeNsec) - &h1.rrsets[0]));
-                 Node& h0 = NodeAt(z, "host0.hosting.example.");
-                 RRset* nsec = h0.Find(signer::kTypeNsec);
-                 const std::string next = W("host1.hosting.example.");
-                 std::string& rd = nsec->rdatas.front();
-                 rd.replace(
-                     0, next.size(),
-                     after.substr(0, W("host10.hosting.example.").size()));
-                 ResignZsk(z, h0, nsec);
-               }});
+  c.push_back(
+      {"NameWithoutNsec", Base::kHostingNsec, [](Zone& z) {
+         // host1 loses its NSEC; host0's NSEC points past it, so the
+         // chain itself stays closed and signed.
+         Node& h1 = NodeAt(z, "host1.hosting.example.");
+         const std::string after(h1.Find(signer::kTypeNsec)->rdatas.front());
+         h1.rrsets.erase(h1.rrsets.begin() +
+                         (h1.Find(signer::kTypeNsec) - &h1.rrsets[0]));
+         Node& h0 = NodeAt(z, "host0.hosting.example.");
+         RRset* nsec = h0.Find(signer::kTypeNsec);
+         const std::string next = W("host1.hosting.example.");
+         EditFirstRdata(z, nsec, [&](std::string* rd) {
+           rd->replace(0, next.size(),
+                       after.substr(0, W("host10.hosting.example.").size()));
+         });
+         ResignZsk(z, h0, nsec);
+       }});
   c.push_back({"WrongNsecTypeBitmap", Base::kHostingNsec,
                [](Zone& z) {
                  // mail has A and AAAA; its NSEC claims only A.
                  Node& n = NodeAt(z, "mail.hosting.example.");
                  RRset* nsec = n.Find(signer::kTypeNsec);
-                 std::string& rd = nsec->rdatas.front();
-                 const size_t at = W("multi.hosting.example.").size();
-                 SetBitmap(
-                     &rd, at,
-                     {signer::kTypeA, signer::kTypeRrsig, signer::kTypeNsec});
+                 EditFirstRdata(z, nsec, [](std::string* rd) {
+                   const size_t at = W("multi.hosting.example.").size();
+                   SetBitmap(
+                       rd, at,
+                       {signer::kTypeA, signer::kTypeRrsig, signer::kTypeNsec});
+                 });
                  ResignZsk(z, n, nsec);
                },
                // ldns-verify-zone 1.8.3 checks NSEC presence, order and
@@ -295,8 +315,9 @@ std::vector<Corruption> Corpus() {
          (void)n;
          Node& h = z.nodes[z.FindNode(Nsec3Owner(z, "host0.hosting.example."))];
          RRset* nsec3 = h.Find(signer::kTypeNsec3);
-         std::string& rd = nsec3->rdatas.front();
-         rd[Nsec3BitmapOffset(rd) - 1] ^= 0x01;  // next hash
+         EditFirstRdata(z, nsec3, [](std::string* rd) {
+           (*rd)[Nsec3BitmapOffset(*rd) - 1] ^= 0x01;  // next hash
+         });
          ResignZsk(z, h, nsec3);
        }});
   c.push_back({"MissingNsec3ForEmptyNonTerminal", Base::kHostingNsec3,
@@ -306,18 +327,20 @@ std::vector<Corruption> Corpus() {
                  const std::string ent = Nsec3Owner(z, "ent.hosting.example.");
                  const int index = z.FindNode(ent);
                  ASSERT_GE(index, 0);
-                 const std::string its_next =
-                     z.nodes[index].Find(signer::kTypeNsec3)->rdatas.front();
+                 const std::string its_next(
+                     z.nodes[index].Find(signer::kTypeNsec3)->rdatas.front());
                  std::string ent_hash;
                  signer::Base32HexDecode(ent.substr(1, 32), &ent_hash);
                  for (Node& n : z.nodes) {
                    RRset* r = n.Find(signer::kTypeNsec3);
                    if (r == nullptr) continue;
-                   std::string& rd = r->rdatas.front();
+                   const std::string rd(r->rdatas.front());
                    const size_t at = Nsec3BitmapOffset(rd) - 20;
                    if (rd.compare(at, 20, ent_hash) != 0) continue;
-                   const size_t from = Nsec3BitmapOffset(its_next) - 20;
-                   rd.replace(at, 20, its_next.substr(from, 20));
+                   EditFirstRdata(z, r, [&](std::string* edited) {
+                     const size_t from = Nsec3BitmapOffset(its_next) - 20;
+                     edited->replace(at, 20, its_next.substr(from, 20));
+                   });
                    ResignZsk(z, n, r);
                  }
                  z.nodes.erase(z.nodes.begin() + index);
@@ -331,9 +354,10 @@ std::vector<Corruption> Corpus() {
        [](Zone& z) {
          Node& h = z.nodes[z.FindNode(Nsec3Owner(z, "mail.hosting.example."))];
          RRset* nsec3 = h.Find(signer::kTypeNsec3);
-         std::string& rd = nsec3->rdatas.front();
-         SetBitmap(&rd, Nsec3BitmapOffset(rd),
-                   {signer::kTypeA, signer::kTypeMx, signer::kTypeRrsig});
+         EditFirstRdata(z, nsec3, [](std::string* rd) {
+           SetBitmap(rd, Nsec3BitmapOffset(*rd),
+                     {signer::kTypeA, signer::kTypeMx, signer::kTypeRrsig});
+         });
          ResignZsk(z, h, nsec3);
        },
        // As above: ldns-verify-zone does not check bitmap contents.
@@ -345,7 +369,7 @@ std::vector<Corruption> Corpus() {
                  for (Node& n : z.nodes) {
                    RRset* r = n.Find(signer::kTypeNsec3);
                    if (r == nullptr) continue;
-                   r->rdatas.front()[1] = 0;
+                   EditFirstRdata(z, r, [](std::string* rd) { (*rd)[1] = 0; });
                    ResignZsk(z, n, r);
                  }
                },
