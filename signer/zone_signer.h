@@ -40,7 +40,8 @@
 //    temp file and rename).
 // Thread-safety: SignZone may run concurrently for different zones; it starts
 // up to options.threads worker threads and calls the keys' Sign from them
-// (the pipelined self-verify splits them between its two checks).
+// (the pipelined self-verify runs its two checks at once: the verify on all
+// of them, the text side on half of them beside it).
 #ifndef ZONEKEEP_SIGNER_ZONE_SIGNER_H_
 #define ZONEKEEP_SIGNER_ZONE_SIGNER_H_
 
@@ -116,11 +117,13 @@ struct SignOptions {
   bool self_verify = true;
   // The pipelined full sign (the default) runs the self-verify of the signed
   // records at the same time as the formatting and read-back of the output
-  // text, each on half of `threads` (with one thread: in sequence);
-  // sequential runs them one after another, as before. Same checks, same
-  // output bytes, same errors (a failed verify is reported first).
+  // text: the verify, the larger part, on all of `threads`, the text side on
+  // half of them beside it (more threads than cores; with one thread: in
+  // sequence); sequential runs them one after another, as before. Same
+  // checks, same output bytes, same errors (a failed verify is reported
+  // first).
   bool sequential = false;
-  int threads = 0;  // 0: all cores (the pipelined self-verify splits them)
+  int threads = 0;  // 0: all cores
   // What the zone may cost (signer/zone_limits.h): records and name depth
   // checked right after parsing, signatures from the model's counts before
   // the denial chain is built. Refusals are ResourceExhausted naming the

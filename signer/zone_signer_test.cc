@@ -424,6 +424,31 @@ TEST_F(ZoneSignerTest, SignWorkersAskTheHookByTimeNotPerChunk) {
   EXPECT_LT(asked.load(), 20000 / 32);
 }
 
+TEST_F(ZoneSignerTest, CancelledDuringSelfVerifyWritesNothing) {
+  // The hook turns true while the output text is being formatted, with the
+  // verify running beside it (pipelined) or done (sequential): the run still
+  // ends CANCELLED once both checks are over, and nothing is written.
+  for (const bool sequential : {false, true}) {
+    SCOPED_TRACE(sequential ? "sequential" : "pipelined");
+    std::atomic<bool> cancelled{false};
+    SignOptions o = Options();
+    o.sequential = sequential;
+    o.threads = 2;
+    o.cancelled = [&cancelled] { return cancelled.load(); };
+    o.text_writer_for_testing =
+        [&cancelled](const Zone& zone, const ZoneSink& sink, int threads) {
+          cancelled.store(true);
+          return WriteZoneText(zone, sink, threads);
+        };
+    std::string out;
+    auto report = SignZone(kZone, "example.zone", *keys_, o, &out);
+    EXPECT_EQ(report.status().code(), absl::StatusCode::kCancelled);
+    EXPECT_TRUE(absl::StrContains(report.status().message(), "after read-back"))
+        << report.status();
+    EXPECT_TRUE(out.empty());
+  }
+}
+
 TEST_F(ZoneSignerTest, HookThatNeverCancelsChangesNothing) {
   std::string out;
   SignOptions o = Options();

@@ -54,8 +54,9 @@ SignOptions FixedOptions(const std::string& origin, Denial denial) {
   options.serial_mode = SerialMode::kIncrement;
   options.nsec3.enabled = denial != Denial::kNsec;
   options.nsec3.opt_out = denial == Denial::kNsec3OptOut;
-  // Two workers for each check of the pipelined self-verify, whatever the
-  // machine has (with one thread in all it runs in sequence).
+  // Four workers for the pipelined self-verify's verify and two for its text
+  // side, whatever the machine has (with one thread in all it runs in
+  // sequence).
   options.threads = 4;
   return options;
 }
