@@ -127,6 +127,12 @@ make_key_corpus() {
     sed '/^PrivateKey: /p' "${g}ECDSAP256SHA256" > "${g}P256_duplicate_field"
     sed 's/^Algorithm: 13 .*/Algorithm: 14 (ECDSAP384SHA384)/' \
       "${g}ECDSAP256SHA256" > "${g}P256_alg_mismatch"
+    # Two DNSKEY records in the .key part (the same one twice), and an
+    # algorithm nobody implements (253, PRIVATEDNS) in both parts.
+    sed '/^[^;].* DNSKEY /p' "${g}ECDSAP256SHA256" > "${g}P256_two_dnskeys"
+    sed -e 's/ DNSKEY \([0-9]*\) 3 13 / DNSKEY \1 3 253 /' \
+        -e 's/^Algorithm: 13 .*/Algorithm: 253 (PRIVATEDNS)/' \
+      "${g}ECDSAP256SHA256" > "${g}P256_unknown_algorithm"
   fi
   [ -f "${g}ECDSAP384SHA384" ] &&
     sed "s|^PrivateKey: .*|PrivateKey: $(curve_scalar secp384r1 48 order)|" \

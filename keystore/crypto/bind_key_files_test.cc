@@ -426,6 +426,27 @@ TEST_F(BindKeyFilesErrorTest, GarbageIsRefusedWithoutKeyBytes) {
     EXPECT_THAT(pair.status().message(), HasSubstr(name + ".private"));
   }
 
+  // Two DNSKEY records in the .key file (the same one twice), and an
+  // algorithm this importer does not know (253, PRIVATEDNS) in both files.
+  pair = ReadBindKeyPair(Pair("Ktwo", key_text + key_text, private_text));
+  ASSERT_FALSE(pair.ok());
+  EXPECT_THAT(pair.status().message(), HasSubstr("Ktwo.key"));
+  std::string unknown_key = key_text;
+  const size_t algorithm = unknown_key.find(" 3 13 ");
+  ASSERT_NE(algorithm, std::string::npos);
+  unknown_key.replace(algorithm, 6, " 3 253 ");
+  std::string unknown_private = private_text;
+  const size_t algorithm_line = unknown_private.find("Algorithm: 13 ");
+  ASSERT_NE(algorithm_line, std::string::npos);
+  unknown_private.replace(
+      algorithm_line,
+      unknown_private.find('\n', algorithm_line) - algorithm_line,
+      "Algorithm: 253 (PRIVATEDNS)");
+  pair = ReadBindKeyPair(Pair("Kunknown", unknown_key, unknown_private));
+  ASSERT_FALSE(pair.ok());
+  EXPECT_THAT(pair.status().message(), HasSubstr("Kunknown"));
+  EXPECT_THAT(pair.status().message(), Not(HasSubstr(secret.substr(5, 10))));
+
   // Empty files.
   pair = ReadBindKeyPair(Pair("Kempty", "", ""));
   ASSERT_FALSE(pair.ok());
